@@ -1,0 +1,89 @@
+// Test-runner plugins: a real PeerServer for the browser, extra tabs, and the `sdp` CommonJS shim.
+import { startSignaling } from './signaling.mjs';
+
+/**
+ * Starts a real PeerServer on 127.0.0.1 with an ephemeral port when the test runner starts.
+ * Commands: `signaling-info` → {host, port, path, key, url}; `signaling-stop`; `signaling-start`
+ * (restarts on the same port).
+ */
+export function signalingPlugin() {
+  let signaling;
+  return {
+    name: 'darkswap-signaling',
+    async serverStart() {
+      signaling = await startSignaling();
+    },
+    async serverStop() {
+      await signaling?.stop();
+    },
+    async executeCommand({ command }) {
+      if (command === 'signaling-info') {
+        const { host, port, path, key, url } = signaling;
+        return { host, port, path, key, url };
+      }
+      if (command === 'signaling-stop') {
+        await signaling.stop();
+        return true;
+      }
+      if (command === 'signaling-start') {
+        await signaling.start();
+        return true;
+      }
+      return undefined;
+    },
+  };
+}
+
+/**
+ * Opens extra pages (tabs) in the browser behind the test session and evaluates code in them.
+ * Commands: `tab-open {path}` → id; `tab-eval {id, fn, args}` → result of fn(...args) in the tab
+ * (fn is a function's source); `tab-close {id}`.
+ */
+export function tabsPlugin() {
+  const tabs = new Map();
+  let next = 1;
+  return {
+    name: 'darkswap-tabs',
+    async executeCommand({ command, payload, session }) {
+      if (!command.startsWith('tab-')) return undefined;
+      if (command === 'tab-open') {
+        const testPage = session.browser.getPage(session.id);
+        const origin = new URL(testPage.url()).origin;
+        const page = await testPage.browser().newPage();
+        const logs = [];
+        page.on('console', (m) => logs.push(`${m.type()}: ${m.text()}`));
+        page.on('pageerror', (e) => logs.push(`pageerror: ${e.message}`));
+        await page.goto(new URL(payload.path, origin).href);
+        await testPage.bringToFront();
+        const id = next++;
+        tabs.set(id, { page, logs, owner: session.id });
+        return id;
+      }
+      const tab = tabs.get(payload?.id);
+      if (!tab) throw new Error(`No tab ${payload?.id}`);
+      if (command === 'tab-eval') {
+        return tab.page.evaluate(`(${payload.fn})(...${JSON.stringify(payload.args ?? [])})`);
+      }
+      if (command === 'tab-logs') return tab.logs;
+      if (command === 'tab-close') {
+        tabs.delete(payload.id);
+        await tab.page.close();
+        return true;
+      }
+      return undefined;
+    },
+  };
+}
+
+/** `sdp` (pulled in by peerjs → webrtc-adapter) is CommonJS behind a "module" field: wrap it as ESM. */
+export function sdpEsmPlugin() {
+  return {
+    name: 'sdp-esm',
+    transform(context) {
+      if (/\/node_modules\/sdp\/sdp\.js$/.test(context.path)) {
+        return { body: `const module = { exports: {} };\n${context.body}\nexport default module.exports;\n` };
+      }
+      return undefined;
+    },
+  };
+}

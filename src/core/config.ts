@@ -1,0 +1,110 @@
+import { DarkswapConnectionError } from './errors.js';
+
+/** How the service reaches its signaling server and which ICE servers links may use. */
+export interface ConnectionConfig {
+  /** Signaling host name, e.g. `127.0.0.1`. Required: there is no public default. */
+  host: string;
+  /** Signaling port. Defaults to 443 when `secure`, else 80. */
+  port?: number;
+  /** Path the PeerServer is mounted on (default `/`). */
+  path?: string;
+  /** Use wss/https. Defaults to false. */
+  secure?: boolean;
+  /** PeerServer key (default `peerjs`). */
+  key?: string;
+  /** ICE servers for every link. Defaults to none: loopback and LAN only. */
+  iceServers?: RTCIceServer[];
+  /** Ask for this peer id; by default the server assigns one. */
+  peerId?: string;
+  /** How long connect() waits for a link to open (ms). */
+  connectTimeoutMs?: number;
+  /** How long open() waits for the signaling server (ms). */
+  openTimeoutMs?: number;
+}
+
+export interface ResolvedConfig {
+  host: string;
+  port: number;
+  path: string;
+  secure: boolean;
+  key: string;
+  iceServers: RTCIceServer[];
+  peerId: string | undefined;
+  token: string;
+  connectTimeoutMs: number;
+  openTimeoutMs: number;
+}
+
+const PEER_ID = /^[A-Za-z0-9]+(?:[ _-][A-Za-z0-9]+)*$/;
+
+/** PeerServer's own rule for ids (letters and digits, single inner `-`, `_` or space), capped at 64 chars. */
+export function isValidPeerId(id: string): boolean {
+  return id.length > 0 && id.length <= 64 && PEER_ID.test(id);
+}
+
+/** A 128-bit session token from the platform CSPRNG, hex encoded. */
+export function createSessionToken(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+function invalid(message: string): never {
+  throw new DarkswapConnectionError('invalid-config', message);
+}
+
+export function resolveConfig(config: ConnectionConfig): ResolvedConfig {
+  if (!config || typeof config.host !== 'string' || config.host.trim() === '') {
+    invalid('A signaling host is required (there is deliberately no public default).');
+  }
+  const secure = config.secure ?? false;
+  const port = config.port ?? (secure ? 443 : 80);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) invalid(`Invalid signaling port: ${String(config.port)}`);
+  let path = config.path ?? '/';
+  if (!path.startsWith('/')) path = `/${path}`;
+  const iceServers = config.iceServers ?? [];
+  if (!Array.isArray(iceServers)) invalid('iceServers must be an array of RTCIceServer objects.');
+  for (const server of iceServers) {
+    const urls = server?.urls;
+    if (!(typeof urls === 'string' || (Array.isArray(urls) && urls.every((u) => typeof u === 'string')))) {
+      invalid('Each ICE server needs `urls` (a string or an array of strings).');
+    }
+  }
+  if (config.peerId !== undefined && !isValidPeerId(config.peerId)) {
+    invalid(`Invalid peer id "${config.peerId}": use letters, digits and single - _ between them (max 64).`);
+  }
+  return {
+    host: config.host.trim(),
+    port,
+    path,
+    secure,
+    key: config.key || 'peerjs',
+    iceServers: iceServers.map((s) => ({ ...s })),
+    peerId: config.peerId,
+    token: createSessionToken(),
+    connectTimeoutMs: config.connectTimeoutMs ?? 15_000,
+    openTimeoutMs: config.openTimeoutMs ?? 10_000,
+  };
+}
+
+/**
+ * Parse `http(s)://host:port/path` or `ws(s)://…` into the signaling part of a config.
+ * Throws `invalid-config` for anything else.
+ */
+export function parseSignalingUrl(url: string): Pick<ConnectionConfig, 'host' | 'port' | 'path' | 'secure'> {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    invalid(`Invalid signaling-url "${url}": expected e.g. http://127.0.0.1:9000/peerjs`);
+  }
+  if (!['http:', 'https:', 'ws:', 'wss:'].includes(u.protocol)) {
+    invalid(`Unsupported signaling-url protocol "${u.protocol}" (use http, https, ws or wss).`);
+  }
+  const secure = u.protocol === 'https:' || u.protocol === 'wss:';
+  return {
+    host: u.hostname.replace(/^\[(.*)\]$/, '$1'),
+    port: u.port ? Number(u.port) : secure ? 443 : 80,
+    path: u.pathname || '/',
+    secure,
+  };
+}

@@ -1,0 +1,42 @@
+import type { Channel, ChannelOptions } from './channel.js';
+import type { ConnectionServiceEventMap, LinkStatus, ServiceStatus } from './events.js';
+import type { RejectReason } from './frame.js';
+
+export interface RejectCounts {
+  total: number;
+  byReason: Partial<Record<RejectReason, number>>;
+}
+
+/**
+ * What widgets see of a connection service (the value carried by the connection context).
+ * Kept small and structural so two copies of the kit on one page can share one service.
+ */
+export interface ConnectionApi extends EventTarget {
+  /** Version of this API; bumped with incompatible changes (the context key carries it too). */
+  readonly apiVersion: 1;
+  readonly status: ServiceStatus;
+  /** My peer id once registered with signaling. */
+  readonly id: string | undefined;
+  /** Peers with an open link. */
+  readonly peers: readonly string[];
+  linkStatus(peer: string): LinkStatus | undefined;
+  rejects(peer: string): RejectCounts;
+  open(): Promise<string>;
+  connect(peer: string): Promise<void>;
+  disconnect(peer: string): void;
+  channel<T>(name: string, options: ChannelOptions<T>): Channel<T>;
+  destroy(): void;
+
+  addEventListener<K extends keyof ConnectionServiceEventMap>(
+    type: K,
+    listener: (event: ConnectionServiceEventMap[K]) => void,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  addEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | AddEventListenerOptions): void;
+  removeEventListener<K extends keyof ConnectionServiceEventMap>(
+    type: K,
+    listener: (event: ConnectionServiceEventMap[K]) => void,
+    options?: boolean | EventListenerOptions,
+  ): void;
+  removeEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | EventListenerOptions): void;
+}
