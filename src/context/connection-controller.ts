@@ -1,0 +1,146 @@
+import { ContextConsumer } from '@lit/context';
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { ChannelOptions, MessageHandler } from '../core/channel.js';
+import type { ConnectionApi } from '../core/connection-api.js';
+import type { ConnectionServiceEventMap, ServiceStatus } from '../core/events.js';
+import { connectionContext } from './connection-context.js';
+
+type Host = ReactiveControllerHost & HTMLElement;
+type Listeners = { [K in keyof ConnectionServiceEventMap]?: (event: ConnectionServiceEventMap[K]) => void };
+
+const RENDER_EVENTS = ['status', 'peer-connecting', 'peer-connected', 'peer-disconnected'] as const;
+const WARNED = Symbol.for('darkswap.no-provider-warned.v1');
+
+/** A channel that follows the controller's service: reopened when the service changes. */
+export interface ChannelBinding<T> {
+  send(peer: string, message: T): void;
+  broadcast(message: T): number;
+  /** True while bound to a service. */
+  readonly ready: boolean;
+}
+
+interface Binding {
+  name: string;
+  options: ChannelOptions<unknown>;
+  handler: MessageHandler<unknown>;
+  channel?: ReturnType<ConnectionApi['channel']>;
+}
+
+/**
+ * How widgets reach the shared connection service: subscribes to the connection context (late
+ * providers and swaps work), accepts an injected service, re-renders its host on status and peer
+ * changes, and keeps the host's channels bound to whatever service is current.
+ */
+export class ConnectionController implements ReactiveController {
+  private provided: ConnectionApi | undefined;
+  private injected: ConnectionApi | undefined;
+  private bound: ConnectionApi | undefined;
+  private readonly bindings = new Set<Binding>();
+  private readonly rerender = () => this.host.requestUpdate();
+  private readonly forward = (event: Event) => {
+    const listener = this.listeners[event.type as keyof Listeners] as ((e: Event) => void) | undefined;
+    listener?.(event);
+  };
+
+  constructor(
+    private readonly host: Host,
+    private readonly listeners: Listeners = {},
+  ) {
+    host.addController(this);
+    new ContextConsumer(host, {
+      context: connectionContext,
+      subscribe: true,
+      callback: (value) => {
+        this.provided = value;
+        this.rebind();
+      },
+    });
+  }
+
+  /** The service in use: an injected one wins over the context's. */
+  get service(): ConnectionApi | undefined {
+    return this.injected ?? this.provided;
+  }
+
+  /** Property injection (for apps that hold the service themselves). */
+  inject(service: ConnectionApi | undefined): void {
+    this.injected = service;
+    this.rebind();
+  }
+
+  /** `none` when no service reached this widget. */
+  get status(): ServiceStatus | 'none' {
+    return this.service?.status ?? 'none';
+  }
+
+  /** Open a channel on the current service and on every future one, until the host disconnects. */
+  channel<T>(name: string, options: ChannelOptions<T>, handler: MessageHandler<T>): ChannelBinding<T> {
+    const binding: Binding = { name, options: options as ChannelOptions<unknown>, handler: handler as MessageHandler<unknown> };
+    this.bindings.add(binding);
+    if (this.host.isConnected) this.open(binding);
+    return {
+      send: (peer, message) => this.require(binding).send(peer, message),
+      broadcast: (message) => this.require(binding).broadcast(message),
+      get ready() {
+        return binding.channel !== undefined;
+      },
+    };
+  }
+
+  hostConnected(): void {
+    this.rebind();
+    setTimeout(() => this.warnIfAlone(), 0);
+  }
+
+  hostDisconnected(): void {
+    this.unbind();
+  }
+
+  private require(binding: Binding) {
+    if (!binding.channel) throw new Error(`<${this.host.localName}> has no connection: no channel "${binding.name}".`);
+    return binding.channel;
+  }
+
+  private rebind(): void {
+    const next = this.host.isConnected ? this.service : undefined;
+    if (next !== this.bound) {
+      this.unbind();
+      this.bound = next;
+      if (next) {
+        for (const type of RENDER_EVENTS) next.addEventListener(type, this.rerender);
+        for (const type of Object.keys(this.listeners)) next.addEventListener(type, this.forward);
+        for (const binding of this.bindings) this.open(binding);
+      }
+    }
+    this.host.requestUpdate();
+  }
+
+  private unbind(): void {
+    const old = this.bound;
+    this.bound = undefined;
+    for (const binding of this.bindings) {
+      binding.channel?.close();
+      binding.channel = undefined;
+    }
+    if (!old) return;
+    for (const type of RENDER_EVENTS) old.removeEventListener(type, this.rerender);
+    for (const type of Object.keys(this.listeners)) old.removeEventListener(type, this.forward);
+  }
+
+  private open(binding: Binding): void {
+    const service = this.bound;
+    if (!service || binding.channel || service.status === 'closed') return;
+    binding.channel = service.channel(binding.name, binding.options);
+    binding.channel.on(binding.handler);
+  }
+
+  private warnIfAlone(): void {
+    const g = globalThis as Record<symbol, unknown>;
+    if (this.service || !this.host.isConnected || g[WARNED]) return;
+    g[WARNED] = true;
+    console.warn(
+      `[darkswap] <${this.host.localName}> has no connection: put it inside <darkswap-connection> ` +
+        '(or call provideConnection()). It shows a "not connected" state and connects as soon as a provider appears.',
+    );
+  }
+}

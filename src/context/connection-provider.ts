@@ -1,0 +1,163 @@
+import { html, type PropertyValues } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { parseSignalingUrl, type ConnectionConfig } from '../core/config.js';
+import type { ConnectionApi } from '../core/connection-api.js';
+import { ConnectionService } from '../core/connection-service.js';
+import { DarkswapConnectionError, isConnectionError } from '../core/errors.js';
+import type { ServiceErrorEvent, ServiceStatus } from '../core/events.js';
+import { DarkswapElement } from '../internal/base-element.js';
+import { DarkswapStatusEvent } from '../internal/events.js';
+import { provideConnection, type ConnectionProvision } from './provide-connection.js';
+
+const CONFIG_PROPS = ['signalingUrl', 'host', 'port', 'path', 'secure', 'key', 'peerId', 'iceServers'] as const;
+
+/** Parses the `ice-servers` attribute (JSON array of RTCIceServer). */
+const iceServersConverter = {
+  fromAttribute(value: string | null): RTCIceServer[] | undefined {
+    if (value === null || value.trim() === '') return undefined;
+    try {
+      const parsed: unknown = JSON.parse(value);
+      return Array.isArray(parsed) ? (parsed as RTCIceServer[]) : [];
+    } catch {
+      console.warn('[darkswap] <darkswap-connection> ice-servers is not valid JSON; using none.');
+      return [];
+    }
+  },
+  toAttribute(value: RTCIceServer[] | undefined): string | null {
+    return value ? JSON.stringify(value) : null;
+  },
+};
+
+/**
+ * Owns one connection service and provides it, through context, to every DarkSwap widget inside
+ * it (or, with `page`, to the whole document). Changing any connection attribute replaces the
+ * service. Renders its children unchanged.
+ *
+ * @summary Connection provider: one PeerJS-backed service shared by the widgets inside it.
+ * @tag darkswap-connection
+ * @slot - Widgets (and any other content) that use this connection.
+ * @fires darkswap-status - The service's status changed; `detail: { status, error? }`.
+ */
+export class DarkswapConnection extends DarkswapElement {
+  /** Signaling server URL, e.g. `http://127.0.0.1:9000/peerjs`. Takes precedence over host/port/path/secure. */
+  @property({ attribute: 'signaling-url' }) signalingUrl?: string;
+  /** Signaling host (when `signaling-url` is not set). */
+  @property() host?: string;
+  /** Signaling port. */
+  @property({ type: Number }) port?: number;
+  /** Signaling path, e.g. `/peerjs`. */
+  @property() path?: string;
+  /** Use https/wss for signaling. */
+  @property({ type: Boolean }) secure = false;
+  /** PeerServer key. */
+  @property() key?: string;
+  /** Ask for this peer id (otherwise the server assigns one). */
+  @property({ attribute: 'peer-id' }) peerId?: string;
+  /** JSON array of RTCIceServer objects. Default: none (loopback/LAN only). */
+  @property({ attribute: 'ice-servers', converter: iceServersConverter }) iceServers?: RTCIceServer[];
+  /** Provide the connection to the whole document, not only to descendants. */
+  @property({ type: Boolean, reflect: true }) page = false;
+  /** Current status of the service (`none` without configuration). Reflected for styling. */
+  @property({ reflect: true }) status: ServiceStatus | 'none' = 'none';
+
+  /** The last error, if any. */
+  @state() error: DarkswapConnectionError | undefined;
+
+  private _service: ConnectionService | undefined;
+  private provision: ConnectionProvision | undefined;
+  private provisionTarget: HTMLElement | Document | undefined;
+
+  /** The service this element owns (undefined until configured). */
+  get service(): ConnectionApi | undefined {
+    return this._service;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.style.display = 'contents';
+    this.ensureProvision();
+    if (!this._service) this.rebuild();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.teardown();
+    this.provision?.set(undefined);
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('page') && this.provision) {
+      this.provision.set(undefined);
+      this.provision = undefined;
+      this.ensureProvision();
+      this.provision!.set(this._service);
+    }
+    if (this.hasUpdated && CONFIG_PROPS.some((p) => changed.has(p))) this.rebuild();
+  }
+
+  private ensureProvision(): void {
+    const target = this.page ? document : this;
+    if (this.provision && this.provisionTarget === target) return;
+    this.provisionTarget = target;
+    this.provision = provideConnection(target, this._service);
+  }
+
+  private config(): ConnectionConfig | undefined {
+    const base = this.signalingUrl
+      ? parseSignalingUrl(this.signalingUrl)
+      : this.host
+        ? { host: this.host, port: this.port, path: this.path, secure: this.secure }
+        : undefined;
+    if (!base) return undefined;
+    return { ...base, key: this.key, peerId: this.peerId || undefined, iceServers: this.iceServers ?? [] };
+  }
+
+  private rebuild(): void {
+    if (!this.isConnected) return;
+    this.teardown();
+    this.error = undefined;
+    let config: ConnectionConfig | undefined;
+    let service: ConnectionService | undefined;
+    try {
+      config = this.config();
+      if (config) service = new ConnectionService(config);
+    } catch (e) {
+      this.fail(isConnectionError(e) ? e : new DarkswapConnectionError('invalid-config', String(e)));
+      return;
+    }
+    this._service = service;
+    this.provision?.set(service);
+    if (!service) {
+      this.setStatus('none');
+      return;
+    }
+    service.addEventListener('status', () => this.setStatus(service.status));
+    service.addEventListener('error', (e: ServiceErrorEvent) => {
+      if (!e.peer) this.error = e.error;
+    });
+    service.open().catch((e: unknown) => {
+      if (this._service === service && isConnectionError(e)) this.fail(e);
+    });
+  }
+
+  private fail(error: DarkswapConnectionError): void {
+    this.error = error;
+    this.setStatus('error');
+  }
+
+  private teardown(): void {
+    const old = this._service;
+    this._service = undefined;
+    old?.destroy();
+  }
+
+  private setStatus(status: ServiceStatus | 'none'): void {
+    if (status === this.status && status !== 'error') return;
+    this.status = status;
+    this.dispatchEvent(new DarkswapStatusEvent({ status, error: this.error ? { code: this.error.code, message: this.error.message } : undefined }));
+  }
+
+  protected override render() {
+    return html`<slot></slot>`;
+  }
+}
