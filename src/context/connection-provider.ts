@@ -76,28 +76,27 @@ export class DarkswapConnection extends DarkswapElement {
     super.connectedCallback();
     this.style.display = 'contents';
     this.ensureProvision();
-    if (!this._service) this.rebuild();
+    this.rebuild();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.teardown();
-    this.provision?.set(undefined);
+    this.provision?.detach();
+    this.provision = undefined;
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('page') && this.provision) {
-      this.provision.set(undefined);
-      this.provision = undefined;
-      this.ensureProvision();
-      this.provision!.set(this._service);
-    }
+    if (changed.has('page')) this.ensureProvision();
     if (this.hasUpdated && CONFIG_PROPS.some((p) => changed.has(p))) this.rebuild();
   }
 
+  /** Provide on this element, or on the document with `page`; moving it re-homes current widgets. */
   private ensureProvision(): void {
+    if (!this.isConnected) return;
     const target = this.page ? document : this;
     if (this.provision && this.provisionTarget === target) return;
+    this.provision?.detach();
     this.provisionTarget = target;
     this.provision = provideConnection(target, this._service);
   }
