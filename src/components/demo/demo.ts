@@ -246,15 +246,15 @@ export class DarkswapDemo extends DarkswapElement {
             )}
           </ul>`
         : nothing}
-      <ol part="log" role="log" aria-live="polite" aria-label="Messages" tabindex="0">
+      <div part="log" role="log" aria-live="polite" aria-label="Messages" tabindex="0">
         ${repeat(
           this.log,
           (m) => m.seq,
-          (m) => html`<li part="message" data-direction=${m.direction}>
+          (m) => html`<p part="message" data-direction=${m.direction}>
             <span class="who">${m.direction === 'in' ? m.peer : `me → ${m.peer}`}:</span>${m.text}
-          </li>`,
+          </p>`,
         )}
-      </ol>
+      </div>
       <form part="composer" @submit=${this.onSendSubmit} aria-label="Send a message">
         <label for="target">To</label>
         <select part="target" id="target">
