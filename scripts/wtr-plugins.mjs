@@ -37,7 +37,7 @@ export function signalingPlugin() {
 /**
  * Opens extra pages (tabs) in the browser behind the test session and evaluates code in them.
  * Commands: `tab-open {path}` → id; `tab-eval {id, fn, args}` → result of fn(...args) in the tab
- * (fn is a function's source); `tab-close {id}`.
+ * (fn is a function's source) as `{value}`; `tab-close {id}`.
  */
 export function tabsPlugin() {
   const tabs = new Map();
@@ -62,7 +62,9 @@ export function tabsPlugin() {
       const tab = tabs.get(payload?.id);
       if (!tab) throw new Error(`No tab ${payload?.id}`);
       if (command === 'tab-eval') {
-        return tab.page.evaluate(`(${payload.fn})(...${JSON.stringify(payload.args ?? [])})`);
+        // A null/undefined result would mean "command not handled" to the runner: wrap it.
+        const value = await tab.page.evaluate(`(${payload.fn})(...${JSON.stringify(payload.args ?? [])})`);
+        return { value: value ?? null };
       }
       if (command === 'tab-logs') return tab.logs;
       if (command === 'tab-close') {

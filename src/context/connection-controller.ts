@@ -33,6 +33,8 @@ interface Binding {
  */
 export class ConnectionController implements ReactiveController {
   private provided: ConnectionApi | undefined;
+  /** A provider answered (possibly with no service yet). */
+  private hasProvider = false;
   private injected: ConnectionApi | undefined;
   private bound: ConnectionApi | undefined;
   private readonly bindings = new Set<Binding>();
@@ -51,6 +53,7 @@ export class ConnectionController implements ReactiveController {
       context: connectionContext,
       subscribe: true,
       callback: (value) => {
+        this.hasProvider = true;
         this.provided = value;
         this.rebind();
       },
@@ -136,7 +139,7 @@ export class ConnectionController implements ReactiveController {
 
   private warnIfAlone(): void {
     const g = globalThis as Record<symbol, unknown>;
-    if (this.service || !this.host.isConnected || g[WARNED]) return;
+    if (this.service || this.hasProvider || !this.host.isConnected || g[WARNED]) return;
     g[WARNED] = true;
     console.warn(
       `[darkswap] <${this.host.localName}> has no connection: put it inside <darkswap-connection> ` +

@@ -1,5 +1,5 @@
 import { html, type PropertyValues } from 'lit';
-import { property, state } from 'lit/decorators.js';
+import { property } from 'lit/decorators.js';
 import { parseSignalingUrl, type ConnectionConfig } from '../core/config.js';
 import type { ConnectionApi } from '../core/connection-api.js';
 import { ConnectionService } from '../core/connection-service.js';
@@ -61,7 +61,7 @@ export class DarkswapConnection extends DarkswapElement {
   @property({ reflect: true }) status: ServiceStatus | 'none' = 'none';
 
   /** The last error, if any. */
-  @state() error: DarkswapConnectionError | undefined;
+  @property({ attribute: false }) error: DarkswapConnectionError | undefined;
 
   private _service: ConnectionService | undefined;
   private provision: ConnectionProvision | undefined;

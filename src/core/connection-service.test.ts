@@ -141,6 +141,14 @@ describe('ConnectionService (real PeerServer, real WebRTC)', () => {
     service.destroy();
   });
 
+  it('reports a wrong PeerServer key as a configuration error, not as an unreachable server', async () => {
+    const service = new ConnectionService(await signalingConfig({ key: 'not-the-key' }));
+    const error = await rejection(service.open());
+    expect(error.code).to.equal('invalid-config');
+    expect(error.message).to.match(/refused this client: Invalid key/);
+    service.destroy();
+  });
+
   it('rejects connect() to an unknown peer with unknown-peer', async () => {
     const a = await openService();
     const error = await rejection(a.connect(uniqueId('ghost')));

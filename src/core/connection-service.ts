@@ -304,6 +304,10 @@ export class ConnectionService extends EventTarget implements ConnectionApi, Cha
       'browser-incompatible': ['webrtc', 'This browser does not support WebRTC data channels.'],
       webrtc: ['webrtc', err.message],
     };
+    // PeerServer answers a bad key or a full server with a plain server error.
+    if (err.type === 'server-error' && /invalid key|invalid token|concurrent user limit/i.test(err.message)) {
+      return this.error('invalid-config', `The signaling server at ${where} refused this client: ${err.message}.`, err);
+    }
     const [code, message] = map[err.type] ?? ['signaling-unreachable', `Cannot reach the signaling server at ${where} (${err.message || err.type}).`];
     return this.error(code, message, err);
   }

@@ -250,9 +250,8 @@ export class DarkswapDemo extends DarkswapElement {
         ${repeat(
           this.log,
           (m) => m.seq,
-          (m) => html`<p part="message" data-direction=${m.direction}>
-            <span class="who">${m.direction === 'in' ? m.peer : `me → ${m.peer}`}:</span>${m.text}
-          </p>`,
+          // One line: the message text is pre-wrap, so template whitespace would show.
+          (m) => html`<p part="message" data-direction=${m.direction}><span class="who">${m.direction === 'in' ? m.peer : `me → ${m.peer}`}:</span>${m.text}</p>`,
         )}
       </div>
       <form part="composer" @submit=${this.onSendSubmit} aria-label="Send a message">

@@ -1,0 +1,165 @@
+// Benchmark page module, driven by scripts/bench.mjs through `window.darkswapBench`.
+// The kit comes from the built bundle (production code path) unless the page URL has ?impl=source;
+// bare PeerJS comes from node_modules (served unbundled by the bench's dev server).
+import { Peer } from 'peerjs';
+
+const impl = new URLSearchParams(location.search).get('impl') === 'source' ? 'source' : 'cdn';
+
+async function loadKit() {
+  if (impl === 'source') {
+    const [core, model] = await Promise.all([
+      import('../src/core/index.ts'),
+      import('../src/components/demo/demo.model.ts'),
+    ]);
+    return { ConnectionService: core.ConnectionService, DemoMessageSchema: model.DemoMessageSchema, DEMO_MAX_BYTES: model.DEMO_MAX_BYTES };
+  }
+  const kit = await import('../cdn/darkswap.js');
+  return { ConnectionService: kit.ConnectionService, DemoMessageSchema: kit.DemoMessageSchema, DEMO_MAX_BYTES: kit.DEMO_MAX_BYTES };
+}
+
+const kit = await loadKit();
+
+/** Reject after `ms` so no await in a bench can hang. */
+function timeout(promise, ms, what) {
+  let timer;
+  return Promise.race([
+    promise,
+    new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+// ---- kit -------------------------------------------------------------------------------------------------------
+
+function kitService(sig) {
+  return new kit.ConnectionService({
+    host: sig.host,
+    port: sig.port,
+    path: sig.path,
+    key: sig.key,
+    iceServers: [],
+    connectTimeoutMs: 10_000,
+    openTimeoutMs: 10_000,
+  });
+}
+
+/** One fresh pair; time a.connect(b.id) → resolved (link open). Signaling is already open on both. */
+async function kitConnectTrial(sig) {
+  const a = kitService(sig);
+  const b = kitService(sig);
+  try {
+    const [, idB] = await timeout(Promise.all([a.open(), b.open()]), 10_000, 'kit open');
+    const t0 = performance.now();
+    await timeout(a.connect(idB), 12_000, 'kit connect');
+    return performance.now() - t0;
+  } finally {
+    a.destroy();
+    b.destroy();
+  }
+}
+
+// ---- bare PeerJS -----------------------------------------------------------------------------------------------
+
+function barePeer(sig) {
+  const peer = new Peer({ host: sig.host, port: sig.port, path: sig.path, key: sig.key, secure: false, debug: 0, config: { iceServers: [] } });
+  const opened = new Promise((resolve, reject) => {
+    peer.once('open', resolve);
+    peer.once('error', reject);
+  });
+  return { peer, opened };
+}
+
+async function bareConnectTrial(sig) {
+  const a = barePeer(sig);
+  const b = barePeer(sig);
+  try {
+    const [, idB] = await timeout(Promise.all([a.opened, b.opened]), 10_000, 'peerjs open');
+    const t0 = performance.now();
+    const conn = a.peer.connect(idB);
+    await timeout(
+      new Promise((resolve, reject) => {
+        conn.once('open', resolve);
+        conn.once('error', reject);
+        a.peer.once('error', reject);
+      }),
+      12_000,
+      'peerjs connect',
+    );
+    return performance.now() - t0;
+  } finally {
+    a.peer.destroy();
+    b.peer.destroy();
+  }
+}
+
+// ---- benches ---------------------------------------------------------------------------------------------------
+
+/**
+ * `trials` kit and `trials` bare-PeerJS connections, interleaved (ABAB, then BABA on odd rounds) so machine
+ * noise hits both alike; `warmup` rounds first are discarded. Stops early at `deadlineMs`.
+ */
+async function connect(sig, { trials = 30, warmup = 2, deadlineMs = 60_000 } = {}) {
+  const end = performance.now() + deadlineMs;
+  const kitTimes = [];
+  const bareTimes = [];
+  const errors = [];
+  for (let round = 0; round < warmup + trials && performance.now() < end; round++) {
+    const order = round % 2 === 0 ? ['kit', 'bare'] : ['bare', 'kit'];
+    for (const which of order) {
+      try {
+        const ms = which === 'kit' ? await kitConnectTrial(sig) : await bareConnectTrial(sig);
+        if (round >= warmup) (which === 'kit' ? kitTimes : bareTimes).push(ms);
+      } catch (error) {
+        errors.push(`${which}: ${error?.message ?? error}`);
+        if (errors.length > 5) return { kit: kitTimes, peerjs: bareTimes, errors, aborted: true };
+      }
+    }
+  }
+  return { kit: kitTimes, peerjs: bareTimes, errors, impl };
+}
+
+/** Ping/pong echo of a small message on the kit's `demo` channel between two services in this page. */
+async function roundtrip(sig, { count = 200, warmup = 20, deadlineMs = 30_000 } = {}) {
+  const a = kitService(sig);
+  const b = kitService(sig);
+  const end = performance.now() + deadlineMs;
+  try {
+    const [idA, idB] = await timeout(Promise.all([a.open(), b.open()]), 10_000, 'kit open');
+    await timeout(a.connect(idB), 12_000, 'kit connect');
+    // b's side of the link opens right after a's; wait until it can send back.
+    const openDeadline = performance.now() + 5_000;
+    while (!b.peers.includes(idA)) {
+      if (performance.now() > openDeadline) throw new Error('b never saw the link open');
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    const options = { schema: kit.DemoMessageSchema, maxBytes: kit.DEMO_MAX_BYTES };
+    const chA = a.channel('demo', options);
+    const chB = b.channel('demo', options);
+    chB.on((message, from) => chB.send(from, message));
+    let waiting;
+    chA.on((message) => waiting?.(message));
+    const times = [];
+    for (let i = 0; i < warmup + count && performance.now() < end; i++) {
+      const text = `ping ${i}`;
+      const t0 = performance.now();
+      const echoed = await timeout(
+        new Promise((resolve) => {
+          waiting = resolve;
+          chA.send(idB, { text });
+        }),
+        5_000,
+        'roundtrip',
+      );
+      const ms = performance.now() - t0;
+      if (echoed.text !== text) throw new Error(`echo mismatch: sent "${text}", got "${echoed.text}"`);
+      if (i >= warmup) times.push(ms);
+    }
+    return { times, impl };
+  } finally {
+    a.destroy();
+    b.destroy();
+  }
+}
+
+window.darkswapBench = { ready: true, impl, connect, roundtrip };

@@ -1,0 +1,94 @@
+// CDN bundles (cdn/): lit, @lit/context, peerjs and valibot inlined, minified with terser.
+//
+//   cdn/darkswap.js            all-in-one ES module from src/darkswap.ts: ONE self-contained file, so
+//                              loading it from two URLs gives two independent copies
+//   cdn/darkswap.iife.js       the same for classic <script> tags; every export on global `DarkSwap`
+//   cdn/darkswap-connection.js per-widget ES entries; the code they share goes to cdn/chunks/
+//   cdn/darkswap-demo.js
+//
+// Input is the ES2022 JavaScript that `tsc -p tsconfig.build.json` emits into dist/ from the same
+// src/ entry points: TypeScript runs once per build, and the CDN bundles contain exactly the code
+// of the npm package. So run it through `npm run build` (scripts/build.mjs: version check → tsc →
+// this config → size report), not bare `rollup -c`.
+//
+// Production only: no `development` export condition, so Lit's dev build is never picked.
+import commonjs from '@rollup/plugin-commonjs';
+import nodeResolve from '@rollup/plugin-node-resolve';
+import terser from '@rollup/plugin-terser';
+import { fileURLToPath } from 'node:url';
+
+/** The compiled counterpart in dist/ of a src/ entry point. */
+const compiled = (srcPath) => srcPath.replace(/^src\//, 'dist/').replace(/\.ts$/, '.js');
+
+const adapterStandIn = fileURLToPath(new URL('./scripts/webrtc-adapter-evergreen.mjs', import.meta.url));
+
+/** Resolve PeerJS's `webrtc-adapter` import to the detector-only stand-in (see that file). */
+function evergreenAdapter() {
+  return {
+    name: 'darkswap-evergreen-webrtc-adapter',
+    resolveId(source, importer) {
+      if (source === 'webrtc-adapter' && importer && !importer.endsWith('webrtc-adapter-evergreen.mjs')) return adapterStandIn;
+      return null;
+    },
+  };
+}
+
+/** Fresh plugin instances per build (plugins keep per-build state). */
+const plugins = () => [
+  evergreenAdapter(),
+  nodeResolve({ browser: true, exportConditions: ['browser'] }),
+  // peerjs → webrtc-adapter → `sdp`, whose "module" field points at a CommonJS file.
+  commonjs(),
+];
+
+/**
+ * One terser instance for every output (terser picks `module`/`toplevel` from each output's format):
+ * outputs rendered together share its worker pool, whose warmed-up workers minify much faster than
+ * one cold pool per output.
+ */
+const minify = terser({ format: { comments: false } });
+
+/** @type {import('rollup').WarningHandlerWithDefault} */
+function onwarn(warning, warn) {
+  // Top-level `this` in @msgpack's downlevelled ESM (rewritten to `undefined`): harmless.
+  if (warning.code === 'THIS_IS_UNDEFINED') return;
+  // Everything must be inlined: an unresolved bare import would leave an external in a CDN file.
+  if (warning.code === 'UNRESOLVED_IMPORT') throw Object.assign(new Error(warning.message), { code: warning.code });
+  warn(warning);
+}
+
+/** @type {import('rollup').RollupOptions[]} */
+export default [
+  // All-in-one: a single input and no dynamic imports split, so each output is one file.
+  {
+    input: compiled('src/darkswap.ts'),
+    plugins: plugins(),
+    onwarn,
+    output: [
+      { file: 'cdn/darkswap.js', format: 'es', inlineDynamicImports: true, plugins: [minify] },
+      {
+        file: 'cdn/darkswap.iife.js',
+        format: 'iife',
+        name: 'DarkSwap',
+        inlineDynamicImports: true,
+        plugins: [minify],
+      },
+    ],
+  },
+  // Per-widget entries sharing code through chunks.
+  {
+    input: {
+      'darkswap-connection': compiled('src/context/darkswap-connection.ts'),
+      'darkswap-demo': compiled('src/components/demo/darkswap-demo.ts'),
+    },
+    plugins: plugins(),
+    onwarn,
+    output: {
+      dir: 'cdn',
+      format: 'es',
+      entryFileNames: '[name].js',
+      chunkFileNames: 'chunks/[name]-[hash].js',
+      plugins: [minify],
+    },
+  },
+];

@@ -1,0 +1,241 @@
+#!/usr/bin/env node
+// `npm run bench [-- <filter>…]`: benchmarks in a real Chromium against a real PeerServer on 127.0.0.1.
+// stdout: one JSON object per line, {"bench": NAME, "value": NUMBER, "unit": UNIT}; everything else → stderr.
+//
+//   node scripts/bench.mjs [filter…] [--source] [--list]
+//     filter    run only benches whose name contains it (any of several)
+//     --source  benchmark src/*.ts (through esbuild) instead of the built cdn/darkswap.js
+//     --list    print the bench names and exit
+//   env BENCH_TRIALS (default 30), BENCH_ROUNDTRIPS (default 200)
+import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startDevServer } from '@web/dev-server';
+import puppeteer from 'puppeteer-core';
+import { CHROME_ARGS, findChrome } from './find-chrome.mjs';
+import { startSignaling } from './signaling.mjs';
+import { sdpEsmPlugin } from './wtr-plugins.mjs';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const HOST = '127.0.0.1';
+const TOTAL_BUDGET_MS = 150_000;
+
+// Everything but results goes to stderr (the dev server and libraries log with console.log).
+const out = (line) => process.stdout.write(`${line}\n`);
+console.log = console.error;
+console.info = console.error;
+const log = (...args) => console.error('[bench]', ...args);
+
+const BENCHES = [
+  { name: 'connect_open_ms_p50_kit', group: 'connect' },
+  { name: 'connect_open_ms_p95_kit', group: 'connect' },
+  { name: 'connect_open_ms_p50_peerjs', group: 'connect' },
+  { name: 'roundtrip_ms_p50_kit', group: 'roundtrip' },
+  { name: 'bundle_runtime_gzip_bytes', group: 'bundle' },
+  { name: 'bundle_demo_gzip_bytes', group: 'bundle' },
+];
+
+function parseArgs(argv) {
+  const opts = { filters: [], source: false, list: false };
+  for (const arg of argv) {
+    if (arg === '--source') opts.source = true;
+    else if (arg === '--list') opts.list = true;
+    else if (arg === '--help' || arg === '-h') {
+      console.error('Usage: npm run bench -- [filter…] [--source] [--list]');
+      process.exit(0);
+    } else if (arg.startsWith('-')) {
+      console.error(`Unknown option "${arg}". Usage: npm run bench -- [filter…] [--source] [--list]`);
+      process.exit(1);
+    } else opts.filters.push(arg);
+  }
+  return opts;
+}
+
+function intEnv(name, fallback, max) {
+  const n = Number(process.env[name] ?? fallback);
+  return Number.isInteger(n) && n > 0 ? Math.min(n, max) : fallback;
+}
+
+/** Nearest-rank percentile. */
+function percentile(values, p) {
+  if (!values.length) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+const round = (n, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+function withTimeout(promise, ms, what) {
+  let timer;
+  return Promise.race([
+    promise,
+    new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  if (opts.list) {
+    for (const b of BENCHES) console.error(b.name);
+    return 0;
+  }
+  const selected = BENCHES.filter((b) => !opts.filters.length || opts.filters.some((f) => b.name.includes(f)));
+  if (!selected.length) {
+    console.error(`No bench matches ${opts.filters.map((f) => `"${f}"`).join(', ')}. Benches: ${BENCHES.map((b) => b.name).join(', ')}`);
+    return 1;
+  }
+  const wants = (name) => selected.some((b) => b.name === name);
+  const groups = new Set(selected.map((b) => b.group));
+  const emit = (bench, value, unit) => {
+    if (wants(bench)) out(JSON.stringify({ bench, value, unit }));
+  };
+  let failed = false;
+
+  if (groups.has('bundle')) {
+    const file = path.join(ROOT, 'cdn', 'sizes.json');
+    try {
+      const sizes = JSON.parse(await readFile(file, 'utf8'));
+      for (const [bench, key] of [
+        ['bundle_runtime_gzip_bytes', 'runtime_gzip_bytes'],
+        ['bundle_demo_gzip_bytes', 'demo_gzip_bytes'],
+      ]) {
+        if (!wants(bench)) continue;
+        if (typeof sizes[key] !== 'number') throw new Error(`${key} is missing from cdn/sizes.json`);
+        emit(bench, sizes[key], 'bytes');
+      }
+    } catch (error) {
+      log(`bundle sizes: ${error.code === 'ENOENT' ? 'cdn/sizes.json not found: run `npm run build`' : error.message}`);
+      failed = true;
+    }
+  }
+
+  if (groups.has('connect') || groups.has('roundtrip')) {
+    if (!opts.source && !existsSync(path.join(ROOT, 'cdn', 'darkswap.js'))) {
+      log('cdn/darkswap.js not found: run `npm run build` (or pass --source)');
+      return 1;
+    }
+    const ok = await browserBenches({ groups, emit, source: opts.source });
+    if (!ok) failed = true;
+  }
+  return failed ? 1 : 0;
+}
+
+async function browserBenches({ groups, emit, source }) {
+  const trials = intEnv('BENCH_TRIALS', 30, 200);
+  const roundtrips = intEnv('BENCH_ROUNDTRIPS', 200, 5000);
+  let signaling;
+  let server;
+  let browser;
+  let ok = true;
+  try {
+    signaling = await startSignaling({ host: HOST, port: 0 });
+    log(`signaling ${signaling.url}`);
+    const plugins = [sdpEsmPlugin()];
+    if (source) {
+      const { esbuildPlugin } = await import('@web/dev-server-esbuild');
+      plugins.push(esbuildPlugin({ ts: true, target: 'es2022', tsconfig: path.join(ROOT, 'tsconfig.json') }));
+    }
+    server = await startDevServer({
+      config: {
+        rootDir: ROOT,
+        hostname: HOST,
+        port: 0,
+        nodeResolve: { exportConditions: ['browser', source ? 'development' : 'production'] },
+        plugins,
+        watch: false,
+      },
+      readCliArgs: false,
+      readFileConfig: false,
+      autoExitProcess: false,
+      logStartMessage: false,
+    });
+    const origin = `http://${HOST}:${server.server.address().port}`;
+    log(`dev server ${origin} (kit from ${source ? 'src/ via esbuild' : 'cdn/darkswap.js'})`);
+
+    const executablePath = await findChrome();
+    browser = await puppeteer.launch({ executablePath, headless: true, args: CHROME_ARGS, protocolTimeout: 120_000 });
+    launched = browser;
+    const page = await browser.newPage();
+    page.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warn') log(`page ${m.type()}: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => log(`page error: ${e.message}`));
+    await page.goto(`${origin}/bench/index.html${source ? '?impl=source' : ''}`, { timeout: 30_000 });
+    await page.waitForFunction(() => window.darkswapBench?.ready === true, { timeout: 30_000 });
+    const sig = { host: signaling.host, port: signaling.port, path: signaling.path, key: signaling.key };
+
+    if (groups.has('connect')) {
+      log(`connect: ${trials} kit + ${trials} bare PeerJS connections, interleaved…`);
+      const r = await withTimeout(
+        page.evaluate((s, o) => window.darkswapBench.connect(s, o), sig, { trials, warmup: 2, deadlineMs: 75_000 }),
+        90_000,
+        'connect bench',
+      );
+      for (const e of r.errors) log(`connect trial failed: ${e}`);
+      log(`connect: ${r.kit.length} kit, ${r.peerjs.length} peerjs samples`);
+      if (r.kit.length < trials || r.peerjs.length < trials || r.aborted) {
+        log('connect: incomplete run (see errors above)');
+        ok = false;
+      }
+      const kit50 = percentile(r.kit, 50);
+      const bare50 = percentile(r.peerjs, 50);
+      if (r.kit.length) {
+        emit('connect_open_ms_p50_kit', round(kit50), 'ms');
+        emit('connect_open_ms_p95_kit', round(percentile(r.kit, 95)), 'ms');
+      }
+      if (r.peerjs.length) emit('connect_open_ms_p50_peerjs', round(bare50), 'ms');
+      if (r.kit.length && r.peerjs.length) {
+        const ratio = kit50 / bare50;
+        log(
+          `connect: kit p50 ${round(kit50)} ms / peerjs p50 ${round(bare50)} ms = ratio ${round(ratio, 3)} (goal ≤ 1.25: ${ratio <= 1.25 ? 'met' : 'NOT met'}); ` +
+            `kit p95 ${round(percentile(r.kit, 95))} ms, peerjs p95 ${round(percentile(r.peerjs, 95))} ms`,
+        );
+      }
+    }
+
+    if (groups.has('roundtrip')) {
+      log(`roundtrip: ${roundtrips} ping/pong echoes on the kit's demo channel…`);
+      const r = await withTimeout(
+        page.evaluate((s, o) => window.darkswapBench.roundtrip(s, o), sig, { count: roundtrips, warmup: 20, deadlineMs: 30_000 }),
+        45_000,
+        'roundtrip bench',
+      );
+      log(`roundtrip: ${r.times.length} samples, p50 ${round(percentile(r.times, 50), 3)} ms, p95 ${round(percentile(r.times, 95), 3)} ms`);
+      if (r.times.length < roundtrips) {
+        log('roundtrip: incomplete run (time budget)');
+        ok = false;
+      }
+      if (r.times.length) emit('roundtrip_ms_p50_kit', round(percentile(r.times, 50), 3), 'ms');
+    }
+  } catch (error) {
+    log(`failed: ${error?.message ?? error}`);
+    ok = false;
+  } finally {
+    await withTimeout(browser?.close() ?? Promise.resolve(), 10_000, 'closing the browser').catch((e) => {
+      log(e.message);
+      browser?.process()?.kill('SIGKILL');
+    });
+    await withTimeout(server?.stop() ?? Promise.resolve(), 10_000, 'stopping the dev server').catch((e) => log(e.message));
+    await withTimeout(signaling?.stop() ?? Promise.resolve(), 10_000, 'stopping signaling').catch((e) => log(e.message));
+  }
+  return ok;
+}
+
+let launched;
+const watchdog = setTimeout(() => {
+  log(`gave up after ${TOTAL_BUDGET_MS / 1000} s`);
+  launched?.process()?.kill('SIGKILL');
+  process.exit(1);
+}, TOTAL_BUDGET_MS);
+watchdog.unref();
+
+main().then(
+  (code) => process.exit(code),
+  (error) => {
+    log(`failed: ${error?.stack ?? error}`);
+    process.exit(1);
+  },
+);

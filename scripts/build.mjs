@@ -1,0 +1,185 @@
+#!/usr/bin/env node
+// `npm run build`:
+//   1. src/internal/version.ts VERSION must equal package.json "version";
+//   2. dist/: unbundled ESM + .d.ts from `tsc -p tsconfig.build.json` (dist/ cleaned first);
+//   3. cdn/: rollup.config.mjs bundles (cdn/ cleaned first), built concurrently;
+//   4. size report: each cdn file min / min+gzip (gzip -9), the `runtime` and `demo` figures against
+//      their goals, written to cdn/sizes.json. A missed goal is printed, never fatal.
+import { spawn } from 'node:child_process';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { rollup } from 'rollup';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const DIST = join(ROOT, 'dist');
+const CDN = join(ROOT, 'cdn');
+const GOALS = { runtime: 35 * 1024, demo: 8 * 1024 };
+const RUNTIME_ENTRY = 'darkswap-connection.js';
+const DEMO_ENTRY = 'darkswap-demo.js';
+const ALL_IN_ONE = ['darkswap.js', 'darkswap.iife.js'];
+
+class BuildError extends Error {}
+
+const started = performance.now();
+const elapsed = (since) => `${((performance.now() - since) / 1000).toFixed(1)}s`;
+
+async function checkVersion() {
+  const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8'));
+  const file = 'src/internal/version.ts';
+  const source = await readFile(join(ROOT, file), 'utf8');
+  const match = /export\s+const\s+VERSION\b[^=]*=\s*(['"`])([^'"`]+)\1/.exec(source);
+  if (!match) throw new BuildError(`${file}: no \`export const VERSION = '<version>'\` found.`);
+  const version = match[2];
+  if (version !== pkg.version) {
+    throw new BuildError(
+      `Version mismatch: ${file} has VERSION = '${version}' but package.json has "version": "${pkg.version}". ` +
+        'Make them equal (the guarded define() compares element versions at runtime).',
+    );
+  }
+  return version;
+}
+
+function run(command, args) {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(command, args, { cwd: ROOT, stdio: 'inherit' });
+    child.on('error', reject);
+    child.on('exit', (code, signal) =>
+      code === 0
+        ? resolvePromise()
+        : reject(new BuildError(`${relative(ROOT, args[0])} ${args.slice(1).join(' ')} failed (${signal ?? `exit ${code}`}).`)),
+    );
+  });
+}
+
+async function compile() {
+  await rm(DIST, { recursive: true, force: true });
+  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+  await run(process.execPath, [tsc, '-p', 'tsconfig.build.json']);
+}
+
+/**
+ * Builds every config of rollup.config.mjs. Each build reuses the previous one's module cache (the
+ * configs share most modules), and a build's outputs are written while the next one is bundled.
+ * Returns the written chunks per config.
+ */
+async function bundle() {
+  await rm(CDN, { recursive: true, force: true });
+  const { default: configs } = await import(pathToFileURL(join(ROOT, 'rollup.config.mjs')).href);
+  const writes = [];
+  let cache;
+  try {
+    for (const { output, ...input } of configs) {
+      const build = await rollup({ ...input, cache });
+      cache = build.cache;
+      const outputs = Array.isArray(output) ? output : [output];
+      writes.push(
+        Promise.all(outputs.map((o) => build.write(o)))
+          // fileName is relative to cdn/ for `file` and `dir` outputs alike.
+          .then((results) => results.flatMap((r) => r.output.filter((c) => c.type === 'chunk')))
+          .finally(() => build.close()),
+      );
+    }
+  } catch (error) {
+    await Promise.allSettled(writes);
+    throw error;
+  }
+  return Promise.all(writes);
+}
+
+/** Sanity checks the bundles must pass whatever the config says. */
+function checkBundles(chunks, texts) {
+  for (const name of ALL_IN_ONE) {
+    const chunk = chunks.find((c) => c.fileName === name);
+    if (!chunk) throw new BuildError(`cdn/${name} was not produced.`);
+    if (chunk.imports.length || chunk.dynamicImports.length) {
+      throw new BuildError(`cdn/${name} must be self-contained but imports ${[...chunk.imports, ...chunk.dynamicImports].join(', ')}.`);
+    }
+  }
+  for (const [name, text] of texts) {
+    if (text.includes('Lit is in dev mode')) throw new BuildError(`cdn/${name} contains Lit's development build.`);
+  }
+}
+
+/** The entry plus every chunk it imports statically, transitively. */
+function closure(entry, byName) {
+  const seen = new Set();
+  const visit = (name) => {
+    if (seen.has(name)) return;
+    const chunk = byName.get(name);
+    if (!chunk) throw new BuildError(`cdn/${name} is imported but was not produced.`);
+    seen.add(name);
+    chunk.imports.forEach(visit);
+  };
+  visit(entry);
+  return seen;
+}
+
+const fmt = (n) => n.toLocaleString('en-US');
+const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
+
+async function report(perConfig) {
+  const chunks = perConfig.flat();
+  const files = {};
+  const texts = new Map();
+  for (const chunk of chunks.sort((a, b) => a.fileName.localeCompare(b.fileName))) {
+    const bytes = await readFile(join(CDN, chunk.fileName));
+    texts.set(chunk.fileName, bytes.toString('utf8'));
+    files[chunk.fileName] = { min: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
+  }
+  checkBundles(chunks, texts);
+
+  // Each chunk of a code-split build is fetched (and gzipped) on its own: sum per file.
+  const split = perConfig.find((cs) => cs.some((c) => c.fileName === RUNTIME_ENTRY));
+  if (!split?.some((c) => c.fileName === DEMO_ENTRY)) {
+    throw new BuildError(`cdn/${RUNTIME_ENTRY} and cdn/${DEMO_ENTRY} must come from one code-split build.`);
+  }
+  const byName = new Map(split.map((c) => [c.fileName, c]));
+  const runtimeSet = closure(RUNTIME_ENTRY, byName);
+  const demoOnly = [...closure(DEMO_ENTRY, byName)].filter((f) => !runtimeSet.has(f));
+  const sum = (names) => [...names].reduce((total, f) => total + files[f].gzip, 0);
+  const runtime = sum(runtimeSet);
+  const demo = sum(demoOnly);
+
+  const width = Math.max(...Object.keys(files).map((f) => f.length), 4) + 2;
+  const lines = [
+    `${'file'.padEnd(width)}${'min'.padStart(10)}${'min+gzip'.padStart(11)}`,
+    ...Object.entries(files).map(([f, s]) => `${f.padEnd(width)}${fmt(s.min).padStart(10)}${fmt(s.gzip).padStart(11)}`),
+  ];
+  const verdict = (value, goal) =>
+    value <= goal ? `OK (${fmt(goal - value)} B to spare)` : `GOAL MISSED by ${fmt(value - goal)} B`;
+  console.log(`\ncdn/ sizes in bytes (gzip level 9):\n${lines.map((l) => `  ${l}`).join('\n')}\n`);
+  console.log(
+    `  runtime = ${fmt(runtime)} B min+gzip (${kb(runtime)})  goal ≤ ${fmt(GOALS.runtime)} B (35 KB): ${verdict(runtime, GOALS.runtime)}\n` +
+      `            ${[...runtimeSet].join(' + ')}\n` +
+      `  demo    = ${fmt(demo)} B min+gzip (${kb(demo)})  goal ≤ ${fmt(GOALS.demo)} B (8 KB): ${verdict(demo, GOALS.demo)}\n` +
+      `            ${demoOnly.join(' + ') || '(nothing beyond the runtime)'}\n`,
+  );
+
+  const sizes = { runtime_gzip_bytes: runtime, demo_gzip_bytes: demo, files };
+  await writeFile(join(CDN, 'sizes.json'), `${JSON.stringify(sizes, null, 2)}\n`);
+}
+
+try {
+  const version = await checkVersion();
+  console.log(`build: DarkSwap ${version}`);
+  let t = performance.now();
+  await compile();
+  console.log(`build: dist/ (tsc -p tsconfig.build.json) in ${elapsed(t)}`);
+  t = performance.now();
+  const chunks = await bundle();
+  console.log(`build: cdn/ (rollup) in ${elapsed(t)}`);
+  await report(chunks);
+  console.log(`build: done in ${elapsed(started)}`);
+} catch (error) {
+  const detail =
+    error instanceof BuildError
+      ? error.message
+      : error?.code && error?.message // a RollupError: message, then the code frame if any
+        ? [error.message, error.frame].filter(Boolean).join('\n')
+        : (error?.stack ?? String(error));
+  console.error(`\nbuild failed: ${detail}`);
+  process.exitCode = 1;
+}

@@ -1,0 +1,63 @@
+// Two separate browser tabs, each loading the real demo page (built CDN bundle), talk through the
+// real PeerServer — driven through the widget's own UI.
+import { expect } from '@open-wc/testing';
+import { executeServerCommand } from '@web/test-runner-commands';
+import { signaling } from './harness.js';
+
+const tabOpen = (path: string) => executeServerCommand<number, { path: string }>('tab-open', { path }) as Promise<number>;
+const tabEval = async <R>(id: number, fn: (...args: never[]) => unknown, ...args: unknown[]): Promise<R> => {
+  const result = await executeServerCommand<{ value: R }, { id: number; fn: string; args: unknown[] }>('tab-eval', { id, fn: fn.toString(), args });
+  return result!.value;
+};
+const tabClose = (id: number) => executeServerCommand('tab-close', { id });
+
+// These functions run inside the tabs.
+async function myPeerId(): Promise<string> {
+  for (let i = 0; i < 750; i++) {
+    const text = document.querySelector('darkswap-demo')?.shadowRoot?.querySelector('[part~="peer-id"]')?.textContent;
+    if (text && text !== '…') return text;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error('no peer id shown within 15 s');
+}
+function typeAndSubmit(inputSelector: string, buttonPart: string, value: string): void {
+  const root = document.querySelector('darkswap-demo')!.shadowRoot!;
+  const input = root.querySelector<HTMLInputElement>(inputSelector)!;
+  input.value = value;
+  root.querySelector<HTMLButtonElement>(`[part~="${buttonPart}"]`)!.click();
+}
+async function waitForText(part: string, text: string): Promise<string> {
+  for (let i = 0; i < 750; i++) {
+    const got = [...(document.querySelector('darkswap-demo')?.shadowRoot?.querySelectorAll(`[part~="${part}"]`) ?? [])]
+      .map((e) => e.textContent!.replace(/\s+/g, ' ').trim())
+      .join('\n');
+    if (got.includes(text)) return got;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`"${text}" did not appear in ${part}`);
+}
+
+describe('demo page in two tabs', () => {
+  it('tab 2 connects to tab 1 by peer id and both exchange messages through the real server', async () => {
+    const s = await signaling();
+    const path = `/demo/index.html?signaling=${encodeURIComponent(s.url)}&key=${encodeURIComponent(s.key)}`;
+    const [one, two] = [await tabOpen(path), await tabOpen(path)];
+    try {
+      const id1 = await tabEval<string>(one, myPeerId);
+      const id2 = await tabEval<string>(two, myPeerId);
+      expect(id1).to.not.equal(id2);
+      await tabEval(two, typeAndSubmit, '#peer-input', 'connect-button', id1);
+      await tabEval(two, waitForText, 'peer', 'Connected');
+      await tabEval(one, waitForText, 'peer', 'Connected');
+      await tabEval(two, typeAndSubmit, '#message-input', 'send-button', 'hello from tab 2');
+      const log1 = await tabEval<string>(one, waitForText, 'message', 'hello from tab 2');
+      expect(log1).to.contain(`${id2}:hello from tab 2`);
+      await tabEval(one, typeAndSubmit, '#message-input', 'send-button', 'and back from tab 1');
+      const log2 = await tabEval<string>(two, waitForText, 'message', 'and back from tab 1');
+      expect(log2).to.contain(`${id1}:and back from tab 1`);
+    } finally {
+      await tabClose(one);
+      await tabClose(two);
+    }
+  });
+});
