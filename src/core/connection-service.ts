@@ -50,6 +50,7 @@ export class ConnectionService extends EventTarget implements ConnectionApi, Cha
   private readonly channels = new Map<string, Set<ChannelEndpoint>>();
   private readonly rejectCounts = new Map<string, RejectCounts>();
   private retries = 0;
+  private registeredId: string | undefined;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(config: ConnectionConfig) {
@@ -61,8 +62,9 @@ export class ConnectionService extends EventTarget implements ConnectionApi, Cha
     return this._status;
   }
 
+  /** Kept while signaling reconnects (PeerJS itself forgets the id on disconnect). */
   get id(): string | undefined {
-    return this.peer?.open || this._status === 'reconnecting' ? this.peer?.id : undefined;
+    return this._status === 'open' || this._status === 'reconnecting' ? this.registeredId : undefined;
   }
 
   get peers(): readonly string[] {
@@ -112,13 +114,15 @@ export class ConnectionService extends EventTarget implements ConnectionApi, Cha
       };
       peer.on('open', (id) => {
         clearTimeout(timer);
+        this.registeredId = id;
         this.retries = 0;
+        this.watchNetwork(false);
         this.setStatus('open');
         resolve(id);
       });
       peer.on('connection', (conn) => this.attach(conn, conn.peer));
       peer.on('disconnected', () => {
-        if (this.peer === peer && this._status === 'open') this.scheduleReconnect();
+        if (this.peer === peer && (this._status === 'open' || this._status === 'reconnecting')) this.scheduleReconnect();
       });
       peer.on('error', (err: PeerError<string>) => {
         const error = this.translate(err);
@@ -130,7 +134,9 @@ export class ConnectionService extends EventTarget implements ConnectionApi, Cha
           const target = /peer (.+)$/.exec(err.message)?.[1];
           if (target) this.dropLink(target, error);
         }
-        if (this._status === 'reconnecting' && SIGNALING_ERRORS.has(err.type)) {
+        if (this._status === 'reconnecting') {
+          // Keep trying while the page is open; only news other than "still unreachable" is reported.
+          if (!SIGNALING_ERRORS.has(err.type)) this.emitError(error);
           this.scheduleReconnect();
           return;
         }
@@ -180,6 +186,8 @@ export class ConnectionService extends EventTarget implements ConnectionApi, Cha
   destroy(): void {
     if (this._status === 'closed') return;
     clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    this.watchNetwork(false);
     for (const peer of [...this.links.keys()]) this.dropLink(peer, this.error('destroyed', 'The connection service was destroyed.'), 'local');
     for (const set of this.channels.values()) for (const ch of [...set]) ch.close();
     this.peer?.destroy();
@@ -283,15 +291,38 @@ export class ConnectionService extends EventTarget implements ConnectionApi, Cha
     }
   }
 
+  /**
+   * Re-register with signaling (same id, same token) after jittered exponential backoff:
+   * 0.5–1 s, 1–2 s, … capped at 15–30 s, never giving up while the service lives. Idempotent while
+   * an attempt is pending; `online` and the page becoming visible try at once.
+   */
   private scheduleReconnect(): void {
     if (!this.peer || this._status === 'closed') return;
     this.setStatus('reconnecting');
-    clearTimeout(this.retryTimer);
-    const ceiling = Math.min(RETRY_CAP_MS, RETRY_BASE_MS * 2 ** this.retries++);
+    this.watchNetwork(true);
+    if (this.retryTimer !== undefined) return;
+    const ceiling = Math.min(RETRY_CAP_MS, RETRY_BASE_MS * 2 ** Math.min(this.retries++, 5));
     const delay = ceiling / 2 + (crypto.getRandomValues(new Uint32Array(1))[0] / 2 ** 32) * (ceiling / 2);
-    this.retryTimer = setTimeout(() => {
-      if (this.peer && !this.peer.destroyed && this.peer.disconnected) this.peer.reconnect();
-    }, delay);
+    this.retryTimer = setTimeout(this.reconnectNow, delay);
+  }
+
+  private readonly reconnectNow = (): void => {
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    if (this._status !== 'reconnecting' || !this.peer || this.peer.destroyed) return;
+    if (this.peer.disconnected) this.peer.reconnect();
+  };
+
+  private readonly onWake = (): void => {
+    if (typeof document !== 'undefined' && document.visibilityState === 'hidden') return;
+    if (this._status === 'reconnecting') this.reconnectNow();
+  };
+
+  private watchNetwork(on: boolean): void {
+    if (typeof window === 'undefined') return;
+    const method = on ? 'addEventListener' : 'removeEventListener';
+    window[method]('online', this.onWake);
+    document[method]('visibilitychange', this.onWake);
   }
 
   private translate(err: PeerError<string>): DarkswapConnectionError {
