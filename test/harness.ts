@@ -38,8 +38,11 @@ export function destroyServices(): void {
 }
 
 /** Two services with an open link between them. */
-export async function linkedPair(): Promise<[ConnectionService, ConnectionService]> {
-  const [a, b] = await Promise.all([openService(), openService()]);
+export async function linkedPair(
+  extraA: Partial<ConnectionConfig> = {},
+  extraB: Partial<ConnectionConfig> = extraA,
+): Promise<[ConnectionService, ConnectionService]> {
+  const [a, b] = await Promise.all([openService(extraA), openService(extraB)]);
   await a.connect(b.id!);
   await waitFor(() => b.peers.includes(a.id!));
   return [a, b];
@@ -62,4 +65,12 @@ export function nextEvent<E extends Event>(target: EventTarget, type: string, ti
 
 export function uniqueId(prefix = 'test'): string {
   return `${prefix}-${crypto.randomUUID().slice(0, 8)}`;
+}
+
+/** Write a raw frame on the message data channel of a service's link, bypassing every check (a hostile peer). */
+export function rawSend(service: ConnectionService, peer: string, data: string | ArrayBuffer): void {
+  const link = (service as unknown as { links: Map<string, { wire?: { dc?: RTCDataChannel } }> }).links.get(peer);
+  const dc = link?.wire?.dc;
+  if (!dc) throw new Error(`no open data channel to ${peer}`);
+  dc.send(data as string);
 }

@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { DarkswapConnectionError } from './errors.js';
-import { encodeFrame, isValidChannelName, MAX_FRAME_BYTES, utf8Length, type RejectReason } from './frame.js';
+import { isValidChannelName, MAX_FRAME_BYTES, utf8Length, type RejectReason } from './frame.js';
 
 /** Any valibot schema; messages are checked with it on the way in and on the way out. */
 export type MessageSchema<T = unknown> = v.GenericSchema<unknown, T>;
@@ -10,14 +10,33 @@ export interface ChannelOptions<T> {
   schema: MessageSchema<T>;
   /** Largest accepted payload in UTF-8 bytes of its JSON text (default 16 KiB, at most 256 KiB). */
   maxBytes?: number;
+  /**
+   * Reliable channels (the default) number every message, keep it until the peer acknowledges
+   * it and resend it after a link recovers: each message arrives once, in order. `false` for
+   * fire-and-forget traffic (presence, typing, live prices) that is dropped while a link is down.
+   */
+  reliable?: boolean;
+  /** Send order when a link is busy: `high` (trade, orderbook), `normal` (chat), `low`. Default `normal`. */
+  priority?: ChannelPriority;
+}
+
+export const CHANNEL_PRIORITIES = ['high', 'normal', 'low'] as const;
+export type ChannelPriority = (typeof CHANNEL_PRIORITIES)[number];
+
+/** How a channel's messages travel. */
+export interface SendOptions {
+  reliable: boolean;
+  priority: ChannelPriority;
 }
 
 export type MessageHandler<T> = (message: T, from: string) => void;
 
 /** What a channel needs from the service it lives on. */
 export interface ChannelHost {
-  sendFrame(peer: string, frame: string): void;
-  openPeers(): readonly string[];
+  /** Queue one encoded payload for a peer; throws when the peer cannot take it. */
+  sendMessage(peer: string, channel: string, json: string, options: SendOptions): void;
+  /** Peers a broadcast goes to: open links, plus recovering ones for reliable channels. */
+  broadcastPeers(reliable: boolean): readonly string[];
   removeChannel(channel: ChannelEndpoint): void;
 }
 
@@ -58,20 +77,34 @@ export class Channel<T> implements ChannelEndpoint {
     if (!Number.isInteger(max) || max < 1 || max > MAX_FRAME_BYTES - 40) {
       throw new DarkswapConnectionError('channel-invalid', `Channel "${name}": maxBytes must be 1..${MAX_FRAME_BYTES - 40}.`);
     }
+    if (options.priority !== undefined && !CHANNEL_PRIORITIES.includes(options.priority)) {
+      throw new DarkswapConnectionError('channel-invalid', `Channel "${name}": priority must be one of ${CHANNEL_PRIORITIES.join(', ')}.`);
+    }
     this.maxBytes = max;
     this.schema = options.schema;
+    this.sendOptions = Object.freeze({ reliable: options.reliable ?? true, priority: options.priority ?? 'normal' });
   }
 
-  /** Send one message to one connected peer. Throws `unknown-peer`/`link-closed`/`message-*` errors. */
+  /** Whether messages are acknowledged and resent across link recovery, and their priority. */
+  readonly sendOptions: Readonly<SendOptions>;
+
+  get reliable(): boolean {
+    return this.sendOptions.reliable;
+  }
+
+  /**
+   * Send one message to one peer. A reliable channel queues it while the link recovers.
+   * Throws `unknown-peer`, `link-closed`, `send-buffer-full` or `message-*` errors.
+   */
   send(peer: string, message: T): void {
-    this.host.sendFrame(peer, this.encode(message));
+    this.host.sendMessage(peer, this.name, this.encode(message), this.sendOptions);
   }
 
-  /** Send one message to every open link; returns how many peers it went to. */
+  /** Send one message to every connected peer; returns how many peers it went to. */
   broadcast(message: T): number {
-    const frame = this.encode(message);
-    const peers = this.host.openPeers();
-    for (const peer of peers) this.host.sendFrame(peer, frame);
+    const json = this.encode(message);
+    const peers = this.host.broadcastPeers(this.sendOptions.reliable);
+    for (const peer of peers) this.host.sendMessage(peer, this.name, json, this.sendOptions);
     return peers.length;
   }
 
@@ -123,6 +156,7 @@ export class Channel<T> implements ChannelEndpoint {
     return undefined;
   }
 
+  /** Validate and serialise; the JSON text. */
   private encode(message: T): string {
     if (this.closed) throw new DarkswapConnectionError('channel-invalid', `Channel "${this.name}" is closed.`);
     const result = v.safeParse(this.schema, message);
@@ -136,6 +170,6 @@ export class Channel<T> implements ChannelEndpoint {
     if (bytes > this.maxBytes) {
       throw new DarkswapConnectionError('message-too-large', `Message for channel "${this.name}" is ${bytes} bytes; the limit is ${this.maxBytes}.`);
     }
-    return encodeFrame(this.name, json);
+    return json;
   }
 }

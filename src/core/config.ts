@@ -1,4 +1,6 @@
 import { DarkswapConnectionError } from './errors.js';
+import type { Identity } from './identity.js';
+import { DEFAULT_LIMITS, type LinkLimits } from './rate-limit.js';
 
 /** How the service reaches its signaling server and which ICE servers links may use. */
 export interface ConnectionConfig {
@@ -20,6 +22,17 @@ export interface ConnectionConfig {
   connectTimeoutMs?: number;
   /** How long open() waits for the signaling server (ms). */
   openTimeoutMs?: number;
+  /**
+   * Who this browser is to its peers: an `Identity` object, or the name of a persistent identity
+   * kept in IndexedDB (default `"default"`, created on first use).
+   */
+  identity?: Identity | string;
+  /** Inbound abuse limits per peer (any subset; the rest keep their defaults). */
+  limits?: Partial<LinkLimits>;
+  /** How long a dropped link keeps re-dialing before the peer counts as gone (default 30 s). */
+  linkRecoveryMs?: number;
+  /** How long a new connection may take to complete the authenticated hello (default 10 s). */
+  handshakeTimeoutMs?: number;
 }
 
 export interface ResolvedConfig {
@@ -33,6 +46,11 @@ export interface ResolvedConfig {
   token: string;
   connectTimeoutMs: number;
   openTimeoutMs: number;
+  /** Name of the persistent identity, or undefined when an Identity object was given. */
+  identityName: string | undefined;
+  limits: LinkLimits;
+  linkRecoveryMs: number;
+  handshakeTimeoutMs: number;
 }
 
 const PEER_ID = /^[A-Za-z0-9]+(?:[ _-][A-Za-z0-9]+)*$/;
@@ -72,6 +90,19 @@ export function resolveConfig(config: ConnectionConfig): ResolvedConfig {
   if (config.peerId !== undefined && !isValidPeerId(config.peerId)) {
     invalid(`Invalid peer id "${config.peerId}": use letters, digits and single - _ between them (max 64).`);
   }
+  const limits = { ...DEFAULT_LIMITS, ...(config.limits ?? {}) };
+  for (const [name, value] of Object.entries(limits)) {
+    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) invalid(`limits.${name} must be a positive number.`);
+  }
+  const identity = config.identity ?? 'default';
+  if (typeof identity === 'string' ? !/^[\w-]{1,64}$/.test(identity) : typeof identity?.sign !== 'function') {
+    invalid('identity must be an Identity object or a name of letters, digits, - and _.');
+  }
+  const positive = (value: number | undefined, fallback: number, name: string): number => {
+    const n = value ?? fallback;
+    if (!Number.isFinite(n) || n <= 0) invalid(`${name} must be a positive number of milliseconds.`);
+    return n;
+  };
   return {
     host: config.host.trim(),
     port,
@@ -81,8 +112,12 @@ export function resolveConfig(config: ConnectionConfig): ResolvedConfig {
     iceServers: iceServers.map((s) => ({ ...s })),
     peerId: config.peerId,
     token: createSessionToken(),
-    connectTimeoutMs: config.connectTimeoutMs ?? 15_000,
-    openTimeoutMs: config.openTimeoutMs ?? 10_000,
+    connectTimeoutMs: positive(config.connectTimeoutMs, 15_000, 'connectTimeoutMs'),
+    openTimeoutMs: positive(config.openTimeoutMs, 10_000, 'openTimeoutMs'),
+    identityName: typeof identity === 'string' ? identity : undefined,
+    limits,
+    linkRecoveryMs: positive(config.linkRecoveryMs, 30_000, 'linkRecoveryMs'),
+    handshakeTimeoutMs: positive(config.handshakeTimeoutMs, 10_000, 'handshakeTimeoutMs'),
   };
 }
 

@@ -1,4 +1,7 @@
+import type { BulkChannel, BulkChannelOptions } from './bulk.js';
 import type { Channel, ChannelOptions } from './channel.js';
+import type { Identity } from './identity.js';
+import type { PeerIdentity } from './link.js';
 import type { ConnectionServiceEventMap, LinkStatus, ServiceStatus } from './events.js';
 import type { RejectReason } from './frame.js';
 
@@ -19,12 +22,23 @@ export interface ConnectionApi extends EventTarget {
   readonly id: string | undefined;
   /** Peers with an open link. */
   readonly peers: readonly string[];
+  /** My identity key (BIP340 x-only hex) once open. */
+  readonly publicKey: string | undefined;
+  /** The identity that signs my link hellos; widgets sign with it too (orders). */
+  readonly identity: Identity | undefined;
   linkStatus(peer: string): LinkStatus | undefined;
+  /** Key, short authentication string and pin state of the peer on an open link. */
+  peerIdentity(peer: string): PeerIdentity | undefined;
   rejects(peer: string): RejectCounts;
+  pin(peer: string, publicKey?: string): Promise<void>;
+  unpin(peer: string): Promise<void>;
+  readonly blockedPeers: ReadonlyMap<string, number>;
+  unblock(peer: string): void;
   open(): Promise<string>;
   connect(peer: string): Promise<void>;
   disconnect(peer: string): void;
   channel<T>(name: string, options: ChannelOptions<T>): Channel<T>;
+  bulkChannel<H>(name: string, options: BulkChannelOptions<H>): BulkChannel<H>;
   destroy(): void;
 
   addEventListener<K extends keyof ConnectionServiceEventMap>(

@@ -4,7 +4,7 @@ import { ConnectionService } from './connection-service.js';
 import { isConnectionError, type DarkswapConnectionError } from './errors.js';
 import type { MessageRejectedEvent, ServiceStatusEvent } from './events.js';
 import { executeServerCommand } from '@web/test-runner-commands';
-import { destroyServices, linkedPair, nextEvent, openService, signalingConfig, uniqueId, waitFor } from '../../test/harness.js';
+import { destroyServices, linkedPair, rawSend, nextEvent, openService, signalingConfig, uniqueId, waitFor } from '../../test/harness.js';
 
 const Chat = v.object({ text: v.pipe(v.string(), v.maxLength(100)) });
 const Tick = v.object({ n: v.pipe(v.number(), v.integer()) });
@@ -85,7 +85,7 @@ describe('ConnectionService (real PeerServer, real WebRTC)', () => {
     const rejected: MessageRejectedEvent[] = [];
     b.addEventListener('message-rejected', (e: MessageRejectedEvent) => rejected.push(e));
     // A hostile peer bypasses its own checks by writing raw frames on the link.
-    const raw = (frame: string) => (a as unknown as { sendFrame(p: string, f: string): void }).sendFrame(b.id!, frame);
+    const raw = (frame: string) => rawSend(a, b.id!, frame);
     raw('small\n{"text": 42}'); // schema
     raw(`small\n${JSON.stringify({ text: 'x'.repeat(90) })}`); // > 64 bytes
     raw('small\n{not json'); // bad json
@@ -188,10 +188,8 @@ describe('ConnectionService (real PeerServer, real WebRTC)', () => {
     expect(a.peers).to.deep.equal([]);
   });
 
-  // KNOWN BUG (≈1 in 20 runs): after simultaneous dials the first message can be lost although both
-  // sides report the same open link. Fix with the link hello/ack handshake of the reliability issue;
-  // skipped until then so CI stays deterministic. Reproduce by looping this test 40 times.
-  it.skip('settles simultaneous dials from both sides on a single link', async () => {
+  // Was flaky (≈1 in 20) before links had a hello handshake and acknowledged delivery.
+  it('settles simultaneous dials from both sides on a single link', async () => {
     const [a, b] = await Promise.all([openService(), openService()]);
     await Promise.all([a.connect(b.id!), b.connect(a.id!)]);
     await waitFor(() => a.peers.length === 1 && b.peers.length === 1, 10_000, 'one link each');

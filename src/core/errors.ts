@@ -13,6 +13,9 @@ export const CONNECTION_ERROR_CODES = [
   'channel-invalid',
   'destroyed',
   'webrtc',
+  'send-buffer-full',
+  'identity-mismatch',
+  'peer-blocked',
 ] as const;
 export type ConnectionErrorCode = (typeof CONNECTION_ERROR_CODES)[number];
 

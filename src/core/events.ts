@@ -4,7 +4,7 @@ import type { RejectReason } from './frame.js';
 export const SERVICE_STATUSES = ['idle', 'connecting', 'open', 'reconnecting', 'closed', 'error'] as const;
 export type ServiceStatus = (typeof SERVICE_STATUSES)[number];
 
-export const LINK_STATUSES = ['connecting', 'open', 'closed'] as const;
+export const LINK_STATUSES = ['connecting', 'open', 'reconnecting'] as const;
 export type LinkStatus = (typeof LINK_STATUSES)[number];
 
 export class ServiceStatusEvent extends Event {
@@ -15,11 +15,23 @@ export class ServiceStatusEvent extends Event {
 
 export class PeerEvent extends Event {
   constructor(
-    type: 'peer-connecting' | 'peer-connected' | 'peer-disconnected',
+    type: 'peer-connecting' | 'peer-connected' | 'peer-reconnecting' | 'peer-disconnected',
     readonly peer: string,
     readonly reason?: string,
   ) {
     super(type);
+  }
+}
+
+/** A peer that kept breaking the rules was cut off and is refused until `until` (epoch ms). */
+export class PeerBlockedEvent extends Event {
+  constructor(
+    readonly peer: string,
+    /** The reject reason that tipped it over (`rate-limited`, `invalid`, …). */
+    readonly reason: RejectReason,
+    readonly until: number,
+  ) {
+    super('peer-blocked');
   }
 }
 
@@ -45,7 +57,9 @@ export interface ConnectionServiceEventMap {
   status: ServiceStatusEvent;
   'peer-connecting': PeerEvent;
   'peer-connected': PeerEvent;
+  'peer-reconnecting': PeerEvent;
   'peer-disconnected': PeerEvent;
+  'peer-blocked': PeerBlockedEvent;
   error: ServiceErrorEvent;
   'message-rejected': MessageRejectedEvent;
 }

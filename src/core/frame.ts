@@ -1,13 +1,17 @@
 /**
- * Wire format of one message on a peer link: `<channel>\n<json payload>` as a text frame.
- * The channel name comes first so a receiver can look up the channel and check the payload
- * size against that channel's limit before parsing anything.
+ * Wire format of one message on a peer link, a text frame: `<channel>[ <seq>]\n<json payload>`.
+ * The header comes first so a receiver can look up the channel and check the payload size
+ * against that channel's limit before parsing anything. `seq` is present on reliable channels
+ * (numbered from 1 per channel per link session, acknowledged by the receiver). Control frames
+ * of the service itself use names starting with `_` (`_hello`, `_ack`, `_bye`), which channels
+ * can never take.
  */
 
 /** Hard cap on one frame, the SCTP maxMessageSize Chromium negotiates (256 KiB). */
 export const MAX_FRAME_BYTES = 262_144;
 
 const CHANNEL_NAME = /^[a-z][a-z0-9-]{0,31}$/;
+const HEADER = /^(_?[a-z][a-z0-9-]{0,31})(?: ([1-9][0-9]{0,14}))?$/;
 
 export function isValidChannelName(name: string): boolean {
   return CHANNEL_NAME.test(name);
@@ -20,16 +24,22 @@ export const REJECT_REASONS = [
   'too-large',
   'bad-json',
   'invalid',
+  'rate-limited',
+  'no-handshake',
+  'out-of-order',
 ] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 
 export interface SplitFrame {
+  /** A channel name, or a control name starting with `_`. */
   channel: string;
+  /** Sequence number on reliable channels. */
+  seq?: number;
   payload: string;
 }
 
-export function encodeFrame(channel: string, payloadJson: string): string {
-  return `${channel}\n${payloadJson}`;
+export function encodeFrame(channel: string, payloadJson: string, seq?: number): string {
+  return seq === undefined ? `${channel}\n${payloadJson}` : `${channel} ${seq}\n${payloadJson}`;
 }
 
 /** Split a frame into channel and payload text, or say why it cannot be one. */
@@ -37,10 +47,11 @@ export function splitFrame(data: unknown): SplitFrame | RejectReason {
   if (typeof data !== 'string') return 'not-text';
   if (data.length > MAX_FRAME_BYTES) return 'too-large';
   const nl = data.indexOf('\n');
-  if (nl < 1 || nl > 32) return 'malformed-frame';
-  const channel = data.slice(0, nl);
-  if (!CHANNEL_NAME.test(channel)) return 'malformed-frame';
-  return { channel, payload: data.slice(nl + 1) };
+  if (nl < 1 || nl > 49) return 'malformed-frame';
+  const header = HEADER.exec(data.slice(0, nl));
+  if (!header) return 'malformed-frame';
+  const payload = data.slice(nl + 1);
+  return header[2] === undefined ? { channel: header[1], payload } : { channel: header[1], seq: Number(header[2]), payload };
 }
 
 const encoder = new TextEncoder();

@@ -1,6 +1,10 @@
 export { ConnectionService } from './connection-service.js';
 export type { ConnectionApi, RejectCounts } from './connection-api.js';
-export { Channel, DEFAULT_MAX_BYTES, type ChannelOptions, type MessageHandler, type MessageSchema } from './channel.js';
+export { Channel, CHANNEL_PRIORITIES, DEFAULT_MAX_BYTES, type ChannelOptions, type ChannelPriority, type MessageHandler, type MessageSchema } from './channel.js';
+export { BulkChannel, BULK_HIGH_WATER, BULK_LOW_WATER, type BulkChannelOptions, type BulkHandler } from './bulk.js';
+export { createIdentity, isPublicKey, loadIdentity, shortAuthString, verifySignature, taggedDigest, type Identity } from './identity.js';
+export type { PeerIdentity } from './link.js';
+export { DEFAULT_LIMITS, type LinkLimits } from './rate-limit.js';
 export { createSessionToken, isValidPeerId, parseSignalingUrl, resolveConfig, type ConnectionConfig, type ResolvedConfig } from './config.js';
 export { CONNECTION_ERROR_CODES, DarkswapConnectionError, isConnectionError, type ConnectionErrorCode } from './errors.js';
 export * from './events.js';

@@ -1,0 +1,112 @@
+import { expect } from '@open-wc/testing';
+import * as v from 'valibot';
+import type { ServiceErrorEvent, PeerEvent } from './events.js';
+import { destroyServices, linkedPair, waitFor } from '../../test/harness.js';
+
+const Tick = v.strictObject({ n: v.pipe(v.number(), v.integer()) });
+
+function record(target: EventTarget, types: string[]): string[] {
+  const seen: string[] = [];
+  for (const type of types) target.addEventListener(type, (e) => seen.push(`${type}:${(e as PeerEvent).reason ?? ''}`));
+  return seen;
+}
+
+describe('Link recovery and reliable channels (real PeerServer, real WebRTC)', () => {
+  afterEach(destroyServices);
+
+  for (const side of ['sender', 'receiver'] as const) {
+    it(`delivers 1,000 acked messages exactly once, in order, across a forced drop on the ${side} side`, async function () {
+      this.timeout(40_000);
+      const fast = { limits: { messagesPerSecond: 2_000, messageBurst: 2_000 } };
+      const [a, b] = await linkedPair(fast);
+      const sent = a.channel('tick', { schema: Tick });
+      const got: number[] = [];
+      b.channel('tick', { schema: Tick }).on((m) => got.push(m.n));
+      const eventsA = record(a, ['peer-reconnecting', 'peer-connected', 'peer-disconnected']);
+      const eventsB = record(b, ['peer-reconnecting', 'peer-connected', 'peer-disconnected']);
+      let n = 0;
+      const pump = async () => {
+        while (n < 1_000) {
+          for (let i = 0; i < 20 && n < 1_000; i++) sent.send(b.id!, { n: n++ });
+          await new Promise((r) => setTimeout(r, 5));
+        }
+      };
+      const pumping = pump();
+      await waitFor(() => got.length >= 300, 15_000, '300 messages before the drop');
+      const victim = side === 'sender' ? a.peerConnection(b.id!) : b.peerConnection(a.id!);
+      victim!.close();
+      await pumping;
+      await waitFor(() => got.length >= 1_000, 30_000, 'all 1,000 messages');
+      await new Promise((r) => setTimeout(r, 200)); // any duplicate would arrive by now
+      expect(got.length).to.equal(1_000);
+      expect(got).to.deep.equal(Array.from({ length: 1_000 }, (_, i) => i));
+      expect(a.linkStatus(b.id!)).to.equal('open');
+      expect(b.linkStatus(a.id!)).to.equal('open');
+      // The widgets' view: at most a reconnecting/connected pair, never a disconnect.
+      for (const events of [eventsA, eventsB]) {
+        expect(events.filter((e) => e.startsWith('peer-disconnected'))).to.deep.equal([]);
+      }
+      expect([...eventsA, ...eventsB].some((e) => e.startsWith('peer-reconnecting'))).to.equal(true);
+      expect(a.peerConnection(b.id!)).to.not.equal(victim);
+    });
+  }
+
+  it('paces itself to the receiver\'s advertised limits: 700 messages at default limits, none rate-limited', async function () {
+    this.timeout(30_000);
+    const [a, b] = await linkedPair();
+    const ch = a.channel('tick', { schema: Tick });
+    const got: number[] = [];
+    b.channel('tick', { schema: Tick }).on((m) => got.push(m.n));
+    for (let i = 0; i < 700; i++) ch.send(b.id!, { n: i });
+    await waitFor(() => got.length === 700, 20_000, '700 paced messages');
+    expect(got).to.deep.equal(Array.from({ length: 700 }, (_, i) => i));
+    expect(b.rejects(a.id!).total).to.equal(0);
+  });
+
+  it('queues reliable messages while a link recovers and drops unreliable ones with a clear error', async function () {
+    this.timeout(30_000);
+    const [a, b] = await linkedPair();
+    const reliable = a.channel('tick', { schema: Tick });
+    const loose = a.channel('presence', { schema: Tick, reliable: false });
+    const got: number[] = [];
+    b.channel('tick', { schema: Tick }).on((m) => got.push(m.n));
+    b.channel('presence', { schema: Tick, reliable: false });
+    a.peerConnection(b.id!)!.close();
+    await waitFor(() => a.linkStatus(b.id!) === 'reconnecting' || a.linkStatus(b.id!) === 'open', 5_000);
+    reliable.send(b.id!, { n: 1 });
+    if (a.linkStatus(b.id!) === 'reconnecting') {
+      expect(() => loose.send(b.id!, { n: 2 })).to.throw(/not open/);
+    }
+    await waitFor(() => got.length === 1, 15_000, 'queued message after recovery');
+    expect(got).to.deep.equal([1]);
+  });
+
+  it('gives up after linkRecoveryMs when the peer is gone, and says how many messages were not delivered', async function () {
+    this.timeout(30_000);
+    const [a, b] = await linkedPair({ linkRecoveryMs: 3_000 });
+    const ch = a.channel('tick', { schema: Tick });
+    const events = record(a, ['peer-reconnecting', 'peer-disconnected']);
+    const errors: string[] = [];
+    a.addEventListener('error', (e: ServiceErrorEvent) => errors.push(e.error.message));
+    const bId = b.id!;
+    b.peerConnection(a.id!)!.close();
+    b.destroy(); // gone without a goodbye
+    await waitFor(() => events.some((e) => e.startsWith('peer-reconnecting')), 10_000, 'reconnecting');
+    ch.send(bId, { n: 1 });
+    ch.send(bId, { n: 2 });
+    await waitFor(() => events.some((e) => e.startsWith('peer-disconnected')), 15_000, 'give up');
+    expect(events.at(-1)).to.equal('peer-disconnected:unreachable');
+    expect(a.linkStatus(bId)).to.equal(undefined);
+    expect(errors.some((m) => /2 messages to .* were not delivered/.test(m))).to.equal(true);
+  });
+
+  it('a deliberate disconnect is a clean leave on the other side: no recovery attempts', async () => {
+    const [a, b] = await linkedPair();
+    const events = record(a, ['peer-reconnecting', 'peer-disconnected']);
+    b.disconnect(a.id!);
+    await waitFor(() => events.length > 0, 5_000, 'leave seen');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(events).to.deep.equal(['peer-disconnected:remote']);
+    expect(a.peers).to.deep.equal([]);
+  });
+});

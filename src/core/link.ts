@@ -1,0 +1,493 @@
+import type { DataConnection } from 'peerjs';
+import * as v from 'valibot';
+import { BULK_LOW_WATER, BULK_STREAM_ID, decodeBulkFrame, type BulkFrame } from './bulk.js';
+import { AckSchema, buildHello, ByeSchema, HelloSchema, MAX_CONTROL_BYTES, verifyHello, type Hello } from './control.js';
+import { DarkswapConnectionError } from './errors.js';
+import { encodeFrame, splitFrame, utf8Length, type RejectReason } from './frame.js';
+import { dtlsFingerprint, shortAuthString, type Identity } from './identity.js';
+import { PACING_MARGIN, STRIKE_DRAIN_PER_SECOND, TokenBucket, type LinkLimits } from './rate-limit.js';
+import { ReliableState } from './reliable.js';
+
+/**
+ * One logical link to one remote peer, surviving re-dials: its current PeerJS connection (a
+ * "wire"), the hello handshake that authenticates it, reliable sequencing, priority queues
+ * with pacing to the peer's advertised limits, and inbound abuse limits.
+ */
+
+export type LinkState = 'connecting' | 'open' | 'reconnecting';
+
+/** The peer on the other end of an authenticated link. */
+export interface PeerIdentity {
+  /** The peer's identity key (BIP340 x-only, 64 hex). */
+  publicKey: string;
+  /** Six digits both people can read to each other; equal on both ends of an honest link. */
+  sas: string;
+  /** DTLS fingerprints of the current connection. */
+  localFingerprint: string;
+  remoteFingerprint: string;
+  /** Whether this peer id is pinned to this key. */
+  pinned: boolean;
+}
+
+export interface LinkOwner {
+  readonly localId: string;
+  readonly session: string;
+  readonly identity: Identity;
+  readonly limits: LinkLimits;
+  readonly handshakeTimeoutMs: number;
+  pinnedKey(peer: string): string | undefined;
+  hasChannel(name: string): boolean;
+  deliver(peer: string, channel: string, payload: string): RejectReason | undefined;
+  deliverBulk(peer: string, frame: BulkFrame): RejectReason | undefined;
+  counted(peer: string, channel: string | undefined, reason: RejectReason): void;
+  opened(link: Link, info: { previous: LinkState; restarted: boolean; dropped: number; resent: number }): void;
+  /** The wire died; the link may recover. */
+  lost(link: Link, why: string): void;
+  /** Fatal for this link: identity mismatch, or a first connection that never opened. */
+  fail(link: Link, error: DarkswapConnectionError): void;
+  left(link: Link, reason: string): void;
+  block(link: Link, reason: RejectReason): void;
+}
+
+/** Queue levels: 0 control, 1 high, 2 normal, 3 low. */
+export const PRIORITY = { control: 0, high: 1, normal: 2, low: 3 } as const;
+/** Stop writing to the message data channel above this many buffered bytes. */
+export const MESSAGE_HIGH_WATER = 1024 * 1024;
+const MESSAGE_LOW_WATER = 256 * 1024;
+/** Reliable messages kept per link waiting for acknowledgement before `send` refuses more. */
+export const MAX_UNACKED = 10_000;
+const MAX_UNACKED_CHARS = 16 * 1024 * 1024;
+const MAX_INBOX_CHANNELS = 256;
+const ACK_DELAY_MS = 10;
+const ACK_EVERY = 32;
+
+/** One PeerJS DataConnection (plus its negotiated bulk data channel) carrying a link. */
+export class Wire {
+  ready = false;
+  closed = false;
+  helloSeen = false;
+  readonly bulk: RTCDataChannel | undefined;
+
+  constructor(
+    readonly conn: DataConnection,
+    readonly dialer: string,
+  ) {
+    let bulk: RTCDataChannel | undefined;
+    try {
+      bulk = conn.peerConnection?.createDataChannel('darkswap-bulk', {
+        negotiated: true,
+        id: BULK_STREAM_ID,
+        ordered: true,
+        priority: 'very-low',
+      } as RTCDataChannelInit);
+      if (bulk) {
+        bulk.binaryType = 'arraybuffer';
+        bulk.bufferedAmountLowThreshold = BULK_LOW_WATER;
+      }
+    } catch {
+      bulk = undefined;
+    }
+    this.bulk = bulk;
+  }
+
+  get dc(): RTCDataChannel | undefined {
+    return this.conn.dataChannel;
+  }
+
+  get pc(): RTCPeerConnection | undefined {
+    return this.conn.peerConnection;
+  }
+
+  /** The link's SCTP max message size (both ends' minimum), capped at 256 KiB. */
+  get maxMessageSize(): number {
+    const size = this.pc?.sctp?.maxMessageSize ?? 262_144;
+    return Math.min(size > 0 ? size : 262_144, 262_144);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      this.bulk?.close();
+    } catch {
+      /* already closed */
+    }
+    this.conn.close();
+  }
+}
+
+export class Link {
+  state: LinkState = 'connecting';
+  wire: Wire | undefined;
+  everOpened = false;
+  remote: { session: string; key: string; fingerprint: string; localFingerprint: string; sas: string } | undefined;
+  reliable = new ReliableState();
+  /** Timers owned by the service's recovery logic. */
+  deadlineTimer: ReturnType<typeof setTimeout> | undefined;
+  redialTimer: ReturnType<typeof setTimeout> | undefined;
+  attempts = 0;
+
+  private readonly queues: string[][] = [[], [], [], []];
+  private pacing: { msgs: TokenBucket; bytes: TokenBucket } | undefined;
+  private readonly inMsgs: TokenBucket;
+  private readonly inBytes: TokenBucket;
+  private readonly inBulk: TokenBucket;
+  private readonly strikes: TokenBucket;
+  private readonly ackDue = new Map<string, number>();
+  private ackCount = 0;
+  private ackTimer: ReturnType<typeof setTimeout> | undefined;
+  private flushTimer: ReturnType<typeof setTimeout> | undefined;
+  private helloTimer: ReturnType<typeof setTimeout> | undefined;
+  private dead = false;
+
+  constructor(
+    readonly peer: string,
+    private readonly owner: LinkOwner,
+  ) {
+    const l = owner.limits;
+    const now = performance.now();
+    this.inMsgs = new TokenBucket(l.messagesPerSecond, l.messageBurst, now);
+    this.inBytes = new TokenBucket(l.bytesPerSecond, l.byteBurst, now);
+    this.inBulk = new TokenBucket(l.bulkFramesPerSecond, l.bulkFramesPerSecond * 2, now);
+    this.strikes = new TokenBucket(STRIKE_DRAIN_PER_SECOND, l.strikesBeforeBlock, now);
+  }
+
+  get identity(): PeerIdentity | undefined {
+    const r = this.remote;
+    if (!r || this.state !== 'open') return undefined;
+    return {
+      publicKey: r.key,
+      sas: r.sas,
+      localFingerprint: r.localFingerprint,
+      remoteFingerprint: r.fingerprint,
+      pinned: this.owner.pinnedKey(this.peer) === r.key,
+    };
+  }
+
+  /** Take a new wire; the previous one (if any) is closed without counting as a loss. */
+  adopt(wire: Wire): void {
+    const old = this.wire;
+    this.wire = wire;
+    this.clearWireState();
+    if (old && old !== wire) old.close();
+    const { conn } = wire;
+    conn.on('open', () => this.onOpen(wire));
+    conn.on('data', (data) => this.onData(wire, data));
+    conn.on('close', () => this.onLost(wire, 'closed'));
+    const pc = wire.pc;
+    pc?.addEventListener('iceconnectionstatechange', () => {
+      const s = pc.iceConnectionState;
+      if (s === 'failed' || s === 'disconnected' || s === 'closed') this.onLost(wire, `ice-${s}`);
+    });
+    pc?.addEventListener('connectionstatechange', () => {
+      const s = pc.connectionState;
+      if (s === 'failed' || s === 'closed') this.onLost(wire, `connection-${s}`);
+    });
+    if (wire.bulk) {
+      wire.bulk.addEventListener('message', (e) => this.onBulk(wire, e.data));
+      wire.bulk.addEventListener('close', () => this.onLost(wire, 'bulk-closed'));
+    }
+    if (conn.open) this.onOpen(wire);
+  }
+
+  /** Queue one user message; see Channel.send for the contract. */
+  send(channel: string, json: string, reliable: boolean, priority: number): void {
+    const wire = this.wire;
+    const limit = wire?.maxMessageSize ?? 262_144;
+    const size = utf8Length(json) + channel.length + 18;
+    if (size > limit) {
+      throw new DarkswapConnectionError('message-too-large', `A ${size}-byte message exceeds the ${limit} bytes the link to ${this.peer} carries.`);
+    }
+    if (!reliable) {
+      if (this.state !== 'open') throw new DarkswapConnectionError('link-closed', `The link to ${this.peer} is not open.`);
+      this.enqueue(encodeFrame(channel, json), priority);
+      return;
+    }
+    if (!this.everOpened) throw new DarkswapConnectionError('link-closed', `The link to ${this.peer} is not open yet.`);
+    if (this.reliable.unackedCount() >= MAX_UNACKED || this.unackedChars() >= MAX_UNACKED_CHARS) {
+      throw new DarkswapConnectionError(
+        'send-buffer-full',
+        `${this.reliable.unackedCount()} messages to ${this.peer} are still waiting for acknowledgement; try again when the link drains.`,
+      );
+    }
+    const item = this.reliable.outbox(channel).push((seq) => encodeFrame(channel, json, seq), priority);
+    if (this.state === 'open') this.enqueue(item.frame, priority);
+  }
+
+  /** Send a `_bye` and close; best effort, used for deliberate leaves. */
+  sayBye(reason: string): void {
+    const dc = this.wire?.dc;
+    if (dc?.readyState === 'open') {
+      try {
+        dc.send(encodeFrame('_bye', JSON.stringify({ reason })));
+      } catch {
+        /* closing anyway */
+      }
+    }
+  }
+
+  /** Stop everything; the service forgets this link. */
+  dispose(): void {
+    this.dead = true;
+    this.clearWireState();
+    clearTimeout(this.deadlineTimer);
+    clearTimeout(this.redialTimer);
+    const wire = this.wire;
+    this.wire = undefined;
+    if (wire) {
+      // Let a queued `_bye` leave before the peer connection is torn down.
+      const dc = wire.dc;
+      if (dc?.readyState === 'open' && dc.bufferedAmount > 0) setTimeout(() => wire.close(), 100);
+      else wire.close();
+    }
+  }
+
+  private unackedChars(): number {
+    let n = 0;
+    for (const box of this.reliable.out.values()) n += box.retainedChars;
+    return n;
+  }
+
+  private clearWireState(): void {
+    for (const q of this.queues) q.length = 0;
+    this.pacing = undefined;
+    this.ackDue.clear();
+    this.ackCount = 0;
+    clearTimeout(this.ackTimer);
+    clearTimeout(this.flushTimer);
+    clearTimeout(this.helloTimer);
+    this.ackTimer = this.flushTimer = this.helloTimer = undefined;
+  }
+
+  private onOpen(wire: Wire): void {
+    if (wire !== this.wire || wire.closed || wire.helloSeen || this.dead) return;
+    if (this.helloTimer !== undefined) return;
+    const dc = wire.dc;
+    const pc = wire.pc;
+    const local = dtlsFingerprint(pc?.currentLocalDescription?.sdp ?? pc?.localDescription?.sdp);
+    const remote = dtlsFingerprint(pc?.currentRemoteDescription?.sdp ?? pc?.remoteDescription?.sdp);
+    if (!dc || !local || !remote) {
+      this.onLost(wire, 'no-fingerprint');
+      return;
+    }
+    dc.bufferedAmountLowThreshold = MESSAGE_LOW_WATER;
+    dc.addEventListener('bufferedamountlow', () => this.flush());
+    const hello = buildHello({
+      identity: this.owner.identity,
+      session: this.owner.session,
+      known: this.remote?.session ?? null,
+      localFingerprint: local,
+      remoteFingerprint: remote,
+      recv: this.reliable.received(),
+      limits: this.owner.limits,
+    });
+    try {
+      dc.send(encodeFrame('_hello', JSON.stringify(hello)));
+    } catch {
+      this.onLost(wire, 'send-failed');
+      return;
+    }
+    this.helloTimer = setTimeout(() => {
+      if (wire === this.wire && !wire.ready) this.onLost(wire, 'handshake-timeout');
+    }, this.owner.handshakeTimeoutMs);
+  }
+
+  /** The wire died (or never came up). Idempotent; stale wires are ignored. */
+  onLost(wire: Wire, why: string): void {
+    if (wire !== this.wire || this.dead) return;
+    this.wire = undefined;
+    this.clearWireState();
+    wire.close();
+    this.owner.lost(this, why);
+  }
+
+  private enqueue(frame: string, priority: number): void {
+    this.queues[priority].push(frame);
+    this.flush();
+  }
+
+  /** Write queued frames, highest priority first, within the peer's limits and the buffer watermark. */
+  private flush = (): void => {
+    const wire = this.wire;
+    if (!wire?.ready || this.state !== 'open' || this.flushTimer !== undefined) return;
+    const dc = wire.dc;
+    if (!dc || dc.readyState !== 'open') {
+      if (dc && (dc.readyState === 'closed' || dc.readyState === 'closing')) this.onLost(wire, 'closed');
+      return;
+    }
+    const pacing = this.pacing!;
+    for (const queue of this.queues) {
+      while (queue.length) {
+        if (dc.bufferedAmount > MESSAGE_HIGH_WATER) return;
+        const frame = queue[0];
+        const now = performance.now();
+        const wait = Math.max(pacing.msgs.waitMs(now), pacing.bytes.waitMs(now, frame.length));
+        if (wait > 0) {
+          if (wait === Infinity) {
+            queue.shift(); // bigger than the peer's whole byte burst: it would be refused anyway
+            continue;
+          }
+          this.flushTimer = setTimeout(() => {
+            this.flushTimer = undefined;
+            this.flush();
+          }, wait);
+          return;
+        }
+        pacing.msgs.take(now);
+        pacing.bytes.take(now, frame.length);
+        try {
+          dc.send(frame);
+        } catch {
+          this.onLost(wire, 'send-failed');
+          return;
+        }
+        queue.shift();
+      }
+    }
+  };
+
+  private onData(wire: Wire, data: unknown): void {
+    if (wire !== this.wire || this.dead) return;
+    const split = splitFrame(data);
+    if (typeof split === 'string') return this.reject(undefined, split);
+    const now = performance.now();
+    const control = split.channel.startsWith('_');
+    if (!this.inMsgs.take(now) || !this.inBytes.take(now, (data as string).length)) {
+      if (!control && split.seq !== undefined && wire.ready) this.consume(split.channel, split.seq);
+      return this.reject(split.channel, 'rate-limited');
+    }
+    if (control) return this.onControl(wire, split.channel, split.payload);
+    if (!wire.ready) return this.reject(split.channel, 'no-handshake');
+    if (split.seq !== undefined) {
+      const verdict = this.consume(split.channel, split.seq);
+      if (verdict === 'duplicate') return;
+      if (verdict !== 'deliver') return this.reject(split.channel, verdict === 'gap' ? 'out-of-order' : 'unknown-channel');
+    }
+    const reason = this.owner.deliver(this.peer, split.channel, split.payload);
+    if (reason) this.reject(split.channel, reason);
+  }
+
+  /** Advance a reliable inbound stream and schedule its acknowledgement. */
+  private consume(channel: string, seq: number): 'deliver' | 'duplicate' | 'gap' | 'full' {
+    if (!this.reliable.in.has(channel) && (this.reliable.in.size >= MAX_INBOX_CHANNELS || !this.owner.hasChannel(channel))) {
+      // No such channel here: acknowledge (so the sender stops keeping it) without keeping state.
+      if (this.ackDue.size < MAX_INBOX_CHANNELS) this.scheduleAck(channel, seq);
+      return 'full';
+    }
+    const inbox = this.reliable.inbox(channel);
+    const verdict = inbox.accept(seq);
+    if (verdict !== 'gap') this.scheduleAck(channel, inbox.last);
+    return verdict;
+  }
+
+  private scheduleAck(channel: string, seq: number): void {
+    this.ackDue.set(channel, seq);
+    if (++this.ackCount >= ACK_EVERY) this.sendAcks();
+    else this.ackTimer ??= setTimeout(this.sendAcks, ACK_DELAY_MS);
+  }
+
+  private readonly sendAcks = (): void => {
+    clearTimeout(this.ackTimer);
+    this.ackTimer = undefined;
+    this.ackCount = 0;
+    if (!this.ackDue.size || !this.wire?.ready) return;
+    const acks = Object.fromEntries(this.ackDue);
+    this.ackDue.clear();
+    this.enqueue(encodeFrame('_ack', JSON.stringify(acks)), PRIORITY.control);
+  };
+
+  private onControl(wire: Wire, name: string, payload: string): void {
+    if (payload.length > MAX_CONTROL_BYTES) return this.reject(name, 'too-large');
+    let json: unknown;
+    try {
+      json = JSON.parse(payload);
+    } catch {
+      return this.reject(name, 'bad-json');
+    }
+    if (name === '_hello') {
+      const hello = v.safeParse(HelloSchema, json);
+      if (!hello.success || wire.helloSeen) return this.reject(name, 'invalid');
+      wire.helloSeen = true;
+      return this.onHello(wire, hello.output);
+    }
+    if (!wire.ready) return this.reject(name, 'no-handshake');
+    if (name === '_ack') {
+      const acks = v.safeParse(AckSchema, json);
+      if (!acks.success) return this.reject(name, 'invalid');
+      for (const [channel, seq] of Object.entries(acks.output)) {
+        const box = this.reliable.out.get(channel);
+        if (!box || seq >= box.nextSeq) return this.reject(name, 'invalid');
+        box.ack(seq);
+      }
+      return;
+    }
+    if (name === '_bye') {
+      const bye = v.safeParse(ByeSchema, json);
+      return this.owner.left(this, bye.success ? (bye.output.reason ?? 'left') : 'left');
+    }
+    this.reject(name, 'unknown-channel');
+  }
+
+  private onHello(wire: Wire, hello: Hello): void {
+    const pc = wire.pc;
+    const local = dtlsFingerprint(pc?.currentLocalDescription?.sdp ?? pc?.localDescription?.sdp);
+    const remote = dtlsFingerprint(pc?.currentRemoteDescription?.sdp ?? pc?.remoteDescription?.sdp);
+    const mismatch = (why: string) =>
+      this.owner.fail(this, new DarkswapConnectionError('identity-mismatch', `Peer ${this.peer} failed authentication: ${why}.`));
+    if (!local || !remote || !verifyHello(hello, local, remote)) {
+      return mismatch("its signature does not cover this connection's DTLS fingerprints (a man in the middle, or a tampered handshake)");
+    }
+    const pinned = this.owner.pinnedKey(this.peer);
+    if (pinned && pinned !== hello.key) return mismatch(`its key ${hello.key.slice(0, 16)}… is not the pinned ${pinned.slice(0, 16)}…`);
+    const known = this.remote;
+    if (known && known.session === hello.session && known.key !== hello.key) {
+      return mismatch('the same session came back with a different identity key');
+    }
+    const restarted = !!known && known.session !== hello.session;
+    let dropped = 0;
+    if (restarted) {
+      dropped = this.reliable.unackedCount();
+      this.reliable = new ReliableState();
+    }
+    this.remote = {
+      session: hello.session,
+      key: hello.key,
+      fingerprint: remote,
+      localFingerprint: local,
+      sas: shortAuthString({ publicKey: this.owner.identity.publicKey, fingerprint: local }, { publicKey: hello.key, fingerprint: remote }),
+    };
+    const now = performance.now();
+    this.pacing = {
+      msgs: new TokenBucket(hello.limits.mps * PACING_MARGIN, Math.max(1, Math.floor(hello.limits.burst * PACING_MARGIN)), now),
+      bytes: new TokenBucket(hello.limits.bps * PACING_MARGIN, Math.max(1, Math.floor(hello.limits.bburst * PACING_MARGIN)), now),
+    };
+    clearTimeout(this.helloTimer);
+    this.helloTimer = undefined;
+    wire.ready = true;
+    const resend = this.reliable.resume(hello.known === this.owner.session ? hello.recv : {});
+    const previous = this.state;
+    this.state = 'open';
+    this.everOpened = true;
+    this.attempts = 0;
+    // Whatever was queued for this wire before the handshake is either unreliable (dropped) or in `resend`.
+    for (const q of this.queues) q.length = 0;
+    for (const item of resend) this.queues[item.priority].push(item.frame);
+    this.owner.opened(this, { previous, restarted, dropped, resent: resend.length });
+    this.flush();
+  }
+
+  private onBulk(wire: Wire, data: unknown): void {
+    if (wire !== this.wire || this.dead) return;
+    if (!this.inBulk.take(performance.now())) return this.reject(undefined, 'rate-limited');
+    if (!wire.ready) return this.reject(undefined, 'no-handshake');
+    const frame = decodeBulkFrame(data);
+    if (typeof frame === 'string') return this.reject(undefined, frame);
+    const reason = this.owner.deliverBulk(this.peer, frame);
+    if (reason) this.reject(frame.channel, reason);
+  }
+
+  private reject(channel: string | undefined, reason: RejectReason): void {
+    this.owner.counted(this.peer, channel, reason);
+    if (!this.dead && !this.strikes.take(performance.now())) this.owner.block(this, reason);
+  }
+}
