@@ -1,0 +1,58 @@
+import { expect } from '@open-wc/testing';
+import { Inbox, Outbox, ReliableState } from './reliable.js';
+import { TokenBucket } from './rate-limit.js';
+import { encodeFrame, splitFrame } from './frame.js';
+
+describe('reliable sequencing (pure)', () => {
+  it('numbers from 1, keeps frames until a cumulative ack, and resends only the rest', () => {
+    const out = new Outbox();
+    for (let i = 0; i < 5; i++) out.push((seq) => encodeFrame('chat', `{"i":${i}}`, seq));
+    expect(out.pending().map((u) => u.seq)).to.deep.equal([1, 2, 3, 4, 5]);
+    expect(out.ack(3)).to.equal(3);
+    expect(out.pending().map((u) => u.seq)).to.deep.equal([4, 5]);
+    expect(out.ack(2)).to.equal(0); // stale ack
+    expect(out.nextSeq).to.equal(6);
+  });
+
+  it('delivers each number once and in order; flags gaps', () => {
+    const inbox = new Inbox();
+    expect(inbox.accept(1)).to.equal('deliver');
+    expect(inbox.accept(1)).to.equal('duplicate');
+    expect(inbox.accept(3)).to.equal('gap');
+    expect(inbox.accept(2)).to.equal('deliver');
+    expect(inbox.last).to.equal(2);
+  });
+
+  it('resumes from what the other side reports per channel', () => {
+    const a = new ReliableState();
+    for (const ch of ['x', 'y']) for (let i = 0; i < 3; i++) a.outbox(ch).push((s) => encodeFrame(ch, '{}', s));
+    const b = new ReliableState();
+    b.inbox('x').accept(1);
+    b.inbox('x').accept(2);
+    const resend = a.resume(b.received());
+    expect(resend.map((u) => u.frame.split('\n')[0])).to.deep.equal(['x 3', 'y 1', 'y 2', 'y 3']);
+    expect(a.unackedCount()).to.equal(4);
+  });
+
+  it('parses sequence numbers and control names from frame headers, refusing anything else', () => {
+    expect(splitFrame('chat 12\n{}')).to.deep.equal({ channel: 'chat', seq: 12, payload: '{}' });
+    expect(splitFrame('_ack\n{}')).to.deep.equal({ channel: '_ack', payload: '{}' });
+    for (const bad of ['chat 0\n{}', 'chat 01\n{}', 'chat -1\n{}', 'chat 1 2\n{}', 'Chat\n{}', '__x\n{}', 'chat 1234567890123456\n{}']) {
+      expect(splitFrame(bad), bad).to.equal('malformed-frame');
+    }
+  });
+});
+
+describe('TokenBucket (pure)', () => {
+  it('allows a burst, then the steady rate, and says how long to wait', () => {
+    const bucket = new TokenBucket(100, 500, 0);
+    let taken = 0;
+    while (bucket.take(0)) taken++;
+    expect(taken).to.equal(500);
+    expect(bucket.waitMs(0)).to.equal(10);
+    expect(bucket.take(10)).to.equal(true);
+    expect(bucket.take(10)).to.equal(false);
+    expect(bucket.available(1_000_000)).to.equal(500); // capped
+    expect(bucket.waitMs(0, 501)).to.equal(Infinity);
+  });
+});
