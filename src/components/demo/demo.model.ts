@@ -40,15 +40,17 @@ export function setPeerState(
   peer: string,
   state: PeerState,
   reason?: string,
+  sas?: string,
 ): Map<string, PeerEntry> {
   const next = new Map(peers);
-  next.set(peer, { state, reason });
+  next.set(peer, { state, reason, sas });
   return next;
 }
 
 const STATE_WORDS: Record<PeerState, string> = {
   connecting: 'Connecting…',
   open: 'Connected',
+  reconnecting: 'Reconnecting…',
   closed: 'Disconnected',
   failed: 'Failed',
 };

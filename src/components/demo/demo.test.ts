@@ -4,7 +4,7 @@ import type { ConnectionService } from '../../core/connection-service.js';
 import { provideConnection } from '../../context/provide-connection.js';
 import './darkswap-demo.js';
 import type { DarkswapDemo } from './demo.js';
-import { destroyServices, openService, uniqueId, waitFor } from '../../../test/harness.js';
+import { destroyServices, openService, rawSend, uniqueId, waitFor } from '../../../test/harness.js';
 
 const q = <T extends Element = HTMLElement>(el: Element, sel: string) => el.shadowRoot!.querySelector<T>(sel)!;
 const messages = (el: Element) => [...el.shadowRoot!.querySelectorAll('[part~="message"]')].map((m) => m.textContent!.replace(/\s+/g, ' ').trim());
@@ -102,11 +102,25 @@ describe('<darkswap-demo>', () => {
     expect(q(demoA, `[part~="peer"][data-state="closed"]`).textContent).to.contain('the peer left');
   });
 
+  it('shows the same short authentication code on both sides, and "Reconnecting…" while a link recovers', async () => {
+    const [a, b] = await Promise.all([openService(), openService()]);
+    const [demoA, demoB] = await Promise.all([mount(a), mount(b)]);
+    await a.connect(b.id!);
+    await waitFor(() => !!q(demoA, '[part~="peer-code"]') && !!q(demoB, '[part~="peer-code"]'), 5_000, 'codes shown');
+    const code = q(demoA, '[part~="peer-code"]').textContent!.trim();
+    expect(code).to.match(/^Code \d{3} \d{3}$/);
+    expect(q(demoB, '[part~="peer-code"]').textContent!.trim()).to.equal(code);
+    a.peerConnection(b.id!)!.close();
+    await waitFor(() => !!q(demoA, '[part~="peer"][data-state="reconnecting"]') || !!q(demoB, '[part~="peer"][data-state="reconnecting"]'), 5_000, 'reconnecting row');
+    await waitFor(() => !!q(demoA, '[part~="peer"][data-state="open"]') && !!q(demoB, '[part~="peer"][data-state="open"]'), 15_000, 'open again');
+    await expect(demoA).shadowDom.to.be.accessible();
+  });
+
   it('renders hostile peer text as text and ignores messages that break the schema', async () => {
     const [a, b] = await Promise.all([openService(), openService()]);
     const demoB = await mount(b);
     await a.connect(b.id!);
-    const raw = (frame: string) => (a as unknown as { sendFrame(p: string, f: string): void }).sendFrame(b.id!, frame);
+    const raw = (frame: string) => rawSend(a, b.id!, frame);
     raw('demo\n{"text":"<b>bold</b>"}');
     raw('demo\n{"text":"ok","extra":"<script>"}');
     raw(`demo\n${JSON.stringify({ text: 'x'.repeat(2001) })}`);

@@ -42,6 +42,7 @@ const ALL = '*';
  * @csspart copy-button - Copies my peer id.
  * @csspart connect-form - Form to connect to a peer.
  * @csspart peer-input - The peer id input.
+ * @csspart peer-code - The short authentication string of an open link (six digits both people can compare).
  * @csspart connect-button - The connect button.
  * @csspart error - Error messages.
  * @csspart peers - List of peers.
@@ -83,8 +84,9 @@ export class DarkswapDemo extends DarkswapElement {
 
   private readonly conn = new ConnectionController(this, {
     'peer-connecting': (e: PeerEvent) => this.track(e.peer, 'connecting'),
+    'peer-reconnecting': (e: PeerEvent) => this.track(e.peer, 'reconnecting'),
     'peer-connected': (e: PeerEvent) => {
-      this.track(e.peer, 'open');
+      this.track(e.peer, 'open', undefined, this.conn.service?.peerIdentity(e.peer)?.sas);
       this.dispatchEvent(new DarkswapConnectedEvent({ peer: e.peer }));
     },
     'peer-disconnected': (e: PeerEvent) => this.track(e.peer, 'closed', e.reason === 'local' ? undefined : describeReason(e.reason)),
@@ -139,10 +141,10 @@ export class DarkswapDemo extends DarkswapElement {
     }
   }
 
-  private track(peer: string, state: PeerEntry['state'], reason?: string): void {
+  private track(peer: string, state: PeerEntry['state'], reason?: string, sas?: string): void {
     const current = this.peerStates.get(peer);
-    if (current?.state === state && current.reason === reason) return;
-    this.peerStates = setPeerState(this.peerStates, peer, state, reason);
+    if (current?.state === state && current.reason === reason && current.sas === sas) return;
+    this.peerStates = setPeerState(this.peerStates, peer, state, reason, sas);
   }
 
   private record(peer: string, text: string, direction: LogEntry['direction']): void {
@@ -237,6 +239,11 @@ export class DarkswapDemo extends DarkswapElement {
               ([peer, entry]) => html`<li part="peer" data-state=${entry.state}>
                 <code>${peer}</code>
                 <span class="state">${peerStateLabel(entry)}</span>
+                ${entry.state === 'open' && entry.sas
+                  ? html`<span part="peer-code" title="Compare these digits with the other person: equal digits mean no one sits between you."
+                      >Code ${entry.sas}</span
+                    >`
+                  : nothing}
                 ${entry.state === 'open'
                   ? html`<button part="disconnect-button" type="button" class="secondary" @click=${() => this.disconnectPeer(peer)}>
                       Disconnect<span class="visually-hidden"> ${peer}</span>
