@@ -162,4 +162,112 @@ async function roundtrip(sig, { count = 200, warmup = 20, deadlineMs = 30_000 } 
   }
 }
 
-window.darkswapBench = { ready: true, impl, connect, roundtrip };
+/** An open, authenticated pair of kit services in this page. */
+async function kitPair(sig, extra = {}) {
+  const a = new kit.ConnectionService({ ...kitConfig(sig), ...extra });
+  const b = new kit.ConnectionService({ ...kitConfig(sig), ...extra });
+  const [idA, idB] = await timeout(Promise.all([a.open(), b.open()]), 10_000, 'kit open');
+  await timeout(a.connect(idB), 12_000, 'kit connect');
+  const deadline = performance.now() + 5_000;
+  while (!b.peers.includes(idA)) {
+    if (performance.now() > deadline) throw new Error('b never saw the link open');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  return { a, b, idA, idB };
+}
+
+function kitConfig(sig) {
+  return { host: sig.host, port: sig.port, path: sig.path, key: sig.key, iceServers: [], connectTimeoutMs: 10_000, openTimeoutMs: 10_000 };
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * One-way latency of small reliable messages (one page, one clock), first on an idle link, then while a
+ * `bulkBytes` stream runs on the same link's bulk channel. Messages go every `intervalMs`.
+ */
+async function latency(sig, { count = 200, intervalMs = 10, bulkBytes = 64 * 1024 * 1024 } = {}) {
+  const { a, b, idB } = await kitPair(sig);
+  try {
+    const schema = kit.DemoMessageSchema;
+    const orders = a.channel('orders', { schema, priority: 'high' });
+    const arrived = new Map();
+    b.channel('orders', { schema, priority: 'high' }).on((m) => arrived.set(m.text, performance.now()));
+    const run = async (tag) => {
+      const sentAt = [];
+      for (let i = 0; i < count; i++) {
+        sentAt.push(performance.now());
+        orders.send(idB, { text: `${tag}${i}` });
+        await sleep(intervalMs);
+      }
+      const deadline = performance.now() + 20_000;
+      while (![...Array(count).keys()].every((i) => arrived.has(`${tag}${i}`))) {
+        if (performance.now() > deadline) throw new Error(`${tag}: messages missing`);
+        await sleep(5);
+      }
+      return sentAt.map((t, i) => arrived.get(`${tag}${i}`) - t);
+    };
+    const idle = await run('idle-');
+    const bulkA = a.bulkChannel('bench-bulk', { schema: kit.DemoMessageSchema });
+    let received = 0;
+    b.bulkChannel('bench-bulk', { schema: kit.DemoMessageSchema }).on((_h, data) => (received += data.length));
+    const chunk = bulkA.maxChunkBytes(idB);
+    const payload = new Uint8Array(chunk);
+    const t0 = performance.now();
+    let bulkDone = false;
+    const streaming = (async () => {
+      for (let sent = 0; sent < bulkBytes; sent += chunk) {
+        await bulkA.send(idB, { text: 'c' }, sent + chunk > bulkBytes ? payload.subarray(0, bulkBytes - sent) : payload);
+      }
+      bulkDone = true;
+    })();
+    await sleep(100); // let the bulk stream fill its buffers first
+    const loaded = await run('bulk-');
+    const stillStreaming = !bulkDone;
+    await streaming;
+    const deadline = performance.now() + 60_000;
+    while (received < bulkBytes) {
+      if (performance.now() > deadline) throw new Error('bulk stream incomplete');
+      await sleep(5);
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    return { idle, loaded, stillStreaming, bulkMbps: (bulkBytes * 8) / 1e6 / seconds, impl };
+  } finally {
+    a.destroy();
+    b.destroy();
+  }
+}
+
+/** `drops` forced drops (closing one side's RTCPeerConnection, alternating): time until a message sent right after arrives. */
+async function recovery(sig, { drops = 12 } = {}) {
+  const { a, b, idA, idB } = await kitPair(sig);
+  try {
+    const chA = a.channel('tick', { schema: kit.DemoMessageSchema });
+    let last = '';
+    b.channel('tick', { schema: kit.DemoMessageSchema }).on((m) => (last = m.text));
+    const times = [];
+    for (let i = 0; i < drops; i++) {
+      const deadline = performance.now() + 20_000;
+      while (a.linkStatus(idB) !== 'open' || b.linkStatus(idA) !== 'open') {
+        if (performance.now() > deadline) throw new Error('link did not settle');
+        await sleep(5);
+      }
+      await sleep(100);
+      const victim = i % 2 ? b.peerConnection(idA) : a.peerConnection(idB);
+      const t0 = performance.now();
+      victim.close();
+      chA.send(idB, { text: `after drop ${i}` });
+      while (last !== `after drop ${i}`) {
+        if (performance.now() > deadline) throw new Error(`drop ${i}: no recovery`);
+        await sleep(1);
+      }
+      times.push(performance.now() - t0);
+    }
+    return { times, impl };
+  } finally {
+    a.destroy();
+    b.destroy();
+  }
+}
+
+window.darkswapBench = { ready: true, impl, connect, roundtrip, latency, recovery };

@@ -41,8 +41,8 @@ export async function hostilePeer(target: string, options: { tamper?: boolean; h
     destroy: () => peer.destroy(),
   };
   if (options.hello !== false) {
-    const hello = buildHello({
-      identity: createIdentity(),
+    const hello = await buildHello({
+      identity: await createIdentity(),
       session: createSessionToken(),
       known: null,
       // A forged proof: signed over a fingerprint that is not this connection's.

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { bytesToHex, hexToBytes, linkProofDigest, verifySignature, type Identity } from './identity.js';
+import { bytesToHex, hexToBytes, linkProofMessage, verifySignature, type Identity } from './identity.js';
 import type { LinkLimits } from './rate-limit.js';
 
 /**
@@ -50,8 +50,8 @@ export interface HelloInput {
 }
 
 /** My hello for one link: the proof signs my fingerprint then the other side's. */
-export function buildHello(input: HelloInput): Hello {
-  const proof = input.identity.sign(linkProofDigest(input.localFingerprint, input.remoteFingerprint));
+export async function buildHello(input: HelloInput): Promise<Hello> {
+  const proof = await input.identity.sign(linkProofMessage(input.localFingerprint, input.remoteFingerprint));
   return {
     v: 1,
     session: input.session,
@@ -69,6 +69,6 @@ export function buildHello(input: HelloInput): Hello {
 }
 
 /** Check the other side's proof: it signed its fingerprint (my remote) then mine (my local). */
-export function verifyHello(hello: Hello, localFingerprint: string, remoteFingerprint: string): boolean {
-  return verifySignature(hello.key, linkProofDigest(remoteFingerprint, localFingerprint), hexToBytes(hello.proof));
+export function verifyHello(hello: Hello, localFingerprint: string, remoteFingerprint: string): Promise<boolean> {
+  return verifySignature(hello.key, linkProofMessage(remoteFingerprint, localFingerprint), hexToBytes(hello.proof));
 }

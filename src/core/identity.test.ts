@@ -1,12 +1,15 @@
 import { expect } from '@open-wc/testing';
 import { ConnectionService } from './connection-service.js';
 import {
+  bytesToHex,
   createIdentity,
+  domainMessage,
   dtlsFingerprint,
-  linkProofDigest,
+  hexToBytes,
+  importIdentity,
+  linkProofMessage,
   loadIdentity,
   shortAuthString,
-  taggedDigest,
   verifySignature,
 } from './identity.js';
 import type { ServiceErrorEvent } from './events.js';
@@ -16,35 +19,85 @@ import { destroyServices, linkedPair, openService, signalingConfig, uniqueId, wa
 describe('identity (keys, proofs, short authentication string)', () => {
   afterEach(destroyServices);
 
-  it('signs and verifies BIP340 signatures; any change to key, message or signature fails', () => {
-    const id = createIdentity();
-    const digest = taggedDigest('test', 'hello');
-    const sig = id.sign(digest);
+  it('signs like RFC 8032 (Ed25519 test vectors 1 and 2) and verifies them', async () => {
+    const vectors = [
+      {
+        secret: '9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60',
+        pub: 'd75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a',
+        msg: '',
+        sig: 'e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b',
+      },
+      {
+        secret: '4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb',
+        pub: '3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c',
+        msg: '72',
+        sig: '92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da085ac1e43e15996e458f3613d0f11d8c387b2eaeb4302aeeb00d291612bb0c00',
+      },
+    ];
+    for (const t of vectors) {
+      const pkcs8 = hexToBytes(`302e020100300506032b657004220420${t.secret}`);
+      const id = await importIdentity(pkcs8, t.pub);
+      expect(id.publicKey).to.equal(t.pub);
+      expect(bytesToHex(await id.sign(hexToBytes(t.msg)))).to.equal(t.sig);
+      expect(await verifySignature(t.pub, hexToBytes(t.msg), hexToBytes(t.sig))).to.equal(true);
+    }
+  });
+
+  it('signs and verifies; any change to key, message or signature fails', async () => {
+    const id = await createIdentity();
+    const message = domainMessage('test', 'hello');
+    const sig = await id.sign(message);
     expect(id.publicKey).to.match(/^[0-9a-f]{64}$/);
-    expect(verifySignature(id.publicKey, digest, sig)).to.equal(true);
-    expect(verifySignature(createIdentity().publicKey, digest, sig)).to.equal(false);
-    expect(verifySignature(id.publicKey, taggedDigest('test', 'hellO'), sig)).to.equal(false);
+    expect(await verifySignature(id.publicKey, message, sig)).to.equal(true);
+    expect(await verifySignature((await createIdentity()).publicKey, message, sig)).to.equal(false);
+    expect(await verifySignature(id.publicKey, domainMessage('test', 'hellO'), sig)).to.equal(false);
+    expect(await verifySignature(id.publicKey, domainMessage('other', 'hello'), sig)).to.equal(false);
     const bad = sig.slice();
     bad[10] ^= 1;
-    expect(verifySignature(id.publicKey, digest, bad)).to.equal(false);
-    expect(verifySignature('zz', digest, sig)).to.equal(false);
+    expect(await verifySignature(id.publicKey, message, bad)).to.equal(false);
+    expect(await verifySignature('zz', message, sig)).to.equal(false);
+    expect(() => domainMessage('t', 'a\nb')).to.throw(/newline/);
+  });
+
+  it('keeps the private key non-extractable', async () => {
+    const name = uniqueId('sealed');
+    await loadIdentity(name);
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const r = indexedDB.open('darkswap-identity');
+      r.onsuccess = () => resolve(r.result);
+      r.onerror = () => reject(r.error);
+    });
+    const pair = await new Promise<CryptoKeyPair>((resolve, reject) => {
+      const r = db.transaction('keys').objectStore('keys').get(name);
+      r.onsuccess = () => resolve(r.result as CryptoKeyPair);
+      r.onerror = () => reject(r.error);
+    });
+    db.close();
+    expect(pair.privateKey.extractable).to.equal(false);
+    let refused = false;
+    try {
+      await crypto.subtle.exportKey('pkcs8', pair.privateKey);
+    } catch {
+      refused = true;
+    }
+    expect(refused).to.equal(true);
   });
 
   it('reads the DTLS fingerprint from an SDP and binds the proof to the order of fingerprints', () => {
     const sdp = 'v=0\r\na=ice-ufrag:x\r\na=fingerprint:SHA-256 ab:cd:EF\r\na=setup:actpass\r\n';
     expect(dtlsFingerprint(sdp)).to.equal('sha-256 AB:CD:EF');
     expect(dtlsFingerprint('v=0\r\n')).to.equal(undefined);
-    expect(linkProofDigest('a', 'b')).to.not.deep.equal(linkProofDigest('b', 'a'));
+    expect(linkProofMessage('a', 'b')).to.not.deep.equal(linkProofMessage('b', 'a'));
   });
 
-  it('gives both ends the same six-digit short authentication string, and a different one for other keys', () => {
-    const a = { publicKey: createIdentity().publicKey, fingerprint: 'sha-256 AA' };
-    const b = { publicKey: createIdentity().publicKey, fingerprint: 'sha-256 BB' };
-    const sas = shortAuthString(a, b);
+  it('gives both ends the same six-digit short authentication string, and a different one for other keys', async () => {
+    const a = { publicKey: (await createIdentity()).publicKey, fingerprint: 'sha-256 AA' };
+    const b = { publicKey: (await createIdentity()).publicKey, fingerprint: 'sha-256 BB' };
+    const sas = await shortAuthString(a, b);
     expect(sas).to.match(/^\d{3} \d{3}$/);
-    expect(shortAuthString(b, a)).to.equal(sas);
-    const m = { publicKey: createIdentity().publicKey, fingerprint: 'sha-256 BB' };
-    expect(shortAuthString(a, m)).to.not.equal(sas);
+    expect(await shortAuthString(b, a)).to.equal(sas);
+    const m = { publicKey: (await createIdentity()).publicKey, fingerprint: 'sha-256 BB' };
+    expect(await shortAuthString(a, m)).to.not.equal(sas);
   });
 
   it('keeps a persistent identity in IndexedDB: the same key on every load and for every service using it', async () => {
@@ -60,7 +113,7 @@ describe('identity (keys, proofs, short authentication string)', () => {
   });
 
   it('authenticates both ends of a real link: keys, fingerprints and the short string agree', async () => {
-    const [a, b] = await linkedPair({ identity: createIdentity() }, { identity: createIdentity() });
+    const [a, b] = await linkedPair({ identity: await createIdentity() }, { identity: await createIdentity() });
     const ab = a.peerIdentity(b.id!)!;
     const ba = b.peerIdentity(a.id!)!;
     expect(ab.publicKey).to.equal(b.publicKey);
@@ -77,7 +130,7 @@ describe('identity (keys, proofs, short authentication string)', () => {
     const name = uniqueId('pins');
     const bobId = uniqueId('bob');
     const a = await openService({ identity: name });
-    const b = await openService({ peerId: bobId, identity: createIdentity() });
+    const b = await openService({ peerId: bobId, identity: await createIdentity() });
     await a.connect(bobId);
     await a.pin(bobId);
     expect(a.peerIdentity(bobId)!.pinned).to.equal(true);
@@ -87,7 +140,7 @@ describe('identity (keys, proofs, short authentication string)', () => {
     let impostor: ConnectionService | undefined;
     for (let i = 0; i < 20 && !impostor; i++) {
       try {
-        impostor = await openService({ peerId: bobId, identity: createIdentity() });
+        impostor = await openService({ peerId: bobId, identity: await createIdentity() });
       } catch {
         await new Promise((r) => setTimeout(r, 250));
       }

@@ -1,37 +1,74 @@
-import { schnorr } from '@noble/curves/secp256k1.js';
-import { bytesToHex, hexToBytes, utf8ToBytes } from '@noble/hashes/utils.js';
 import { createStore, get, set, update } from 'idb-keyval';
 
 /**
- * A browser's long-lived identity: a BIP340 Schnorr key pair on secp256k1 (@noble/curves).
- * The public key (32-byte x-only, 64 hex chars) is what peers see, pin and compare; the secret
- * never leaves this module except into IndexedDB for persistence.
+ * A browser's long-lived identity: an Ed25519 key pair held by WebCrypto. The private key is
+ * generated non-extractable and kept in IndexedDB as a CryptoKey, so page script (or an XSS)
+ * can use it while the page is open but can never read it out. The public key (32 bytes, 64
+ * hex chars) is what peers see, pin and compare. Signing and verifying run natively, off the
+ * main thread.
  */
 export interface Identity {
-  /** x-only public key, 64 lower-case hex characters. */
+  /** Raw Ed25519 public key, 64 lower-case hex characters. */
   readonly publicKey: string;
-  /** BIP340 Schnorr signature (64 bytes) over a 32-byte message digest. */
-  sign(digest: Uint8Array): Uint8Array;
+  /** Ed25519 signature (64 bytes) over `message`. */
+  sign(message: Uint8Array): Promise<Uint8Array>;
 }
 
+const ED25519 = { name: 'Ed25519' } as const;
 const PUBLIC_KEY = /^[0-9a-f]{64}$/;
+const encoder = new TextEncoder();
 
 export function isPublicKey(value: unknown): value is string {
   return typeof value === 'string' && PUBLIC_KEY.test(value);
 }
 
-/** An identity from a 32-byte secret, or a fresh random one (not persisted). */
-export function createIdentity(secretKey: Uint8Array = schnorr.utils.randomSecretKey()): Identity {
-  const secret = Uint8Array.from(secretKey);
-  const publicKey = bytesToHex(schnorr.getPublicKey(secret));
+export function bytesToHex(bytes: Uint8Array): string {
+  let hex = '';
+  for (const b of bytes) hex += b.toString(16).padStart(2, '0');
+  return hex;
+}
+
+/** Lower- or upper-case hex to bytes; throws on odd length or a non-hex character. */
+export function hexToBytes(hex: string): Uint8Array<ArrayBuffer> {
+  if (hex.length % 2 || /[^0-9a-fA-F]/.test(hex)) throw new Error('invalid hex');
+  const bytes = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
+  return bytes;
+}
+
+async function fromKeyPair(pair: CryptoKeyPair): Promise<Identity> {
+  const publicKey = bytesToHex(new Uint8Array(await crypto.subtle.exportKey('raw', pair.publicKey)));
+  const privateKey = pair.privateKey;
   return Object.freeze({
     publicKey,
-    sign: (digest: Uint8Array) => schnorr.sign(digest, secret),
+    sign: async (message: Uint8Array) => new Uint8Array(await crypto.subtle.sign(ED25519, privateKey, message as Uint8Array<ArrayBuffer>)),
   });
 }
 
+function generate(): Promise<CryptoKeyPair> {
+  return crypto.subtle.generateKey(ED25519, false, ['sign', 'verify']) as Promise<CryptoKeyPair>;
+}
+
+/** A fresh identity that lives only as long as the page (tests, guests). */
+export async function createIdentity(): Promise<Identity> {
+  return fromKeyPair(await generate());
+}
+
+/** An identity from a known PKCS#8 private key and its public key (test vectors, imports). */
+export async function importIdentity(pkcs8: Uint8Array, publicKeyHex: string): Promise<Identity> {
+  const privateKey = await crypto.subtle.importKey('pkcs8', pkcs8 as Uint8Array<ArrayBuffer>, ED25519, false, ['sign']);
+  const publicKey = await crypto.subtle.importKey('raw', hexToBytes(publicKeyHex), ED25519, true, ['verify']);
+  return fromKeyPair({ privateKey, publicKey });
+}
+
 let store: ReturnType<typeof createStore> | undefined;
+const keyStore = () => (store ??= createStore('darkswap-identity', 'keys'));
 const loaded = new Map<string, Promise<Identity>>();
+
+function isKeyPair(value: unknown): value is CryptoKeyPair {
+  const pair = value as CryptoKeyPair | undefined;
+  return pair?.privateKey instanceof CryptoKey && pair.publicKey instanceof CryptoKey && pair.privateKey.algorithm.name === 'Ed25519';
+}
 
 /**
  * The persistent identity named `name` for this origin, created on first use and kept in
@@ -42,12 +79,11 @@ export function loadIdentity(name = 'default'): Promise<Identity> {
   let promise = loaded.get(name);
   if (!promise) {
     promise = (async () => {
-      store ??= createStore('darkswap-identity', 'keys');
-      const fresh = schnorr.utils.randomSecretKey();
-      await update<Uint8Array>(name, (old) => (old instanceof Uint8Array && old.length === 32 ? old : fresh), store);
-      const secret = await get<Uint8Array>(name, store);
-      if (!(secret instanceof Uint8Array)) throw new Error('IndexedDB did not keep the identity key.');
-      return createIdentity(secret);
+      const fresh = await generate();
+      await update<CryptoKeyPair>(name, (old) => (isKeyPair(old) ? old : fresh), keyStore());
+      const pair = await get<CryptoKeyPair>(name, keyStore());
+      if (!isKeyPair(pair)) throw new Error('IndexedDB did not keep the identity key.');
+      return fromKeyPair(pair);
     })();
     promise.catch(() => loaded.delete(name));
     loaded.set(name, promise);
@@ -57,29 +93,40 @@ export function loadIdentity(name = 'default'): Promise<Identity> {
 
 /** Pinned peer keys (peer id → public key) saved with the identity `name`. */
 export async function loadPins(name = 'default'): Promise<Record<string, string>> {
-  store ??= createStore('darkswap-identity', 'keys');
-  const pins = await get<Record<string, string>>(`pins:${name}`, store);
+  const pins = await get<Record<string, string>>(`pins:${name}`, keyStore());
   return pins && typeof pins === 'object' ? pins : {};
 }
 
 export async function savePins(name: string, pins: Readonly<Record<string, string>>): Promise<void> {
-  store ??= createStore('darkswap-identity', 'keys');
-  await set(`pins:${name}`, { ...pins }, store);
+  await set(`pins:${name}`, { ...pins }, keyStore());
 }
 
-/** Check a BIP340 signature; false (never a throw) for any malformed input. */
-export function verifySignature(publicKey: string, digest: Uint8Array, signature: Uint8Array): boolean {
-  if (!isPublicKey(publicKey) || signature.length !== 64 || digest.length !== 32) return false;
+const verifyKeys = new Map<string, Promise<CryptoKey>>();
+
+/** Check an Ed25519 signature; false (never a throw) for any malformed input. */
+export async function verifySignature(publicKey: string, message: Uint8Array, signature: Uint8Array): Promise<boolean> {
+  if (!isPublicKey(publicKey) || signature.length !== 64) return false;
+  let key = verifyKeys.get(publicKey);
+  if (!key) {
+    if (verifyKeys.size >= 4096) verifyKeys.clear();
+    key = crypto.subtle.importKey('raw', hexToBytes(publicKey), ED25519, true, ['verify']);
+    verifyKeys.set(publicKey, key);
+  }
   try {
-    return schnorr.verify(signature, digest, hexToBytes(publicKey));
+    return await crypto.subtle.verify(ED25519, await key, signature as Uint8Array<ArrayBuffer>, message as Uint8Array<ArrayBuffer>);
   } catch {
+    verifyKeys.delete(publicKey);
     return false;
   }
 }
 
-/** BIP340 tagged hash of UTF-8 strings joined by "\n" (none of our parts contain a newline). */
-export function taggedDigest(tag: string, ...parts: string[]): Uint8Array {
-  return schnorr.utils.taggedHash(tag, utf8ToBytes(parts.join('\n')));
+/**
+ * Domain-separated bytes to sign: the tag and the parts joined by newlines (none of which
+ * contain a newline), so a signature made for one purpose never verifies for another.
+ */
+export function domainMessage(tag: string, ...parts: string[]): Uint8Array {
+  for (const part of [tag, ...parts]) if (part.includes('\n')) throw new Error('message parts must not contain a newline');
+  return encoder.encode([tag, ...parts].join('\n'));
 }
 
 /**
@@ -95,24 +142,22 @@ export function dtlsFingerprint(sdp: string | undefined): string | undefined {
  * What each side of a link signs: its own fingerprint then the other's. A man in the middle
  * terminates two DTLS sessions with different fingerprints, so its relayed proof cannot verify.
  */
-export function linkProofDigest(signerFingerprint: string, otherFingerprint: string): Uint8Array {
-  return taggedDigest('darkswap/link-proof/v1', signerFingerprint, otherFingerprint);
+export function linkProofMessage(signerFingerprint: string, otherFingerprint: string): Uint8Array {
+  return domainMessage('darkswap/link-proof/v1', signerFingerprint, otherFingerprint);
 }
 
 /**
  * A six-digit short authentication string for a link, the same on both ends: two people who
- * read the same digits to each other know no one sits between them. Derived from both public
+ * read the same digits to each other know no one sits between them. SHA-256 over both public
  * keys and both DTLS fingerprints, in an order that does not depend on who computes it.
  */
-export function shortAuthString(
+export async function shortAuthString(
   a: { publicKey: string; fingerprint: string },
   b: { publicKey: string; fingerprint: string },
-): string {
+): Promise<string> {
   const sides = [`${a.publicKey} ${a.fingerprint}`, `${b.publicKey} ${b.fingerprint}`].sort();
-  const digest = taggedDigest('darkswap/sas/v1', ...sides);
-  const n = new DataView(digest.buffer, digest.byteOffset, 4).getUint32(0) % 1_000_000;
+  const digest = await crypto.subtle.digest('SHA-256', domainMessage('darkswap/sas/v1', ...sides) as Uint8Array<ArrayBuffer>);
+  const n = new DataView(digest).getUint32(0) % 1_000_000;
   const digits = String(n).padStart(6, '0');
   return `${digits.slice(0, 3)} ${digits.slice(3)}`;
 }
-
-export { bytesToHex, hexToBytes };

@@ -59,6 +59,7 @@ export const MAX_UNACKED = 10_000;
 const MAX_UNACKED_CHARS = 16 * 1024 * 1024;
 const MAX_INBOX_CHANNELS = 256;
 const ACK_DELAY_MS = 10;
+const MAX_BACKLOG = 2_000;
 const ACK_EVERY = 32;
 
 /** One PeerJS DataConnection (plus its negotiated bulk data channel) carrying a link. */
@@ -66,6 +67,10 @@ export class Wire {
   ready = false;
   closed = false;
   helloSeen = false;
+  /** Resolves true once my hello is on the wire (false if it could not be sent). */
+  helloSent: Promise<boolean> | undefined;
+  /** Frames that arrive while the other side's hello is being verified, replayed after. */
+  backlog: unknown[] | undefined;
   readonly bulk: RTCDataChannel | undefined;
 
   constructor(
@@ -260,8 +265,7 @@ export class Link {
   }
 
   private onOpen(wire: Wire): void {
-    if (wire !== this.wire || wire.closed || wire.helloSeen || this.dead) return;
-    if (this.helloTimer !== undefined) return;
+    if (wire !== this.wire || wire.closed || wire.helloSent || this.dead) return;
     const dc = wire.dc;
     const pc = wire.pc;
     const local = dtlsFingerprint(pc?.currentLocalDescription?.sdp ?? pc?.localDescription?.sdp);
@@ -272,7 +276,10 @@ export class Link {
     }
     dc.bufferedAmountLowThreshold = MESSAGE_LOW_WATER;
     dc.addEventListener('bufferedamountlow', () => this.flush());
-    const hello = buildHello({
+    this.helloTimer = setTimeout(() => {
+      if (wire === this.wire && !wire.ready) this.onLost(wire, 'handshake-timeout');
+    }, this.owner.handshakeTimeoutMs);
+    wire.helloSent = buildHello({
       identity: this.owner.identity,
       session: this.owner.session,
       known: this.remote?.session ?? null,
@@ -280,16 +287,22 @@ export class Link {
       remoteFingerprint: remote,
       recv: this.reliable.received(),
       limits: this.owner.limits,
-    });
-    try {
-      dc.send(encodeFrame('_hello', JSON.stringify(hello)));
-    } catch {
-      this.onLost(wire, 'send-failed');
-      return;
-    }
-    this.helloTimer = setTimeout(() => {
-      if (wire === this.wire && !wire.ready) this.onLost(wire, 'handshake-timeout');
-    }, this.owner.handshakeTimeoutMs);
+    }).then(
+      (hello) => {
+        if (wire !== this.wire || wire.closed || this.dead) return false;
+        try {
+          dc.send(encodeFrame('_hello', JSON.stringify(hello)));
+          return true;
+        } catch {
+          this.onLost(wire, 'send-failed');
+          return false;
+        }
+      },
+      () => {
+        this.onLost(wire, 'signing-failed');
+        return false;
+      },
+    );
   }
 
   /** The wire died (or never came up). Idempotent; stale wires are ignored. */
@@ -348,6 +361,11 @@ export class Link {
 
   private onData(wire: Wire, data: unknown): void {
     if (wire !== this.wire || this.dead) return;
+    if (wire.backlog) {
+      if (wire.backlog.length < MAX_BACKLOG) wire.backlog.push(data);
+      else this.reject(undefined, 'no-handshake');
+      return;
+    }
     const split = splitFrame(data);
     if (typeof split === 'string') return this.reject(undefined, split);
     const now = performance.now();
@@ -408,7 +426,9 @@ export class Link {
       const hello = v.safeParse(HelloSchema, json);
       if (!hello.success || wire.helloSeen) return this.reject(name, 'invalid');
       wire.helloSeen = true;
-      return this.onHello(wire, hello.output);
+      wire.backlog = [];
+      void this.onHello(wire, hello.output);
+      return;
     }
     if (!wire.ready) return this.reject(name, 'no-handshake');
     if (name === '_ack') {
@@ -428,13 +448,18 @@ export class Link {
     this.reject(name, 'unknown-channel');
   }
 
-  private onHello(wire: Wire, hello: Hello): void {
+  private async onHello(wire: Wire, hello: Hello): Promise<void> {
     const pc = wire.pc;
     const local = dtlsFingerprint(pc?.currentLocalDescription?.sdp ?? pc?.localDescription?.sdp);
     const remote = dtlsFingerprint(pc?.currentRemoteDescription?.sdp ?? pc?.remoteDescription?.sdp);
-    const mismatch = (why: string) =>
+    const stale = () => wire !== this.wire || wire.closed || this.dead;
+    const mismatch = (why: string) => {
+      if (stale()) return;
       this.owner.fail(this, new DarkswapConnectionError('identity-mismatch', `Peer ${this.peer} failed authentication: ${why}.`));
-    if (!local || !remote || !verifyHello(hello, local, remote)) {
+    };
+    const proofOk = !!local && !!remote && (await verifyHello(hello, local, remote));
+    if (stale()) return;
+    if (!proofOk || !local || !remote) {
       return mismatch("its signature does not cover this connection's DTLS fingerprints (a man in the middle, or a tampered handshake)");
     }
     const pinned = this.owner.pinnedKey(this.peer);
@@ -443,19 +468,17 @@ export class Link {
     if (known && known.session === hello.session && known.key !== hello.key) {
       return mismatch('the same session came back with a different identity key');
     }
+    const sas = await shortAuthString({ publicKey: this.owner.identity.publicKey, fingerprint: local }, { publicKey: hello.key, fingerprint: remote });
+    // My own hello must be out before anything else I send on this wire.
+    const sent = await (wire.helloSent ?? Promise.resolve(false));
+    if (stale() || !sent) return;
     const restarted = !!known && known.session !== hello.session;
     let dropped = 0;
     if (restarted) {
       dropped = this.reliable.unackedCount();
       this.reliable = new ReliableState();
     }
-    this.remote = {
-      session: hello.session,
-      key: hello.key,
-      fingerprint: remote,
-      localFingerprint: local,
-      sas: shortAuthString({ publicKey: this.owner.identity.publicKey, fingerprint: local }, { publicKey: hello.key, fingerprint: remote }),
-    };
+    this.remote = { session: hello.session, key: hello.key, fingerprint: remote, localFingerprint: local, sas };
     const now = performance.now();
     this.pacing = {
       msgs: new TokenBucket(hello.limits.mps * PACING_MARGIN, Math.max(1, Math.floor(hello.limits.burst * PACING_MARGIN)), now),
@@ -474,6 +497,9 @@ export class Link {
     for (const item of resend) this.queues[item.priority].push(item.frame);
     this.owner.opened(this, { previous, restarted, dropped, resent: resend.length });
     this.flush();
+    const backlog = wire.backlog ?? [];
+    wire.backlog = undefined;
+    for (const data of backlog) this.onData(wire, data);
   }
 
   private onBulk(wire: Wire, data: unknown): void {
