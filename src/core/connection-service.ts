@@ -1,5 +1,5 @@
 import { Peer, type DataConnection, type PeerError } from 'peerjs';
-import { BulkChannel, type BulkChannelOptions, type BulkEndpoint, type BulkFrame, type BulkHost, BULK_HIGH_WATER } from './bulk.js';
+import { BulkChannel, type BulkChannelOptions, type BulkEndpoint, type BulkFrame, type BulkHost } from './bulk.js';
 import { Channel, type ChannelEndpoint, type ChannelHost, type ChannelOptions, type SendOptions } from './channel.js';
 import { createSessionToken, isValidPeerId, resolveConfig, type ConnectionConfig, type ResolvedConfig } from './config.js';
 import type { ConnectionApi, RejectCounts } from './connection-api.js';
@@ -348,44 +348,10 @@ export class ConnectionService extends EventTarget implements ConnectionApi, Cha
   }
 
   /** @internal BulkHost */
-  async sendBulk(peerId: string, frame: Uint8Array): Promise<void> {
-    for (;;) {
-      const link = this.links.get(peerId);
-      const wire = link?.wire;
-      if (!link || link.state !== 'open' || !wire?.ready || !wire.bulk) {
-        throw this.error(link ? 'link-closed' : 'unknown-peer', `The link to ${peerId} is not open.`);
-      }
-      const dc = wire.bulk;
-      if (dc.readyState === 'open' && dc.bufferedAmount + frame.byteLength <= BULK_HIGH_WATER) {
-        try {
-          dc.send(frame as Uint8Array<ArrayBuffer>);
-          return;
-        } catch (cause) {
-          link.onLost(wire, 'send-failed');
-          throw this.error('link-closed', `The link to ${peerId} dropped while sending.`, cause);
-        }
-      }
-      if (dc.readyState === 'closing' || dc.readyState === 'closed') {
-        link.onLost(wire, 'bulk-closed');
-        continue;
-      }
-      // Wait for room (or for the bulk channel to open), or for the wire to go away.
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          dc.removeEventListener('bufferedamountlow', done);
-          dc.removeEventListener('open', done);
-          dc.removeEventListener('close', done);
-          clearInterval(poll);
-          resolve();
-        };
-        const poll = setInterval(() => {
-          if (link.wire !== wire) done();
-        }, 250);
-        dc.addEventListener('bufferedamountlow', done);
-        dc.addEventListener('open', done);
-        dc.addEventListener('close', done);
-      });
-    }
+  sendBulk(peerId: string, frame: Uint8Array): Promise<void> {
+    const link = this.links.get(peerId);
+    if (!link) return Promise.reject(this.error('unknown-peer', `Not connected to peer ${peerId}.`));
+    return link.sendBulk(frame);
   }
 
   /** @internal BulkHost */

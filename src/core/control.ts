@@ -8,6 +8,7 @@ import type { LinkLimits } from './rate-limit.js';
  *   before it. Carries the sender's session, identity key, proof over the DTLS fingerprints,
  *   what it has received per reliable channel (for resume) and its inbound limits.
  * - `_ack` — cumulative acknowledgements `{ <channel>: <seq> }`.
+ * - `_back` — bulk flow control: `{ b: <bulk bytes received on this connection> }`.
  * - `_bye` — a deliberate leave: do not try to recover this link.
  */
 
@@ -33,6 +34,9 @@ export const AckSchema = v.pipe(
   v.record(v.pipe(v.string(), v.regex(CHANNEL)), v.pipe(Seq, v.minValue(1))),
   v.check((r) => Object.keys(r).length <= 256, 'too many channels'),
 );
+
+/** Bulk acknowledgement: total bulk bytes received on this connection. */
+export const BulkAckSchema = v.strictObject({ b: v.pipe(v.number(), v.safeInteger(), v.minValue(0)) });
 
 export const ByeSchema = v.strictObject({ reason: v.optional(v.pipe(v.string(), v.maxLength(64))) });
 

@@ -1,7 +1,8 @@
 import type { DataConnection } from 'peerjs';
 import * as v from 'valibot';
-import { BULK_LOW_WATER, BULK_STREAM_ID, decodeBulkFrame, type BulkFrame } from './bulk.js';
-import { AckSchema, buildHello, ByeSchema, HelloSchema, MAX_CONTROL_BYTES, verifyHello, type Hello } from './control.js';
+import { BULK_HIGH_WATER, BULK_LOW_WATER, BULK_STREAM_ID, decodeBulkFrame, type BulkFrame } from './bulk.js';
+import { BulkSender } from './bulk-flow.js';
+import { AckSchema, BulkAckSchema, buildHello, ByeSchema, HelloSchema, MAX_CONTROL_BYTES, verifyHello, type Hello } from './control.js';
 import { DarkswapConnectionError } from './errors.js';
 import { encodeFrame, splitFrame, utf8Length, type RejectReason } from './frame.js';
 import { dtlsFingerprint, shortAuthString, type Identity } from './identity.js';
@@ -59,6 +60,10 @@ export const MAX_UNACKED = 10_000;
 const MAX_UNACKED_CHARS = 16 * 1024 * 1024;
 const MAX_INBOX_CHANNELS = 256;
 const ACK_DELAY_MS = 10;
+const BULK_ACK_DELAY_MS = 4;
+/** Control frames (acks) have their own inbound budget, so acknowledgements never eat the message rate. */
+const CONTROL_PER_SECOND = 500;
+const CONTROL_BURST = 1_000;
 const MAX_BACKLOG = 2_000;
 const ACK_EVERY = 32;
 
@@ -137,6 +142,12 @@ export class Link {
   private readonly inMsgs: TokenBucket;
   private readonly inBytes: TokenBucket;
   private readonly inBulk: TokenBucket;
+  private readonly inControl: TokenBucket;
+  /** Bulk flow control of the current wire: what I sent, and what I received and acknowledged. */
+  private bulkFlow: BulkSender | undefined;
+  private bulkReceived = 0;
+  private bulkAckTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly bulkWaiters = new Set<() => void>();
   private readonly strikes: TokenBucket;
   private readonly ackDue = new Map<string, number>();
   private ackCount = 0;
@@ -154,6 +165,7 @@ export class Link {
     this.inMsgs = new TokenBucket(l.messagesPerSecond, l.messageBurst, now);
     this.inBytes = new TokenBucket(l.bytesPerSecond, l.byteBurst, now);
     this.inBulk = new TokenBucket(l.bulkFramesPerSecond, l.bulkFramesPerSecond * 2, now);
+    this.inControl = new TokenBucket(CONTROL_PER_SECOND, CONTROL_BURST, now);
     this.strikes = new TokenBucket(STRIKE_DRAIN_PER_SECOND, l.strikesBeforeBlock, now);
   }
 
@@ -191,6 +203,8 @@ export class Link {
     if (wire.bulk) {
       wire.bulk.addEventListener('message', (e) => this.onBulk(wire, e.data));
       wire.bulk.addEventListener('close', () => this.onLost(wire, 'bulk-closed'));
+      wire.bulk.addEventListener('bufferedamountlow', this.wakeBulk);
+      wire.bulk.addEventListener('open', this.wakeBulk);
     }
     if (conn.open) this.onOpen(wire);
   }
@@ -231,10 +245,53 @@ export class Link {
     }
   }
 
+  /**
+   * Hand one bulk frame to the bulk data channel once the flow window and the buffer watermark
+   * have room. Rejects with `link-closed` when the wire goes away first.
+   */
+  async sendBulk(frame: Uint8Array): Promise<void> {
+    for (;;) {
+      const wire = this.wire;
+      const flow = this.bulkFlow;
+      if (this.dead || this.state !== 'open' || !wire?.ready || !wire.bulk || !flow) {
+        throw new DarkswapConnectionError('link-closed', `The link to ${this.peer} is not open.`);
+      }
+      const dc = wire.bulk;
+      if (dc.readyState === 'closing' || dc.readyState === 'closed') {
+        this.onLost(wire, 'bulk-closed');
+        continue;
+      }
+      if (dc.readyState === 'open' && dc.bufferedAmount + frame.byteLength <= BULK_HIGH_WATER && flow.canSend(frame.byteLength)) {
+        try {
+          dc.send(frame as Uint8Array<ArrayBuffer>);
+        } catch (cause) {
+          this.onLost(wire, 'send-failed');
+          throw new DarkswapConnectionError('link-closed', `The link to ${this.peer} dropped while sending.`, { cause });
+        }
+        flow.onSent(frame.byteLength, performance.now());
+        return;
+      }
+      await new Promise<void>((resolve) => this.bulkWaiters.add(resolve));
+    }
+  }
+
+  /** Bulk flow state of the current wire (window, bytes in flight, last queueing delay). */
+  get bulkStats(): { window: number; inFlight: number; queueDelayMs: number } | undefined {
+    const f = this.bulkFlow;
+    return f && { window: f.window, inFlight: f.inFlight, queueDelayMs: f.lastQueueDelay };
+  }
+
+  private readonly wakeBulk = (): void => {
+    const waiters = [...this.bulkWaiters];
+    this.bulkWaiters.clear();
+    for (const wake of waiters) wake();
+  };
+
   /** Stop everything; the service forgets this link. */
   dispose(): void {
     this.dead = true;
     this.clearWireState();
+    this.bulkFlow = undefined;
     clearTimeout(this.deadlineTimer);
     clearTimeout(this.redialTimer);
     const wire = this.wire;
@@ -256,6 +313,11 @@ export class Link {
   private clearWireState(): void {
     for (const q of this.queues) q.length = 0;
     this.pacing = undefined;
+    this.bulkFlow = new BulkSender(performance.now());
+    this.bulkReceived = 0;
+    clearTimeout(this.bulkAckTimer);
+    this.bulkAckTimer = undefined;
+    this.wakeBulk();
     this.ackDue.clear();
     this.ackCount = 0;
     clearTimeout(this.ackTimer);
@@ -329,10 +391,21 @@ export class Link {
       return;
     }
     const pacing = this.pacing!;
-    for (const queue of this.queues) {
+    for (const [level, queue] of this.queues.entries()) {
       while (queue.length) {
         if (dc.bufferedAmount > MESSAGE_HIGH_WATER) return;
         const frame = queue[0];
+        if (level === PRIORITY.control) {
+          // Acknowledgements are not paced: the peer budgets them separately.
+          try {
+            dc.send(frame);
+          } catch {
+            this.onLost(wire, 'send-failed');
+            return;
+          }
+          queue.shift();
+          continue;
+        }
         const now = performance.now();
         const wait = Math.max(pacing.msgs.waitMs(now), pacing.bytes.waitMs(now, frame.length));
         if (wait > 0) {
@@ -370,7 +443,10 @@ export class Link {
     if (typeof split === 'string') return this.reject(undefined, split);
     const now = performance.now();
     const control = split.channel.startsWith('_');
-    if (!this.inMsgs.take(now) || !this.inBytes.take(now, (data as string).length)) {
+    const allowed = control
+      ? this.inControl.take(now) && this.inBytes.take(now, (data as string).length)
+      : this.inMsgs.take(now) && this.inBytes.take(now, (data as string).length);
+    if (!allowed) {
       if (!control && split.seq !== undefined && wire.ready) this.consume(split.channel, split.seq);
       return this.reject(split.channel, 'rate-limited');
     }
@@ -441,6 +517,12 @@ export class Link {
       }
       return;
     }
+    if (name === '_back') {
+      const ack = v.safeParse(BulkAckSchema, json);
+      if (!ack.success || !this.bulkFlow?.onAck(ack.output.b, performance.now())) return this.reject(name, 'invalid');
+      this.wakeBulk();
+      return;
+    }
     if (name === '_bye') {
       const bye = v.safeParse(ByeSchema, json);
       return this.owner.left(this, bye.success ? (bye.output.reason ?? 'left') : 'left');
@@ -504,6 +586,11 @@ export class Link {
 
   private onBulk(wire: Wire, data: unknown): void {
     if (wire !== this.wire || this.dead) return;
+    if (data instanceof ArrayBuffer && wire.ready) {
+      // Acknowledge every byte taken off the wire (valid or not): the sender's window counts them all.
+      this.bulkReceived += data.byteLength;
+      this.bulkAckTimer ??= setTimeout(this.sendBulkAck, BULK_ACK_DELAY_MS);
+    }
     if (!this.inBulk.take(performance.now())) return this.reject(undefined, 'rate-limited');
     if (!wire.ready) return this.reject(undefined, 'no-handshake');
     const frame = decodeBulkFrame(data);
@@ -511,6 +598,12 @@ export class Link {
     const reason = this.owner.deliverBulk(this.peer, frame);
     if (reason) this.reject(frame.channel, reason);
   }
+
+  private readonly sendBulkAck = (): void => {
+    this.bulkAckTimer = undefined;
+    if (!this.wire?.ready) return;
+    this.enqueue(encodeFrame('_back', JSON.stringify({ b: this.bulkReceived })), PRIORITY.control);
+  };
 
   private reject(channel: string | undefined, reason: RejectReason): void {
     this.owner.counted(this.peer, channel, reason);
