@@ -5,7 +5,7 @@
  * fills an idle link but yields to orders and chat: SCTP queues no more bulk data ahead of them
  * than ~TARGET_DELAY_MS worth. Pure; the clock is passed in.
  */
-export const TARGET_DELAY_MS = 15;
+export const TARGET_DELAY_MS = 25;
 export const INITIAL_WINDOW = 512 * 1024;
 export const MIN_WINDOW = 64 * 1024;
 export const MAX_WINDOW = 16 * 1024 * 1024;
