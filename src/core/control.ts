@@ -27,6 +27,8 @@ export const HelloSchema = v.strictObject({
   proof: v.pipe(v.string(), v.regex(SIG)),
   recv: v.pipe(v.record(v.pipe(v.string(), v.regex(CHANNEL)), Seq), v.check((r) => Object.keys(r).length <= 256, 'too many channels')),
   limits: v.strictObject({ mps: Rate, burst: Rate, bps: Rate, bburst: Rate }),
+  /** Whether the sender already has the receiver's hello on this connection (re-sends only). */
+  seen: v.optional(v.boolean()),
 });
 export type Hello = v.InferOutput<typeof HelloSchema>;
 

@@ -65,6 +65,8 @@ const BULK_ACK_DELAY_MS = 4;
 const CONTROL_PER_SECOND = 500;
 const CONTROL_BURST = 1_000;
 const MAX_BACKLOG = 2_000;
+const HELLO_RETRY_MS = 100;
+const MAX_BULK_BACKLOG = 32;
 const ACK_EVERY = 32;
 
 /** One PeerJS DataConnection (plus its negotiated bulk data channel) carrying a link. */
@@ -74,8 +76,14 @@ export class Wire {
   helloSeen = false;
   /** Resolves true once my hello is on the wire (false if it could not be sent). */
   helloSent: Promise<boolean> | undefined;
-  /** Frames that arrive while the other side's hello is being verified, replayed after. */
-  backlog: unknown[] | undefined;
+  /** My hello, signed ahead of time once both SDP descriptions are known. */
+  helloPrepared: Promise<Hello> | undefined;
+  /** Frames that arrive before the handshake completes (early, or while verifying), replayed after. */
+  backlog: unknown[] = [];
+  /** Re-sends my hello until the other side's arrives (a first message can be lost at open). */
+  helloRetry: ReturnType<typeof setInterval> | undefined;
+  /** Bulk frames that arrive before the handshake completes (a few at most), replayed after. */
+  bulkBacklog: ArrayBuffer[] = [];
   readonly bulk: RTCDataChannel | undefined;
 
   constructor(
@@ -117,6 +125,9 @@ export class Wire {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    clearInterval(this.helloRetry);
+    this.backlog = [];
+    this.bulkBacklog = [];
     try {
       this.bulk?.close();
     } catch {
@@ -196,6 +207,7 @@ export class Link {
       const s = pc.iceConnectionState;
       if (s === 'failed' || s === 'disconnected' || s === 'closed') this.onLost(wire, `ice-${s}`);
     });
+    pc?.addEventListener('signalingstatechange', () => this.onSignalingState(wire));
     pc?.addEventListener('connectionstatechange', () => {
       const s = pc.connectionState;
       if (s === 'failed' || s === 'closed') this.onLost(wire, `connection-${s}`);
@@ -339,21 +351,25 @@ export class Link {
     dc.bufferedAmountLowThreshold = MESSAGE_LOW_WATER;
     dc.addEventListener('bufferedamountlow', () => this.flush());
     this.helloTimer = setTimeout(() => {
-      if (wire === this.wire && !wire.ready) this.onLost(wire, 'handshake-timeout');
+      if (wire !== this.wire || wire.ready) return;
+      const early = wire.backlog.length + wire.bulkBacklog.length;
+      for (let i = 0; i < early; i++) this.reject(undefined, 'no-handshake');
+      this.onLost(wire, 'handshake-timeout');
     }, this.owner.handshakeTimeoutMs);
-    wire.helloSent = buildHello({
-      identity: this.owner.identity,
-      session: this.owner.session,
-      known: this.remote?.session ?? null,
-      localFingerprint: local,
-      remoteFingerprint: remote,
-      recv: this.reliable.received(),
-      limits: this.owner.limits,
-    }).then(
+    wire.helloSent = this.sendHello(wire, local, remote, false);
+    wire.helloRetry = setInterval(() => {
+      if (wire !== this.wire || wire.closed || wire.helloSeen || this.dead) return clearInterval(wire.helloRetry);
+      void this.sendHello(wire, local, remote, false);
+    }, HELLO_RETRY_MS);
+  }
+
+  /** Send my (signed ahead) hello; `seen` tells the other side I already have its hello. */
+  private sendHello(wire: Wire, local: string, remote: string, seen: boolean): Promise<boolean> {
+    return this.prepareHello(wire, local, remote).then(
       (hello) => {
         if (wire !== this.wire || wire.closed || this.dead) return false;
         try {
-          dc.send(encodeFrame('_hello', JSON.stringify(hello)));
+          wire.dc!.send(encodeFrame('_hello', JSON.stringify({ ...hello, seen })));
           return true;
         } catch {
           this.onLost(wire, 'send-failed');
@@ -366,6 +382,41 @@ export class Link {
       },
     );
   }
+
+  private resendHello(wire: Wire, hello: Hello): void {
+    if (wire !== this.wire || wire.closed || this.dead) return;
+    try {
+      wire.dc?.send(encodeFrame('_hello', JSON.stringify({ ...hello, seen: true })));
+    } catch {
+      this.onLost(wire, 'send-failed');
+    }
+  }
+
+  /**
+   * Sign my hello as soon as both descriptions are set — while ICE, DTLS and SCTP are still
+   * coming up — so opening the channel does not wait for the signature. A `recv` map that is
+   * stale by then only makes the other side resend a few messages I drop as duplicates.
+   */
+  private prepareHello(wire: Wire, local: string, remote: string): Promise<Hello> {
+    wire.helloPrepared ??= buildHello({
+      identity: this.owner.identity,
+      session: this.owner.session,
+      known: this.remote?.session ?? null,
+      localFingerprint: local,
+      remoteFingerprint: remote,
+      recv: this.reliable.received(),
+      limits: this.owner.limits,
+    });
+    return wire.helloPrepared;
+  }
+
+  private readonly onSignalingState = (wire: Wire): void => {
+    const pc = wire.pc;
+    if (wire !== this.wire || wire.helloPrepared || pc?.signalingState !== 'stable') return;
+    const local = dtlsFingerprint(pc.currentLocalDescription?.sdp);
+    const remote = dtlsFingerprint(pc.currentRemoteDescription?.sdp);
+    if (local && remote) void this.prepareHello(wire, local, remote).catch(() => undefined);
+  };
 
   /** The wire died (or never came up). Idempotent; stale wires are ignored. */
   onLost(wire: Wire, why: string): void {
@@ -434,7 +485,8 @@ export class Link {
 
   private onData(wire: Wire, data: unknown): void {
     if (wire !== this.wire || this.dead) return;
-    if (wire.backlog) {
+    if (!wire.ready && !(typeof data === 'string' && data.startsWith('_hello\n'))) {
+      // Early: hold it until the handshake completes (the hello itself may be late or re-sent).
       if (wire.backlog.length < MAX_BACKLOG) wire.backlog.push(data);
       else this.reject(undefined, 'no-handshake');
       return;
@@ -500,9 +552,14 @@ export class Link {
     }
     if (name === '_hello') {
       const hello = v.safeParse(HelloSchema, json);
-      if (!hello.success || wire.helloSeen) return this.reject(name, 'invalid');
+      if (!hello.success) return this.reject(name, 'invalid');
+      if (wire.helloSeen) {
+        // A repeat: the other side has not got mine yet. Answer with mine, marked as having seen theirs.
+        if (!hello.output.seen && wire.helloPrepared) void wire.helloPrepared.then((h) => this.resendHello(wire, h));
+        return;
+      }
       wire.helloSeen = true;
-      wire.backlog = [];
+      clearInterval(wire.helloRetry);
       void this.onHello(wire, hello.output);
       return;
     }
@@ -539,6 +596,10 @@ export class Link {
       if (stale()) return;
       this.owner.fail(this, new DarkswapConnectionError('identity-mismatch', `Peer ${this.peer} failed authentication: ${why}.`));
     };
+    const sasPromise =
+      local && remote
+        ? shortAuthString({ publicKey: this.owner.identity.publicKey, fingerprint: local }, { publicKey: hello.key, fingerprint: remote })
+        : Promise.resolve('');
     const proofOk = !!local && !!remote && (await verifyHello(hello, local, remote));
     if (stale()) return;
     if (!proofOk || !local || !remote) {
@@ -550,7 +611,9 @@ export class Link {
     if (known && known.session === hello.session && known.key !== hello.key) {
       return mismatch('the same session came back with a different identity key');
     }
-    const sas = await shortAuthString({ publicKey: this.owner.identity.publicKey, fingerprint: local }, { publicKey: hello.key, fingerprint: remote });
+    // The other side's hello can be processed before PeerJS told me the channel is open.
+    if (!wire.helloSent) this.onOpen(wire);
+    const sas = await sasPromise;
     // My own hello must be out before anything else I send on this wire.
     const sent = await (wire.helloSent ?? Promise.resolve(false));
     if (stale() || !sent) return;
@@ -579,20 +642,27 @@ export class Link {
     for (const item of resend) this.queues[item.priority].push(item.frame);
     this.owner.opened(this, { previous, restarted, dropped, resent: resend.length });
     this.flush();
-    const backlog = wire.backlog ?? [];
-    wire.backlog = undefined;
+    const backlog = wire.backlog;
+    const bulkBacklog = wire.bulkBacklog;
+    wire.backlog = [];
+    wire.bulkBacklog = [];
     for (const data of backlog) this.onData(wire, data);
+    for (const data of bulkBacklog) this.onBulk(wire, data);
   }
 
   private onBulk(wire: Wire, data: unknown): void {
     if (wire !== this.wire || this.dead) return;
-    if (data instanceof ArrayBuffer && wire.ready) {
+    if (!wire.ready) {
+      if (data instanceof ArrayBuffer && wire.bulkBacklog.length < MAX_BULK_BACKLOG) wire.bulkBacklog.push(data);
+      else this.reject(undefined, 'no-handshake');
+      return;
+    }
+    if (data instanceof ArrayBuffer) {
       // Acknowledge every byte taken off the wire (valid or not): the sender's window counts them all.
       this.bulkReceived += data.byteLength;
       this.bulkAckTimer ??= setTimeout(this.sendBulkAck, BULK_ACK_DELAY_MS);
     }
     if (!this.inBulk.take(performance.now())) return this.reject(undefined, 'rate-limited');
-    if (!wire.ready) return this.reject(undefined, 'no-handshake');
     const frame = decodeBulkFrame(data);
     if (typeof frame === 'string') return this.reject(undefined, frame);
     const reason = this.owner.deliverBulk(this.peer, frame);
