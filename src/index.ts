@@ -2,7 +2,7 @@
 // file (or `darkswap.js`) to register elements.
 export * from './core/index.js';
 export { connectionContext } from './context/connection-context.js';
-export { ConnectionController, type ChannelBinding } from './context/connection-controller.js';
+export { ConnectionController, type BulkBinding, type ChannelBinding } from './context/connection-controller.js';
 export { DarkswapConnection } from './context/connection-provider.js';
 export { provideConnection, type ConnectionProvision } from './context/provide-connection.js';
 export { attachContextRoot } from './context/context-root.js';

@@ -1,5 +1,6 @@
 import { ContextConsumer } from '@lit/context';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { BulkChannelOptions, BulkHandler } from '../core/bulk.js';
 import type { ChannelOptions, MessageHandler } from '../core/channel.js';
 import type { ConnectionApi } from '../core/connection-api.js';
 import type { ConnectionServiceEventMap, ServiceStatus } from '../core/events.js';
@@ -8,7 +9,7 @@ import { connectionContext } from './connection-context.js';
 type Host = ReactiveControllerHost & HTMLElement;
 type Listeners = { [K in keyof ConnectionServiceEventMap]?: (event: ConnectionServiceEventMap[K]) => void };
 
-const RENDER_EVENTS = ['status', 'peer-connecting', 'peer-connected', 'peer-disconnected'] as const;
+const RENDER_EVENTS = ['status', 'peer-connecting', 'peer-connected', 'peer-reconnecting', 'peer-disconnected'] as const;
 const WARNED = Symbol.for('darkswap.no-provider-warned.v1');
 
 /** A channel that follows the controller's service: reopened when the service changes. */
@@ -19,11 +20,27 @@ export interface ChannelBinding<T> {
   readonly ready: boolean;
 }
 
+/** A bulk channel that follows the controller's service. */
+export interface BulkBinding<H> {
+  /** Resolves once the link has room (backpressure); rejects when the link is gone. */
+  send(peer: string, header: H, data?: Uint8Array): Promise<void>;
+  /** The most data bytes one send to this peer can carry. */
+  maxChunkBytes(peer: string): number;
+  readonly ready: boolean;
+}
+
 interface Binding {
   name: string;
   options: ChannelOptions<unknown>;
   handler: MessageHandler<unknown>;
   channel?: ReturnType<ConnectionApi['channel']>;
+}
+
+interface BulkBindingState {
+  name: string;
+  options: BulkChannelOptions<unknown>;
+  handler: BulkHandler<unknown>;
+  channel?: ReturnType<ConnectionApi['bulkChannel']>;
 }
 
 /**
@@ -38,6 +55,7 @@ export class ConnectionController implements ReactiveController {
   private injected: ConnectionApi | undefined;
   private bound: ConnectionApi | undefined;
   private readonly bindings = new Set<Binding>();
+  private readonly bulkBindings = new Set<BulkBindingState>();
   private readonly rerender = () => this.host.requestUpdate();
   private readonly forward = (event: Event) => {
     const listener = this.listeners[event.type as keyof Listeners] as ((e: Event) => void) | undefined;
@@ -90,6 +108,24 @@ export class ConnectionController implements ReactiveController {
     };
   }
 
+  /** Open a bulk channel (second data channel, backpressured) on the current and every future service. */
+  bulkChannel<H>(name: string, options: BulkChannelOptions<H>, handler: BulkHandler<H>): BulkBinding<H> {
+    const binding: BulkBindingState = { name, options: options as BulkChannelOptions<unknown>, handler: handler as BulkHandler<unknown> };
+    this.bulkBindings.add(binding);
+    if (this.host.isConnected) this.openBulk(binding);
+    const require = () => {
+      if (!binding.channel) throw new Error(`<${this.host.localName}> has no connection: no bulk channel "${name}".`);
+      return binding.channel;
+    };
+    return {
+      send: async (peer, header, data) => require().send(peer, header, data),
+      maxChunkBytes: (peer) => require().maxChunkBytes(peer),
+      get ready() {
+        return binding.channel !== undefined;
+      },
+    };
+  }
+
   hostConnected(): void {
     this.rebind();
     setTimeout(() => this.warnIfAlone(), 0);
@@ -113,6 +149,7 @@ export class ConnectionController implements ReactiveController {
         for (const type of RENDER_EVENTS) next.addEventListener(type, this.rerender);
         for (const type of Object.keys(this.listeners)) next.addEventListener(type, this.forward);
         for (const binding of this.bindings) this.open(binding);
+        for (const binding of this.bulkBindings) this.openBulk(binding);
       }
     }
     this.host.requestUpdate();
@@ -121,7 +158,7 @@ export class ConnectionController implements ReactiveController {
   private unbind(): void {
     const old = this.bound;
     this.bound = undefined;
-    for (const binding of this.bindings) {
+    for (const binding of [...this.bindings, ...this.bulkBindings]) {
       binding.channel?.close();
       binding.channel = undefined;
     }
@@ -134,6 +171,13 @@ export class ConnectionController implements ReactiveController {
     const service = this.bound;
     if (!service || binding.channel || service.status === 'closed') return;
     binding.channel = service.channel(binding.name, binding.options);
+    binding.channel.on(binding.handler);
+  }
+
+  private openBulk(binding: BulkBindingState): void {
+    const service = this.bound;
+    if (!service || binding.channel || service.status === 'closed') return;
+    binding.channel = service.bulkChannel(binding.name, binding.options);
     binding.channel.on(binding.handler);
   }
 
