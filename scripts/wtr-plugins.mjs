@@ -37,7 +37,7 @@ export function signalingPlugin() {
 /**
  * Opens extra pages (tabs) in the browser behind the test session and evaluates code in them.
  * Commands: `tab-open {path}` → id; `tab-eval {id, fn, args}` → result of fn(...args) in the tab
- * (fn is a function's source) as `{value}`; `tab-close {id}`.
+ * (fn is a function's source) as `{value}`; `tab-reload {id}` (same URL, same storage); `tab-close {id}`.
  */
 export function tabsPlugin() {
   const tabs = new Map();
@@ -67,6 +67,12 @@ export function tabsPlugin() {
         return { value: value ?? null };
       }
       if (command === 'tab-logs') return tab.logs;
+      if (command === 'tab-reload') {
+        await tab.page.reload();
+        const testPage = session.browser.getPage(session.id);
+        await testPage.bringToFront();
+        return true;
+      }
       if (command === 'tab-close') {
         tabs.delete(payload.id);
         await tab.page.close();
