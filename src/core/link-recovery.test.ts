@@ -1,7 +1,7 @@
 import { expect } from '@open-wc/testing';
 import * as v from 'valibot';
 import type { ServiceErrorEvent, PeerEvent } from './events.js';
-import { destroyServices, linkedPair, waitFor } from '../../test/harness.js';
+import { destroyServices, linkedPair, openService, uniqueId, waitFor } from '../../test/harness.js';
 
 const Tick = v.strictObject({ n: v.pipe(v.number(), v.integer()) });
 
@@ -98,6 +98,39 @@ describe('Link recovery and reliable channels (real PeerServer, real WebRTC)', (
     expect(events.at(-1)).to.equal('peer-disconnected:unreachable');
     expect(a.linkStatus(bId)).to.equal(undefined);
     expect(errors.some((m) => /2 messages to .* were not delivered/.test(m))).to.equal(true);
+  });
+
+  it('recognises a peer that crashed and came back with the same id as a new session: no ghost, fresh numbering', async function () {
+    this.timeout(40_000);
+    const suffix = uniqueId('r');
+    // "a-…" < "b-…": a is the side that re-dials.
+    const a = await openService({ peerId: `a-${suffix}` });
+    const b1 = await openService({ peerId: `b-${suffix}` });
+    await a.connect(b1.id!);
+    const ch = a.channel('tick', { schema: Tick });
+    ch.send(b1.id!, { n: 1 });
+    const events = record(a, ['peer-reconnecting', 'peer-disconnected', 'peer-connected']);
+    // b crashes: its connection dies without a goodbye, then its page comes back with the same id.
+    b1.peerConnection(a.id!)!.close();
+    (b1 as unknown as { links: Map<string, unknown> }).links.clear();
+    b1.destroy();
+    await waitFor(() => events.includes('peer-reconnecting:closed') || events.some((e) => e.startsWith('peer-reconnecting')), 10_000, 'reconnecting');
+    let b2: Awaited<ReturnType<typeof openService>> | undefined;
+    for (let i = 0; i < 40 && !b2; i++) {
+      try {
+        b2 = await openService({ peerId: `b-${suffix}` });
+      } catch {
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    }
+    const got: number[] = [];
+    b2!.channel('tick', { schema: Tick }).on((m) => got.push(m.n));
+    await waitFor(() => events.includes('peer-connected:'), 20_000, 'a re-dialed the new b');
+    expect(events.filter((e) => !e.startsWith('peer-reconnecting'))).to.deep.equal(['peer-disconnected:restarted', 'peer-connected:']);
+    ch.send(b2!.id!, { n: 2 });
+    await waitFor(() => got.length === 1, 5_000, 'message to the new session');
+    expect(got).to.deep.equal([2]); // the old session's message is not replayed to the new one
+    expect(a.peers).to.deep.equal([b2!.id]);
   });
 
   it('a deliberate disconnect is a clean leave on the other side: no recovery attempts', async () => {
