@@ -213,6 +213,7 @@ export class ConnectionService extends EventTarget implements ConnectionApi, Cha
       };
       peer.on('open', (id) => {
         clearTimeout(timer);
+        if (typeof window !== 'undefined') window.addEventListener('pagehide', this.onPageHide);
         this.registeredId = id;
         this.retries = 0;
         this.watchNetwork(false);
