@@ -446,32 +446,24 @@ export class Link {
       while (queue.length) {
         if (dc.bufferedAmount > MESSAGE_HIGH_WATER) return;
         const frame = queue[0];
-        if (level === PRIORITY.control) {
-          // Acknowledgements are not paced: the peer budgets them separately.
-          try {
-            dc.send(frame);
-          } catch {
-            this.onLost(wire, 'send-failed');
-            return;
-          }
-          queue.shift();
-          continue;
-        }
-        const now = performance.now();
-        const wait = Math.max(pacing.msgs.waitMs(now), pacing.bytes.waitMs(now, frame.length));
-        if (wait > 0) {
+        // Acknowledgements are not paced: the peer budgets them separately.
+        if (level !== PRIORITY.control) {
+          const now = performance.now();
+          const wait = Math.max(pacing.msgs.waitMs(now), pacing.bytes.waitMs(now, frame.length));
           if (wait === Infinity) {
             queue.shift(); // bigger than the peer's whole byte burst: it would be refused anyway
             continue;
           }
-          this.flushTimer = setTimeout(() => {
-            this.flushTimer = undefined;
-            this.flush();
-          }, wait);
-          return;
+          if (wait > 0) {
+            this.flushTimer = setTimeout(() => {
+              this.flushTimer = undefined;
+              this.flush();
+            }, wait);
+            return;
+          }
+          pacing.msgs.take(now);
+          pacing.bytes.take(now, frame.length);
         }
-        pacing.msgs.take(now);
-        pacing.bytes.take(now, frame.length);
         try {
           dc.send(frame);
         } catch {
