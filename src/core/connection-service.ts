@@ -26,8 +26,8 @@ interface Pending {
 const SIGNALING_ERRORS = new Set(['network', 'server-error', 'socket-error', 'socket-closed', 'disconnected']);
 const RETRY_BASE_MS = 1_000;
 const RETRY_CAP_MS = 30_000;
-/** Re-dial backoff for a dropped link: 50 ms, then 250 ms doubling to 5 s, jittered. */
-const REDIAL_FIRST_MS = 50;
+/** Re-dial backoff for a dropped link: at once, then 250 ms doubling to 5 s, jittered. */
+const REDIAL_FIRST_MS = 0;
 const REDIAL_BASE_MS = 250;
 const REDIAL_CAP_MS = 5_000;
 /** A re-dial attempt that has not completed its hello by then is abandoned for the next one. */
