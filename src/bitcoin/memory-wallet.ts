@@ -1,0 +1,290 @@
+/**
+ * In-memory implementations of the host interfaces, for tests and the demo: `MemoryWallet` (deterministic
+ * keys from a seed; P2WPKH and P2TR accounts; fault switches for the tamper tests; a real counter of
+ * `signPsbt` calls) and `MemoryIndexer` (an outpoint ledger that funds test outputs, answers `AssetIndexer`
+ * queries and, on `broadcast`, checks every signature and applies the runes/alkanes transfer rules).
+ * Regtest by default. Never use these keys for real funds: they are derived from a public seed string.
+ */
+import { schnorr, secp256k1 } from '@noble/curves/secp256k1.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { utf8ToBytes } from '@noble/hashes/utils.js';
+import { p2tr, p2wpkh, SigHash, Transaction } from '@scure/btc-signer';
+import { equalBytes, fromHex, outpointKey, toHex } from './bytes.js';
+import { addressToScript, networkParams, scriptToAddress, type BitcoinNetwork, type SpendableType } from './network.js';
+import { PARSE_TX_OPTS } from './psbt-build.js';
+import { decipherRunestone } from './runestone.js';
+import { checkWitness, type Prevout } from './signature.js';
+import { simulateAlkanes, simulateRunes, type Balances } from './simulate.js';
+import type { SwapInput } from './terms.js';
+import type { AssetBalance, AssetIndexer, OutputInfo, SignPsbtRequest, WalletAccount, WalletAdapter } from './wallet.js';
+
+/** Misbehaviours a test can switch on. */
+export const MEMORY_WALLET_FAULTS = [
+  'none',
+  'sighash-none',
+  'sighash-single-acp',
+  'sign-extra-input',
+  'finalize',
+  'modify-tx',
+  'reject',
+] as const;
+export type MemoryWalletFault = (typeof MEMORY_WALLET_FAULTS)[number];
+
+interface Key {
+  readonly type: SpendableType;
+  readonly priv: Uint8Array;
+  /** Compressed. */
+  readonly pub: Uint8Array;
+  readonly script: Uint8Array;
+  readonly address: string;
+}
+
+export class MemoryWallet implements WalletAdapter {
+  readonly id = 'memory';
+  readonly network: BitcoinNetwork;
+  /** Misbehaviour for the next signatures (tests). */
+  fault: MemoryWalletFault = 'none';
+  readonly #keys: readonly Key[];
+  readonly #indexer: MemoryIndexer | undefined;
+  #signCalls = 0;
+
+  constructor(seed: string, options: { network?: BitcoinNetwork; indexer?: MemoryIndexer } = {}) {
+    this.network = options.network ?? 'regtest';
+    this.#indexer = options.indexer;
+    const net = networkParams(this.network);
+    this.#keys = (['p2wpkh', 'p2tr'] as const).map((type) => {
+      const priv = sha256(utf8ToBytes(`darkswap/memory-wallet/${type}/${seed}`));
+      const pub = secp256k1.getPublicKey(priv, true);
+      const pay = type === 'p2wpkh' ? p2wpkh(pub, net) : p2tr(schnorr.getPublicKey(priv), undefined, net);
+      return { type, priv, pub, script: pay.script, address: pay.address! };
+    });
+  }
+
+  /** How many times `signPsbt` was called (rejected calls included). */
+  get signCalls(): number {
+    return this.#signCalls;
+  }
+
+  #key(type: SpendableType): Key {
+    return this.#keys.find((k) => k.type === type)!;
+  }
+
+  address(type: SpendableType): string {
+    return this.#key(type).address;
+  }
+
+  /** Hex output scripts of every account (for `VerifyPolicy.myScripts`). */
+  scripts(): string[] {
+    return this.#keys.map((k) => toHex(k.script));
+  }
+
+  accountsSync(): WalletAccount[] {
+    return this.#keys.map((k) => ({
+      address: k.address,
+      publicKey: toHex(k.pub),
+      addressType: k.type,
+      purpose: k.type === 'p2tr' ? 'ordinals' : 'payment',
+    }));
+  }
+
+  async getAccounts(): Promise<readonly WalletAccount[]> {
+    return this.accountsSync();
+  }
+
+  async listUtxos(): Promise<readonly OutputInfo[]> {
+    if (!this.#indexer) return [];
+    const lists = await Promise.all(this.#keys.map((k) => this.#indexer!.listSpendable(k.address)));
+    return lists.flat();
+  }
+
+  /** A swap contribution input for an output of this wallet. */
+  swapInput(output: OutputInfo): SwapInput {
+    const key = this.#keys.find((k) => toHex(k.script) === output.scriptPubKey.toLowerCase());
+    if (!key) throw new Error(`output ${output.outpoint} is not this wallet's`);
+    const [txid, vout] = output.outpoint.split(':') as [string, string];
+    return {
+      txid,
+      vout: Number(vout),
+      value: output.value,
+      scriptPubKey: output.scriptPubKey.toLowerCase(),
+      addressType: key.type,
+      publicKey: key.type === 'p2tr' ? toHex(key.pub.subarray(1)) : toHex(key.pub),
+    };
+  }
+
+  async signPsbt(psbt: Uint8Array, request: SignPsbtRequest): Promise<Uint8Array> {
+    this.#signCalls++;
+    if (this.fault === 'reject') throw new Error('the user rejected the signature request');
+    const tx = Transaction.fromPSBT(psbt, { allowUnknownOutputs: true });
+    const ownerOf = (index: number): Key | undefined => {
+      const script = tx.getInput(index).witnessUtxo?.script;
+      return script ? this.#keys.find((k) => equalBytes(k.script, script)) : undefined;
+    };
+    const indexes = request.inputs.map((r) => r.index);
+    for (const r of request.inputs) {
+      const key = ownerOf(r.index);
+      if (!key) throw new Error(`input ${r.index} is not this wallet's`);
+      if (r.address !== key.address) throw new Error(`input ${r.index}: address ${r.address} is not the owner`);
+    }
+    if (this.fault === 'sign-extra-input') {
+      for (let i = 0; i < tx.inputsLength; i++) if (!indexes.includes(i) && ownerOf(i)) indexes.push(i);
+    }
+    for (const index of indexes) {
+      const key = ownerOf(index)!;
+      const hashType =
+        this.fault === 'sighash-none' ? SigHash.NONE : this.fault === 'sighash-single-acp' ? SigHash.SINGLE_ANYONECANPAY : undefined;
+      if (hashType !== undefined) {
+        tx.updateInput(index, { sighashType: hashType }, true);
+        tx.signIdx(key.priv, index, [hashType]);
+      } else {
+        tx.signIdx(key.priv, index);
+      }
+      if (this.fault === 'finalize') tx.finalizeIdx(index);
+    }
+    if (this.fault === 'modify-tx') {
+      const out = tx.getOutput(0);
+      tx.updateOutput(0, { amount: (out.amount ?? 0n) + 1n }, true);
+    }
+    return tx.toPSBT(0);
+  }
+
+  async broadcast(txHex: string): Promise<string> {
+    if (!this.#indexer) throw new Error('no ledger to broadcast to');
+    return this.#indexer.broadcast(txHex);
+  }
+}
+
+interface Entry {
+  value: bigint;
+  scriptPubKey: string;
+  spent: boolean;
+  confirmations: number;
+  runes: AssetBalance[];
+  alkanes: AssetBalance[];
+  inscriptions: string[];
+}
+
+export interface FundOptions {
+  readonly runes?: readonly AssetBalance[];
+  readonly alkanes?: readonly AssetBalance[];
+  readonly inscriptions?: readonly string[];
+  readonly confirmations?: number;
+}
+
+/**
+ * An in-memory ledger of outputs: the `AssetIndexer` of tests and the demo, and a broadcaster that accepts a
+ * transaction only if every input exists, is unspent and carries a valid signature (ALL/DEFAULT), and value
+ * is conserved; it then applies ord's and protorune's transfer rules to the assets.
+ */
+export class MemoryIndexer implements AssetIndexer {
+  readonly network: BitcoinNetwork;
+  readonly #outputs = new Map<string, Entry>();
+  #funded = 0;
+  /** Sum of what was burned or stranded, per `kind:id` (tests assert it stays empty). */
+  readonly lost = new Map<string, bigint>();
+
+  constructor(network: BitcoinNetwork = 'regtest') {
+    this.network = network;
+  }
+
+  /** Creates a confirmed output paying `address` (or a hex script), with optional assets. */
+  fund(address: string, value: bigint, options: FundOptions = {}): OutputInfo {
+    const script = addressToScript(address, this.network) ?? fromHex(address);
+    const txid = toHex(sha256(utf8ToBytes(`darkswap/memory-indexer/fund/${this.#funded++}`)));
+    const outpoint = outpointKey(txid, 0);
+    this.#outputs.set(outpoint, {
+      value,
+      scriptPubKey: toHex(script),
+      spent: false,
+      confirmations: options.confirmations ?? 6,
+      runes: [...(options.runes ?? [])],
+      alkanes: [...(options.alkanes ?? [])],
+      inscriptions: [...(options.inscriptions ?? [])],
+    });
+    return this.#info(outpoint)!;
+  }
+
+  /** Changes what the ledger says about an outpoint (tests: mark spent, add assets, lie about value). */
+  patch(outpoint: string, change: Partial<Omit<Entry, 'scriptPubKey'>> & { scriptPubKey?: string }): void {
+    const e = this.#outputs.get(outpoint);
+    if (!e) throw new Error(`unknown outpoint ${outpoint}`);
+    Object.assign(e, change);
+  }
+
+  #info(outpoint: string): OutputInfo | undefined {
+    const e = this.#outputs.get(outpoint);
+    if (!e) return undefined;
+    const address = scriptToAddress(fromHex(e.scriptPubKey), this.network);
+    return {
+      outpoint,
+      value: e.value,
+      scriptPubKey: e.scriptPubKey,
+      ...(address ? { address } : {}),
+      spent: e.spent,
+      confirmations: e.confirmations,
+      runes: [...e.runes],
+      alkanes: [...e.alkanes],
+      inscriptions: [...e.inscriptions],
+    };
+  }
+
+  async getOutputs(outpoints: readonly string[]): Promise<readonly OutputInfo[]> {
+    return outpoints.flatMap((o) => this.#info(o.toLowerCase()) ?? []);
+  }
+
+  async listSpendable(address: string): Promise<readonly OutputInfo[]> {
+    const script = addressToScript(address, this.network);
+    if (!script) return [];
+    const hex = toHex(script);
+    return [...this.#outputs.entries()].filter(([, e]) => !e.spent && e.scriptPubKey === hex).map(([o]) => this.#info(o)!);
+  }
+
+  /** Validates and applies a raw transaction; resolves to its txid, rejects with the reason. */
+  async broadcast(txHex: string): Promise<string> {
+    const tx = Transaction.fromRaw(fromHex(txHex), PARSE_TX_OPTS);
+    const prevouts: Prevout[] = [];
+    const entries: Entry[] = [];
+    const seen = new Set<string>();
+    for (let i = 0; i < tx.inputsLength; i++) {
+      const input = tx.getInput(i);
+      const key = outpointKey(toHex(input.txid!), input.index!);
+      const e = this.#outputs.get(key);
+      if (!e) throw new Error(`input ${i}: unknown outpoint ${key}`);
+      if (e.spent || seen.has(key)) throw new Error(`input ${i}: ${key} is already spent`);
+      seen.add(key);
+      prevouts.push({ script: fromHex(e.scriptPubKey), amount: e.value });
+      entries.push(e);
+    }
+    for (let i = 0; i < tx.inputsLength; i++) {
+      const input = tx.getInput(i);
+      const check = checkWitness(tx, i, prevouts, input.finalScriptWitness, input.finalScriptSig);
+      if (!check.ok) throw new Error(`${check.code}: ${check.message}`);
+    }
+    const scripts = Array.from({ length: tx.outputsLength }, (_, i) => tx.getOutput(i).script!);
+    const outSum = Array.from({ length: tx.outputsLength }, (_, i) => tx.getOutput(i).amount!).reduce((a, b) => a + b, 0n);
+    if (outSum > prevouts.reduce((a, p) => a + p.amount, 0n)) throw new Error('outputs exceed inputs');
+    const artifact = decipherRunestone(scripts);
+    const toMap = (list: readonly AssetBalance[]): Balances => new Map(list.map((b) => [b.id, b.amount] as const));
+    const runes = simulateRunes(artifact, entries.map((e) => toMap(e.runes)), scripts);
+    const alkanes = simulateAlkanes(artifact, entries.map((e) => toMap(e.alkanes)), scripts);
+    for (const [kind, r] of [['rune', runes], ['alkane', alkanes]] as const) {
+      for (const m of [r.burned, r.stranded]) for (const [id, n] of m) this.lost.set(`${kind}:${id}`, (this.lost.get(`${kind}:${id}`) ?? 0n) + n);
+    }
+    for (const e of entries) e.spent = true;
+    const txid = tx.id;
+    for (let v = 0; v < tx.outputsLength; v++) {
+      const out = tx.getOutput(v);
+      const list = (m: Balances): AssetBalance[] => [...m].map(([id, amount]) => ({ id, amount }));
+      this.#outputs.set(outpointKey(txid, v), {
+        value: out.amount!,
+        scriptPubKey: toHex(out.script!),
+        spent: false,
+        confirmations: 0,
+        runes: list(runes.outputs[v]!),
+        alkanes: list(alkanes.outputs[v]!),
+        inscriptions: [],
+      });
+    }
+    return txid;
+  }
+}
