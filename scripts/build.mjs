@@ -3,8 +3,9 @@
 //   1. src/internal/version.ts VERSION must equal package.json "version";
 //   2. dist/: unbundled ESM + .d.ts from `tsc -p tsconfig.build.json` (dist/ cleaned first);
 //   3. cdn/: rollup.config.mjs bundles (cdn/ cleaned first), built concurrently;
-//   4. size report: each cdn file min / min+gzip (gzip -9), the `runtime` and `demo` figures against
-//      their goals, written to cdn/sizes.json. A missed goal is printed, never fatal.
+//   4. size report: each cdn file min / min+gzip (gzip -9), the `runtime` figure and each widget's own
+//      bytes beyond it (against their goals where there is one), written to cdn/sizes.json. A missed
+//      goal is printed, never fatal.
 import { spawn } from 'node:child_process';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -19,6 +20,8 @@ const CDN = join(ROOT, 'cdn');
 const GOALS = { runtime: 35 * 1024, demo: 8 * 1024 };
 const RUNTIME_ENTRY = 'darkswap-connection.js';
 const DEMO_ENTRY = 'darkswap-demo.js';
+/** Per-widget entries: `darkswap-<widget>.js` in the code-split build, other than the runtime. */
+const isWidgetEntry = (name) => /^darkswap-[a-z-]+\.js$/.test(name) && name !== RUNTIME_ENTRY;
 const ALL_IN_ONE = ['darkswap.js', 'darkswap.iife.js'];
 
 class BuildError extends Error {}
@@ -142,6 +145,11 @@ async function report(perConfig) {
   const sum = (names) => [...names].reduce((total, f) => total + files[f].gzip, 0);
   const runtime = sum(runtimeSet);
   const demo = sum(demoOnly);
+  const widgets = {};
+  for (const name of [...byName.keys()].filter(isWidgetEntry).sort()) {
+    const own = [...closure(name, byName)].filter((f) => !runtimeSet.has(f));
+    widgets[name.replace(/^darkswap-|\.js$/g, '')] = { gzip: sum(own), files: own };
+  }
 
   const width = Math.max(...Object.keys(files).map((f) => f.length), 4) + 2;
   const lines = [
@@ -155,10 +163,15 @@ async function report(perConfig) {
     `  runtime = ${fmt(runtime)} B min+gzip (${kb(runtime)})  goal ≤ ${fmt(GOALS.runtime)} B (35 KB): ${verdict(runtime, GOALS.runtime)}\n` +
       `            ${[...runtimeSet].join(' + ')}\n` +
       `  demo    = ${fmt(demo)} B min+gzip (${kb(demo)})  goal ≤ ${fmt(GOALS.demo)} B (8 KB): ${verdict(demo, GOALS.demo)}\n` +
-      `            ${demoOnly.join(' + ') || '(nothing beyond the runtime)'}\n`,
+      `            ${demoOnly.join(' + ') || '(nothing beyond the runtime)'}\n` +
+      Object.entries(widgets)
+        .filter(([name]) => name !== 'demo')
+        .map(([name, w]) => `  ${name.padEnd(7)} = ${fmt(w.gzip)} B min+gzip (${kb(w.gzip)}) beyond the runtime\n            ${w.files.join(' + ')}\n`)
+        .join(''),
   );
 
-  const sizes = { runtime_gzip_bytes: runtime, demo_gzip_bytes: demo, files };
+  const widgetSizes = Object.fromEntries(Object.entries(widgets).map(([name, w]) => [`${name.replace(/-/g, '_')}_gzip_bytes`, w.gzip]));
+  const sizes = { runtime_gzip_bytes: runtime, demo_gzip_bytes: demo, ...widgetSizes, files };
   await writeFile(join(CDN, 'sizes.json'), `${JSON.stringify(sizes, null, 2)}\n`);
 }
 
