@@ -63,6 +63,24 @@ describe('Link recovery and reliable channels (real PeerServer, real WebRTC)', (
     expect(b.rejects(a.id!).total).to.equal(0);
   });
 
+  it('sends high-priority channels first when a link is busy: an order overtakes a queue of chat lines', async function () {
+    this.timeout(30_000);
+    const [a, b] = await linkedPair();
+    const chat = a.channel('chat', { schema: Tick });
+    const orders = a.channel('orders', { schema: Tick, priority: 'high' });
+    const arrivals: string[] = [];
+    b.channel('chat', { schema: Tick }).on((m) => arrivals.push(`chat ${m.n}`));
+    b.channel('orders', { schema: Tick, priority: 'high' }).on((m) => arrivals.push(`order ${m.n}`));
+    // 700 chat lines exceed what b lets a send at once (burst 500 at 90 %): the rest wait in a's queue.
+    for (let n = 0; n < 700; n++) chat.send(b.id!, { n });
+    orders.send(b.id!, { n: 1 });
+    await waitFor(() => arrivals.length === 701, 20_000, 'all messages');
+    const orderAt = arrivals.indexOf('order 1');
+    expect(orderAt).to.be.greaterThan(-1);
+    expect(orderAt).to.be.lessThan(500); // it did not wait behind the queued chat lines
+    expect(arrivals.filter((x) => x.startsWith('chat'))).to.deep.equal(Array.from({ length: 700 }, (_, n) => `chat ${n}`));
+  });
+
   it('queues reliable messages while a link recovers and drops unreliable ones with a clear error', async function () {
     this.timeout(30_000);
     const [a, b] = await linkedPair();
