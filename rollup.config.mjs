@@ -80,6 +80,9 @@ export default [
     input: {
       'darkswap-connection': compiled('src/context/darkswap-connection.ts'),
       'darkswap-demo': compiled('src/components/demo/darkswap-demo.ts'),
+      'darkswap-file-share': compiled('src/components/file-share/darkswap-file-share.ts'),
+      'darkswap-orderbook': compiled('src/components/orderbook/darkswap-orderbook.ts'),
+      'darkswap-trade': compiled('src/components/trade/darkswap-trade.ts'),
     },
     plugins: plugins(),
     onwarn,
@@ -88,6 +91,13 @@ export default [
       format: 'es',
       entryFileNames: '[name].js',
       chunkFileNames: 'chunks/[name]-[hash].js',
+      // Everything every widget needs (the service, context, base element, Lit, PeerJS, valibot) in
+      // one shared chunk: one request and one gzip stream instead of many small ones.
+      manualChunks: (id) =>
+        /[\\/]dist[\\/](core|context|internal)[\\/]|[\\/]node_modules[\\/](lit|lit-html|lit-element|@lit[\\/]reactive-element|@lit[\\/]context|peerjs|webrtc-adapter|sdp|eventemitter3|valibot|idb-keyval|@msgpack|peerjs-js-binarypack)[\\/]/.test(id) ||
+        id.includes('webrtc-adapter-evergreen')
+          ? 'runtime'
+          : undefined,
       plugins: [minify],
     },
   },

@@ -78,6 +78,11 @@ export const ORDER_REJECT_REASONS = [
   'too-many-live-orders',
   /** The book holds its maximum number of orders (a bound against many-key floods). */
   'book-full',
+  /**
+   * The host's asset indexer says the outpoints are spent, unknown, or do not hold what the order
+   * offers (a sell offers `amount` of the base asset, a buy the quote total). Store-level: only with an indexer.
+   */
+  'asset-not-held',
   /** The signature does not verify with the maker's key. */
   'bad-signature',
   /** The maker cancelled this order. */
@@ -123,3 +128,16 @@ export type SyncRejectReason = (typeof SYNC_REJECT_REASONS)[number];
 /** Why an order left the book. */
 export const REMOVAL_CAUSES = ['cancelled', 'expired', 'removed'] as const;
 export type RemovalCause = (typeof REMOVAL_CAUSES)[number];
+
+// ---- network wiring and widget ---------------------------------------------------------------------------------
+
+/** Default lifetime of my orders (Bisq: 9 minutes); at most MAX_TTL_MS. */
+export const DEFAULT_TTL_MS = 9 * 60_000;
+/** My live orders are re-signed (new order, old one cancelled) when they have this long left (Bisq: at 6 of 9 min). */
+export const DEFAULT_REFRESH_BEFORE_MS = 3 * 60_000;
+/** How often every peer drops expired orders and stale tombstones. */
+export const DEFAULT_PRUNE_EVERY_MS = 5_000;
+/** How often live orders are re-checked with the host's asset indexer (0 = only on arrival). */
+export const DEFAULT_INDEXER_RECHECK_MS = 60_000;
+/** The widget re-renders the book at most this often (10 per second). */
+export const UPDATE_INTERVAL_MS = 100;

@@ -98,6 +98,11 @@ export interface SyncOptions {
   onChange?(change: BookChange): void;
   /** Called for every refused message, order or cancel (peer undefined for local publish/cancel). */
   onReject?(peer: string | undefined, reject: SyncReject): void;
+  /**
+   * An extra, possibly slow check of an order that passed every rule and its signature, before it
+   * enters the book and is forwarded (the host's asset indexer). Not called for orders already known.
+   */
+  screen?(order: Order): OrderVerdict | Promise<OrderVerdict>;
 }
 
 const ORDERS_ENVELOPE = '{"t":"orders","orders":[]}'.length;
@@ -321,17 +326,25 @@ export class OrderbookSync {
     if (book.size >= book.maxOrders) {
       return { ok: false, reason: 'book-full', message: `The book holds its maximum of ${book.maxOrders} orders.` };
     }
-    if (this.options.verify !== false) {
+    const screen = this.options.screen;
+    if (this.options.verify !== false || screen) {
       this.inFlight.add(key);
-      let good: boolean;
       try {
-        good = await verifyOrderSignature(order, this.options.verify);
+        if (this.options.verify !== false && !(await verifyOrderSignature(order, this.options.verify))) {
+          this.remember(key);
+          return { ok: false, reason: 'bad-signature', message: 'The signature does not verify with the maker key.' };
+        }
+        if (screen) {
+          let screened: OrderVerdict;
+          try {
+            screened = await screen(order);
+          } catch (error) {
+            screened = { ok: false, reason: 'asset-not-held', message: `The asset check failed: ${String(error)}` };
+          }
+          if (!screened.ok) return screened;
+        }
       } finally {
         this.inFlight.delete(key);
-      }
-      if (!good) {
-        this.remember(key);
-        return { ok: false, reason: 'bad-signature', message: 'The signature does not verify with the maker key.' };
       }
     }
     const inserted = book.insert(order, this.options.now());

@@ -1,0 +1,545 @@
+/**
+ * The orderbook on the network: binds the pure `OrderbookSync` to a connection service's
+ * `orderbook` channel, signs my orders and cancels with the service's identity, refreshes my live
+ * orders before they expire while I am online, prunes expired orders on a timer, keeps my orders in
+ * IndexedDB and republishes the live ones after a reload, and (optionally) drops orders whose
+ * outpoints a host-supplied asset indexer says do not hold what they offer.
+ *
+ * Framework-free (no lit): `<darkswap-orderbook>` uses one, and so can an app without the widget.
+ * One store per service is shared by every widget on the page (`OrderbookStore.acquire`).
+ *
+ * - Channel `orderbook`: reliable (acked, resent across link drops, in order), priority `high`,
+ *   messages up to MAX_MESSAGE_BYTES, each checked against `SyncMessageSchema` by the service.
+ * - Signatures are checked with WebCrypto (async, off the main thread), the orders of one inbound
+ *   page concurrently; a burst is as many short tasks as pages, never one long task.
+ * - Refresh: a new order with the same terms (new `created`, `expires`, nonce), published before
+ *   the old one is cancelled with a signed tombstone, so the offer never has a gap. Only the
+ *   store holding the per-identity Web Lock (one tab of an origin) refreshes and republishes.
+ * - Orders that expired while the page was closed are not revived: an order lives while its
+ *   maker is online (a taker should not reach an absent maker).
+ */
+import { createStore, del, entries, set, type UseStore } from 'idb-keyval';
+import type { ConnectionApi } from '../../core/connection-api.js';
+import type { Channel } from '../../core/channel.js';
+import type { PeerEvent } from '../../core/events.js';
+import type { BookOptions, MatchResult, TakeRequest } from './book.model.js';
+import { checkHoldings, type OrderbookIndexer } from './assets.model.js';
+import {
+  createCancel,
+  createOrder,
+  parseOrder,
+  serializeOrder,
+  type CancelVerdict,
+  type Order,
+  type OrderTerms,
+  type OrderVerdict,
+  type SignatureVerifier,
+} from './order.model.js';
+import { OrderbookSync, SyncMessageSchema, type BookChange, type SyncMessage, type SyncReject } from './sync.model.js';
+import {
+  DEFAULT_INDEXER_RECHECK_MS,
+  DEFAULT_PRUNE_EVERY_MS,
+  DEFAULT_REFRESH_BEFORE_MS,
+  DEFAULT_TTL_MS,
+  MAX_MESSAGE_BYTES,
+  MAX_TTL_MS,
+  ORDERBOOK_CHANNEL,
+  type CancelRejectReason,
+  type OrderRejectReason,
+} from './orderbook.types.js';
+
+export interface OrderbookStoreOptions {
+  /** The connection service to sync over (or `attach()` one later). */
+  service?: ConnectionApi | undefined;
+  /** Host's asset indexer: orders whose outpoints do not hold what they offer are dropped. */
+  indexer?: OrderbookIndexer | undefined;
+  /** Lifetime of my orders (default 9 min, at most 10). */
+  ttlMs?: number;
+  /** Re-sign my live orders when they have this long left (default 3 min; 0 = never refresh). */
+  refreshBeforeMs?: number;
+  /** Prune expired orders this often (default 5 s). */
+  pruneEveryMs?: number;
+  /** Re-check live orders with the indexer this often (default 60 s; 0 = on arrival only). */
+  indexerRecheckMs?: number;
+  /**
+   * Keep my orders in IndexedDB (default: database `darkswap-orderbook`, object store `my-orders`);
+   * `false` keeps them in memory only.
+   */
+  persist?: boolean | { database: string; store: string };
+  book?: BookOptions;
+  /** Signature check (default WebCrypto Ed25519). */
+  verify?: SignatureVerifier;
+  now?: () => number;
+}
+
+/** Orders entered or left the book (one event per change, in order; the widget coalesces). */
+export class OrderbookChangeEvent extends Event {
+  static readonly type = 'orderbook-change';
+  constructor(readonly change: BookChange) {
+    super(OrderbookChangeEvent.type);
+  }
+}
+
+/** A message, order or cancel was refused (peer undefined for my own). */
+export class OrderbookRejectEvent extends Event {
+  static readonly type = 'orderbook-reject';
+  constructor(
+    readonly peer: string | undefined,
+    readonly reject: SyncReject,
+  ) {
+    super(OrderbookRejectEvent.type);
+  }
+}
+
+export interface OrderbookStoreEventMap {
+  'orderbook-change': OrderbookChangeEvent;
+  'orderbook-reject': OrderbookRejectEvent;
+}
+
+export interface OrderbookStore {
+  addEventListener<K extends keyof OrderbookStoreEventMap>(type: K, listener: (event: OrderbookStoreEventMap[K]) => void, options?: boolean | AddEventListenerOptions): void;
+  addEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | AddEventListenerOptions): void;
+  removeEventListener<K extends keyof OrderbookStoreEventMap>(type: K, listener: (event: OrderbookStoreEventMap[K]) => void, options?: boolean | EventListenerOptions): void;
+  removeEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | EventListenerOptions): void;
+}
+
+/** A refused place or cancel: `reason` is the model's reject reason. */
+export class OrderbookError extends Error {
+  constructor(
+    readonly reason: OrderRejectReason | CancelRejectReason | 'no-identity' | 'not-mine' | 'unknown-order',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'OrderbookError';
+  }
+}
+
+interface Persisted {
+  maker: string;
+  /** The order's wire JSON. */
+  wire: string;
+}
+
+const SCREEN_MEMORY = 20_000;
+const REGISTRY = Symbol.for('darkswap.orderbook-stores.v1');
+
+type Registry = WeakMap<ConnectionApi, { store: OrderbookStore; users: number }>;
+
+export class OrderbookStore extends EventTarget {
+  readonly sync: OrderbookSync;
+  private service: ConnectionApi | undefined;
+  private channel: Channel<SyncMessage> | undefined;
+  private readonly joined = new Set<string>();
+  private readonly idb: UseStore | undefined;
+  /** My orders when not persisted (id → order). */
+  private readonly memory = new Map<string, Order>();
+  private readonly screened = new Map<string, OrderVerdict>();
+  private readonly ttlMs: number;
+  private readonly refreshBeforeMs: number;
+  private readonly now: () => number;
+  private timers: ReturnType<typeof setInterval>[] = [];
+  private releaseLock: (() => void) | undefined;
+  private managing = false;
+  private managedKey: string | undefined;
+  private refreshing = false;
+  private disposed = false;
+  /** Counts of refused items by reason (inbound and my own). */
+  readonly rejectCounts: Partial<Record<string, number>> = {};
+  /** Indexer calls that failed (such orders are admitted: availability over strictness; settlement re-verifies). */
+  indexerErrors = 0;
+  /** Resolves when my persisted orders have been loaded and the live ones republished (after `attach` with an open service). */
+  ready: Promise<void> = Promise.resolve();
+
+  constructor(private readonly options: OrderbookStoreOptions = {}) {
+    super();
+    this.now = options.now ?? Date.now;
+    this.ttlMs = Math.min(options.ttlMs ?? DEFAULT_TTL_MS, MAX_TTL_MS);
+    this.refreshBeforeMs = Math.max(0, Math.min(options.refreshBeforeMs ?? DEFAULT_REFRESH_BEFORE_MS, this.ttlMs - 1));
+    const persist = options.persist ?? true;
+    if (persist !== false && typeof indexedDB !== 'undefined') {
+      this.idb = persist === true ? createStore('darkswap-orderbook', 'my-orders') : createStore(persist.database, persist.store);
+    }
+    this.sync = new OrderbookSync({
+      send: (peer, message) => this.send(peer, message),
+      now: this.now,
+      book: options.book,
+      ...(options.verify ? { verify: options.verify } : {}),
+      ...(options.indexer ? { screen: (order: Order) => this.screen(order) } : {}),
+      onChange: (change) => this.onChange(change),
+      onReject: (peer, reject) => {
+        this.rejectCounts[reject.reason] = (this.rejectCounts[reject.reason] ?? 0) + 1;
+        this.dispatchEvent(new OrderbookRejectEvent(peer, reject));
+      },
+    });
+    const pruneEvery = options.pruneEveryMs ?? DEFAULT_PRUNE_EVERY_MS;
+    if (pruneEvery > 0) this.timers.push(setInterval(() => this.sync.prune(), pruneEvery));
+    if (this.refreshBeforeMs > 0) {
+      const every = Math.max(250, Math.min(30_000, Math.floor(this.refreshBeforeMs / 4)));
+      this.timers.push(setInterval(() => void this.refreshDue(), every));
+    }
+    const recheck = options.indexerRecheckMs ?? DEFAULT_INDEXER_RECHECK_MS;
+    if (options.indexer && recheck > 0) this.timers.push(setInterval(() => void this.recheckAssets(), recheck));
+    if (options.service) this.attach(options.service);
+  }
+
+  /**
+   * The store shared by every widget on `service` (created on first use, disposed when the last
+   * user releases it). `options` apply when it is created.
+   */
+  static acquire(service: ConnectionApi, options: Omit<OrderbookStoreOptions, 'service'> = {}): OrderbookStore {
+    const g = globalThis as Record<symbol, unknown>;
+    const registry = (g[REGISTRY] ??= new WeakMap()) as Registry;
+    let entry = registry.get(service);
+    if (!entry || entry.store.disposed) {
+      entry = { store: new OrderbookStore({ ...options, service }), users: 0 };
+      registry.set(service, entry);
+    }
+    entry.users++;
+    return entry.store;
+  }
+
+  /** Give back a store from `acquire`; the last release disposes it. */
+  static release(service: ConnectionApi, store: OrderbookStore): void {
+    const registry = (globalThis as Record<symbol, unknown>)[REGISTRY] as Registry | undefined;
+    const entry = registry?.get(service);
+    if (!entry || entry.store !== store) return;
+    if (--entry.users <= 0) {
+      registry!.delete(service);
+      store.dispose();
+    }
+  }
+
+  get book() {
+    return this.sync.book;
+  }
+
+  /** The service this store syncs over. */
+  get connection(): ConnectionApi | undefined {
+    return this.service;
+  }
+
+  /** My identity key, once the service is open. */
+  get me(): string | undefined {
+    return this.service?.identity?.publicKey;
+  }
+
+  /** Whether this store refreshes and republishes my orders (it holds the identity's lock). */
+  get isManaging(): boolean {
+    return this.managing;
+  }
+
+  /** Sync over `service` (or stop syncing with `undefined`). The book is kept across services. */
+  attach(service: ConnectionApi | undefined): void {
+    if (service === this.service || this.disposed) return;
+    this.detach();
+    if (!service || service.status === 'closed') return;
+    this.service = service;
+    this.channel = service.channel<SyncMessage>(ORDERBOOK_CHANNEL, { schema: SyncMessageSchema, maxBytes: MAX_MESSAGE_BYTES, priority: 'high' });
+    this.channel.on(this.onMessage);
+    service.addEventListener('peer-connected', this.onPeerConnected);
+    service.addEventListener('peer-disconnected', this.onPeerDisconnected);
+    service.addEventListener('status', this.onStatus);
+    for (const peer of service.peers) this.join(peer);
+    this.onStatus();
+  }
+
+  private detach(): void {
+    const service = this.service;
+    if (!service) return;
+    service.removeEventListener('peer-connected', this.onPeerConnected);
+    service.removeEventListener('peer-disconnected', this.onPeerDisconnected);
+    service.removeEventListener('status', this.onStatus);
+    this.channel?.close();
+    this.channel = undefined;
+    for (const peer of this.joined) this.sync.peerLeft(peer);
+    this.joined.clear();
+    this.stopManaging();
+    this.service = undefined;
+  }
+
+  /** Stop everything: timers, channel, lock. The book stays readable. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.detach();
+    this.disposed = true;
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+  }
+
+  get isDisposed(): boolean {
+    return this.disposed;
+  }
+
+  // ---- my orders -----------------------------------------------------------------------------------------------
+
+  /** Sign, publish, gossip and persist a new order of mine. Throws `OrderbookError` when it is refused. */
+  async place(terms: OrderTerms, ttlMs = this.ttlMs): Promise<Order> {
+    const identity = this.service?.identity;
+    if (!identity) throw new OrderbookError('no-identity', 'Not connected: open the connection service to place orders.');
+    const order = await createOrder(identity, terms, this.now(), Math.min(ttlMs, MAX_TTL_MS));
+    const verdict = await this.sync.publish(order);
+    if (!verdict.ok) throw new OrderbookError(verdict.reason, verdict.message);
+    await this.remember(order);
+    return order;
+  }
+
+  /** Cancel one of my orders with a signed tombstone (gossiped to every peer). */
+  async cancel(orderId: string): Promise<void> {
+    const identity = this.service?.identity;
+    if (!identity) throw new OrderbookError('no-identity', 'Not connected: open the connection service to cancel orders.');
+    const order = this.book.get(orderId);
+    if (!order) throw new OrderbookError('unknown-order', 'That order is not in the book (expired or already cancelled).');
+    if (order.maker !== identity.publicKey) throw new OrderbookError('not-mine', 'Only the maker of an order can cancel it.');
+    const verdict: CancelVerdict = await this.sync.cancel(await createCancel(identity, orderId, this.now()));
+    await this.forget(orderId);
+    if (!verdict.ok) throw new OrderbookError(verdict.reason, verdict.message);
+  }
+
+  /** My live orders, oldest first. */
+  myOrders(): Order[] {
+    const me = this.me;
+    return me ? this.book.ordersOf(me) : [];
+  }
+
+  /** Propose trades for a take by me (self-matches refused); the book is not changed. */
+  match(request: Omit<TakeRequest, 'taker'>): MatchResult {
+    const me = this.me;
+    if (!me) throw new OrderbookError('no-identity', 'Not connected: open the connection service to take orders.');
+    return this.book.match({ ...request, taker: me }, this.now());
+  }
+
+  /** The peer id of an open link whose authenticated identity key is `key` (a maker I can reach directly). */
+  peerOf(key: string): string | undefined {
+    const service = this.service;
+    return service?.peers.find((p) => service.peerIdentity(p)?.publicKey === key);
+  }
+
+  /** Publish an order someone signed (relays, tests, benchmarks): validated like any inbound order. */
+  publishSigned(order: Order): Promise<OrderVerdict> {
+    return this.sync.publish(order);
+  }
+
+  /** My orders as persisted (IndexedDB or memory), for my identity. */
+  async persistedOrders(): Promise<Order[]> {
+    const me = this.me;
+    if (!me) return [];
+    if (!this.idb) return [...this.memory.values()].filter((o) => o.maker === me);
+    const out: Order[] = [];
+    for (const [, value] of await entries<string, Persisted>(this.idb)) {
+      if (value?.maker !== me || typeof value.wire !== 'string') continue;
+      let wire: unknown;
+      try {
+        wire = JSON.parse(value.wire);
+      } catch {
+        continue;
+      }
+      const parsed = parseOrder(wire);
+      if (parsed.ok) out.push(parsed.value);
+    }
+    return out.sort((a, b) => a.created - b.created);
+  }
+
+  private async remember(order: Order): Promise<void> {
+    if (!this.idb) {
+      this.memory.set(order.id, order);
+      return;
+    }
+    await set(order.id, { maker: order.maker, wire: serializeOrder(order) } satisfies Persisted, this.idb).catch(() => undefined);
+  }
+
+  private async forget(id: string): Promise<void> {
+    if (!this.idb) {
+      this.memory.delete(id);
+      return;
+    }
+    await del(id, this.idb).catch(() => undefined);
+  }
+
+  /** Re-sign my live orders that expire within `refreshBeforeMs` (only while managing). */
+  async refreshDue(): Promise<number> {
+    const identity = this.service?.identity;
+    if (!identity || !this.managing || this.refreshing || this.disposed) return 0;
+    this.refreshing = true;
+    let refreshed = 0;
+    try {
+      const now = this.now();
+      for (const old of await this.persistedOrders()) {
+        if (old.expires <= now) {
+          if (!this.book.has(old.id)) await this.forget(old.id);
+          continue;
+        }
+        if (old.expires - now > this.refreshBeforeMs || !this.book.has(old.id)) continue;
+        const terms: OrderTerms = {
+          base: old.base,
+          quote: old.quote,
+          side: old.side,
+          price: old.price,
+          lot: old.lot,
+          amount: old.amount,
+          minFill: old.minFill,
+          outpoints: old.outpoints,
+        };
+        const fresh = await createOrder(identity, terms, this.now(), this.ttlMs);
+        let verdict = await this.sync.publish(fresh);
+        const tombstone = await createCancel(identity, old.id, this.now());
+        if (!verdict.ok && verdict.reason === 'too-many-live-orders') {
+          // At the cap: give up the old one first (a short gap beats no refresh).
+          await this.sync.cancel(tombstone);
+          verdict = await this.sync.publish(fresh);
+        } else if (verdict.ok) {
+          await this.sync.cancel(tombstone);
+        }
+        if (verdict.ok) {
+          await this.remember(fresh);
+          refreshed++;
+        }
+        await this.forget(old.id);
+      }
+    } finally {
+      this.refreshing = false;
+    }
+    return refreshed;
+  }
+
+  // ---- asset indexer -------------------------------------------------------------------------------------------
+
+  private async screen(order: Order): Promise<OrderVerdict> {
+    const known = this.screened.get(order.id);
+    if (known) return known;
+    const indexer = this.options.indexer;
+    if (!indexer) return { ok: true };
+    let verdict: OrderVerdict;
+    try {
+      verdict = checkHoldings(order, await indexer.getOutputs(order.outpoints));
+    } catch {
+      this.indexerErrors++;
+      return { ok: true };
+    }
+    this.screened.set(order.id, verdict);
+    if (this.screened.size > SCREEN_MEMORY) {
+      const oldest = this.screened.keys().next().value;
+      if (oldest !== undefined) this.screened.delete(oldest);
+    }
+    return verdict;
+  }
+
+  /** Ask the indexer again about every live order (outpoints get spent); drops the ones that fail. */
+  async recheckAssets(): Promise<number> {
+    const indexer = this.options.indexer;
+    if (!indexer) return 0;
+    const orders = [...this.book.all()];
+    let dropped = 0;
+    for (let i = 0; i < orders.length; i += 100) {
+      const page = orders.slice(i, i + 100);
+      let outputs;
+      try {
+        outputs = await indexer.getOutputs(page.flatMap((o) => o.outpoints));
+      } catch {
+        this.indexerErrors++;
+        continue;
+      }
+      for (const order of page) {
+        const verdict = checkHoldings(order, outputs);
+        if (verdict.ok) continue;
+        this.screened.set(order.id, verdict);
+        if (this.book.remove(order.id)) {
+          dropped++;
+          this.onChange({ type: 'removed', order, cause: 'removed' });
+          this.dispatchEvent(new OrderbookRejectEvent(undefined, { kind: 'order', reason: verdict.reason, id: order.id, message: verdict.message }));
+        }
+      }
+    }
+    return dropped;
+  }
+
+  // ---- wiring --------------------------------------------------------------------------------------------------
+
+  private send(peer: string, message: SyncMessage): void {
+    try {
+      this.channel?.send(peer, message);
+    } catch {
+      // The link went away (peer-disconnected follows) or its buffer is full: the next digest heals it.
+    }
+  }
+
+  private join(peer: string): void {
+    if (this.joined.has(peer)) return;
+    this.joined.add(peer);
+    this.sync.peerJoined(peer);
+  }
+
+  private readonly onMessage = (message: SyncMessage, from: string): void => {
+    // A peer's first message can come before our own peer-connected event.
+    if (!this.joined.has(from)) this.join(from);
+    void this.sync.receive(from, message);
+  };
+
+  private readonly onPeerConnected = (event: PeerEvent): void => {
+    // A peer that restarted comes back as disconnected → connected: a fresh digest exchange.
+    this.join(event.peer);
+  };
+
+  private readonly onPeerDisconnected = (event: PeerEvent): void => {
+    if (!this.joined.delete(event.peer)) return;
+    this.sync.peerLeft(event.peer);
+  };
+
+  private readonly onStatus = (): void => {
+    const key = this.service?.status === 'open' ? this.service.identity?.publicKey : undefined;
+    if (key && key !== this.managedKey) {
+      this.stopManaging();
+      this.startManaging(key);
+    }
+  };
+
+  private onChange(change: BookChange): void {
+    if (change.type === 'removed' && change.order.maker === this.me && change.cause !== 'removed') void this.forget(change.order.id);
+    this.dispatchEvent(new OrderbookChangeEvent(change));
+  }
+
+  /** Take the identity's lock (one store per identity across tabs refreshes), then load and republish. */
+  private startManaging(key: string): void {
+    this.managedKey = key;
+    let granted!: () => void;
+    const got = new Promise<void>((resolve) => (granted = resolve));
+    const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
+    if (locks) {
+      const held = new Promise<void>((resolve) => (this.releaseLock = resolve));
+      locks
+        .request(`darkswap-orderbook:${key}`, () => {
+          granted();
+          return held;
+        })
+        .catch(() => undefined);
+    } else {
+      this.releaseLock = () => undefined;
+      granted();
+    }
+    this.ready = got.then(async () => {
+      if (this.managedKey !== key || this.disposed) return;
+      this.managing = true;
+      await this.republish();
+    });
+  }
+
+  private stopManaging(): void {
+    this.managing = false;
+    this.managedKey = undefined;
+    this.releaseLock?.();
+    this.releaseLock = undefined;
+  }
+
+  private async republish(): Promise<void> {
+    const now = this.now();
+    for (const order of await this.persistedOrders()) {
+      if (order.expires <= now) {
+        await this.forget(order.id);
+        continue;
+      }
+      if (this.book.has(order.id)) continue;
+      const verdict = await this.sync.publish(order);
+      if (!verdict.ok && verdict.reason !== 'duplicate') await this.forget(order.id);
+    }
+    await this.refreshDue();
+  }
+}

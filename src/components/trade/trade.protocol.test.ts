@@ -1,0 +1,218 @@
+// Pure tests of the trade state machine, its message schemas and the orderbook mapping: no network, no
+// wallet, an explicit clock.
+import { expect } from '@open-wc/testing';
+import * as v from 'valibot';
+import {
+  canCancel,
+  proposeTrade,
+  receiveProposal,
+  resumeRecord,
+  resumeRequest,
+  stepTrade,
+  TradeMessageSchema,
+  type ContributionWire,
+  type ProposeMessage,
+  type SequencedMessage,
+  type TradeRecord,
+  type TradeStep,
+} from './trade.protocol.js';
+import { proposalToTerms } from './trade.proposal.js';
+import { DEFAULT_DEADLINES, type TradeReview } from './trade.types.js';
+
+const T0 = 1_700_000_000_000;
+const TXID = 'ab'.repeat(32);
+const OTHER_TXID = 'cd'.repeat(32);
+const KEY = '11'.repeat(32);
+const terms = { version: 1, network: 'regtest', asset: { kind: 'rune', id: '840000:3' }, amount: '1000', priceSats: '50000', feeRate: '2', assetOutputValue: '546' } as const;
+const input = { txid: 'ee'.repeat(32), vout: 0, value: '100000', scriptPubKey: '0014' + '22'.repeat(20), addressType: 'p2wpkh', publicKey: '02' + '33'.repeat(32) } as const;
+const buyerC: ContributionWire = { buyer: { inputs: [input], assetAddress: 'bcrt1q' + 'x'.repeat(30), changeAddress: 'bcrt1q' + 'y'.repeat(30) } };
+const sellerC: ContributionWire = { seller: { inputs: [{ ...input, txid: 'ff'.repeat(32) }], paymentAddress: 'bcrt1q' + 'z'.repeat(30), assetChangeAddress: 'bcrt1p' + 'w'.repeat(30) } };
+const review = (role: 'seller' | 'buyer'): TradeReview => ({ txid: TXID, role, send: [], receive: [], fee: '', runestone: [], protostone: [], outputs: [], myInputs: [] });
+
+/** Feeds inputs in order, each at its own time; returns every step. */
+function run(start: TradeStep, ...inputs: [Parameters<typeof stepTrade>[1], number?][]): TradeStep[] {
+  const steps = [start];
+  for (const [inp, at] of inputs) steps.push(stepTrade(steps[steps.length - 1]!.record, inp, at ?? T0));
+  return steps;
+}
+const last = (steps: TradeStep[]) => steps[steps.length - 1]!;
+const msg = (seq: number, t: SequencedMessage['t'], body: unknown) => ({ kind: 'message' as const, message: { v: 1, id: 'a'.repeat(32), seq, t, body } as SequencedMessage });
+
+/** The buyer proposes to the seller: both records. */
+function pair(): { buyer: TradeStep; seller: TradeStep; propose: ProposeMessage } {
+  const buyer = proposeTrade({ id: 'a'.repeat(32), peer: 'seller-peer', peerKey: KEY, role: 'buyer', terms, contribution: buyerC, deadlines: DEFAULT_DEADLINES }, T0);
+  const propose = buyer.send[0] as ProposeMessage;
+  const r = receiveProposal(propose, { peer: 'buyer-peer', peerKey: '22'.repeat(32) }, DEFAULT_DEADLINES, T0);
+  if (!r.ok) throw new Error(r.reason);
+  return { buyer, seller: r.step, propose };
+}
+
+describe('trade protocol (pure)', () => {
+  it('validates every message with its schema: the proposal passes, extra fields and bad values do not', () => {
+    const { propose } = pair();
+    expect(v.is(TradeMessageSchema, propose)).to.equal(true);
+    expect(v.is(TradeMessageSchema, { ...propose, extra: 1 })).to.equal(false);
+    expect(v.is(TradeMessageSchema, { ...propose, body: { ...propose.body, terms: { ...terms, amount: '01' } } })).to.equal(false);
+    expect(v.is(TradeMessageSchema, { v: 1, id: 'a'.repeat(32), seq: 3, t: 'ready', body: { txid: 'XY' } })).to.equal(false);
+    expect(v.is(TradeMessageSchema, { v: 1, id: 'a'.repeat(32), seq: 3, t: 'abort', body: { code: 'whatever', message: '' } })).to.equal(false);
+    expect(v.is(TradeMessageSchema, { v: 1, id: 'a'.repeat(32), t: 'resume', next: 1, sent: 2 })).to.equal(true);
+    expect(v.is(TradeMessageSchema, { v: 1, id: 'a'.repeat(32), seq: 2, t: 'signed', body: { txid: TXID, psbt: 'not base64!' } })).to.equal(false);
+  });
+
+  it('walks the happy path on both sides, with the seller signing first and the buyer broadcasting', () => {
+    const { buyer, seller } = pair();
+    expect(buyer.record.state).to.equal('proposed');
+    expect(seller.record).to.include({ state: 'incoming', role: 'seller', direction: 'in', recvNext: 1, deadline: T0 + DEFAULT_DEADLINES.accept });
+
+    const s = run(seller, [{ kind: 'accept', contribution: sellerC }], [{ kind: 'verified', txid: TXID, review: review('seller') }]);
+    expect(s[1]!.send.map((m) => m.t)).to.deep.equal(['accept']);
+    expect(s[1]!.effects).to.deep.equal([{ kind: 'verify' }]);
+    expect(last(s).record.state).to.equal('awaiting-ready');
+    expect(last(s).send.map((m) => [m.t, m.seq])).to.deep.equal([['ready', 1]]);
+
+    const b = run(buyer, [msg(0, 'accept', sellerC)], [msg(1, 'ready', { txid: TXID })], [{ kind: 'verified', txid: TXID, review: review('buyer') }]);
+    expect(b[1]!.effects).to.deep.equal([{ kind: 'verify' }]);
+    expect(b[2]!.record.state, 'the peer was faster: still verifying').to.equal('verifying');
+    expect(last(b).record.state).to.equal('awaiting-signature');
+
+    const s2 = run(last(s), [msg(1, 'ready', { txid: TXID })], [{ kind: 'confirm' }], [{ kind: 'signed', psbt: 'cHNidP8=' }]);
+    expect(s2[1]!.record.state).to.equal('review');
+    expect(s2[2]!.effects).to.deep.equal([{ kind: 'sign' }]);
+    expect(last(s2).record).to.include({ state: 'awaiting-completion', mySignatureOut: true });
+    expect(last(s2).send[0]).to.deep.include({ t: 'signed', body: { txid: TXID, psbt: 'cHNidP8=' } });
+    expect(last(s2).notices).to.deep.equal([{ kind: 'signed' }]);
+    expect(canCancel(last(s2).record)).to.equal(false);
+
+    const b2 = run(
+      last(b),
+      [msg(2, 'signed', { txid: TXID, psbt: 'cHNidP8=' })],
+      [{ kind: 'peer-psbt-verified', review: review('buyer') }, T0 + 5_000],
+      [{ kind: 'confirm' }],
+      [{ kind: 'signed', psbt: 'cHNidP8=' }],
+      [{ kind: 'broadcast', txid: TXID, tx: '0200' }],
+    );
+    expect(b2[1]!.effects).to.deep.equal([{ kind: 'verify-peer-psbt' }]);
+    expect(b2[2]!.record).to.include({ state: 'review', deadline: T0 + 5_000 + DEFAULT_DEADLINES.sign });
+    expect(b2[4]!.effects).to.deep.equal([{ kind: 'finalize', psbt: 'cHNidP8=' }]);
+    expect(last(b2).record).to.include({ state: 'done', txid: TXID });
+    expect(last(b2).send[0]).to.deep.include({ t: 'complete', seq: 2 });
+
+    const s3 = run(last(s2), [msg(2, 'complete', { txid: TXID, tx: '0200' })], [{ kind: 'final-checked', ok: true }]);
+    expect(s3[1]!.effects).to.deep.equal([{ kind: 'check-final', tx: '0200', txid: TXID }]);
+    expect(last(s3).record.state).to.equal('done');
+    expect(last(s3).notices).to.deep.equal([{ kind: 'completed' }]);
+  });
+
+  it('fails when the two sides built different transactions', () => {
+    const { buyer } = pair();
+    const b = run(buyer, [msg(0, 'accept', sellerC)], [msg(1, 'ready', { txid: OTHER_TXID })], [{ kind: 'verified', txid: TXID, review: review('buyer') }]);
+    expect(last(b).record.failure).to.include({ code: 'verification-failed', verifyCode: 'TXID_MISMATCH' });
+    expect(last(b).send[last(b).send.length - 1]).to.deep.include({ t: 'abort' });
+  });
+
+  it('reports the verifier code and sends an abort; a wallet refusal is told apart from a failed check', () => {
+    const { seller } = pair();
+    const v1 = run(seller, [{ kind: 'accept', contribution: sellerC }], [{ kind: 'verify-failed', code: 'ASSET_INSUFFICIENT', message: 'holds 10', stage: 'verify-own' }]);
+    expect(last(v1).record.failure).to.deep.equal({
+      code: 'verification-failed',
+      by: 'me',
+      verifyCode: 'ASSET_INSUFFICIENT',
+      stage: 'verify-own',
+      message: 'The transaction failed verification (ASSET_INSUFFICIENT): holds 10',
+    });
+    expect(last(v1).send[0]).to.deep.include({ t: 'abort', body: { code: 'verification-failed', message: 'ASSET_INSUFFICIENT: holds 10' } });
+    const w = run(
+      seller,
+      [{ kind: 'accept', contribution: sellerC }],
+      [{ kind: 'verified', txid: TXID, review: review('seller') }],
+      [msg(1, 'ready', { txid: TXID })],
+      [{ kind: 'confirm' }],
+      [{ kind: 'sign-failed', code: 'WALLET_REJECTED', message: 'the user rejected', stage: 'wallet' }],
+    );
+    expect(last(w).record.failure).to.include({ code: 'wallet-refused', verifyCode: 'WALLET_REJECTED' });
+    expect(last(w).record.mySignatureOut).to.equal(false);
+  });
+
+  it('cancels before my signature from any waiting state, never after; a late result is ignored', () => {
+    const { buyer, seller } = pair();
+    const c = stepTrade(buyer.record, { kind: 'cancel' }, T0);
+    expect(c.record.failure).to.include({ code: 'cancelled', by: 'me' });
+    expect(c.send[0]).to.deep.include({ t: 'abort', body: { code: 'cancelled', message: 'cancelled by the user' } });
+    const rejected = stepTrade(seller.record, { kind: 'cancel' }, T0);
+    expect(rejected.send[0]!.t, 'cancelling an incoming proposal rejects it').to.equal('reject');
+    const late = stepTrade(c.record, { kind: 'verified', txid: TXID, review: review('buyer') }, T0);
+    expect(late.ignored).to.equal('the trade is failed');
+    const signing = run(seller, [{ kind: 'accept', contribution: sellerC }], [{ kind: 'verified', txid: TXID, review: review('seller') }], [msg(1, 'ready', { txid: TXID })], [{ kind: 'confirm' }]);
+    expect(stepTrade(last(signing).record, { kind: 'cancel' }, T0).ignored).to.equal('cannot cancel while signing');
+    const signed = stepTrade(last(signing).record, { kind: 'signed', psbt: 'AA==' }, T0);
+    expect(stepTrade(signed.record, { kind: 'cancel' }, T0).ignored).to.contain('my signature already left');
+    // The peer's abort after my signature warns that my signature is out.
+    const aborted = stepTrade(signed.record, msg(2, 'abort', { code: 'cancelled', message: 'x' }), T0);
+    expect(aborted.record.failure!.message).to.contain('spend your inputs');
+  });
+
+  it('fails at the step deadline: "deadline" when the peer is there, "peer-left" when it is not', () => {
+    const { buyer, seller } = pair();
+    expect(stepTrade(buyer.record, { kind: 'tick' }, T0 + DEFAULT_DEADLINES.accept - 1).ignored).to.equal('deadline not reached');
+    const late = stepTrade(buyer.record, { kind: 'tick' }, T0 + DEFAULT_DEADLINES.accept);
+    expect(late.record.failure).to.include({ code: 'deadline', by: 'peer' });
+    expect(late.record.failure!.message).to.equal('The counterparty did not finish within 60 s: deadline for answering the proposal passed.');
+    expect(late.send[0]).to.deep.include({ t: 'abort', body: { code: 'deadline', message: 'deadline for accept passed' } });
+    const offline = stepTrade(buyer.record, { kind: 'peer-online', online: false }, T0);
+    expect(stepTrade(offline.record, { kind: 'tick' }, T0 + 60_000).record.failure!.code).to.equal('peer-left');
+    const mine = stepTrade(seller.record, { kind: 'tick' }, T0 + 60_000);
+    expect(mine.record.failure).to.include({ code: 'deadline', by: 'me' });
+    expect(mine.record.failure!.message).to.match(/^You did not answer within 60 s/);
+    // A new step starts a new deadline; the same step keeps its own.
+    const acc = stepTrade(seller.record, { kind: 'accept', contribution: sellerC }, T0 + 10_000);
+    expect(acc.record).to.include({ step: 'verify', deadline: T0 + 10_000 + DEFAULT_DEADLINES.verify });
+    const ver = stepTrade(acc.record, { kind: 'verified', txid: TXID, review: review('seller') }, T0 + 20_000);
+    expect(ver.record).to.include({ state: 'awaiting-ready', deadline: T0 + 10_000 + DEFAULT_DEADLINES.verify });
+  });
+
+  it('takes each peer message exactly once and in order; asks to resume after a gap', () => {
+    const { buyer } = pair();
+    const a = stepTrade(buyer.record, msg(0, 'accept', sellerC), T0);
+    expect(stepTrade(a.record, msg(0, 'accept', sellerC), T0).ignored).to.equal('repeat of message 0');
+    const gap = stepTrade(a.record, msg(2, 'signed', { txid: TXID, psbt: 'AA==' }), T0);
+    expect(gap.resume).to.equal(1);
+    expect(gap.record).to.equal(a.record);
+    expect(resumeRequest(a.record)).to.deep.equal({ v: 1, id: 'a'.repeat(32), t: 'resume', next: 1, sent: 1 });
+  });
+
+  it('refuses protocol violations: wrong contribution, a signed PSBT to the seller, a second proposal', () => {
+    const { buyer, seller, propose } = pair();
+    const wrong = stepTrade(buyer.record, msg(0, 'accept', buyerC), T0);
+    expect(wrong.record.failure).to.include({ code: 'protocol-error', by: 'peer' });
+    const toSeller = run(seller, [{ kind: 'accept', contribution: sellerC }], [msg(1, 'signed', { txid: TXID, psbt: 'AA==' })]);
+    expect(last(toSeller).record.failure!.message).to.contain('a signed PSBT sent to the seller');
+    expect(stepTrade(seller.record, { kind: 'message', message: { ...propose, seq: 1 } }, T0).record.failure!.code).to.equal('protocol-error');
+    expect(receiveProposal({ ...propose, body: { ...propose.body, seller: sellerC.seller } }, { peer: 'p', peerKey: KEY }, DEFAULT_DEADLINES, T0)).to.deep.equal({
+      ok: false,
+      reason: "the proposal must carry exactly the buyer's contribution",
+    });
+  });
+
+  it('resumes a reloaded record: a wallet prompt becomes the review again, a running check runs again', () => {
+    const { seller } = pair();
+    const signing = last(run(seller, [{ kind: 'accept', contribution: sellerC }], [{ kind: 'verified', txid: TXID, review: review('seller') }], [msg(1, 'ready', { txid: TXID })], [{ kind: 'confirm' }])).record;
+    expect(resumeRecord(signing).record.state).to.equal('review');
+    const verifying: TradeRecord = stepTrade(seller.record, { kind: 'accept', contribution: sellerC }, T0).record;
+    expect(resumeRecord(verifying).effects).to.deep.equal([{ kind: 'verify' }]);
+  });
+
+  it('maps an orderbook take to terms and my role', () => {
+    const order = { id: 'd'.repeat(64), maker: KEY, base: 'RUNE:840000:3', quote: 'BTC', side: 'sell' as const, price: 50n, lot: 1n };
+    const ask = proposalToTerms({ order, take: { amount: 1000n, quoteAmount: 50_000n } }, { network: 'regtest', feeRate: 3n });
+    expect(ask).to.deep.equal({ ok: true, role: 'buyer', orderId: order.id, terms: { ...terms, feeRate: '3' } });
+    const bid = proposalToTerms({ order: { ...order, side: 'buy' }, take: { amount: 1000n } }, { network: 'regtest', feeRate: 2n });
+    expect(bid).to.deep.include({ ok: true, role: 'seller' });
+    const btcBase = proposalToTerms({ order: { ...order, base: 'BTC', quote: 'ALKANE:2:1', side: 'sell' }, take: { amount: 50_000n, quoteAmount: 1000n } }, { network: 'regtest', feeRate: 2n });
+    expect(btcBase).to.deep.include({ ok: true, role: 'seller' });
+    expect(btcBase.ok && btcBase.terms).to.deep.include({ asset: { kind: 'alkane', id: '2:1' }, amount: '1000', priceSats: '50000' });
+    expect(proposalToTerms({ order: { ...order, quote: 'RUNE:1:1' }, take: { amount: 1n } }, { network: 'regtest', feeRate: 2n })).to.deep.equal({
+      ok: false,
+      message: 'only BTC against one rune or alkane can be traded',
+    });
+  });
+});

@@ -1,0 +1,599 @@
+/**
+ * The trade protocol in one file: the messages on the `trade` channel (valibot schemas), the persisted trade
+ * record, and the state machine. Pure: no DOM, no network, no wallet, no clock (`now` is always passed in).
+ *
+ * ## Flow (roles: the asset `seller` and the `buyer` who pays BTC; either may propose)
+ * ```
+ * proposer                      counterparty
+ *   propose {terms, role, my contribution} ─►      (incoming: the user accepts or rejects)
+ *   ◄─ accept {its contribution}  |  reject {reason}
+ * both: build the swap PSBT from terms + both contributions, verify it (my point of view)
+ *   ready {txid} ─►   ◄─ ready {txid}      (both verified the same transaction)
+ * seller: "what you sign" review → confirm → verify again → wallet signs own inputs
+ *   signed {txid, psbt} ─► buyer
+ * buyer: verify the seller's PSBT → review → confirm → verify again → wallet signs → combine → finalize
+ *        → the host broadcasts → complete {txid, tx} ─► seller, which checks every signature and the txid
+ * ```
+ * - Either side may `abort` before its own signature (cancel, deadline, a failed check). After the seller has
+ *   signed, its own abort is only a notice: the buyer holds a signed PSBT (`exposed`).
+ * - Every step has a deadline; a `tick` past it fails the trade: `peer-left` when the peer is offline, else
+ *   `deadline`.
+ * - Each side numbers its messages (`seq` 0, 1, 2…) and keeps them in its record (`outbox`): the receiver takes
+ *   exactly the next one, ignores repeats and asks for what it missed with `resume {next}` (after a reload,
+ *   or when a message arrived while no widget listened). That is also how a reloaded page resumes.
+ * - Messages are accepted only from the identity key that proposed or received the proposal (the link
+ *   authenticates peers with that key); the peer id may change across a reload.
+ *
+ * The state machine never touches Bitcoin: it asks the caller for work through `effects` (`verify`,
+ * `verify-peer-psbt`, `sign`, `finalize`, `check-final`) and gets the results back as inputs.
+ */
+import * as v from 'valibot';
+import {
+  BuyerContributionWireSchema,
+  SellerContributionWireSchema,
+  SwapTermsWireSchema,
+  SWAP_ROLES,
+  type SwapRole,
+  type SwapTermsWire,
+} from '../../bitcoin/terms.js';
+import {
+  ABORT_CODES,
+  MAX_REASON_LENGTH,
+  MAX_TX_TEXT,
+  STATE_STEP,
+  TERMINAL_STATES,
+  TRADE_PROTOCOL_VERSION,
+  type AbortCode,
+  type DeadlineStep,
+  type FailureCode,
+  type TradeDeadlines,
+  type TradeFailure,
+  type TradeReview,
+  type TradeState,
+} from './trade.types.js';
+
+// ---- messages ----------------------------------------------------------------------------------------------
+
+const Hex64 = v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/));
+/** 128-bit random trade id. */
+const TradeId = v.pipe(v.string(), v.regex(/^[0-9a-f]{32}$/));
+const Seq = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1_000));
+const Text = v.pipe(v.string(), v.maxLength(MAX_REASON_LENGTH));
+const Base64 = v.pipe(v.string(), v.maxLength(MAX_TX_TEXT), v.regex(/^[A-Za-z0-9+/]+={0,2}$/));
+const TxHex = v.pipe(v.string(), v.maxLength(MAX_TX_TEXT), v.regex(/^([0-9a-f]{2})+$/));
+
+const head = { v: v.literal(TRADE_PROTOCOL_VERSION), id: TradeId, seq: Seq } as const;
+
+export const ProposeMessageSchema = v.strictObject({
+  ...head,
+  t: v.literal('propose'),
+  body: v.strictObject({
+    terms: SwapTermsWireSchema,
+    /** The proposer's role. */
+    role: v.picklist(SWAP_ROLES),
+    /** Exactly the proposer's contribution (seller or buyer, by role). */
+    seller: v.optional(SellerContributionWireSchema),
+    buyer: v.optional(BuyerContributionWireSchema),
+    /** The orderbook order this trade takes, when it comes from one. */
+    orderId: v.optional(Hex64),
+  }),
+});
+export const AcceptMessageSchema = v.strictObject({
+  ...head,
+  t: v.literal('accept'),
+  body: v.strictObject({ seller: v.optional(SellerContributionWireSchema), buyer: v.optional(BuyerContributionWireSchema) }),
+});
+export const RejectMessageSchema = v.strictObject({ ...head, t: v.literal('reject'), body: v.strictObject({ reason: Text }) });
+export const ReadyMessageSchema = v.strictObject({ ...head, t: v.literal('ready'), body: v.strictObject({ txid: Hex64 }) });
+export const SignedMessageSchema = v.strictObject({ ...head, t: v.literal('signed'), body: v.strictObject({ txid: Hex64, psbt: Base64 }) });
+export const CompleteMessageSchema = v.strictObject({ ...head, t: v.literal('complete'), body: v.strictObject({ txid: Hex64, tx: TxHex }) });
+export const AbortMessageSchema = v.strictObject({
+  ...head,
+  t: v.literal('abort'),
+  body: v.strictObject({ code: v.picklist(ABORT_CODES), message: Text }),
+});
+/**
+ * Not numbered: "send me your messages from `next` on; I have sent `sent`". The receiver resends what was
+ * asked and, when it has not seen all of the sender's `sent` messages, asks back once.
+ */
+export const ResumeMessageSchema = v.strictObject({
+  v: v.literal(TRADE_PROTOCOL_VERSION),
+  id: TradeId,
+  t: v.literal('resume'),
+  next: Seq,
+  sent: Seq,
+});
+
+/** Every message on the `trade` channel. */
+export const TradeMessageSchema = v.variant('t', [
+  ProposeMessageSchema,
+  AcceptMessageSchema,
+  RejectMessageSchema,
+  ReadyMessageSchema,
+  SignedMessageSchema,
+  CompleteMessageSchema,
+  AbortMessageSchema,
+  ResumeMessageSchema,
+]);
+export type TradeMessage = v.InferOutput<typeof TradeMessageSchema>;
+export type ProposeMessage = v.InferOutput<typeof ProposeMessageSchema>;
+export type ResumeMessage = v.InferOutput<typeof ResumeMessageSchema>;
+export type SequencedMessage = Exclude<TradeMessage, ResumeMessage>;
+type Body<T extends SequencedMessage['t']> = Extract<SequencedMessage, { t: T }>['body'];
+export type SellerContributionWire = NonNullable<ProposeMessage['body']['seller']>;
+export type BuyerContributionWire = NonNullable<ProposeMessage['body']['buyer']>;
+export type ContributionWire = { readonly seller: SellerContributionWire } | { readonly buyer: BuyerContributionWire };
+
+// ---- the record ----------------------------------------------------------------------------------------------
+
+/** Everything about one trade, as persisted (structured-clone friendly: plain data only). */
+export interface TradeRecord {
+  readonly v: typeof TRADE_PROTOCOL_VERSION;
+  readonly id: string;
+  /** The peer id last seen for the counterparty. */
+  readonly peer: string;
+  /** The counterparty's identity key (messages are accepted only from it). */
+  readonly peerKey: string;
+  /** `out`: I proposed. */
+  readonly direction: 'in' | 'out';
+  /** My role. */
+  readonly role: SwapRole;
+  readonly terms: SwapTermsWire;
+  readonly orderId?: string | undefined;
+  readonly seller?: SellerContributionWire | undefined;
+  readonly buyer?: BuyerContributionWire | undefined;
+  readonly state: TradeState;
+  /** The step the deadline belongs to, and when it passes (epoch ms). */
+  readonly step: DeadlineStep | undefined;
+  readonly deadline: number | undefined;
+  readonly deadlines: TradeDeadlines;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+  /** Txid my verification produced, and the one the peer reported. */
+  readonly myTxid?: string | undefined;
+  readonly peerTxid?: string | undefined;
+  /** The "what you sign" review (built after my verification; for the buyer, after the seller's PSBT checked out). */
+  readonly review?: TradeReview | undefined;
+  /** Buyer: the seller's signed PSBT (base64) and whether it verified. */
+  readonly peerPsbt?: string | undefined;
+  readonly peerPsbtChecked?: boolean;
+  /** Whether my signature left this browser (seller: sent; buyer: broadcast). */
+  readonly mySignatureOut: boolean;
+  /** The final transaction (hex) and its txid, once known. */
+  readonly finalTx?: string | undefined;
+  readonly txid?: string | undefined;
+  readonly failure?: TradeFailure | undefined;
+  /** Is the peer's link open (as last seen)? */
+  readonly peerOnline: boolean;
+  /** My numbered messages, for resending after a reload or a loss. */
+  readonly outbox: readonly SequencedMessage[];
+  /** The next `seq` I expect from the peer. */
+  readonly recvNext: number;
+}
+
+/** Work the caller does, then reports back with an input. */
+export type TradeEffect =
+  /** Build the PSBT from terms + contributions, verify it from my side; report `verified` or `verify-failed`. */
+  | { readonly kind: 'verify' }
+  /** Buyer: verify the seller's signed PSBT (`record.peerPsbt`); report `peer-psbt-verified` or `verify-failed`. */
+  | { readonly kind: 'verify-peer-psbt' }
+  /** verifyThenSign (the only path to the wallet); report `signed` or `sign-failed`. */
+  | { readonly kind: 'sign' }
+  /** Buyer: finalize the combined PSBT, hand the transaction to the host; report `broadcast` or `broadcast-failed`. */
+  | { readonly kind: 'finalize'; readonly psbt: string }
+  /** Seller: check the buyer's transaction (txid, every signature); report `final-checked`. */
+  | { readonly kind: 'check-final'; readonly tx: string; readonly txid: string };
+
+/** Something the host should hear about. */
+export type TradeNotice =
+  | { readonly kind: 'proposed' }
+  | { readonly kind: 'accepted' }
+  | { readonly kind: 'signed' }
+  | { readonly kind: 'completed' }
+  | { readonly kind: 'failed' };
+
+/** Inputs of the state machine: the user's commands, the peer's messages, work results, time and liveness. */
+export type TradeInput =
+  | { readonly kind: 'message'; readonly message: SequencedMessage }
+  | { readonly kind: 'accept'; readonly contribution: ContributionWire }
+  | { readonly kind: 'reject'; readonly reason: string }
+  | { readonly kind: 'cancel' }
+  | { readonly kind: 'confirm' }
+  /** A local failure before my signature (no wallet, my contribution could not be made, …). */
+  | { readonly kind: 'fail'; readonly code: AbortCode; readonly message: string; readonly verifyCode?: string; readonly stage?: string }
+  | { readonly kind: 'verified'; readonly txid: string; readonly review: TradeReview }
+  | { readonly kind: 'peer-psbt-verified'; readonly review: TradeReview }
+  | { readonly kind: 'verify-failed'; readonly code: string; readonly message: string; readonly stage: string; readonly terms?: boolean }
+  | { readonly kind: 'signed'; readonly psbt: string }
+  | { readonly kind: 'sign-failed'; readonly code: string; readonly message: string; readonly stage: string }
+  | { readonly kind: 'broadcast'; readonly txid: string; readonly tx: string }
+  | { readonly kind: 'broadcast-failed'; readonly message: string }
+  | { readonly kind: 'final-checked'; readonly ok: boolean; readonly message?: string; readonly code?: string }
+  | { readonly kind: 'tick' }
+  | { readonly kind: 'peer-online'; readonly online: boolean; readonly peer?: string };
+
+export interface TradeStep {
+  readonly record: TradeRecord;
+  /** Messages to send to the peer, in order (already appended to the outbox). */
+  readonly send: readonly SequencedMessage[];
+  readonly effects: readonly TradeEffect[];
+  readonly notices: readonly TradeNotice[];
+  /** Why an input changed nothing (a repeat, a late result, a command not allowed now). */
+  readonly ignored?: string;
+  /** When a message arrived out of order: ask the peer to resend from here. */
+  readonly resume?: number;
+}
+
+// ---- helpers -------------------------------------------------------------------------------------------------
+
+export const isTerminal = (state: TradeState): boolean => TERMINAL_STATES.includes(state);
+
+/**
+ * May the user cancel now? Only before my own signature has left and while no wallet prompt is open
+ * (a late wallet answer is dropped anyway).
+ */
+export const canCancel = (r: Pick<TradeRecord, 'state' | 'mySignatureOut'>): boolean =>
+  !isTerminal(r.state) && !r.mySignatureOut && r.state !== 'signing' && r.state !== 'broadcasting';
+
+/** The peer's role. */
+export const otherRole = (role: SwapRole): SwapRole => (role === 'seller' ? 'buyer' : 'seller');
+
+/** The contribution the message carries for `role`, if it carries exactly that one. */
+function contributionOf(body: { seller?: SellerContributionWire | undefined; buyer?: BuyerContributionWire | undefined }, role: SwapRole): ContributionWire | undefined {
+  if (role === 'seller') return body.seller && !body.buyer ? { seller: body.seller } : undefined;
+  return body.buyer && !body.seller ? { buyer: body.buyer } : undefined;
+}
+
+const noStep = (record: TradeRecord, ignored: string): TradeStep => ({ record, send: [], effects: [], notices: [], ignored });
+
+class Builder {
+  record: TradeRecord;
+  readonly send: SequencedMessage[] = [];
+  readonly effects: TradeEffect[] = [];
+  readonly notices: TradeNotice[] = [];
+  constructor(
+    record: TradeRecord,
+    readonly now: number,
+  ) {
+    this.record = { ...record, updatedAt: now };
+  }
+  set(change: Partial<TradeRecord>): this {
+    this.record = { ...this.record, ...change };
+    return this;
+  }
+  /** Moves to `state`; the deadline restarts when the step changes (or when `restart` says so). */
+  to(state: TradeState, restart = false): this {
+    const step = isTerminal(state) ? undefined : STATE_STEP[state as keyof typeof STATE_STEP];
+    const same = !restart && step !== undefined && step === this.record.step && this.record.deadline !== undefined;
+    return this.set({
+      state,
+      step,
+      deadline: step === undefined ? undefined : same ? this.record.deadline : this.now + this.record.deadlines[step],
+    });
+  }
+  message<T extends SequencedMessage['t']>(t: T, body: Body<T>): this {
+    const seq = this.record.outbox.length;
+    const msg = { v: TRADE_PROTOCOL_VERSION, id: this.record.id, seq, t, body } as unknown as SequencedMessage;
+    this.send.push(msg);
+    return this.set({ outbox: [...this.record.outbox, msg] });
+  }
+  effect(e: TradeEffect): this {
+    this.effects.push(e);
+    return this;
+  }
+  notice(kind: TradeNotice['kind']): this {
+    this.notices.push({ kind });
+    return this;
+  }
+  fail(failure: TradeFailure, abort?: { code: AbortCode; message: string }): this {
+    if (abort) this.message('abort', abort);
+    return this.to('failed').set({ failure }).notice('failed');
+  }
+  done(): TradeStep {
+    return { record: this.record, send: this.send, effects: this.effects, notices: this.notices };
+  }
+}
+
+// ---- creation ------------------------------------------------------------------------------------------------
+
+export interface NewTrade {
+  readonly id: string;
+  readonly peer: string;
+  readonly peerKey: string;
+  readonly role: SwapRole;
+  readonly terms: SwapTermsWire;
+  readonly contribution: ContributionWire;
+  readonly orderId?: string | undefined;
+  readonly deadlines: TradeDeadlines;
+  readonly peerOnline?: boolean;
+}
+
+function blank(t: Omit<NewTrade, 'contribution'>, direction: 'in' | 'out', now: number): TradeRecord {
+  return {
+    v: TRADE_PROTOCOL_VERSION,
+    id: t.id,
+    peer: t.peer,
+    peerKey: t.peerKey,
+    direction,
+    role: t.role,
+    terms: t.terms,
+    ...(t.orderId ? { orderId: t.orderId } : {}),
+    state: 'proposed',
+    step: undefined,
+    deadline: undefined,
+    deadlines: t.deadlines,
+    createdAt: now,
+    updatedAt: now,
+    mySignatureOut: false,
+    peerOnline: t.peerOnline ?? true,
+    outbox: [],
+    recvNext: 0,
+  };
+}
+
+/** A trade I propose: the record (state `proposed`) and the `propose` message to send. */
+export function proposeTrade(t: NewTrade, now: number): TradeStep {
+  const b = new Builder(blank(t, 'out', now), now);
+  b.set(t.contribution).to('proposed');
+  b.message('propose', { terms: t.terms, role: t.role, ...t.contribution, ...(t.orderId ? { orderId: t.orderId } : {}) });
+  return b.notice('proposed').done();
+}
+
+/**
+ * A trade the peer proposes: a record in state `incoming`, or why the message cannot start a trade.
+ * (Terms are checked against the Bitcoin rules by the caller, which rejects invalid ones.)
+ */
+export function receiveProposal(
+  message: ProposeMessage,
+  from: { peer: string; peerKey: string },
+  deadlines: TradeDeadlines,
+  now: number,
+): { ok: true; step: TradeStep } | { ok: false; reason: string } {
+  if (message.seq !== 0) return { ok: false, reason: 'a proposal must be the first message (seq 0)' };
+  const theirs = contributionOf(message.body, message.body.role);
+  if (!theirs) return { ok: false, reason: `the proposal must carry exactly the ${message.body.role}'s contribution` };
+  const base = blank(
+    { id: message.id, peer: from.peer, peerKey: from.peerKey, role: otherRole(message.body.role), terms: message.body.terms, orderId: message.body.orderId, deadlines },
+    'in',
+    now,
+  );
+  const b = new Builder({ ...base, ...theirs, recvNext: 1 }, now);
+  b.to('incoming').notice('proposed');
+  return { ok: true, step: b.done() };
+}
+
+// ---- the state machine ---------------------------------------------------------------------------------------
+
+/** Applies one input to a trade. Pure: the same record, input and time give the same step. */
+export function stepTrade(record: TradeRecord, input: TradeInput, now: number): TradeStep {
+  if (input.kind === 'peer-online') {
+    const change: Partial<TradeRecord> = { peerOnline: input.online, ...(input.peer ? { peer: input.peer } : {}) };
+    return { record: { ...record, ...change }, send: [], effects: [], notices: [] };
+  }
+  if (isTerminal(record.state)) return noStep(record, `the trade is ${record.state}`);
+  const b = new Builder(record, now);
+  const r = record;
+  switch (input.kind) {
+    case 'tick': {
+      if (r.deadline === undefined || now < r.deadline) return noStep(r, 'deadline not reached');
+      // Past the point of no return: both signatures are in and the host is publishing the transaction.
+      if (r.state === 'broadcasting') return noStep(r, 'broadcasting: the host decides');
+      const waitingForPeer = ['proposed', 'awaiting-ready', 'awaiting-signature', 'awaiting-completion'].includes(r.state) && !(r.state === 'awaiting-signature' && r.peerPsbt);
+      const stepWords: Record<DeadlineStep, string> = {
+        accept: 'answering the proposal',
+        verify: 'verifying the transaction',
+        sign: 'signing',
+        complete: 'signing and broadcasting the final transaction',
+      };
+      const seconds = Math.round(r.deadlines[r.step!] / 1000);
+      if (waitingForPeer && !r.peerOnline) {
+        return b.fail({ code: 'peer-left', by: 'peer', message: `The counterparty left and did not come back within ${seconds} s (${stepWords[r.step!]}).` }, { code: 'deadline', message: 'deadline passed' }).done();
+      }
+      const who = waitingForPeer ? 'The counterparty did not finish' : r.state === 'signing' ? 'Your wallet did not answer' : r.state === 'incoming' || r.state === 'review' ? 'You did not answer' : 'This step did not finish';
+      return b.fail({ code: 'deadline', by: waitingForPeer ? 'peer' : 'me', message: `${who} within ${seconds} s: deadline for ${stepWords[r.step!]} passed.` }, { code: 'deadline', message: `deadline for ${r.step} passed` }).done();
+    }
+    case 'cancel':
+      if (!canCancel(r)) return noStep(r, r.mySignatureOut ? 'my signature already left: cancel on-chain instead' : `cannot cancel while ${r.state}`);
+      if (r.state === 'incoming') return b.fail({ code: 'rejected', by: 'me', message: 'You declined the proposal.' }).message('reject', { reason: 'declined' }).done();
+      return b.fail({ code: 'cancelled', by: 'me', message: 'You cancelled the trade before signing.' }, { code: 'cancelled', message: 'cancelled by the user' }).done();
+    case 'reject':
+      if (r.state !== 'incoming') return noStep(r, 'only an incoming proposal can be rejected');
+      b.message('reject', { reason: input.reason.slice(0, 300) });
+      return b.fail({ code: 'rejected', by: 'me', message: `You declined the proposal${input.reason && input.reason !== 'declined' ? `: ${input.reason}` : '.'}` }).done();
+    case 'accept': {
+      if (r.state !== 'incoming') return noStep(r, 'only an incoming proposal can be accepted');
+      if (!contributionOf(input.contribution as never, r.role)) return noStep(r, `my contribution must be the ${r.role}'s`);
+      b.set(input.contribution).message('accept', input.contribution).to('verifying').effect({ kind: 'verify' }).notice('accepted');
+      return b.done();
+    }
+    case 'fail':
+      return b
+        .fail(
+          { code: input.code === 'cancelled' ? 'cancelled' : input.code, by: 'me', message: input.message, ...(input.verifyCode ? { verifyCode: input.verifyCode } : {}), ...(input.stage ? { stage: input.stage } : {}) },
+          { code: input.code, message: input.message.slice(0, 300) },
+        )
+        .done();
+    case 'verified': {
+      if (r.state !== 'verifying') return noStep(r, 'late verification result');
+      b.set({ myTxid: input.txid, review: input.review }).message('ready', { txid: input.txid });
+      return afterReady(b).done();
+    }
+    case 'peer-psbt-verified':
+      if (r.state !== 'awaiting-signature' || !r.peerPsbt) return noStep(r, 'late verification result');
+      // The buyer's own review gets a fresh signing deadline.
+      return b.set({ review: input.review, peerPsbtChecked: true }).to('review', true).done();
+    case 'verify-failed': {
+      if (r.state !== 'verifying' && r.state !== 'awaiting-signature') return noStep(r, 'late verification result');
+      const code: FailureCode = input.terms ? 'invalid-terms' : 'verification-failed';
+      const who = input.stage === 'verify-peer' ? "The counterparty's signed transaction" : 'The transaction';
+      return b
+        .fail(
+          { code, by: 'me', verifyCode: input.code, stage: input.stage, message: `${who} failed verification (${input.code}): ${input.message}` },
+          { code: input.terms ? 'invalid-terms' : 'verification-failed', message: `${input.code}: ${input.message}`.slice(0, 300) },
+        )
+        .done();
+    }
+    case 'confirm':
+      if (r.state !== 'review') return noStep(r, 'nothing to confirm');
+      return b.to('signing').effect({ kind: 'sign' }).done();
+    case 'signed':
+      if (r.state !== 'signing') return noStep(r, 'late signature');
+      b.notice('signed');
+      if (r.role === 'seller') {
+        b.set({ mySignatureOut: true }).message('signed', { txid: r.myTxid!, psbt: input.psbt });
+        return b.to('awaiting-completion').done();
+      }
+      return b.to('broadcasting').effect({ kind: 'finalize', psbt: input.psbt }).done();
+    case 'sign-failed': {
+      if (r.state !== 'signing') return noStep(r, 'late signature result');
+      const wallet = input.stage === 'wallet' || input.stage === 'wallet-result';
+      const code: FailureCode = wallet ? 'wallet-refused' : 'verification-failed';
+      const text = wallet
+        ? input.stage === 'wallet'
+          ? `Your wallet refused to sign: ${input.message}`
+          : `Your wallet returned something other than what was asked (${input.code}): ${input.message}`
+        : `The transaction failed verification before signing (${input.code}): ${input.message}`;
+      return b.fail({ code, by: 'me', verifyCode: input.code, stage: input.stage, message: text }, { code: wallet ? 'wallet-refused' : 'verification-failed', message: `${input.code}`.slice(0, 300) }).done();
+    }
+    case 'broadcast':
+      if (r.state !== 'broadcasting') return noStep(r, 'late broadcast result');
+      b.set({ mySignatureOut: true, finalTx: input.tx, txid: input.txid }).message('complete', { txid: input.txid, tx: input.tx });
+      return b.to('done').notice('completed').done();
+    case 'broadcast-failed':
+      if (r.state !== 'broadcasting') return noStep(r, 'late broadcast result');
+      // My signature never left this browser: the transaction was not published.
+      return b.fail({ code: 'broadcast-failed', by: 'me', message: `The final transaction could not be finalized or broadcast: ${input.message}` }, { code: 'broadcast-failed', message: input.message.slice(0, 300) }).done();
+    case 'final-checked':
+      if (r.state !== 'awaiting-completion' || !r.finalTx) return noStep(r, 'late check');
+      if (input.ok) return b.to('done').notice('completed').done();
+      return b.fail({ code: 'final-invalid', by: 'peer', verifyCode: input.code ?? 'FINAL_INVALID', message: `The counterparty's final transaction is not the agreed, fully signed one: ${input.message ?? ''}` }).done();
+    case 'message': {
+      const m = input.message;
+      if (m.seq < r.recvNext) return noStep(r, `repeat of message ${m.seq}`);
+      if (m.seq > r.recvNext) return { ...noStep(r, `message ${m.seq} before ${r.recvNext}`), resume: r.recvNext };
+      return receive(b, m);
+    }
+    default:
+      return noStep(r, 'unknown input');
+  }
+}
+
+/** Both sides verified: compare txids and move on. */
+function afterReady(b: Builder): Builder {
+  const r = b.record;
+  if (!r.myTxid || !r.peerTxid) return b.to('awaiting-ready');
+  if (r.myTxid !== r.peerTxid) {
+    return b.fail(
+      { code: 'verification-failed', by: 'me', verifyCode: 'TXID_MISMATCH', message: `The counterparty built transaction ${r.peerTxid}, not ${r.myTxid}: the trade is not the same on both sides.` },
+      { code: 'verification-failed', message: `TXID_MISMATCH: I built ${r.myTxid}` },
+    );
+  }
+  return r.role === 'seller' ? b.to('review') : b.to('awaiting-signature');
+}
+
+function receive(b: Builder, m: SequencedMessage): TradeStep {
+  const r = b.record;
+  b.set({ recvNext: r.recvNext + 1 });
+  const protocolError = (why: string) =>
+    b.fail({ code: 'protocol-error', by: 'peer', message: `The counterparty broke the protocol: ${why}.` }, { code: 'protocol-error', message: why }).done();
+
+  switch (m.t) {
+    case 'propose':
+      return protocolError('a second proposal for the same trade');
+    case 'abort': {
+      // Too late to stop: both signatures are in and the host is publishing the transaction.
+      if (r.state === 'broadcasting') return b.done();
+      const exposed = r.mySignatureOut;
+      const code: FailureCode =
+        m.body.code === 'cancelled'
+          ? 'peer-cancelled'
+          : m.body.code === 'verification-failed' || m.body.code === 'invalid-terms'
+            ? 'peer-verification-failed'
+            : m.body.code === 'deadline'
+              ? 'deadline'
+              : m.body.code === 'protocol-error'
+                ? 'protocol-error'
+                : 'peer-cancelled';
+      const what: Record<string, string> = {
+        cancelled: 'The counterparty cancelled the trade',
+        deadline: "The counterparty's deadline passed",
+        'verification-failed': "The counterparty's verifier refused the transaction",
+        'invalid-terms': 'The counterparty found the terms invalid',
+        'wallet-refused': "The counterparty's wallet refused to sign",
+        'no-wallet': 'The counterparty has no wallet to trade with',
+        'protocol-error': 'The counterparty saw a protocol error',
+        'broadcast-failed': 'The counterparty could not broadcast the transaction',
+      };
+      const tail = exposed ? ' Your signature was already sent: spend your inputs to be safe.' : '';
+      return b.to('failed').set({ failure: { code, by: 'peer', message: `${what[m.body.code]} (${m.body.message}).${tail}` } }).notice('failed').done();
+    }
+    case 'reject':
+      if (r.state !== 'proposed') return protocolError(`a reject while ${r.state}`);
+      return b.to('failed').set({ failure: { code: 'rejected', by: 'peer', message: `The counterparty declined${m.body.reason ? ` (${m.body.reason})` : ''}.` } }).notice('failed').done();
+    case 'accept': {
+      if (r.state !== 'proposed') return protocolError(`an accept while ${r.state}`);
+      const theirs = contributionOf(m.body, otherRole(r.role));
+      if (!theirs) return protocolError(`the accept must carry exactly the ${otherRole(r.role)}'s contribution`);
+      return b.set(theirs).to('verifying').effect({ kind: 'verify' }).notice('accepted').done();
+    }
+    case 'ready': {
+      if (!['verifying', 'awaiting-ready'].includes(r.state)) return protocolError(`a ready while ${r.state}`);
+      b.set({ peerTxid: m.body.txid });
+      return (r.state === 'awaiting-ready' ? afterReady(b) : b).done();
+    }
+    case 'signed':
+      if (r.role !== 'buyer') return protocolError('a signed PSBT sent to the seller');
+      if (r.state !== 'awaiting-signature') return protocolError(`a signed PSBT while ${r.state}`);
+      if (m.body.txid !== r.myTxid) return protocolError(`a signed PSBT for ${m.body.txid}, not the agreed ${r.myTxid}`);
+      return b.set({ peerPsbt: m.body.psbt, peerPsbtChecked: false }).effect({ kind: 'verify-peer-psbt' }).done();
+    case 'complete':
+      if (r.role !== 'seller' || r.state !== 'awaiting-completion') return protocolError(`a complete while ${r.state}`);
+      return b.set({ finalTx: m.body.tx, txid: m.body.txid }).effect({ kind: 'check-final', tx: m.body.tx, txid: r.myTxid! }).done();
+    default:
+      return protocolError('an unknown message');
+  }
+}
+
+/**
+ * Brings a record loaded after a reload to a state it can continue from: a wallet prompt or a check that
+ * was running is gone, so it is asked for again (the review is confirmed again; verification re-runs).
+ */
+export function resumeRecord(record: TradeRecord): { record: TradeRecord; effects: TradeEffect[] } {
+  if (isTerminal(record.state)) return { record, effects: [] };
+  switch (record.state) {
+    case 'verifying':
+      return { record, effects: [{ kind: 'verify' }] };
+    case 'signing':
+      return { record: { ...record, state: 'review' }, effects: [] };
+    case 'awaiting-signature':
+      return { record, effects: record.peerPsbt && !record.peerPsbtChecked ? [{ kind: 'verify-peer-psbt' }] : [] };
+    case 'awaiting-completion':
+      return { record, effects: record.finalTx && record.txid ? [{ kind: 'check-final', tx: record.finalTx, txid: record.myTxid! }] : [] };
+    case 'broadcasting':
+      // The finalize/broadcast result was lost with the page: the signed PSBT was not kept, so sign again.
+      return { record: { ...record, state: 'review' }, effects: [] };
+    default:
+      return { record, effects: [] };
+  }
+}
+
+/** Messages to resend to a peer that asks for them from `next` on. */
+export const resendFrom = (record: TradeRecord, next: number): readonly SequencedMessage[] => record.outbox.slice(next);
+
+/** The resume request for a record: what I expect next and how many I have sent. */
+export const resumeRequest = (record: TradeRecord): ResumeMessage => ({
+  v: TRADE_PROTOCOL_VERSION,
+  id: record.id,
+  t: 'resume',
+  next: record.recvNext,
+  sent: record.outbox.length,
+});
+
+/** Whether a peer's resume request shows messages of its that I have not taken yet. */
+export const missesMessages = (record: TradeRecord, request: ResumeMessage): boolean => record.recvNext < request.sent;
+
+/** A fresh 128-bit trade id. */
+export function newTradeId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}

@@ -1,0 +1,641 @@
+import { ContextConsumer } from '@lit/context';
+import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
+import type { AssetIndexer, WalletAdapter } from '../../bitcoin/wallet.js';
+import type { SwapRole } from '../../bitcoin/terms.js';
+import type { ConnectionApi } from '../../core/connection-api.js';
+import type { PeerEvent } from '../../core/events.js';
+import { ConnectionController } from '../../context/connection-controller.js';
+import { DarkswapElement } from '../../internal/base-element.js';
+import { fmt } from './trade.bitcoin.js';
+import { walletContext, type WalletProvision } from './trade.context.js';
+import { TradeEngine, TradeNoticeEvent } from './trade.engine.js';
+import {
+  DarkswapTradeAcceptedEvent,
+  DarkswapTradeCompletedEvent,
+  DarkswapTradeFailedEvent,
+  DarkswapTradeProposedEvent,
+  DarkswapTradeSignedEvent,
+} from './trade.events.js';
+import { canCancel, isTerminal, TradeMessageSchema, type TradeMessage, type TradeRecord } from './trade.protocol.js';
+import { isTradeProposal, proposalToTerms, type TradeProposal } from './trade.proposal.js';
+import { DEFAULT_TRADE_STORE, TradeStore } from './trade.store.js';
+import { tradeStyles } from './trade.styles.js';
+import {
+  DEFAULT_DEADLINES,
+  HISTORY_LIMIT,
+  PROGRESS_STEPS,
+  TRADE_CHANNEL,
+  TRADE_MAX_BYTES,
+  type TradeDeadlines,
+  type TradeProposedDetail,
+} from './trade.types.js';
+
+/** What `propose()` needs: my role, the asset, the amount, the price and optionally the fee rate. */
+export interface ProposeRequest {
+  readonly role: SwapRole;
+  readonly asset: { readonly kind: 'rune' | 'alkane'; readonly id: string };
+  /** Asset base units. */
+  readonly amount: bigint;
+  /** Sats the seller receives. */
+  readonly priceSats: bigint;
+  /** sat/vB (default: the `fee-rate` attribute). */
+  readonly feeRate?: bigint | undefined;
+  readonly orderId?: string | undefined;
+}
+
+const STATE_LABELS: Record<TradeRecord['state'], string> = {
+  proposed: 'Waiting for the counterparty to accept',
+  incoming: 'Proposed to you: accept or reject',
+  verifying: 'Building and verifying the transaction',
+  'awaiting-ready': 'Verified; waiting for the counterparty to verify',
+  'awaiting-signature': "Waiting for the seller's signature",
+  review: 'Review what you sign, then confirm',
+  signing: 'Waiting for your wallet to sign',
+  'awaiting-completion': "Signed; waiting for the buyer's signature and broadcast",
+  broadcasting: 'Finalizing and broadcasting',
+  done: 'Completed',
+  failed: 'Failed',
+};
+
+/** Index of the step in progress (PROGRESS_STEPS), PROGRESS_STEPS.length when all are done. */
+function progressIndex(r: TradeRecord): number {
+  switch (r.state) {
+    case 'proposed':
+    case 'incoming':
+      return 1;
+    case 'verifying':
+    case 'awaiting-ready':
+      return 2;
+    case 'awaiting-signature':
+      return r.peerPsbt ? 4 : 3;
+    case 'review':
+    case 'signing':
+      return r.role === 'seller' ? 3 : 4;
+    case 'awaiting-completion':
+      return 4;
+    case 'broadcasting':
+      return 5;
+    case 'done':
+      return PROGRESS_STEPS.length;
+    default:
+      return -1;
+  }
+}
+
+function tradeTitle(r: TradeRecord): string {
+  const asset = `${fmt(BigInt(r.terms.amount))} units of ${r.terms.asset.kind} ${r.terms.asset.id}`;
+  const price = `${fmt(BigInt(r.terms.priceSats))} sats`;
+  return r.role === 'seller' ? `You sell ${asset} for ${price}` : `You buy ${asset} for ${price}`;
+}
+
+/**
+ * Atomic peer-to-peer swaps of BTC against runes or alkanes in one transaction. Shows incoming and outgoing
+ * trade requests, accept/reject, a plain-words "what you sign" review before every wallet prompt, progress
+ * with the counterparty's liveness and the step deadline, the history with txids, and exports a signed audit
+ * log. Trades are kept in IndexedDB, so a reload resumes them. The wallet is only asked to sign a transaction
+ * the kit built itself and verified against the agreed terms. Peer content is rendered as text only.
+ *
+ * @summary Peer-to-peer BTC ↔ rune/alkane swaps: requests, review, signing, progress, history.
+ * @tag darkswap-trade
+ * @fires darkswap-trade-proposed - A trade was proposed, by me or to me; `detail: { tradeId, peer, direction, role, terms, orderId }`.
+ * @fires darkswap-trade-accepted - A proposal was accepted (either side); `detail: { tradeId, peer, role }`.
+ * @fires darkswap-trade-signed - My wallet signed my inputs of the verified transaction; `detail: { tradeId, peer, role, txid }`.
+ * @fires darkswap-trade-completed - The swap transaction was broadcast (buyer) or checked (seller); `detail: { tradeId, peer, role, txid }`.
+ * @fires darkswap-trade-failed - The trade ended without a transaction; `detail: { tradeId, peer, role, failure: { code, message, by, verifyCode?, stage? }, exposed }`.
+ * @csspart base - The widget's outer box.
+ * @csspart header - Title and status row.
+ * @csspart title - The heading.
+ * @csspart status - Connection and wallet status text.
+ * @csspart not-connected - Shown when no connection service reached the widget.
+ * @csspart no-wallet - Shown when no wallet or indexer was supplied.
+ * @csspart propose-form - Form to propose a trade to a connected peer.
+ * @csspart propose-button - Submits the proposal.
+ * @csspart error - Error messages of the form and commands.
+ * @csspart announcement - The last completion or failure, announced politely.
+ * @csspart trades - The list of trades in progress.
+ * @csspart trade - One trade in progress.
+ * @csspart trade-title - What the trade is, in words.
+ * @csspart counterparty - The counterparty's peer id, code and liveness.
+ * @csspart liveness - Online / reconnecting / offline.
+ * @csspart steps - The progress steps.
+ * @csspart step - One progress step (`data-status`: complete, current, upcoming).
+ * @csspart trade-state - The current state in words.
+ * @csspart deadline - Time left for the current step.
+ * @csspart accept-button - Accepts an incoming proposal.
+ * @csspart reject-button - Rejects an incoming proposal.
+ * @csspart review - The "what you sign" review.
+ * @csspart review-send - What you send.
+ * @csspart review-receive - What you receive.
+ * @csspart review-fee - The network fee.
+ * @csspart review-runestone - The decoded runestone and protostone.
+ * @csspart review-outputs - Every output of the transaction.
+ * @csspart confirm-button - Confirms the review and asks the wallet to sign.
+ * @csspart cancel-button - Cancels a trade before my signature.
+ * @csspart failure - Why a trade failed.
+ * @csspart txid - A transaction id.
+ * @csspart history - The finished trades.
+ * @csspart history-list - The list of finished trades.
+ * @csspart history-item - One finished trade.
+ * @csspart export-button - Exports the signed audit log as JSON.
+ * @cssprop --darkswap-trade-background - Background (default `--darkswap-color-surface`).
+ * @cssprop --darkswap-trade-card-background - Background of one trade (default `--darkswap-color-bg`).
+ * @cssprop --darkswap-trade-border-color - Border colour (default `--darkswap-color-border`).
+ * @cssprop --darkswap-trade-radius - Corner radius (default `--darkswap-radius`).
+ * @cssprop --darkswap-trade-padding - Inner spacing (default `--darkswap-space-4`).
+ * @cssprop --darkswap-trade-review-border-color - Border of the "what you sign" review (default `--darkswap-color-accent`).
+ * @cssprop --darkswap-trade-step-done-color - Colour of completed steps (default `--darkswap-color-success`).
+ * @cssprop --darkswap-trade-step-current-color - Colour of the current step (default `--darkswap-color-accent`).
+ */
+export class DarkswapTrade extends DarkswapElement {
+  static override styles = [...DarkswapElement.styles, tradeStyles];
+
+  /** Heading text. */
+  @property() heading = 'Trade';
+
+  /** IndexedDB database that keeps this widget's trades and audit log. */
+  @property({ attribute: 'store-name' }) storeName = DEFAULT_TRADE_STORE;
+
+  /** Fee rate (sat/vB) of trades proposed from this widget. */
+  @property({ attribute: 'fee-rate', type: Number }) feeRate = 2;
+
+  /** Lowest fee rate (sat/vB) this side accepts in a transaction. */
+  @property({ attribute: 'min-fee-rate', type: Number }) minFeeRate = 1;
+
+  /** Highest fee rate (sat/vB) this side accepts in a transaction. */
+  @property({ attribute: 'max-fee-rate', type: Number }) maxFeeRate = 100;
+
+  /** Take trades from `darkswap-trade-proposed` events of orderbooks on the page (order + take). */
+  @property({ attribute: 'from-orderbook', type: Boolean }) fromOrderbook = false;
+
+  /** A connection service to use instead of the one from context. */
+  @property({ attribute: false }) connection: ConnectionApi | undefined;
+
+  /** The host's wallet (wins over the wallet context). */
+  @property({ attribute: false }) wallet: WalletAdapter | undefined;
+
+  /** The host's asset indexer (wins over the wallet context). */
+  @property({ attribute: false }) indexer: AssetIndexer | undefined;
+
+  /** Publishes a raw transaction; resolves to its txid (default: the context's, else the wallet's `broadcast`). */
+  @property({ attribute: false }) broadcast: ((txHex: string) => Promise<string>) | undefined;
+
+  /** Time per step in ms (any subset of `accept`, `verify`, `sign`, `complete`), for trades started after the change. */
+  @property({ attribute: false }) deadlines: Partial<TradeDeadlines> | undefined;
+
+  /** Clock (epoch ms), injectable for tests. */
+  @property({ attribute: false }) clock: () => number = Date.now;
+
+  @state() private provided: WalletProvision | undefined;
+  @state() private formError = '';
+  @state() private actionError = '';
+  @state() private proposing = false;
+  @state() private auditNote = '';
+  @state() private announcement = '';
+
+  private engine: TradeEngine | undefined;
+  private ticker: ReturnType<typeof setInterval> | undefined;
+  private seenFailures = new Set<string>();
+
+  private readonly conn = new ConnectionController(this, {
+    'peer-connected': (e: PeerEvent) => this.engine?.onPeerConnected(e.peer),
+    'peer-disconnected': (e: PeerEvent) => this.engine?.onPeerDisconnected(e.peer),
+  });
+
+  private readonly channel = this.conn.channel<TradeMessage>(
+    TRADE_CHANNEL,
+    { schema: TradeMessageSchema, maxBytes: TRADE_MAX_BYTES, reliable: true, priority: 'high' },
+    (message, from) => this.engine?.onMessage(message, from),
+  );
+
+  constructor() {
+    super();
+    new ContextConsumer(this, {
+      context: walletContext,
+      subscribe: true,
+      callback: (value) => (this.provided = value),
+    });
+  }
+
+  // ---- lifecycle -----------------------------------------------------------------------------------------------
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.startEngine();
+    this.ticker = setInterval(() => {
+      if (this.engine?.trades.some((r) => !isTerminal(r.state))) this.requestUpdate();
+    }, 1000);
+    document.addEventListener('darkswap-trade-proposed', this.onOrderbookProposal);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearInterval(this.ticker);
+    document.removeEventListener('darkswap-trade-proposed', this.onOrderbookProposal);
+    this.stopEngine();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('connection')) this.conn.inject(this.connection);
+    if (changed.has('storeName') && this.engine && this.engine.store.name !== this.storeName) {
+      this.stopEngine();
+      this.startEngine();
+    }
+  }
+
+  private startEngine(): void {
+    if (this.engine) return;
+    const engine = new TradeEngine({
+      store: new TradeStore(this.storeName),
+      clock: () => this.clock(),
+      send: (peer, message) => this.channel.send(peer, message),
+      identity: () => this.conn.service?.identity,
+      peerKey: (peer) => this.conn.service?.peerIdentity(peer)?.publicKey,
+      peers: () => this.conn.service?.peers ?? [],
+      connect: async (peer) => this.conn.service?.connect(peer),
+      host: () => {
+        const wallet = this.wallet ?? this.provided?.wallet;
+        const indexer = this.indexer ?? this.provided?.indexer;
+        if (!wallet || !indexer) return undefined;
+        const broadcast =
+          this.broadcast ??
+          this.provided?.broadcast ??
+          (wallet.broadcast ? (hex: string) => wallet.broadcast!(hex) : async () => Promise.reject(new Error('no broadcaster: set the broadcast property')));
+        return { wallet, indexer, broadcast, feeRateBand: { min: BigInt(Math.max(1, Math.floor(this.minFeeRate))), max: BigInt(Math.floor(this.maxFeeRate)) } };
+      },
+      deadlines: () => ({ ...DEFAULT_DEADLINES, ...this.deadlines }),
+    });
+    engine.addEventListener('change', () => this.requestUpdate());
+    engine.addEventListener('notice', (e) => this.onNotice(e as TradeNoticeEvent));
+    this.engine = engine;
+    void engine.ready.then(() => {
+      // Failures already in the store were reported before the reload.
+      for (const r of engine.trades) if (r.state === 'failed') this.seenFailures.add(r.id);
+    });
+  }
+
+  private stopEngine(): void {
+    this.engine?.close();
+    this.engine = undefined;
+  }
+
+  // ---- public API ----------------------------------------------------------------------------------------------
+
+  /** Resolves once the stored trades are loaded (and resumed). */
+  get ready(): Promise<void> {
+    return this.engine?.ready ?? Promise.resolve();
+  }
+
+  /** Every trade this widget knows, newest first (plain data, as persisted). */
+  get trades(): readonly TradeRecord[] {
+    return this.engine?.trades ?? [];
+  }
+
+  /** One trade by id. */
+  trade(id: string): TradeRecord | undefined {
+    return this.engine?.get(id);
+  }
+
+  /** Proposes a trade to a connected peer; my contribution comes from my wallet. Resolves to the trade id. */
+  async propose(peer: string, request: ProposeRequest): Promise<string> {
+    const engine = this.requireEngine();
+    const wallet = this.wallet ?? this.provided?.wallet;
+    if (!wallet) throw new Error('No wallet: set the wallet property (or provide one with provideWallet()).');
+    return engine.propose(peer, {
+      role: request.role,
+      orderId: request.orderId,
+      terms: {
+        version: 1,
+        network: wallet.network,
+        asset: { kind: request.asset.kind, id: request.asset.id },
+        amount: request.amount.toString(),
+        priceSats: request.priceSats.toString(),
+        feeRate: (request.feeRate ?? BigInt(Math.floor(this.feeRate))).toString(),
+        assetOutputValue: '546',
+      },
+    });
+  }
+
+  /**
+   * Starts a trade from an orderbook take (`darkswap-trade-proposed` of `<darkswap-orderbook>`): terms from the
+   * order and the take, sent to the maker (its peer id, or the connected peer with the maker's identity key).
+   */
+  async takeProposal(proposal: TradeProposal): Promise<string> {
+    const engine = this.requireEngine();
+    const wallet = this.wallet ?? this.provided?.wallet;
+    if (!wallet) throw new Error('No wallet: set the wallet property (or provide one with provideWallet()).');
+    const t = proposalToTerms(proposal, { network: wallet.network, feeRate: BigInt(Math.floor(this.feeRate)) });
+    if (!t.ok) throw new Error(t.message);
+    const service = this.conn.service;
+    const peer = proposal.peer ?? service?.peers.find((p) => service.peerIdentity(p)?.publicKey === proposal.order.maker);
+    if (!peer) throw new Error('The maker is not connected: connect to its peer first.');
+    if (service?.peerIdentity(peer)?.publicKey !== proposal.order.maker) throw new Error('That peer is not the maker of the order (identity key differs).');
+    return engine.propose(peer, { role: t.role, terms: t.terms, orderId: t.orderId });
+  }
+
+  accept(id: string): Promise<void> {
+    return this.requireEngine().accept(id);
+  }
+
+  async reject(id: string, reason?: string): Promise<void> {
+    await this.requireEngine().reject(id, reason);
+  }
+
+  /** Cancels a trade before my signature; throws when that is no longer possible. */
+  async cancel(id: string): Promise<void> {
+    const step = await this.requireEngine().cancel(id);
+    if (step?.ignored) throw new Error(`Cannot cancel: ${step.ignored}.`);
+  }
+
+  /** Confirms the "what you sign" review of a trade: only then is the wallet asked to sign. */
+  async confirm(id: string): Promise<void> {
+    const step = await this.requireEngine().confirm(id);
+    if (step?.ignored) throw new Error(`Cannot confirm: ${step.ignored}.`);
+  }
+
+  /** The signed audit log as JSON (verify it with `verifyAuditExport`). */
+  exportAudit(): Promise<string> {
+    return this.requireEngine().store.exportAudit(this.clock());
+  }
+
+  private requireEngine(): TradeEngine {
+    if (!this.engine) throw new Error('<darkswap-trade> is not connected to the document.');
+    return this.engine;
+  }
+
+  // ---- events --------------------------------------------------------------------------------------------------
+
+  private onNotice(e: TradeNoticeEvent): void {
+    const r = e.record;
+    const base = { tradeId: r.id, peer: r.peer, role: r.role };
+    switch (e.notice.kind) {
+      case 'proposed': {
+        const terms: TradeProposedDetail['terms'] = {
+          kind: r.terms.asset.kind,
+          assetId: r.terms.asset.id,
+          amount: r.terms.amount,
+          priceSats: r.terms.priceSats,
+          feeRate: r.terms.feeRate,
+          network: r.terms.network,
+        };
+        this.dispatchEvent(new DarkswapTradeProposedEvent({ ...base, direction: r.direction, terms, orderId: r.orderId }));
+        break;
+      }
+      case 'accepted':
+        this.dispatchEvent(new DarkswapTradeAcceptedEvent(base));
+        break;
+      case 'signed':
+        this.dispatchEvent(new DarkswapTradeSignedEvent({ ...base, txid: r.myTxid ?? '' }));
+        break;
+      case 'completed':
+        this.announcement = `Trade completed: transaction ${r.txid}.`;
+        this.dispatchEvent(new DarkswapTradeCompletedEvent({ ...base, txid: r.txid ?? '' }));
+        break;
+      case 'failed':
+        if (this.seenFailures.has(r.id) || !r.failure) break;
+        this.seenFailures.add(r.id);
+        this.announcement = `Trade failed: ${r.failure.message}`;
+        this.dispatchEvent(new DarkswapTradeFailedEvent({ ...base, failure: r.failure, exposed: r.mySignatureOut }));
+        break;
+    }
+  }
+
+  private readonly onOrderbookProposal = (e: Event): void => {
+    if (!this.fromOrderbook || e instanceof DarkswapTradeProposedEvent) return;
+    const detail = (e as CustomEvent<unknown>).detail;
+    if (!isTradeProposal(detail)) return;
+    this.takeProposal(detail).then(
+      () => (this.actionError = ''),
+      (err: Error) => (this.actionError = err.message),
+    );
+  };
+
+  private run(action: () => Promise<unknown>): void {
+    this.actionError = '';
+    action().catch((err: Error) => (this.actionError = err.message));
+  }
+
+  private onProposeSubmit(event: SubmitEvent): void {
+    event.preventDefault();
+    const form = event.target as HTMLFormElement;
+    const data = new FormData(form);
+    const text = (name: string) => String(data.get(name) ?? '').trim();
+    const peer = text('peer');
+    let request: ProposeRequest;
+    try {
+      if (!peer) throw new Error('Choose a connected peer.');
+      if (!/^\d+:\d+$/.test(text('asset-id'))) throw new Error('Asset id must be block:tx, e.g. 840000:3.');
+      for (const n of ['amount', 'price', 'fee']) if (!/^[1-9]\d{0,38}$/.test(text(n))) throw new Error('Amount, price and fee rate must be whole numbers above 0.');
+      request = {
+        role: text('role') === 'seller' ? 'seller' : 'buyer',
+        asset: { kind: text('kind') === 'alkane' ? 'alkane' : 'rune', id: text('asset-id') },
+        amount: BigInt(text('amount')),
+        priceSats: BigInt(text('price')),
+        feeRate: BigInt(text('fee')),
+      };
+    } catch (e) {
+      this.formError = (e as Error).message;
+      return;
+    }
+    this.formError = '';
+    this.proposing = true;
+    this.propose(peer, request)
+      .then(
+        () => undefined,
+        (e: Error) => (this.formError = e.message),
+      )
+      .finally(() => (this.proposing = false));
+  }
+
+  private async exportToFile(): Promise<void> {
+    try {
+      const json = await this.exportAudit();
+      const url = URL.createObjectURL(new Blob([json], { type: 'application/json' }));
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = `darkswap-trade-audit-${new Date(this.clock()).toISOString().slice(0, 19).replace(/:/g, '-')}.json`;
+      a.click();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      this.auditNote = `Exported ${JSON.parse(json).entries.length} signed entries.`;
+    } catch (e) {
+      this.auditNote = `Export failed: ${(e as Error).message}`;
+    }
+  }
+
+  // ---- render --------------------------------------------------------------------------------------------------
+
+  protected override render() {
+    const service = this.conn.service;
+    const wallet = this.wallet ?? this.provided?.wallet;
+    const indexer = this.indexer ?? this.provided?.indexer;
+    const all = this.trades;
+    const active = all.filter((r) => !isTerminal(r.state));
+    const history = all.filter((r) => isTerminal(r.state)).slice(0, HISTORY_LIMIT);
+    const status = !service ? 'Not connected' : !wallet || !indexer ? 'No wallet' : `${wallet.id} wallet on ${wallet.network}`;
+    return html`<section part="base" aria-labelledby="title">
+      <header part="header">
+        <h2 part="title" id="title">${this.heading}</h2>
+        <span part="status" role="status">${status}</span>
+      </header>
+      ${service
+        ? nothing
+        : html`<p part="not-connected">Not connected: this widget needs a <code>&lt;darkswap-connection&gt;</code> around it or on the page.</p>`}
+      ${wallet && indexer
+        ? nothing
+        : html`<p part="no-wallet">No wallet: the page must set this widget's <code>wallet</code> and <code>indexer</code> (or provide them).</p>`}
+      ${service ? this.renderProposeForm(service.peers, !!wallet && !!indexer) : nothing}
+      <p part="error" role="alert">${this.actionError}</p>
+      <p part="announcement" role="status">${this.announcement}</p>
+      <section aria-labelledby="active-title">
+        <h3 id="active-title">Trades in progress</h3>
+        ${active.length
+          ? html`<ul part="trades">
+              ${repeat(
+                active,
+                (r) => r.id,
+                (r) => this.renderTrade(r),
+              )}
+            </ul>`
+          : html`<p class="muted">None.</p>`}
+      </section>
+      <section part="history" aria-labelledby="history-title">
+        <h3 id="history-title">History</h3>
+        ${history.length
+          ? html`<ul part="history-list">
+              ${repeat(
+                history,
+                (r) => r.id,
+                (r) => this.renderHistoryItem(r),
+              )}
+            </ul>`
+          : html`<p class="muted">No finished trades yet.</p>`}
+        <div class="actions">
+          <button part="export-button" type="button" class="secondary" ?disabled=${!this.engine} @click=${this.exportToFile}>Export signed audit log</button>
+          <span role="status" class="muted">${this.auditNote}</span>
+        </div>
+      </section>
+    </section>`;
+  }
+
+  private renderProposeForm(peers: readonly string[], canTrade: boolean) {
+    return html`<form part="propose-form" aria-label="Propose a trade" @submit=${this.onProposeSubmit}>
+        <label
+          >Peer
+          <select name="peer" required>
+            ${peers.length ? peers.map((p) => html`<option value=${p}>${p}</option>`) : html`<option value="">No connected peer</option>`}
+          </select>
+        </label>
+        <label
+          >You
+          <select name="role">
+            <option value="buyer">Buy the asset (pay BTC)</option>
+            <option value="seller">Sell the asset (get BTC)</option>
+          </select>
+        </label>
+        <label
+          >Asset kind
+          <select name="kind">
+            <option value="rune">Rune</option>
+            <option value="alkane">Alkane</option>
+          </select>
+        </label>
+        <label>Asset id (block:tx) <input name="asset-id" autocomplete="off" spellcheck="false" placeholder="840000:3" /></label>
+        <label>Amount (units) <input name="amount" inputmode="numeric" autocomplete="off" /></label>
+        <label>Price (sats) <input name="price" inputmode="numeric" autocomplete="off" /></label>
+        <label>Fee rate (sat/vB) <input name="fee" inputmode="numeric" autocomplete="off" .value=${String(this.feeRate)} /></label>
+        <button part="propose-button" type="submit" ?disabled=${!canTrade || peers.length === 0 || this.proposing}>Propose trade</button>
+      </form>
+      <p part="error" id="form-error" role="alert">${this.formError}</p>`;
+  }
+
+  private renderTrade(r: TradeRecord): TemplateResult {
+    const service = this.conn.service;
+    const link = service?.linkStatus(r.peer);
+    const online = link === 'open';
+    const liveness = online ? 'Online' : link === 'reconnecting' || link === 'connecting' ? 'Reconnecting…' : 'Offline';
+    const sas = online ? service?.peerIdentity(r.peer)?.sas : undefined;
+    const busy = this.engine?.busy(r.id);
+    const left = r.deadline !== undefined ? Math.max(0, Math.ceil((r.deadline - this.clock()) / 1000)) : undefined;
+    const current = progressIndex(r);
+    const titleId = `trade-${r.id}`;
+    return html`<li part="trade" data-state=${r.state} data-trade-id=${r.id} aria-labelledby=${titleId}>
+      <h4 part="trade-title" id=${titleId}>${tradeTitle(r)}</h4>
+      <p part="counterparty">
+        ${r.direction === 'in' ? 'From' : 'To'} <code>${r.peer}</code>${sas ? html` · code ${sas}` : nothing} ·
+        <span part="liveness" data-online=${online ? 'true' : 'false'}>${liveness}</span>
+      </p>
+      <ol part="steps" aria-label="Progress">
+        ${PROGRESS_STEPS.map((label, i) => {
+          const s = i < current ? 'complete' : i === current ? 'current' : 'upcoming';
+          return html`<li part="step" data-status=${s} aria-current=${s === 'current' ? 'step' : 'false'}>${label}</li>`;
+        })}
+      </ol>
+      <p part="trade-state" data-state=${r.state}>${busy === 'prepare' ? 'Preparing your side from your wallet' : STATE_LABELS[r.state]}</p>
+      ${left !== undefined ? html`<p part="deadline" class="muted">Step deadline: ${left} s left</p>` : nothing}
+      ${r.state === 'incoming'
+        ? html`<div class="actions">
+            <button part="accept-button" type="button" ?disabled=${!!busy} @click=${() => this.run(() => this.accept(r.id))}>
+              Accept<span class="visually-hidden"> trade ${tradeTitle(r)}</span>
+            </button>
+            <button part="reject-button" type="button" class="secondary" ?disabled=${!!busy} @click=${() => this.run(() => this.reject(r.id))}>
+              Reject<span class="visually-hidden"> trade ${tradeTitle(r)}</span>
+            </button>
+          </div>`
+        : nothing}
+      ${r.state === 'review' && r.review ? this.renderReview(r) : nothing}
+      ${r.state !== 'incoming' && r.state !== 'review' && canCancel(r)
+        ? html`<div class="actions">
+            <button part="cancel-button" type="button" class="secondary" ?disabled=${busy === 'prepare'} @click=${() => this.run(() => this.cancel(r.id))}>
+              Cancel trade
+            </button>
+          </div>`
+        : nothing}
+    </li>`;
+  }
+
+  private renderReview(r: TradeRecord): TemplateResult {
+    const review = r.review!;
+    const list = (items: readonly string[]) => html`<ul>
+      ${items.map((i) => html`<li>${i}</li>`)}
+    </ul>`;
+    const id = `review-${r.id}`;
+    return html`<section part="review" aria-labelledby=${id}>
+      <h5 id=${id}>What you sign</h5>
+      <p>Your wallet will be asked to sign only your inputs of this transaction. Nothing is signed until you confirm.</p>
+      <dl>
+        <dt>You send</dt>
+        <dd part="review-send">${list(review.send)}</dd>
+        <dt>You receive</dt>
+        <dd part="review-receive">${list(review.receive)}</dd>
+        <dt>Network fee</dt>
+        <dd part="review-fee">${review.fee}</dd>
+        <dt>Runestone</dt>
+        <dd part="review-runestone">${list(review.runestone)}</dd>
+        ${review.protostone.length
+          ? html`<dt>Protostone</dt>
+              <dd part="review-runestone">${list(review.protostone)}</dd>`
+          : nothing}
+        <dt>Outputs</dt>
+        <dd part="review-outputs">${list(review.outputs)}</dd>
+        <dt>Your inputs</dt>
+        <dd>${list(review.myInputs)}</dd>
+        <dt>Transaction id</dt>
+        <dd><code part="txid">${review.txid}</code></dd>
+      </dl>
+      <div class="actions">
+        <button part="confirm-button" type="button" @click=${() => this.run(() => this.confirm(r.id))}>Confirm and sign</button>
+        <button part="cancel-button" type="button" class="secondary" @click=${() => this.run(() => this.cancel(r.id))}>Cancel trade</button>
+      </div>
+    </section>`;
+  }
+
+  private renderHistoryItem(r: TradeRecord): TemplateResult {
+    return html`<li part="history-item" data-state=${r.state} data-trade-id=${r.id}>
+      <span>${tradeTitle(r)}</span>
+      <span class="result">${r.state === 'done' ? 'Completed' : 'Failed'}</span>
+      ${r.state === 'done' && r.txid ? html`<span>txid <code part="txid">${r.txid}</code></span>` : nothing}
+      ${r.failure ? html`<span part="failure">${r.failure.message}</span>` : nothing}
+    </li>`;
+  }
+}
