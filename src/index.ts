@@ -72,3 +72,6 @@ export {
   type TradeCompletedDetail,
   type TradeFailedDetail,
 } from './components/trade/index.js';
+
+/** The framework-free Bitcoin layer: swap PSBT build/verify, runestones, protostones, in-memory wallet. */
+export * as bitcoin from './bitcoin/index.js';

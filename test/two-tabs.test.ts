@@ -55,6 +55,15 @@ describe('demo page in two tabs', () => {
       await tabEval(one, typeAndSubmit, '#message-input', 'send-button', 'and back from tab 1');
       const log2 = await tabEval<string>(two, waitForText, 'message', 'and back from tab 1');
       expect(log2).to.contain(`${id1}:and back from tab 1`);
+      // Every widget on the page is defined, and the trade widget got its test wallet; no page errors.
+      const page = await tabEval<{ defined: boolean[]; wallet: boolean }>(two, () => ({
+        defined: ['darkswap-orderbook', 'darkswap-trade', 'darkswap-file-share'].map((t) => !!customElements.get(t)),
+        wallet: !!(document.querySelector('darkswap-trade') as unknown as { wallet?: unknown }).wallet,
+      }));
+      expect(page.defined).to.deep.equal([true, true, true]);
+      expect(page.wallet).to.equal(true);
+      const logs = (await executeServerCommand<string[], { id: number }>('tab-logs', { id: two })) ?? [];
+      expect(logs.filter((l) => l.startsWith('pageerror'))).to.deep.equal([]);
     } finally {
       await tabClose(one);
       await tabClose(two);
