@@ -270,4 +270,17 @@ async function recovery(sig, { drops = 12 } = {}) {
   }
 }
 
-window.darkswapBench = { ready: true, impl, connect, roundtrip, latency, recovery };
+/** File transfer: kit (hashing on) vs raw RTCDataChannel vs PeerJS, and heap growth receiving 1 GiB. */
+async function file(sig, options = {}) {
+  const full = impl === 'source' ? await import('../src/index.ts') : await import('../cdn/darkswap.js');
+  const { fileBench } = await import('./file-bench.js');
+  return fileBench(full, sig, options);
+}
+
+/** Orderbook: insert+match throughput, verification rate, render/update costs, burst longest task, sync. */
+async function orderbook(sig) {
+  const { orderbookBench } = await import('./orderbook-bench.ts');
+  return orderbookBench(sig);
+}
+
+window.darkswapBench = { ready: true, impl, connect, roundtrip, latency, recovery, file, orderbook };
