@@ -283,4 +283,10 @@ async function orderbook(sig) {
   return orderbookBench(sig);
 }
 
-window.darkswapBench = { ready: true, impl, connect, roundtrip, latency, recovery, file, orderbook };
+/** Trade: build + both verifications of one swap PSBT. */
+async function trade() {
+  const { tradeBench } = await import('./trade-bench.ts');
+  return tradeBench();
+}
+
+window.darkswapBench = { ready: true, impl, connect, roundtrip, latency, recovery, file, orderbook, trade };

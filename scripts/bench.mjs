@@ -36,6 +36,7 @@ const BENCHES = [
   { name: 'small_msg_latency_under_bulk_ms_p95', group: 'latency' },
   { name: 'bulk_64mib_mbps', group: 'latency' },
   { name: 'link_recovery_ms_p50', group: 'recovery' },
+  { name: 'trade_swap_build_verify_ms', group: 'trade' },
   { name: 'file_64mib_kit_mbps', group: 'file' },
   { name: 'file_64mib_raw_mbps', group: 'file' },
   { name: 'file_64mib_peerjs_mbps', group: 'file' },
@@ -134,7 +135,7 @@ async function main() {
     }
   }
 
-  if (['connect', 'roundtrip', 'latency', 'recovery', 'file', 'orderbook'].some((g) => groups.has(g))) {
+  if (['connect', 'roundtrip', 'latency', 'recovery', 'file', 'orderbook', 'trade'].some((g) => groups.has(g))) {
     if (!opts.source && !existsSync(path.join(ROOT, 'cdn', 'darkswap.js'))) {
       log('cdn/darkswap.js not found: run `npm run build` (or pass --source)');
       return 1;
@@ -265,6 +266,11 @@ async function browserBenches({ groups, emit, wants, source }) {
       for (const [bench, value] of Object.entries(r)) {
         if (typeof value === 'number') emit(bench, round(value, 1), bench.endsWith('_ms') ? 'ms' : 'per_s');
       }
+    }
+
+    if (groups.has('trade')) {
+      const r = await withTimeout(page.evaluate(() => window.darkswapBench.trade()), 60_000, 'trade bench');
+      emit('trade_swap_build_verify_ms', round(r.trade_swap_build_verify_ms), 'ms');
     }
 
     if (groups.has('file')) {
