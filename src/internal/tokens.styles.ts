@@ -124,3 +124,28 @@ export function adoptDocumentTokens(doc: Document = document): void {
   sheet.replaceSync(documentTokens);
   doc.adoptedStyleSheets = [...doc.adoptedStyleSheets, sheet];
 }
+
+/**
+ * The frame every widget shares: its `base` part as a padded, bordered grid and a header row, themable
+ * through `--darkswap-<widget>-padding`, `-background`, `-border-color` and `-radius`.
+ */
+export function panelStyles(widget: 'demo' | 'file-share' | 'orderbook' | 'trade') {
+  const knob = (name: string) => unsafeCSS(`--darkswap-${widget}-${name}`);
+  return css`
+    [part='base'] {
+      display: grid;
+      gap: var(--darkswap-space-3, 0.75rem);
+      padding: var(${knob('padding')}, var(--darkswap-space-4, 1rem));
+      background: var(${knob('background')}, var(--darkswap-color-surface, #f5f6f8));
+      border: 1px solid var(${knob('border-color')}, var(--darkswap-color-border, #c9ced6));
+      border-radius: var(${knob('radius')}, var(--darkswap-radius, 0.5rem));
+    }
+    header {
+      display: flex;
+      flex-wrap: wrap;
+      align-items: baseline;
+      justify-content: space-between;
+      gap: var(--darkswap-space-2, 0.5rem);
+    }
+  `;
+}

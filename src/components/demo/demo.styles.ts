@@ -1,21 +1,7 @@
 import { css } from 'lit';
+import { panelStyles } from '../../internal/tokens.styles.js';
 
-export const demoStyles = css`
-  [part='base'] {
-    display: grid;
-    gap: var(--darkswap-space-3, 0.75rem);
-    padding: var(--darkswap-demo-padding, var(--darkswap-space-4, 1rem));
-    background: var(--darkswap-demo-background, var(--darkswap-color-surface, #f5f6f8));
-    border: 1px solid var(--darkswap-demo-border-color, var(--darkswap-color-border, #c9ced6));
-    border-radius: var(--darkswap-demo-radius, var(--darkswap-radius, 0.5rem));
-  }
-  header {
-    display: flex;
-    flex-wrap: wrap;
-    align-items: baseline;
-    justify-content: space-between;
-    gap: var(--darkswap-space-2, 0.5rem);
-  }
+export const demoStyles = [panelStyles('demo'), css`
   h2 {
     margin: 0;
     font-size: 1.125rem;
@@ -90,4 +76,4 @@ export const demoStyles = css`
     margin: 0;
     color: var(--darkswap-color-text-muted, #555b66);
   }
-`;
+`];

@@ -61,7 +61,7 @@ const ALL = '*';
  * @cssprop --darkswap-demo-log-height - Maximum height of the message log (default `16rem`).
  */
 export class DarkswapDemo extends DarkswapElement {
-  static override styles = [...DarkswapElement.styles, demoStyles];
+  static override styles = [...DarkswapElement.styles, ...demoStyles];
 
   /** Heading text. */
   @property() heading = 'WebRTC Demo';

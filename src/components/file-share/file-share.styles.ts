@@ -1,21 +1,7 @@
 import { css } from 'lit';
+import { panelStyles } from '../../internal/tokens.styles.js';
 
-export const fileShareStyles = css`
-  [part='base'] {
-    display: grid;
-    gap: var(--darkswap-space-3, 0.75rem);
-    padding: var(--darkswap-file-share-padding, var(--darkswap-space-4, 1rem));
-    background: var(--darkswap-file-share-background, var(--darkswap-color-surface, #f5f6f8));
-    border: 1px solid var(--darkswap-file-share-border-color, var(--darkswap-color-border, #c9ced6));
-    border-radius: var(--darkswap-file-share-radius, var(--darkswap-radius, 0.5rem));
-  }
-  header {
-    display: flex;
-    flex-wrap: wrap;
-    align-items: baseline;
-    justify-content: space-between;
-    gap: var(--darkswap-space-2, 0.5rem);
-  }
+export const fileShareStyles = [panelStyles('file-share'), css`
   h2 {
     margin: 0;
     font-size: 1.125rem;
@@ -147,4 +133,4 @@ export const fileShareStyles = css`
     font-family: var(--darkswap-font-mono, monospace);
     overflow-wrap: anywhere;
   }
-`;
+`];

@@ -115,7 +115,7 @@ const STATUS_WORDS: Record<DisplayStatus, string> = {
  * @cssprop --darkswap-file-share-progress-height - Progress bar height (default `0.5rem`).
  */
 export class DarkswapFileShare extends DarkswapElement {
-  static override styles = [...DarkswapElement.styles, fileShareStyles];
+  static override styles = [...DarkswapElement.styles, ...fileShareStyles];
 
   /** Heading text. */
   @property() heading = 'Share files';

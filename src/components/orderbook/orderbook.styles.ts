@@ -1,6 +1,7 @@
 import { css } from 'lit';
+import { panelStyles } from '../../internal/tokens.styles.js';
 
-export const orderbookStyles = css`
+export const orderbookStyles = [panelStyles('orderbook'), css`
   :host {
     --_bid: var(--darkswap-orderbook-bid-color, var(--darkswap-color-success, #116b35));
     --_ask: var(--darkswap-orderbook-ask-color, var(--darkswap-color-danger, #b3261e));
@@ -9,15 +10,6 @@ export const orderbookStyles = css`
     --_muted: var(--darkswap-color-text-muted, #555b66);
     --_border: var(--darkswap-color-border, #c9ced6);
   }
-  [part='base'] {
-    display: grid;
-    gap: var(--darkswap-space-3, 0.75rem);
-    padding: var(--darkswap-orderbook-padding, var(--darkswap-space-4, 1rem));
-    background: var(--darkswap-orderbook-background, var(--darkswap-color-surface, #f5f6f8));
-    border: 1px solid var(--darkswap-orderbook-border-color, var(--_border));
-    border-radius: var(--darkswap-orderbook-radius, var(--darkswap-radius, 0.5rem));
-  }
-  header,
   [part='toolbar'] {
     display: flex;
     flex-wrap: wrap;
@@ -259,4 +251,4 @@ export const orderbookStyles = css`
   code {
     font-family: var(--_mono);
   }
-`;
+`];

@@ -143,7 +143,7 @@ const listConverter = {
  * @cssprop --darkswap-orderbook-font-mono - Numbers (default `--darkswap-font-mono`).
  */
 export class DarkswapOrderbook extends DarkswapElement {
-  static override styles = [...DarkswapElement.styles, orderbookStyles];
+  static override styles = [...DarkswapElement.styles, ...orderbookStyles];
 
   /** Heading text. */
   @property() heading = 'Order book';

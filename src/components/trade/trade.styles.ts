@@ -1,21 +1,7 @@
 import { css } from 'lit';
+import { panelStyles } from '../../internal/tokens.styles.js';
 
-export const tradeStyles = css`
-  [part='base'] {
-    display: grid;
-    gap: var(--darkswap-space-3, 0.75rem);
-    padding: var(--darkswap-trade-padding, var(--darkswap-space-4, 1rem));
-    background: var(--darkswap-trade-background, var(--darkswap-color-surface, #f5f6f8));
-    border: 1px solid var(--darkswap-trade-border-color, var(--darkswap-color-border, #c9ced6));
-    border-radius: var(--darkswap-trade-radius, var(--darkswap-radius, 0.5rem));
-  }
-  header {
-    display: flex;
-    flex-wrap: wrap;
-    align-items: baseline;
-    justify-content: space-between;
-    gap: var(--darkswap-space-2, 0.5rem);
-  }
+export const tradeStyles = [panelStyles('trade'), css`
   h2,
   h3,
   h4,
@@ -150,4 +136,4 @@ export const tradeStyles = css`
   [part~='history-item'][data-state='done'] .result {
     color: var(--darkswap-color-success, #116b35);
   }
-`;
+`];

@@ -149,7 +149,7 @@ function tradeTitle(r: TradeRecord): string {
  * @cssprop --darkswap-trade-step-current-color - Colour of the current step (default `--darkswap-color-accent`).
  */
 export class DarkswapTrade extends DarkswapElement {
-  static override styles = [...DarkswapElement.styles, tradeStyles];
+  static override styles = [...DarkswapElement.styles, ...tradeStyles];
 
   /** Heading text. */
   @property() heading = 'Trade';
