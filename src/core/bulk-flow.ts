@@ -23,9 +23,6 @@ export class BulkSender {
   private base = Infinity;
   private baseCandidate = Infinity;
   private baseSince: number;
-  /** Last RTT sample and the queueing delay it implied (for stats and tests). */
-  lastRtt = 0;
-  lastQueueDelay = 0;
 
   constructor(now: number) {
     this.baseSince = now;
@@ -67,8 +64,6 @@ export class BulkSender {
     this.base = Math.min(this.base, rtt);
     this.baseCandidate = Math.min(this.baseCandidate, rtt);
     const queueing = rtt - this.base;
-    this.lastRtt = rtt;
-    this.lastQueueDelay = queueing;
     const offTarget = Math.max(-1, (TARGET_DELAY_MS - queueing) / TARGET_DELAY_MS);
     // Grow by about STEP per window of acknowledged bytes when under target (LEDBAT's rule);
     // over target, shrink by up to the acknowledged amount, so the window halves within a round trip.

@@ -225,7 +225,8 @@ export class Link {
   send(channel: string, json: string, reliable: boolean, priority: number): void {
     const wire = this.wire;
     const limit = wire?.maxMessageSize ?? 262_144;
-    const size = utf8Length(json) + channel.length + 18;
+    // UTF-8 is at most 3 bytes per UTF-16 unit: count exactly only when the message might not fit.
+    const size = json.length * 3 + channel.length + 18 <= limit ? 0 : utf8Length(json) + channel.length + 18;
     if (size > limit) {
       throw new DarkswapConnectionError('message-too-large', `A ${size}-byte message exceeds the ${limit} bytes the link to ${this.peer} carries.`);
     }
@@ -285,12 +286,6 @@ export class Link {
       }
       await new Promise<void>((resolve) => this.bulkWaiters.add(resolve));
     }
-  }
-
-  /** Bulk flow state of the current wire (window, bytes in flight, last queueing delay). */
-  get bulkStats(): { window: number; inFlight: number; queueDelayMs: number } | undefined {
-    const f = this.bulkFlow;
-    return f && { window: f.window, inFlight: f.inFlight, queueDelayMs: f.lastQueueDelay };
   }
 
   private readonly wakeBulk = (): void => {

@@ -1,6 +1,7 @@
 import { expect } from '@open-wc/testing';
 import { Inbox, Outbox, ReliableState } from './reliable.js';
 import { TokenBucket } from './rate-limit.js';
+import { BulkSender, MIN_WINDOW } from './bulk-flow.js';
 import { encodeFrame, splitFrame } from './frame.js';
 
 describe('reliable sequencing (pure)', () => {
@@ -54,5 +55,42 @@ describe('TokenBucket (pure)', () => {
     expect(bucket.take(10)).to.equal(false);
     expect(bucket.available(1_000_000)).to.equal(500); // capped
     expect(bucket.waitMs(0, 501)).to.equal(Infinity);
+  });
+});
+
+describe('BulkSender delay-based window (pure)', () => {
+  it('grows while acknowledgements come back at the base delay and shrinks when queueing builds up', () => {
+    const flow = new BulkSender(0);
+    const start = flow.window;
+    let now = 0;
+    // Round trips at the base delay (5 ms): under target, the window grows.
+    for (let i = 0; i < 20; i++) {
+      flow.onSent(65_536, now);
+      now += 5;
+      expect(flow.onAck(65_536 * (i + 1), now)).to.equal(true);
+    }
+    const grown = flow.window;
+    expect(grown).to.be.greaterThan(start);
+    // Now each chunk takes 100 ms more: far over the 25 ms target, the window shrinks.
+    let acked = 65_536 * 20;
+    for (let i = 0; i < 10; i++) {
+      flow.onSent(65_536, now);
+      now += 105;
+      acked += 65_536;
+      flow.onAck(acked, now);
+    }
+    expect(flow.window).to.be.lessThan(grown);
+    expect(flow.window).to.be.at.least(MIN_WINDOW);
+  });
+
+  it('refuses impossible acknowledgements and always lets one frame through when nothing is in flight', () => {
+    const flow = new BulkSender(0);
+    expect(flow.canSend(10 * 1024 * 1024)).to.equal(true);
+    flow.onSent(1000, 0);
+    expect(flow.onAck(2000, 1)).to.equal(false); // more than was sent
+    expect(flow.onAck(500, 1)).to.equal(true);
+    expect(flow.onAck(400, 2)).to.equal(false); // going back
+    expect(flow.inFlight).to.equal(500);
+    expect(flow.canSend(flow.window)).to.equal(false);
   });
 });
