@@ -407,7 +407,10 @@ describe('<darkswap-trade> against a tampering counterparty', function () {
     expect(failure.stage).to.equal('verify-peer');
     expect(failure.verifyCode).to.equal('OUTPUT_VALUE');
     expect(failure.message).to.match(/^The counterparty's signed transaction failed verification \(OUTPUT_VALUE\)/);
-    const buyerAudit = (await new TradeStore(w.buyer.store).audit(id)).map((e) => e.event);
+    // Through the widget's own store, so the read waits for every queued (signed) append.
+    const buyerAudit = (JSON.parse(await buyerEl.exportAudit()) as { entries: { tradeId: string; event: string }[] }).entries
+      .filter((e) => e.tradeId === id)
+      .map((e) => e.event);
     expect(buyerAudit).to.include('state:awaiting-signature');
     expect(buyerAudit, 'the review was never shown').to.not.include('state:review');
     expect(w.buyer.wallet.signCalls).to.equal(0);
