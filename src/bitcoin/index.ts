@@ -19,3 +19,4 @@ export * from './finalize.js';
 export * from './verify-then-sign.js';
 export * from './memory-wallet.js';
 export * from './swap-scenario.js';
+export * from './tab-ledger.js';

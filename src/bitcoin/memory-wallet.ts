@@ -169,6 +169,8 @@ export interface FundOptions {
   readonly alkanes?: readonly AssetBalance[];
   readonly inscriptions?: readonly string[];
   readonly confirmations?: number;
+  /** Names the funding transaction (its txid is a hash of the label), so replicas of a ledger agree on it. */
+  readonly label?: string;
 }
 
 /**
@@ -190,7 +192,7 @@ export class MemoryIndexer implements AssetIndexer {
   /** Creates a confirmed output paying `address` (or a hex script), with optional assets. */
   fund(address: string, value: bigint, options: FundOptions = {}): OutputInfo {
     const script = addressToScript(address, this.network) ?? fromHex(address);
-    const txid = toHex(sha256(utf8ToBytes(`darkswap/memory-indexer/fund/${this.#funded++}`)));
+    const txid = toHex(sha256(utf8ToBytes(`darkswap/memory-indexer/fund/${options.label !== undefined ? `label/${options.label}` : this.#funded++}`)));
     const outpoint = outpointKey(txid, 0);
     this.#outputs.set(outpoint, {
       value,

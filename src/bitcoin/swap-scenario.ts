@@ -35,6 +35,8 @@ export interface SwapScenarioOptions {
   readonly buyerFunding?: readonly bigint[];
   /** Seller and buyer share one wallet (tests of a wallet signing inputs it was not asked to). */
   readonly sameWallet?: boolean;
+  /** The ledger to fund (default: a new `MemoryIndexer`). */
+  readonly indexer?: MemoryIndexer;
 }
 
 export interface SwapScenario {
@@ -58,7 +60,7 @@ export function createSwapScenario(o: SwapScenarioOptions = {}): SwapScenario {
   const kind = o.kind ?? 'rune';
   const sellerType = o.sellerType ?? 'p2tr';
   const buyerType = o.buyerType ?? 'p2wpkh';
-  const indexer = new MemoryIndexer('regtest');
+  const indexer = o.indexer ?? new MemoryIndexer('regtest');
   const sellerWallet = new MemoryWallet('seller', { indexer });
   const buyerWallet = o.sameWallet ? sellerWallet : new MemoryWallet('buyer', { indexer });
   const id = kind === 'rune' ? SCENARIO_RUNE_ID : SCENARIO_ALKANE_ID;
@@ -107,8 +109,11 @@ export interface SwapRun {
   readonly broadcastTxid?: string;
 }
 
-/** Runs the whole swap: seller signs first, buyer verifies the seller's PSBT, signs last, finalizes, broadcasts. */
-export async function runSwap(s: SwapScenario): Promise<SwapRun> {
+/**
+ * Runs the whole swap: seller signs first, buyer verifies the seller's PSBT, signs last, finalizes, broadcasts
+ * (unless `broadcast: false`).
+ */
+export async function runSwap(s: SwapScenario, options: { broadcast?: boolean } = {}): Promise<SwapRun> {
   const base = { terms: s.terms, seller: s.seller, buyer: s.buyer, indexer: s.indexer };
   const sellerSigned = await verifyThenSign({ ...base, role: 'seller', wallet: s.sellerWallet, policy: s.policy('seller') });
   if (!sellerSigned.ok) return { sellerSigned };
@@ -121,7 +126,7 @@ export async function runSwap(s: SwapScenario): Promise<SwapRun> {
   });
   if (!buyerSigned.ok) return { sellerSigned, buyerSigned };
   const final = finalizeSwap(buyerSigned.psbt, prevoutsFrom([...s.seller.inputs, ...s.buyer.inputs]), buyerSigned.txid);
-  if (!final.ok) return { sellerSigned, buyerSigned, final };
+  if (!final.ok || options.broadcast === false) return { sellerSigned, buyerSigned, final };
   const broadcastTxid = await s.indexer.broadcast(final.txHex);
   return { sellerSigned, buyerSigned, final, broadcastTxid };
 }

@@ -9,7 +9,7 @@ import { DarkswapElement } from '../internal/base-element.js';
 import { DarkswapStatusEvent } from '../internal/events.js';
 import { provideConnection, type ConnectionProvision } from './provide-connection.js';
 
-const CONFIG_PROPS = ['signalingUrl', 'host', 'port', 'path', 'secure', 'key', 'peerId', 'iceServers'] as const;
+const CONFIG_PROPS = ['signalingUrl', 'host', 'port', 'path', 'secure', 'key', 'peerId', 'identity', 'iceServers'] as const;
 
 /** Parses the `ice-servers` attribute (JSON array of RTCIceServer). */
 const iceServersConverter = {
@@ -53,6 +53,11 @@ export class DarkswapConnection extends DarkswapElement {
   @property() key?: string;
   /** Ask for this peer id (otherwise the server assigns one). */
   @property({ attribute: 'peer-id' }) peerId?: string;
+  /**
+   * Name of the persistent identity key (letters, digits, `-`, `_`; default `default`). Tabs of one site share
+   * an identity unless they use different names — e.g. a demo simulating two users in two tabs.
+   */
+  @property() identity?: string;
   /** JSON array of RTCIceServer objects. Default: none (loopback/LAN only). */
   @property({ attribute: 'ice-servers', converter: iceServersConverter }) iceServers?: RTCIceServer[];
   /** Provide the connection to the whole document, not only to descendants. */
@@ -108,7 +113,7 @@ export class DarkswapConnection extends DarkswapElement {
         ? { host: this.host, port: this.port, path: this.path, secure: this.secure }
         : undefined;
     if (!base) return undefined;
-    return { ...base, key: this.key, peerId: this.peerId || undefined, iceServers: this.iceServers ?? [] };
+    return { ...base, key: this.key, peerId: this.peerId || undefined, identity: this.identity || undefined, iceServers: this.iceServers ?? [] };
   }
 
   private rebuild(): void {

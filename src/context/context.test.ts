@@ -92,6 +92,24 @@ describe('connection context', () => {
     el.remove();
   });
 
+  it('<darkswap-connection identity> names the persistent identity: same name, same key; another name, another key', async () => {
+    const s = await signaling();
+    const name = `tab-${crypto.randomUUID().slice(0, 8)}`;
+    const mountOne = (identity: string) =>
+      fixture<DarkswapConnection>(html`<darkswap-connection signaling-url=${s.url} key=${s.key} identity=${identity}></darkswap-connection>`);
+    const [a, b, c] = await Promise.all([mountOne(name), mountOne(name), mountOne(`${name}-other`)]);
+    await waitFor(() => [a, b, c].every((el) => el.status === 'open'), 10_000, 'all open');
+    const keys = [a, b, c].map((el) => el.service!.publicKey);
+    expect(keys[0]).to.match(/^[0-9a-f]{64}$/);
+    expect(keys[1]).to.equal(keys[0]);
+    expect(keys[2]).to.not.equal(keys[0]);
+    // A name the kit cannot store is a configuration error, not a silent default.
+    a.identity = 'not a valid name!';
+    await waitFor(() => a.status === 'error', 5_000, 'invalid identity reported');
+    expect(a.error?.code).to.equal('invalid-config');
+    [a, b, c].forEach((el) => el.remove());
+  });
+
   it('<darkswap-connection> reports configuration and signaling errors through status and darkswap-status', async () => {
     const s = await signaling();
     const events: Array<{ status: string; error?: { code: string } }> = [];
