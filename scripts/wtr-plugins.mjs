@@ -49,7 +49,13 @@ export function tabsPlugin() {
       if (command === 'tab-open') {
         const testPage = session.browser.getPage(session.id);
         const origin = new URL(testPage.url()).origin;
-        const page = await testPage.browser().newPage();
+        // Its own window, so it stays visible (rendering, rAF, observers run) while the test page is in front.
+        const browser = testPage.browser();
+        const cdp = await browser.target().createCDPSession();
+        const { targetId } = await cdp.send('Target.createTarget', { url: 'about:blank', newWindow: true });
+        await cdp.detach();
+        const target = await browser.waitForTarget((t) => t._targetId === targetId || t._getTargetInfo?.().targetId === targetId);
+        const page = await target.page();
         const logs = [];
         page.on('console', (m) => logs.push(`${m.type()}: ${m.text()}`));
         page.on('pageerror', (e) => logs.push(`pageerror: ${e.message}`));
@@ -60,6 +66,7 @@ export function tabsPlugin() {
         return id;
       }
       const tab = tabs.get(payload?.id);
+      if (!tab && command === 'tab-close') return true; // already closed
       if (!tab) throw new Error(`No tab ${payload?.id}`);
       if (command === 'tab-eval') {
         // A null/undefined result would mean "command not handled" to the runner: wrap it.

@@ -1,15 +1,8 @@
 // Two separate browser tabs, each loading the real demo page (built CDN bundle), talk through the
 // real PeerServer — driven through the widget's own UI.
 import { expect } from '@open-wc/testing';
-import { executeServerCommand } from '@web/test-runner-commands';
 import { signaling } from './harness.js';
-
-const tabOpen = (path: string) => executeServerCommand<number, { path: string }>('tab-open', { path }) as Promise<number>;
-const tabEval = async <R>(id: number, fn: (...args: never[]) => unknown, ...args: unknown[]): Promise<R> => {
-  const result = await executeServerCommand<{ value: R }, { id: number; fn: string; args: unknown[] }>('tab-eval', { id, fn: fn.toString(), args });
-  return result!.value;
-};
-const tabClose = (id: number) => executeServerCommand('tab-close', { id });
+import { tabClose, tabEval, tabLogs, tabOpen } from './tabs.js';
 
 // These functions run inside the tabs.
 async function myPeerId(): Promise<string> {
@@ -62,7 +55,7 @@ describe('demo page in two tabs', () => {
       }));
       expect(page.defined).to.deep.equal([true, true, true]);
       expect(page.wallet).to.equal(true);
-      const logs = (await executeServerCommand<string[], { id: number }>('tab-logs', { id: two })) ?? [];
+      const logs = await tabLogs(two);
       expect(logs.filter((l) => l.startsWith('pageerror'))).to.deep.equal([]);
     } finally {
       await tabClose(one);

@@ -206,6 +206,12 @@ export class MemoryIndexer implements AssetIndexer {
     return this.#info(outpoint)!;
   }
 
+  /** Mines `blocks` empty blocks: every output gains that many confirmations. */
+  mine(blocks = 1): void {
+    if (!Number.isSafeInteger(blocks) || blocks < 1) throw new Error('blocks must be a positive integer');
+    for (const e of this.#outputs.values()) e.confirmations += blocks;
+  }
+
   /** Changes what the ledger says about an outpoint (tests: mark spent, add assets, lie about value). */
   patch(outpoint: string, change: Partial<Omit<Entry, 'scriptPubKey'>> & { scriptPubKey?: string }): void {
     const e = this.#outputs.get(outpoint);

@@ -8,8 +8,8 @@ const uniqueName = () => `test-${crypto.randomUUID().slice(0, 8)}`;
 
 describe('bitcoin: TabLedger (one regtest ledger shared by the tabs of an origin)', () => {
   const opened: TabLedger[] = [];
-  const open = (name: string) => {
-    const l = new TabLedger(name);
+  const open = (name: string, autoMine = false) => {
+    const l = new TabLedger(name, { autoMine });
     opened.push(l);
     return l;
   };
@@ -55,6 +55,21 @@ describe('bitcoin: TabLedger (one regtest ledger shared by the tabs of an origin
       const [out] = await ledger.getOutputs([`${txid}:0`]);
       expect(out?.runes).to.deep.equal([{ id: SCENARIO_RUNE_ID, amount: 1000n }]);
     }
+  });
+
+  it('mines on every replica: outputs of an accepted transaction are confirmed at once with autoMine', async () => {
+    const name = uniqueName();
+    const one = open(name, true);
+    const two = open(name);
+    const s = createSwapScenario({ indexer: one });
+    const run = await runSwap(s);
+    const [paid] = await two.getOutputs([`${run.broadcastTxid}:1`]);
+    expect(paid!.confirmations).to.equal(1);
+    await two.mine(2);
+    const [again] = await one.getOutputs([`${run.broadcastTxid}:1`]);
+    expect(again!.confirmations).to.equal(3);
+    const [funding] = await open(name).getOutputs([s.sellerAssetUtxo.outpoint]);
+    expect(funding!.confirmations).to.equal(6 + 3);
   });
 
   it('refuses a name it cannot store', () => {

@@ -7,7 +7,8 @@
  * transaction). Every read first replays the log entries this replica has not applied, in log order. A
  * broadcast runs under a Web Lock named after the ledger: replay, validate against the replayed state
  * (signatures, unspent inputs, value, runes/alkanes rules — `MemoryIndexer.broadcast`), then append; so two
- * tabs never accept conflicting spends and all replicas apply transactions in the same order. The log
+ * tabs never accept conflicting spends and all replicas apply transactions in the same order. `mine()` (and
+ * `autoMine`, a block after every accepted transaction) is logged the same way. The log
  * survives reloads (until `clear()` or the site's storage is cleared). `patch` is not replicated.
  */
 import { createStore, del, get, update, type UseStore } from 'idb-keyval';
@@ -31,7 +32,19 @@ interface TxOp {
   readonly hex: string;
 }
 
-type LedgerOp = FundOp | TxOp;
+interface MineOp {
+  readonly op: 'mine';
+  readonly id: string;
+  readonly blocks: number;
+}
+
+type LedgerOp = FundOp | TxOp | MineOp;
+
+export interface TabLedgerOptions {
+  readonly network?: BitcoinNetwork;
+  /** Mine a block after every accepted transaction, so its outputs are spendable at once (demos). */
+  readonly autoMine?: boolean;
+}
 
 const LOG_KEY = 'ops';
 const wire = (list: readonly AssetBalance[] | undefined) => (list ?? []).map((b) => ({ id: b.id, amount: b.amount.toString() }));
@@ -47,8 +60,11 @@ export class TabLedger extends MemoryIndexer {
   /** Writes and replays, one at a time in call order. */
   #queue: Promise<unknown> = Promise.resolve();
 
-  constructor(name: string, network: BitcoinNetwork = 'regtest') {
-    super(network);
+  readonly autoMine: boolean;
+
+  constructor(name: string, options: TabLedgerOptions = {}) {
+    super(options.network ?? 'regtest');
+    this.autoMine = options.autoMine ?? false;
     if (!/^[\w-]{1,64}$/.test(name)) throw new Error('A ledger name is 1–64 letters, digits, - or _.');
     this.name = name;
     this.#db = createStore(`darkswap-ledger-${name}`, 'log');
@@ -93,7 +109,9 @@ export class TabLedger extends MemoryIndexer {
       const key = `${op.op}:${op.id}`;
       if (this.#applied.has(key)) continue;
       this.#applied.add(key);
-      if (op.op === 'fund') {
+      if (op.op === 'mine') {
+        super.mine(op.blocks);
+      } else if (op.op === 'fund') {
         super.fund(op.address, BigInt(op.value), {
           label: op.id,
           runes: unwire(op.runes),
@@ -122,13 +140,35 @@ export class TabLedger extends MemoryIndexer {
     return this.#serial(async () => await navigator.locks.request(`darkswap-ledger-${this.name}`, () => this.#append(txHex)));
   }
 
-  /** Under the ledger's lock: catch up, validate, then log. */
+  /** Under the ledger's lock: catch up, validate, then log (and mine, with `autoMine`). */
   async #append(txHex: string): Promise<string> {
     await this.#replay();
     const txid = await super.broadcast(txHex);
     this.#applied.add(`tx:${txid}`);
-    await update<LedgerOp[]>(LOG_KEY, (old) => [...(old ?? []), { op: 'tx', id: txid, hex: txHex }], this.#db);
+    const ops: LedgerOp[] = [{ op: 'tx', id: txid, hex: txHex }];
+    if (this.autoMine) ops.push(this.#mineLocally(1));
+    await update<LedgerOp[]>(LOG_KEY, (old) => [...(old ?? []), ...ops], this.#db);
     return txid;
+  }
+
+  #mineLocally(blocks: number): MineOp {
+    super.mine(blocks);
+    const op: MineOp = { op: 'mine', id: crypto.randomUUID(), blocks };
+    this.#applied.add(`mine:${op.id}`);
+    return op;
+  }
+
+  /** Mines `blocks` blocks on every replica (every output gains that many confirmations). */
+  override mine(blocks = 1): Promise<void> {
+    if (!Number.isSafeInteger(blocks) || blocks < 1) return Promise.reject(new Error('blocks must be a positive integer'));
+    return this.#serial(
+      async () =>
+        await navigator.locks.request(`darkswap-ledger-${this.name}`, async () => {
+          await this.#replay();
+          const op = this.#mineLocally(blocks);
+          await update<LedgerOp[]>(LOG_KEY, (old) => [...(old ?? []), op], this.#db);
+        }),
+    );
   }
 
   /** Empties the shared log (every tab's next replica starts from nothing; live replicas keep their state). */

@@ -256,6 +256,22 @@ export class TradeEngine extends EventTarget {
     })();
   }
 
+  /**
+   * Dials the counterparty of every unfinished trade that is not linked (after a reload only this side knows
+   * where the other is: its peer id is in the stored trade, mine is new).
+   */
+  redialAbsent(): void {
+    void this.ready.then(() => {
+      const linked = new Set(this.#o.peers());
+      const dialed = new Set<string>();
+      for (const r of this.#records.values()) {
+        if (isTerminal(r.state) || linked.has(r.peer) || dialed.has(r.peer)) continue;
+        dialed.add(r.peer);
+        void this.#o.connect?.(r.peer).catch(() => undefined);
+      }
+    });
+  }
+
   onPeerDisconnected(peer: string): void {
     for (const r of this.#records.values()) if (r.peer === peer && r.peerOnline) void this.#apply(r.id, { kind: 'peer-online', online: false });
   }

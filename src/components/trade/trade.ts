@@ -201,6 +201,10 @@ export class DarkswapTrade extends DarkswapElement {
   private readonly conn = new ConnectionController(this, {
     'peer-connected': (e: PeerEvent) => this.engine?.onPeerConnected(e.peer),
     'peer-disconnected': (e: PeerEvent) => this.engine?.onPeerDisconnected(e.peer),
+    // After a reload the service opens after the trades load: dial the counterparties then.
+    status: () => {
+      if (this.conn.service?.status === 'open') this.engine?.redialAbsent();
+    },
   });
 
   private readonly channel = this.conn.channel<TradeMessage>(
