@@ -54,6 +54,7 @@ const BENCHES = [
   { name: 'bundle_orderbook_gzip_bytes', group: 'bundle' },
   { name: 'bundle_file_share_gzip_bytes', group: 'bundle' },
   { name: 'bundle_trade_gzip_bytes', group: 'bundle' },
+  { name: 'bundle_trade_lazy_gzip_bytes', group: 'bundle' },
 ];
 
 function parseArgs(argv) {
@@ -124,6 +125,7 @@ async function main() {
         ['bundle_orderbook_gzip_bytes', 'orderbook_gzip_bytes'],
         ['bundle_file_share_gzip_bytes', 'file_share_gzip_bytes'],
         ['bundle_trade_gzip_bytes', 'trade_gzip_bytes'],
+        ['bundle_trade_lazy_gzip_bytes', 'trade_lazy_gzip_bytes'],
       ]) {
         if (!wants(bench)) continue;
         if (typeof sizes[key] !== 'number') throw new Error(`${key} is missing from cdn/sizes.json`);

@@ -120,6 +120,21 @@ function closure(entry, byName) {
   return seen;
 }
 
+/** Chunks loaded later by `import()` from the entry's static closure (and everything they need), minus `exclude`. */
+function lazyClosure(entry, byName, exclude) {
+  const statics = closure(entry, byName);
+  const lazy = new Set();
+  const pending = [...statics].flatMap((f) => byName.get(f).dynamicImports);
+  while (pending.length) {
+    for (const f of closure(pending.pop(), byName)) {
+      if (statics.has(f) || exclude.has(f) || lazy.has(f)) continue;
+      lazy.add(f);
+      pending.push(...byName.get(f).dynamicImports);
+    }
+  }
+  return lazy;
+}
+
 const fmt = (n) => n.toLocaleString('en-US');
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
 
@@ -148,7 +163,8 @@ async function report(perConfig) {
   const widgets = {};
   for (const name of [...byName.keys()].filter(isWidgetEntry).sort()) {
     const own = [...closure(name, byName)].filter((f) => !runtimeSet.has(f));
-    widgets[name.replace(/^darkswap-|\.js$/g, '')] = { gzip: sum(own), files: own };
+    const lazy = [...lazyClosure(name, byName, runtimeSet)];
+    widgets[name.replace(/^darkswap-|\.js$/g, '')] = { gzip: sum(own), files: own, lazyGzip: sum(lazy), lazy };
   }
 
   const width = Math.max(...Object.keys(files).map((f) => f.length), 4) + 2;
@@ -166,11 +182,20 @@ async function report(perConfig) {
       `            ${demoOnly.join(' + ') || '(nothing beyond the runtime)'}\n` +
       Object.entries(widgets)
         .filter(([name]) => name !== 'demo')
-        .map(([name, w]) => `  ${name.padEnd(7)} = ${fmt(w.gzip)} B min+gzip (${kb(w.gzip)}) beyond the runtime\n            ${w.files.join(' + ')}\n`)
+        .map(
+          ([name, w]) =>
+            `  ${name.padEnd(7)} = ${fmt(w.gzip)} B min+gzip (${kb(w.gzip)}) beyond the runtime\n            ${w.files.join(' + ')}\n` +
+            (w.lazy.length ? `            + ${fmt(w.lazyGzip)} B loaded on first use: ${w.lazy.join(' + ')}\n` : ''),
+        )
         .join(''),
   );
 
-  const widgetSizes = Object.fromEntries(Object.entries(widgets).map(([name, w]) => [`${name.replace(/-/g, '_')}_gzip_bytes`, w.gzip]));
+  const widgetSizes = Object.fromEntries(
+    Object.entries(widgets).flatMap(([name, w]) => [
+      [`${name.replace(/-/g, '_')}_gzip_bytes`, w.gzip],
+      ...(w.lazy.length ? [[`${name.replace(/-/g, '_')}_lazy_gzip_bytes`, w.lazyGzip]] : []),
+    ]),
+  );
   const sizes = { runtime_gzip_bytes: runtime, demo_gzip_bytes: demo, ...widgetSizes, files };
   await writeFile(join(CDN, 'sizes.json'), `${JSON.stringify(sizes, null, 2)}\n`);
 }

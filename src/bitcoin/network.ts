@@ -4,8 +4,9 @@
 import { Address, NETWORK, OutScript, TEST_NETWORK } from '@scure/btc-signer';
 import type { BTC_NETWORK } from '@scure/btc-signer/utils.js';
 
-export const BITCOIN_NETWORKS = ['mainnet', 'testnet4', 'signet', 'regtest'] as const;
-export type BitcoinNetwork = (typeof BITCOIN_NETWORKS)[number];
+import type { BitcoinNetwork, SpendableType } from './wire.js';
+
+export { BITCOIN_NETWORKS, SPENDABLE_TYPES, type BitcoinNetwork, type SpendableType } from './wire.js';
 
 /** Address and key prefixes; regtest differs from testnet only in its bech32 prefix. */
 export function networkParams(network: BitcoinNetwork): BTC_NETWORK {
@@ -32,9 +33,6 @@ export function scriptToAddress(script: Uint8Array, network: BitcoinNetwork): st
   }
 }
 
-/** Input kinds the kit signs and verifies: P2WPKH and P2TR key path. */
-export const SPENDABLE_TYPES = ['p2wpkh', 'p2tr'] as const;
-export type SpendableType = (typeof SPENDABLE_TYPES)[number];
 
 export type ScriptKind = SpendableType | 'p2sh' | 'p2pkh' | 'p2wsh' | 'op_return' | 'other';
 

@@ -9,15 +9,34 @@ import * as v from 'valibot';
 import { p2tr, p2wpkh } from '@scure/btc-signer';
 import { equalBytes, fromHex, outpointKey } from './bytes.js';
 import { U128_MAX } from './leb128.js';
-import { addressToScript, BITCOIN_NETWORKS, SPENDABLE_TYPES, type BitcoinNetwork, type SpendableType } from './network.js';
+import { addressToScript, type BitcoinNetwork, type SpendableType } from './network.js';
 import { parseRuneId, type RuneId } from './runestone.js';
+import {
+  BuyerContributionWireSchema,
+  MAX_INPUTS_PER_SIDE,
+  SellerContributionWireSchema,
+  SwapInputWireSchema,
+  SwapTermsWireSchema,
+  TERMS_VERSION,
+  type AssetKind,
+  type SwapRole,
+  type SwapTermsWire,
+} from './wire.js';
 
-export const TERMS_VERSION = 1;
-export const ASSET_KINDS = ['rune', 'alkane'] as const;
-export type AssetKind = (typeof ASSET_KINDS)[number];
-export const SWAP_ROLES = ['seller', 'buyer'] as const;
-/** Who gives the asset (`seller`) and who gives BTC for it (`buyer`). */
-export type SwapRole = (typeof SWAP_ROLES)[number];
+export {
+  ASSET_KINDS,
+  BuyerContributionWireSchema,
+  MAX_INPUTS_PER_SIDE,
+  SellerContributionWireSchema,
+  SWAP_ROLES,
+  SwapInputWireSchema,
+  SwapTermsWireSchema,
+  TERMS_VERSION,
+  type AssetKind,
+  type SwapRole,
+  type SwapTermsWire,
+} from './wire.js';
+
 
 /** Transaction constants of every swap: version 2, locktime 0, RBF-signalling sequence. */
 export const SWAP_TX_VERSION = 2;
@@ -26,7 +45,6 @@ export const SWAP_SEQUENCE = 0xffff_fffd;
 /** Value of an output that carries runes or alkanes. */
 export const DEFAULT_ASSET_OUTPUT_VALUE = 546n;
 export const MAX_SATS = 21_000_000n * 100_000_000n;
-export const MAX_INPUTS_PER_SIDE = 50;
 export const MAX_FEE_RATE = 100_000n;
 
 export interface SwapAsset {
@@ -85,44 +103,6 @@ export interface Problem {
   readonly code: 'TERMS_INVALID';
   readonly message: string;
 }
-
-// ---- wire schemas --------------------------------------------------------------------------------------------
-
-const Decimal = v.pipe(v.string(), v.regex(/^(0|[1-9][0-9]{0,38})$/));
-const Hex = v.pipe(v.string(), v.regex(/^([0-9a-f]{2})+$/), v.maxLength(200));
-
-export const SwapTermsWireSchema = v.strictObject({
-  version: v.literal(TERMS_VERSION),
-  network: v.picklist(BITCOIN_NETWORKS),
-  asset: v.strictObject({ kind: v.picklist(ASSET_KINDS), id: v.pipe(v.string(), v.maxLength(32)) }),
-  amount: Decimal,
-  priceSats: Decimal,
-  feeRate: Decimal,
-  assetOutputValue: Decimal,
-});
-export type SwapTermsWire = v.InferOutput<typeof SwapTermsWireSchema>;
-
-export const SwapInputWireSchema = v.strictObject({
-  txid: v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/)),
-  vout: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(0xffff_ffff)),
-  value: Decimal,
-  scriptPubKey: Hex,
-  addressType: v.picklist(SPENDABLE_TYPES),
-  publicKey: v.pipe(v.string(), v.regex(/^([0-9a-f]{64}|0[23][0-9a-f]{64})$/)),
-});
-const Inputs = v.pipe(v.array(SwapInputWireSchema), v.minLength(1), v.maxLength(MAX_INPUTS_PER_SIDE));
-const AddressText = v.pipe(v.string(), v.minLength(14), v.maxLength(100));
-
-export const SellerContributionWireSchema = v.strictObject({
-  inputs: Inputs,
-  paymentAddress: AddressText,
-  assetChangeAddress: AddressText,
-});
-export const BuyerContributionWireSchema = v.strictObject({
-  inputs: Inputs,
-  assetAddress: AddressText,
-  changeAddress: AddressText,
-});
 
 const problem = (message: string): Problem => ({ ok: false, code: 'TERMS_INVALID', message });
 

@@ -9,7 +9,7 @@
  * confirmed the review of a transaction that had already verified.
  */
 import type { Identity } from '../../core/identity.js';
-import type { SwapRole, SwapTermsWire } from '../../bitcoin/terms.js';
+import type { SwapRole, SwapTermsWire } from '../../bitcoin/wire.js';
 import {
   canCancel,
   isTerminal,

@@ -8,7 +8,7 @@
  * asset; `take.amount` is in base units and `take.quoteAmount` the quote units that change hands.
  */
 import * as v from 'valibot';
-import { TERMS_VERSION, type SwapRole, type SwapTermsWire } from '../../bitcoin/terms.js';
+import { TERMS_VERSION, type SwapRole, type SwapTermsWire } from '../../bitcoin/wire.js';
 
 export interface TradeProposalOrder {
   /** Order id (64 hex). */

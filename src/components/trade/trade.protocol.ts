@@ -35,7 +35,7 @@ import {
   SWAP_ROLES,
   type SwapRole,
   type SwapTermsWire,
-} from '../../bitcoin/terms.js';
+} from '../../bitcoin/wire.js';
 import {
   ABORT_CODES,
   MAX_REASON_LENGTH,

@@ -3,7 +3,7 @@ import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { AssetIndexer, WalletAdapter } from '../../bitcoin/wallet.js';
-import type { SwapRole } from '../../bitcoin/terms.js';
+import type { SwapRole } from '../../bitcoin/wire.js';
 import type { ConnectionApi } from '../../core/connection-api.js';
 import type { PeerEvent } from '../../core/events.js';
 import { ConnectionController } from '../../context/connection-controller.js';

@@ -2,7 +2,7 @@
  * Value lists, constants and plain data types of `<darkswap-trade>` and its protocol. No logic, no imports
  * with side effects: the Bitcoin layer appears here as types only (it is loaded lazily, on the trade path).
  */
-import type { SwapRole } from '../../bitcoin/terms.js';
+import type { SwapRole } from '../../bitcoin/wire.js';
 
 /** The channel trades talk on. */
 export const TRADE_CHANNEL = 'trade';
