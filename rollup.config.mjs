@@ -33,9 +33,20 @@ function evergreenAdapter() {
   };
 }
 
+const binarypackStandIn = fileURLToPath(new URL('./scripts/binarypack-stand-in.mjs', import.meta.url));
+
+/** Resolve PeerJS's `peerjs-js-binarypack` import to a stand-in: the kit only uses raw serialization (see that file). */
+function noBinarypack() {
+  return {
+    name: 'darkswap-no-binarypack',
+    resolveId: (source) => (source === 'peerjs-js-binarypack' ? binarypackStandIn : null),
+  };
+}
+
 /** Fresh plugin instances per build (plugins keep per-build state). */
 const plugins = () => [
   evergreenAdapter(),
+  noBinarypack(),
   nodeResolve({ browser: true, exportConditions: ['browser'] }),
   // peerjs → webrtc-adapter → `sdp`, whose "module" field points at a CommonJS file.
   commonjs(),
@@ -95,7 +106,8 @@ export default [
       // one shared chunk: one request and one gzip stream instead of many small ones.
       manualChunks: (id) =>
         /[\\/]dist[\\/](core|context|internal)[\\/]|[\\/]node_modules[\\/](lit|lit-html|lit-element|@lit[\\/]reactive-element|@lit[\\/]context|peerjs|webrtc-adapter|sdp|eventemitter3|valibot|idb-keyval|@msgpack|peerjs-js-binarypack)[\\/]/.test(id) ||
-        id.includes('webrtc-adapter-evergreen')
+        id.includes('webrtc-adapter-evergreen') ||
+        id.includes('binarypack-stand-in')
           ? 'runtime'
           : undefined,
       plugins: [minify],
