@@ -174,6 +174,27 @@ describe('<darkswap-orderbook>', () => {
     expect(maker.store.book.cancelOf(mine.id)?.maker).to.equal(taker.identity.publicKey);
   });
 
+  it('withdraws my order once a trade on the page settles it (darkswap-trade-completed), and only then', async () => {
+    const [maker, taker] = await linked();
+    const el = await mount(taker.store);
+    const mine = await taker.store.place(terms({ price: 1500n }));
+    const theirs = await maker.store.place(terms({ price: 1600n, outpoints: [outpoint(2)] }));
+    await waitFor(() => maker.store.book.has(mine.id) && taker.store.book.has(theirs.id), 5_000, 'orders crossed');
+    const completed = (detail: Record<string, unknown>) =>
+      document.body.dispatchEvent(new CustomEvent('darkswap-trade-completed', { bubbles: true, composed: true, detail: { tradeId: 'x', peer: 'p', role: 'seller', txid: 'ab'.repeat(32), ...detail } }));
+    // Not mine, or I was the taker: nothing happens.
+    completed({ orderId: theirs.id, direction: 'in' });
+    completed({ orderId: mine.id, direction: 'out' });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(taker.store.book.has(mine.id) && taker.store.book.has(theirs.id)).to.equal(true);
+    // My order was taken and the swap settled: withdrawn here and at the peer, with a note saying why.
+    completed({ orderId: mine.id, direction: 'in' });
+    await waitFor(() => !maker.store.book.has(mine.id), 5_000, 'withdrawal reached the peer');
+    expect(maker.store.book.cancelOf(mine.id)?.maker).to.equal(taker.identity.publicKey);
+    await el.updateComplete;
+    expect(text(q(el, '[part~="order-form"] [part~="note"]'))).to.contain(`settled in transaction ${'ab'.repeat(8)}… and withdrawn`);
+  });
+
   it('take → matching → darkswap-trade-proposed (bubbles, composed) with the right terms; refuses a fill below the minimum', async () => {
     const { maker, taker, el, orders } = await withBook();
     const proposals: DarkswapTradeProposedEvent[] = [];

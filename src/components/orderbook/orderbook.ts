@@ -80,7 +80,7 @@ const listConverter = {
  * @tag darkswap-orderbook
  * @fires darkswap-trade-proposed - I took an order; `detail: { order, orderWire, maker, taker, side, base, quote, amount, price, lot, quoteAmount }` (bigint amounts).
  * @fires darkswap-order-placed - My order was signed and published; `detail: { order }`.
- * @fires darkswap-order-cancelled - I cancelled one of my orders; `detail: { order }`.
+ * @fires darkswap-order-cancelled - I cancelled one of my orders (or a trade on the page settled it: see `darkswap-trade-completed`); `detail: { order }`.
  * @csspart base - The widget's outer box.
  * @csspart header - Title and status row.
  * @csspart title - The heading.
@@ -204,6 +204,7 @@ export class DarkswapOrderbook extends DarkswapElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    document.addEventListener('darkswap-trade-completed', this.onTradeCompleted);
     const rowPx = this.rowHeightPx();
     if (rowPx > 0) this.layout = { _itemSize: { width: 320, height: rowPx } } as unknown as { direction?: 'vertical' };
   }
@@ -220,6 +221,7 @@ export class DarkswapOrderbook extends DarkswapElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    document.removeEventListener('darkswap-trade-completed', this.onTradeCompleted);
     this.setStore(undefined, undefined);
     clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
@@ -452,6 +454,24 @@ export class DarkswapOrderbook extends DarkswapElement {
     }
   }
 
+  /**
+   * A trade on the page settled one of my orders (`darkswap-trade-completed` from `<darkswap-trade>` with the
+   * order's id): its outputs are spent now, so the order is withdrawn everywhere with a signed cancel. What is
+   * left of it must be offered again with the new outputs.
+   */
+  private readonly onTradeCompleted = (e: Event): void => {
+    const detail = (e as CustomEvent<{ orderId?: unknown; direction?: unknown; txid?: unknown }>).detail;
+    const store = this.current;
+    if (typeof detail?.orderId !== 'string' || detail.direction !== 'in' || !store) return;
+    const order = store.book.get(detail.orderId);
+    if (!order || order.maker !== store.me) return;
+    const txid = typeof detail.txid === 'string' ? detail.txid.slice(0, 16) : '';
+    this.cancelOrder(order.id).then(
+      () => (this.formNote = `Your order to ${order.side} ${this.units(order.amount, 'base')} ${order.base} was settled in transaction ${txid}… and withdrawn: its outputs are spent. Place any remainder again with the new outpoint.`),
+      () => undefined, // another widget on the same store withdrew it first
+    );
+  };
+
   /** Cancel one of my orders. */
   async cancelOrder(orderId: string): Promise<void> {
     const store = this.current;
@@ -633,8 +653,9 @@ export class DarkswapOrderbook extends DarkswapElement {
           >
             ${virtualize({
               items: sv.rows,
-              keyFunction: (row: BookRow) => row.key,
-              renderItem: (row: BookRow, index: number) => this.renderRow(row, index, sv.rows.length),
+              // When the list shrinks, the virtualizer can ask once more for indexes of its old range (no row).
+              keyFunction: (row: BookRow | undefined, index: number) => row?.key ?? `gone-${index}`,
+              renderItem: (row: BookRow | undefined, index: number) => (row ? this.renderRow(row, index, sv.rows.length) : html``),
               scroller: true,
               layout: this.layout,
             })}

@@ -184,6 +184,10 @@ export interface TradeCompletedDetail {
   readonly peer: string;
   readonly role: SwapRole;
   readonly txid: string;
+  /** The orderbook order this trade filled, when it came from one (`<darkswap-orderbook>` withdraws it). */
+  readonly orderId?: string | undefined;
+  /** Whether the counterparty proposed it (`in`: I am the maker of `orderId`). */
+  readonly direction: 'in' | 'out';
 }
 
 export interface TradeFailedDetail {
