@@ -145,7 +145,7 @@ describe('<darkswap-trade>', function () {
     expect(w.indexer.lost.size).to.equal(0);
     // Events, history.
     await waitFor(() => completed.length === 1 && buyerCompleted.length === 1, 5_000, 'completed events');
-    expect(completed[0]!.detail).to.deep.equal({ tradeId: id, peer: w.buyer.service.id, role: 'seller', txid });
+    expect(completed[0]!.detail).to.deep.equal({ tradeId: id, peer: w.buyer.service.id, role: 'seller', txid, direction: 'in' });
     expect(signed.map((e) => e.detail.role).sort()).to.deep.equal(['buyer', 'seller']);
     await sellerEl.updateComplete;
     expect(text(q(sellerEl, `[part~="history-item"][data-trade-id="${id}"] [part~="txid"]`))).to.equal(txid);

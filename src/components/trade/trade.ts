@@ -101,7 +101,7 @@ function tradeTitle(r: TradeRecord): string {
  * @tag darkswap-trade
  * @fires darkswap-trade-proposed - A trade was proposed, by me or to me; `detail: { tradeId, peer, direction, role, terms, orderId }`.
  * @fires darkswap-trade-accepted - A proposal was accepted (either side); `detail: { tradeId, peer, role }`.
- * @fires darkswap-trade-signed - My wallet signed my inputs of the verified transaction; `detail: { tradeId, peer, role, txid, direction, orderId? }`.
+ * @fires darkswap-trade-signed - My wallet signed my inputs of the verified transaction; `detail: { tradeId, peer, role, txid }`.
  * @fires darkswap-trade-completed - The swap transaction was broadcast (buyer) or checked (seller); `detail: { tradeId, peer, role, txid, direction, orderId? }`.
  * @fires darkswap-trade-failed - The trade ended without a transaction; `detail: { tradeId, peer, role, failure: { code, message, by, verifyCode?, stage? }, exposed }`.
  * @csspart base - The widget's outer box.
@@ -394,7 +394,7 @@ export class DarkswapTrade extends DarkswapElement {
         break;
       case 'completed':
         this.announcement = `Trade completed: transaction ${r.txid}.`;
-        this.dispatchEvent(new DarkswapTradeCompletedEvent({ ...base, txid: r.txid ?? '', orderId: r.orderId, direction: r.direction }));
+        this.dispatchEvent(new DarkswapTradeCompletedEvent({ ...base, txid: r.txid ?? '', direction: r.direction, ...(r.orderId ? { orderId: r.orderId } : {}) }));
         break;
       case 'failed':
         if (this.seenFailures.has(r.id) || !r.failure) break;
