@@ -30,6 +30,40 @@ async function waitForText(part: string, text: string): Promise<string> {
   throw new Error(`"${text}" did not appear in ${part}`);
 }
 
+// File share between the tabs, driven through <darkswap-file-share>'s own UI (self-contained: they run in the tab).
+async function offerFile(to: string, size: number): Promise<string> {
+  const bytes = new Uint8Array(size);
+  for (let at = 0; at < size; at += 65_536) crypto.getRandomValues(bytes.subarray(at, Math.min(size, at + 65_536)));
+  const root = document.querySelector('darkswap-file-share')!.shadowRoot!;
+  for (let i = 0; i < 750 && ![...root.querySelectorAll('[part~="peer"] code')].some((c) => c.textContent === to); i++) await new Promise((r) => setTimeout(r, 20));
+  const peer = [...root.querySelectorAll<HTMLLabelElement>('[part~="peer"]')].find((l) => l.querySelector('code')?.textContent === to);
+  if (!peer) throw new Error(`peer ${to} is not listed in the file-share widget`);
+  const input = root.querySelector<HTMLInputElement>('#file-input')!;
+  const dt = new DataTransfer();
+  dt.items.add(new File([bytes], 'between-tabs.bin', { type: 'application/octet-stream' }));
+  input.files = dt.files;
+  input.dispatchEvent(new Event('change', { bubbles: true }));
+  peer.querySelector('input')!.click();
+  await new Promise((r) => setTimeout(r, 50));
+  root.querySelector<HTMLButtonElement>('[part~="send-button"]')!.click();
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+async function acceptAndWait(): Promise<{ name: string | null; hash: string | null; href: string | null; bytes: number }> {
+  const root = document.querySelector('darkswap-file-share')!.shadowRoot!;
+  const until = async (what: string, ok: () => boolean) => {
+    for (let i = 0; i < 1500 && !ok(); i++) await new Promise((r) => setTimeout(r, 20));
+    if (!ok()) throw new Error(`${what} within 30 s`);
+  };
+  await until('no offer shown', () => !!root.querySelector('[part~="accept-button"]'));
+  root.querySelector<HTMLButtonElement>('[part~="accept-button"]')!.click();
+  await until('no completed transfer', () => !!root.querySelector('[part~="transfer"][data-status="complete"] [part~="download"]'));
+  const done = root.querySelector('[part~="transfer"][data-status="complete"]')!;
+  const href = done.querySelector('[part~="download"]')!.getAttribute('href');
+  const bytes = href ? (await (await fetch(href)).arrayBuffer()).byteLength : -1;
+  return { name: done.querySelector('[part~="file-name"]')!.textContent, hash: done.querySelector('[part~="hash"]')!.textContent, href, bytes };
+}
+
 describe('demo page in two tabs', () => {
   it('tab 2 connects to tab 1 by peer id and both exchange messages through the real server', async () => {
     const s = await signaling();
@@ -57,6 +91,29 @@ describe('demo page in two tabs', () => {
       expect(page.wallet).to.equal(true);
       const logs = await tabLogs(two);
       expect(logs.filter((l) => l.startsWith('pageerror'))).to.deep.equal([]);
+    } finally {
+      await tabClose(one);
+      await tabClose(two);
+    }
+  });
+  it('the file-share widget sends a file from one tab to the other: offer, accept, verified download', async function () {
+    this.timeout(60_000);
+    const s = await signaling();
+    const path = `/demo/index.html?signaling=${encodeURIComponent(s.url)}&key=${encodeURIComponent(s.key)}`;
+    const [one, two] = [await tabOpen(path), await tabOpen(path)];
+    try {
+      const id1 = await tabEval<string>(one, myPeerId);
+      await tabEval<string>(two, myPeerId);
+      await tabEval(two, typeAndSubmit, '#peer-input', 'connect-button', id1);
+      await tabEval(one, waitForText, 'peer', 'Connected');
+      const size = 3 * 1024 * 1024 + 17;
+      const sha256 = await tabEval<string>(two, offerFile, id1, size);
+      const got = await tabEval<{ name: string; hash: string; href: string; bytes: number }>(one, acceptAndWait);
+      expect(got.name).to.equal('between-tabs.bin');
+      expect(got.hash).to.equal(`SHA-256 verified: ${sha256}`);
+      expect(got.href).to.match(/^blob:/);
+      expect(got.bytes).to.equal(size);
+      for (const tab of [one, two]) expect((await tabLogs(tab)).filter((l) => l.startsWith('pageerror'))).to.deep.equal([]);
     } finally {
       await tabClose(one);
       await tabClose(two);
