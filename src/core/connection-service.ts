@@ -469,7 +469,7 @@ export class ConnectionService extends EventTarget implements ConnectionApi, Cha
   private linkLost(link: Link, why: string): void {
     if (this.links.get(link.peer) !== link) return;
     if (link.state === 'connecting' && !link.everOpened) {
-      if (why === 'handshake-timeout' || why === 'no-fingerprint') {
+      if (why === 'handshake-timeout' || why.startsWith('no-fingerprint')) {
         this.dropLink(link.peer, this.error('connect-timeout', `Peer ${link.peer} did not complete the handshake (${why}).`));
       } else {
         this.dropLink(link.peer, this.error('link-closed', `The link to ${link.peer} closed before it opened (${why}).`));
