@@ -172,10 +172,22 @@ const SPEED_SAMPLE_MS = 500;
 /** Largest sender queue per transfer (chunks), whatever a receiver asks. */
 const MAX_QUEUE = 4096;
 
+interface HashJob {
+  readonly promise: Promise<string>;
+  readonly abort: AbortController;
+  readonly listeners: Set<(bytes: number) => void>;
+  bytes: number;
+  sha256?: string;
+  /** Offers waiting for this hash (it is not aborted while any is). */
+  users: number;
+}
+
 export class FileShareEngine {
   private readonly records = new Map<string, Record_>();
-  /** Whole-file hashes of local files, so offering one file to several peers hashes it once. */
-  private readonly hashes = new WeakMap<File, Promise<string>>();
+  /** Whole-file hashing of local files: started when a file is chosen or offered, shared by every offer of it. */
+  private readonly hashes = new WeakMap<File, HashJob>();
+  /** Hash jobs still running (aborted on dispose). */
+  private readonly hashing = new Set<HashJob>();
   private readonly transport: FileShareTransport;
   private readonly storage: Promise<FileShareStorage>;
   private readonly limits: () => FileShareLimits;
@@ -209,6 +221,65 @@ export class FileShareEngine {
 
   // ---- sender --------------------------------------------------------------------------------
 
+  /**
+   * Start hashing a local file now (e.g. as soon as it is chosen), so that offering it later does not
+   * wait for it. Every offer of the same File object shares the one result.
+   */
+  prehash(file: File): Promise<string> {
+    return this.hashJob(file).promise;
+  }
+
+  /** How far hashing a local file has got: bytes hashed and, once done, its SHA-256. */
+  hashProgress(file: File): { bytes: number; sha256?: string } | undefined {
+    const job = this.hashes.get(file);
+    return job && { bytes: job.bytes, ...(job.sha256 ? { sha256: job.sha256 } : {}) };
+  }
+
+  /** Stop hashing a file no offer is waiting for (it left the selection); a finished hash is kept. */
+  forgetHash(file: File): void {
+    const job = this.hashes.get(file);
+    if (!job || job.users > 0 || job.sha256) return;
+    this.hashes.delete(file);
+    this.hashing.delete(job);
+    job.abort.abort();
+  }
+
+  private hashJob(file: File): HashJob {
+    let job = this.hashes.get(file);
+    if (job) return job;
+    const abort = new AbortController();
+    const created: HashJob = {
+      bytes: 0,
+      users: 0,
+      abort,
+      listeners: new Set(),
+      promise: hashBlob(
+        file,
+        (bytes) => {
+          created.bytes = bytes;
+          for (const listener of created.listeners) listener(bytes);
+          this.changed();
+        },
+        abort.signal,
+      ),
+    };
+    job = created;
+    this.hashes.set(file, job);
+    this.hashing.add(job);
+    job.promise.then(
+      (sha256) => {
+        this.hashing.delete(created);
+        created.sha256 = sha256;
+        this.changed();
+      },
+      () => {
+        this.hashing.delete(created);
+        if (this.hashes.get(file) === created) this.hashes.delete(file);
+      },
+    );
+    return job;
+  }
+
   /** Hash the files, then offer them to `peer`. Resolves with the transfer id once the offer is sent. */
   async offer(peer: string, files: readonly File[]): Promise<string> {
     if (files.length === 0) throw new Error('Choose at least one file.');
@@ -229,17 +300,18 @@ export class FileShareEngine {
     try {
       let before = 0;
       for (let i = 0; i < files.length; i++) {
-        let hashing = this.hashes.get(files[i]);
-        if (!hashing) {
-          const at = before;
-          hashing = hashBlob(files[i], (bytes) => {
-            t.hashedBytes = at + bytes;
-            this.changed();
-          });
-          this.hashes.set(files[i], hashing);
-          hashing.catch(() => this.hashes.delete(files[i]));
+        const job = this.hashJob(files[i]);
+        const at = before;
+        const follow = (bytes: number) => (t.hashedBytes = at + bytes);
+        follow(job.bytes);
+        job.users++;
+        job.listeners.add(follow);
+        try {
+          infos[i].sha256 = await job.promise;
+        } finally {
+          job.users--;
+          job.listeners.delete(follow);
         }
-        infos[i].sha256 = await hashing;
         t.hashedBytes = before + files[i].size;
         before += files[i].size;
         if (isFinal(t.state.phase)) return t.id;
@@ -501,6 +573,8 @@ export class FileShareEngine {
 
   dispose(): void {
     this.disposed = true;
+    for (const job of this.hashing) job.abort.abort();
+    this.hashing.clear();
     for (const t of this.records.values()) {
       for (const f of t.files) if (f.url) URL.revokeObjectURL(f.url);
       void t.store?.release();

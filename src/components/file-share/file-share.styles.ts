@@ -8,6 +8,7 @@ export const fileShareStyles = [panelStyles('file-share'), css`
   }
   [part~='status'],
   [part~='file-size'],
+  [part~='selected-hash'],
   [part~='progress-text'],
   [part~='no-peers'] {
     font-size: var(--darkswap-font-size-small, 0.8125rem);
@@ -38,6 +39,9 @@ export const fileShareStyles = [panelStyles('file-share'), css`
     padding: 0;
     display: grid;
     gap: var(--darkswap-space-2, 0.5rem);
+  }
+  [part~='selected-hash'] {
+    font-family: var(--darkswap-font-mono, ui-monospace, monospace);
   }
   [part~='selected-file'],
   [part~='transfer-header'],

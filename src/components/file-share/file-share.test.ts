@@ -3,7 +3,7 @@ import { sendKeys } from '@web/test-runner-commands';
 import { destroyServices, linkedPair, openService, waitFor } from '../../../test/harness.js';
 import type { DarkswapFileOfferedEvent, DarkswapFileFailedEvent } from './file-share.events.js';
 import type { DarkswapFileShare } from './file-share.js';
-import { clearStorage, makeFile, mountWidget, part, parts, text, waitStatus } from './file-share.fixtures.test.js';
+import { clearStorage, makeFile, mountWidget, part, parts, sha256OfBlob, text, waitStatus } from './file-share.fixtures.test.js';
 
 function chooseFiles(widget: DarkswapFileShare, files: File[]): void {
   const input = part<HTMLInputElement>(widget, '#file-input')!;
@@ -91,6 +91,38 @@ describe('<darkswap-file-share>', () => {
     part<HTMLButtonElement>(wb, '[part~="accept-button"]')!.focus();
     await sendKeys({ press: 'Enter' });
     await waitStatus(wb, id, 'complete');
+  });
+
+  it('hashes a chosen file at once and shows it; the offer reuses that hash; removing a file stops its hashing', async function () {
+    this.timeout(30_000);
+    const [a, b] = await linkedPair();
+    const [wa, wb] = [await mountWidget(a), await mountWidget(b)];
+    type Engine = { hashProgress(f: File): { bytes: number; sha256?: string } | undefined };
+    const engine = (wa as unknown as { engine: Engine }).engine;
+    const small = makeFile('small.bin', 5 * 1024 * 1024 + 3, 9);
+    // A large file made of Blob parts (cheap to build), removed again before its hash can finish.
+    const block = new Uint8Array(4 * 1024 * 1024).fill(7);
+    const big = new File(Array.from({ length: 256 }, () => block), 'big.bin');
+    chooseFiles(wa, [small, big]);
+    await wa.updateComplete;
+    expect(engine.hashProgress(big)).to.not.equal(undefined);
+    parts(wa, '[part~="unselect-button"]')[1]!.click();
+    await wa.updateComplete;
+    expect(engine.hashProgress(big)).to.equal(undefined);
+    const expected = await sha256OfBlob(small);
+    await waitFor(() => text(part(wa, '[part~="selected-hash"]')) === `SHA-256 ${expected.slice(0, 16)}…`, 10_000, 'hash shown next to the chosen file');
+    expect(engine.hashProgress(small)).to.deep.equal({ bytes: small.size, sha256: expected });
+    const offered: DarkswapFileOfferedEvent[] = [];
+    document.addEventListener('darkswap-file-offered', (e) => offered.push(e));
+    const sending = wa.sendFiles([small], [b.id!]);
+    // Already hashed: the new transfer starts with every byte hashed (a fresh hash would start at 0).
+    expect(wa.transfers.map((t) => t.hashedBytes)).to.deep.equal([small.size]);
+    const ids = await sending;
+    await waitFor(() => wb.transfers.length === 1, 5_000, 'offer arrives');
+    expect(offered.map((e) => e.detail.files[0]!.sha256)).to.deep.equal([expected, expected]);
+    await wb.accept(ids[0]!);
+    const done = await waitStatus(wb, ids[0]!, 'complete');
+    expect(done.files[0]!.verified).to.equal(expected);
   });
 
   it('takes several files dropped at once', async () => {

@@ -77,6 +77,7 @@ const STATUS_WORDS: Record<DisplayStatus, string> = {
  * @csspart file-input - The file input.
  * @csspart selection - List of chosen files.
  * @csspart selected-file - One chosen file.
+ * @csspart selected-hash - Hashing progress of a chosen file (it is hashed as soon as it is chosen), then its SHA-256 prefix.
  * @csspart unselect-button - Removes a chosen file.
  * @csspart peers - The "Send to" group of peers.
  * @csspart peer - One peer choice (checkbox and id).
@@ -314,8 +315,24 @@ export class DarkswapFileShare extends DarkswapElement {
 
   private addFiles(list: FileList | null | undefined): void {
     if (!list?.length) return;
-    this.selected = [...this.selected, ...Array.from(list)];
+    const files = Array.from(list);
+    this.selected = [...this.selected, ...files];
     this.composeError = '';
+    // Hash while the user picks peers, so "Send offer" goes out at once.
+    for (const f of files) this.engine?.prehash(f).catch(() => undefined);
+  }
+
+  private unselect(index: number): void {
+    const file = this.selected[index];
+    this.selected = this.selected.filter((_, j) => j !== index);
+    if (file && !this.selected.includes(file)) this.engine?.forgetHash(file);
+  }
+
+  private hashText(file: File): string {
+    const p = this.engine?.hashProgress(file);
+    if (!p) return '';
+    if (p.sha256) return `SHA-256 ${p.sha256.slice(0, 16)}…`;
+    return file.size > 0 ? `Hashing… ${Math.floor((p.bytes / file.size) * 100)} %` : 'Hashing…';
   }
 
   private onFileInput(e: Event): void {
@@ -395,7 +412,8 @@ export class DarkswapFileShare extends DarkswapElement {
               ${this.selected.map(
                 (f, i) => html`<li part="selected-file">
                   <span>${f.name}</span> <span part="file-size">${formatBytes(f.size)}</span>
-                  <button part="unselect-button" type="button" class="secondary" @click=${() => (this.selected = this.selected.filter((_, j) => j !== i))}>
+                  <span part="selected-hash">${this.hashText(f)}</span>
+                  <button part="unselect-button" type="button" class="secondary" @click=${() => this.unselect(i)}>
                     Remove<span class="visually-hidden"> ${f.name}</span>
                   </button>
                 </li>`,
