@@ -206,6 +206,16 @@ export const orderbookStyles = [panelStyles('orderbook'), css`
     gap: var(--darkswap-space-3, 0.75rem);
     align-items: center;
   }
+  [part~='side-choice'] label {
+    display: inline-flex;
+    align-items: center;
+    gap: var(--darkswap-space-1, 0.25rem);
+  }
+  [part~='side-choice'] input {
+    margin: 0;
+    padding: 0;
+    inline-size: auto;
+  }
   legend {
     float: left;
     margin-inline-end: var(--darkswap-space-2, 0.5rem);
