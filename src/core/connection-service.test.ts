@@ -109,6 +109,18 @@ describe('ConnectionService (real PeerServer, real WebRTC)', () => {
     expect(() => ch.send(b.id!, { text: 'y'.repeat(60) })).to.throw(/limit is 32/);
   });
 
+  it('refuses at send time a message bigger than the byte burst the peer announced (it could never be delivered)', async () => {
+    const [a, b] = await linkedPair({}, { limits: { byteBurst: 10_000 } });
+    const Big = v.object({ text: v.string() });
+    const ch = a.channel('big', { schema: Big, maxBytes: 100_000 });
+    const got: string[] = [];
+    b.channel('big', { schema: Big, maxBytes: 100_000 }).on((m) => got.push(m.text));
+    expect(() => ch.send(b.id!, { text: 'z'.repeat(20_000) })).to.throw(/byte burst/);
+    ch.send(b.id!, { text: 'fits' });
+    await waitFor(() => got.length === 1, 5_000, 'the message that fits');
+    expect(got).to.deep.equal(['fits']);
+  });
+
   it('reports a taken peer id clearly', async () => {
     const id = uniqueId('taken');
     await openService({ peerId: id });

@@ -151,6 +151,89 @@ describe('Link recovery and reliable channels (real PeerServer, real WebRTC)', (
     expect(a.peers).to.deep.equal([b2!.id]);
   });
 
+  it('keeps pacing across a re-dial: 800 messages at default limits, dropped mid-stream, all arrive, none rate-limited', async function () {
+    this.timeout(40_000);
+    const [a, b] = await linkedPair();
+    const ch = a.channel('tick', { schema: Tick });
+    const got: number[] = [];
+    b.channel('tick', { schema: Tick }).on((m) => got.push(m.n));
+    const blocked = record(b, ['peer-blocked']);
+    // The first ~450 drain b's burst; a fresh, full pacing bucket after the re-dial would overrun it.
+    for (let i = 0; i < 800; i++) ch.send(b.id!, { n: i });
+    await waitFor(() => got.length >= 460, 20_000, '460 messages before the drop');
+    a.peerConnection(b.id!)!.close();
+    await waitFor(() => got.length >= 800, 30_000, 'all 800 messages');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(got).to.deep.equal(Array.from({ length: 800 }, (_, i) => i));
+    expect(b.rejects(a.id!).total).to.equal(0);
+    expect(blocked).to.deep.equal([]);
+  });
+
+  it('one side drops its link state while the other keeps it: both number again from 1, nothing lost or doubled', async function () {
+    this.timeout(30_000);
+    const suffix = uniqueId('f');
+    const a = await openService({ peerId: `a-${suffix}` });
+    const b = await openService({ peerId: `b-${suffix}` });
+    await a.connect(b.id!);
+    await waitFor(() => b.peers.includes(a.id!));
+    const chA = a.channel('tick', { schema: Tick });
+    const chB = b.channel('tick', { schema: Tick });
+    const gotA: number[] = [];
+    const gotB: number[] = [];
+    chA.on((m) => gotA.push(m.n));
+    chB.on((m) => gotB.push(m.n));
+    for (let i = 0; i < 5; i++) {
+      chA.send(b.id!, { n: i });
+      chB.send(a.id!, { n: 100 + i });
+    }
+    await waitFor(() => gotA.length === 5 && gotB.length === 5, 5_000, 'first messages');
+    await new Promise((r) => setTimeout(r, 300)); // acknowledgements settle
+    // What giveUp() does on b (its recovery deadline passed first), without a goodbye: a keeps its state.
+    (b as unknown as { dropLink(peer: string, error: Error, reason: string): void }).dropLink(a.id!, new Error('gave up'), 'unreachable');
+    await waitFor(() => b.peers.includes(a.id!) && a.linkStatus(b.id!) === 'open', 20_000, 'linked again');
+    for (let i = 5; i < 10; i++) {
+      chA.send(b.id!, { n: i });
+      chB.send(a.id!, { n: 100 + i });
+    }
+    await waitFor(() => gotA.length === 10 && gotB.length === 10, 10_000, 'messages after the re-link');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(gotB).to.deep.equal([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(gotA).to.deep.equal([100, 101, 102, 103, 104, 105, 106, 107, 108, 109]);
+    expect(a.rejects(b.id!).total).to.equal(0);
+    expect(b.rejects(a.id!).total).to.equal(0);
+  });
+
+  it('a re-dial the other side had not noticed yet: it sees peer-reconnecting then peer-connected, and messages flow', async function () {
+    this.timeout(30_000);
+    const suffix = uniqueId('n');
+    const a = await openService({ peerId: `a-${suffix}` }); // the lower id: a re-dials
+    const b = await openService({ peerId: `b-${suffix}` });
+    await a.connect(b.id!);
+    await waitFor(() => b.peers.includes(a.id!));
+    const events = record(b, ['peer-reconnecting', 'peer-connected', 'peer-disconnected']);
+    const got: number[] = [];
+    b.channel('tick', { schema: Tick }).on((m) => got.push(m.n));
+    const ch = a.channel('tick', { schema: Tick });
+    // a notices a failure first and re-dials; b's own detection is held off until then (it would otherwise
+    // race a's new connection), which is the moment the old code kept b "open" without telling anyone.
+    type LinkInternals = { wire?: { ready: boolean }; onLost(wire: unknown, why: string): void };
+    const links = (s: unknown) => (s as { links: Map<string, LinkInternals> }).links;
+    const linkB = links(b).get(a.id!)!;
+    const realOnLost = linkB.onLost;
+    linkB.onLost = function (this: LinkInternals, wire: unknown, why: string) {
+      if (why === 'replaced') realOnLost.call(this, wire, why); // only a's new connection may end the old one
+    };
+    const linkA = links(a).get(b.id!)!;
+    linkA.onLost(linkA.wire, 'test: one-sided failure');
+    await waitFor(() => a.linkStatus(b.id!) === 'open' && !!linkA.wire?.ready, 20_000, 'a linked again');
+    linkB.onLost = realOnLost;
+    await waitFor(() => events.includes('peer-connected:'), 5_000, 'peer-connected on b');
+    expect(events).to.deep.equal(['peer-reconnecting:replaced', 'peer-connected:']);
+    ch.send(b.id!, { n: 1 });
+    await waitFor(() => got.length === 1, 5_000, 'a message on the new connection');
+    expect(b.linkStatus(a.id!)).to.equal('open');
+  });
+
   it('a deliberate disconnect is a clean leave on the other side: no recovery attempts', async () => {
     const [a, b] = await linkedPair();
     const events = record(a, ['peer-reconnecting', 'peer-disconnected']);

@@ -64,7 +64,9 @@ const BULK_ACK_DELAY_MS = 4;
 /** Control frames (acks) have their own inbound budget, so acknowledgements never eat the message rate. */
 const CONTROL_PER_SECOND = 500;
 const CONTROL_BURST = 1_000;
-const MAX_BACKLOG = 2_000;
+/** Frames (and their total size) held from a peer whose hello has not been verified yet. */
+const MAX_BACKLOG = 256;
+const MAX_BACKLOG_CHARS = 1024 * 1024;
 const HELLO_RETRY_MS = 100;
 const MAX_BULK_BACKLOG = 32;
 const ACK_EVERY = 32;
@@ -80,6 +82,7 @@ export class Wire {
   helloPrepared: Promise<Hello> | undefined;
   /** Frames that arrive before the handshake completes (early, or while verifying), replayed after. */
   backlog: unknown[] = [];
+  backlogChars = 0;
   /** Re-sends my hello until the other side's arrives (a first message can be lost at open). */
   helloRetry: ReturnType<typeof setInterval> | undefined;
   /** Bulk frames that arrive before the handshake completes (a few at most), replayed after. */
@@ -149,7 +152,7 @@ export class Link {
   attempts = 0;
 
   private readonly queues: string[][] = [[], [], [], []];
-  private pacing: { msgs: TokenBucket; bytes: TokenBucket } | undefined;
+  private pacing: { limits: string; msgs: TokenBucket; bytes: TokenBucket } | undefined;
   private readonly inMsgs: TokenBucket;
   private readonly inBytes: TokenBucket;
   private readonly inBulk: TokenBucket;
@@ -194,6 +197,9 @@ export class Link {
 
   /** Take a new wire; the previous one (if any) is closed without counting as a loss. */
   adopt(wire: Wire): void {
+    // The peer re-dialed before I noticed the old connection fail: that connection is lost, so widgets see
+    // peer-reconnecting then peer-connected (and protocols on top resume) exactly as when I notice first.
+    if (this.wire && this.state === 'open') this.onLost(this.wire, 'replaced');
     const old = this.wire;
     this.wire = wire;
     this.clearWireState();
@@ -229,6 +235,11 @@ export class Link {
     const size = json.length * 3 + channel.length + 18 <= limit ? 0 : utf8Length(json) + channel.length + 18;
     if (size > limit) {
       throw new DarkswapConnectionError('message-too-large', `A ${size}-byte message exceeds the ${limit} bytes the link to ${this.peer} carries.`);
+    }
+    // A frame bigger than the peer's whole byte burst could never be sent within its limits.
+    const burst = this.pacing?.bytes.capacity;
+    if (burst !== undefined && json.length + channel.length + 18 > burst) {
+      throw new DarkswapConnectionError('message-too-large', `A ${json.length}-character message exceeds the ${burst} characters ${this.peer} accepts at once (its byte burst).`);
     }
     if (!reliable) {
       if (this.state !== 'open') throw new DarkswapConnectionError('link-closed', `The link to ${this.peer} is not open.`);
@@ -319,7 +330,6 @@ export class Link {
 
   private clearWireState(): void {
     for (const q of this.queues) q.length = 0;
-    this.pacing = undefined;
     this.bulkFlow = new BulkSender(performance.now());
     this.bulkReceived = 0;
     clearTimeout(this.bulkAckTimer);
@@ -476,8 +486,11 @@ export class Link {
     if (wire !== this.wire || this.dead) return;
     if (!wire.ready && !(typeof data === 'string' && data.startsWith('_hello\n'))) {
       // Early: hold it until the handshake completes (the hello itself may be late or re-sent).
-      if (wire.backlog.length < MAX_BACKLOG) wire.backlog.push(data);
-      else this.reject(undefined, 'no-handshake');
+      const chars = typeof data === 'string' ? data.length : data instanceof ArrayBuffer ? data.byteLength : 0;
+      if (wire.backlog.length < MAX_BACKLOG && wire.backlogChars + chars <= MAX_BACKLOG_CHARS) {
+        wire.backlog.push(data);
+        wire.backlogChars += chars;
+      } else this.reject(undefined, 'no-handshake');
       return;
     }
     const split = splitFrame(data);
@@ -607,21 +620,35 @@ export class Link {
     const sent = await (wire.helloSent ?? Promise.resolve(false));
     if (stale() || !sent) return;
     const restarted = !!known && known.session !== hello.session;
+    // The peer kept its session but dropped its state for this link (it gave up on it, or blocked me and the
+    // block ran out) while I kept mine: both directions number from 1 again; my unacknowledged messages are
+    // renumbered and resent, not lost.
+    const forgotten = !!known && !restarted && hello.known !== this.owner.session;
     let dropped = 0;
     if (restarted) {
       dropped = this.reliable.unackedCount();
       this.reliable = new ReliableState();
+    } else if (forgotten) {
+      this.reliable = this.reliable.renumbered();
     }
     this.remote = { session: hello.session, key: hello.key, fingerprint: remote, localFingerprint: local, sas };
-    const now = performance.now();
-    this.pacing = {
-      msgs: new TokenBucket(hello.limits.mps * PACING_MARGIN, Math.max(1, Math.floor(hello.limits.burst * PACING_MARGIN)), now),
-      bytes: new TokenBucket(hello.limits.bps * PACING_MARGIN, Math.max(1, Math.floor(hello.limits.bburst * PACING_MARGIN)), now),
-    };
+    // Pacing outlives a wire: the peer's inbound buckets are per link, not per connection, so starting
+    // again with full buckets after a re-dial would overrun them. New only for a new peer session or new limits.
+    const limits = `${hello.session} ${hello.limits.mps} ${hello.limits.burst} ${hello.limits.bps} ${hello.limits.bburst}`;
+    if (!this.pacing || this.pacing.limits !== limits) {
+      const now = performance.now();
+      this.pacing = {
+        limits,
+        msgs: new TokenBucket(hello.limits.mps * PACING_MARGIN, Math.max(1, Math.floor(hello.limits.burst * PACING_MARGIN)), now),
+        bytes: new TokenBucket(hello.limits.bps * PACING_MARGIN, Math.max(1, Math.floor(hello.limits.bburst * PACING_MARGIN)), now),
+      };
+    }
     clearTimeout(this.helloTimer);
     this.helloTimer = undefined;
     wire.ready = true;
-    const resend = this.reliable.resume(hello.known === this.owner.session ? hello.recv : {});
+    // The peer's receive counts are about my numbering only if both of us kept this link's state; a fresh
+    // link of mine (no `known`) starts from 1 and the peer, seeing my hello without its session, renumbers.
+    const resend = this.reliable.resume(known && !restarted && !forgotten && hello.known === this.owner.session ? hello.recv : {});
     const previous = this.state;
     this.state = 'open';
     this.everOpened = true;
@@ -634,6 +661,7 @@ export class Link {
     const backlog = wire.backlog;
     const bulkBacklog = wire.bulkBacklog;
     wire.backlog = [];
+    wire.backlogChars = 0;
     wire.bulkBacklog = [];
     for (const data of backlog) this.onData(wire, data);
     for (const data of bulkBacklog) this.onBulk(wire, data);

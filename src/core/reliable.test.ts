@@ -35,6 +35,22 @@ describe('reliable sequencing (pure)', () => {
     expect(a.unackedCount()).to.equal(4);
   });
 
+  it('renumbers what is unacknowledged from 1 per channel, keeping order, payload and priority', () => {
+    const state = new ReliableState();
+    for (const text of ['a', 'b', 'c']) state.outbox('x').push((seq) => `x ${seq}\n{"t":"${text}"}`, 1);
+    state.outbox('y').push((seq) => `y ${seq}\n{"t":"d"}`, 3);
+    state.outbox('x').ack(1);
+    state.inbox('x').accept(1);
+    const next = state.renumbered();
+    expect(next.resume({}).map((u) => [u.frame, u.priority])).to.deep.equal([
+      ['x 1\n{"t":"b"}', 1],
+      ['x 2\n{"t":"c"}', 1],
+      ['y 1\n{"t":"d"}', 3],
+    ]);
+    expect(next.outbox('x').nextSeq).to.equal(3);
+    expect(next.received()).to.deep.equal({});
+  });
+
   it('parses sequence numbers and control names from frame headers, refusing anything else', () => {
     expect(splitFrame('chat 12\n{}')).to.deep.equal({ channel: 'chat', seq: 12, payload: '{}' });
     expect(splitFrame('_ack\n{}')).to.deep.equal({ channel: '_ack', payload: '{}' });

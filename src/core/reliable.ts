@@ -111,6 +111,24 @@ export class ReliableState {
     return resend;
   }
 
+  /**
+   * A fresh state holding the same unacknowledged messages numbered again from 1 (per channel, in order),
+   * for when the other side lost its state for this link; inbound numbering starts again too.
+   */
+  renumbered(): ReliableState {
+    const next = new ReliableState();
+    for (const [channel, box] of this.out) {
+      if (!box.size) continue;
+      const fresh = next.outbox(channel);
+      for (const item of box.pending()) {
+        const nl = item.frame.indexOf('\n');
+        const body = item.frame.slice(nl + 1);
+        fresh.push((seq) => `${channel} ${seq}\n${body}`, item.priority);
+      }
+    }
+    return next;
+  }
+
   /** Messages still waiting for an acknowledgement, across channels. */
   unackedCount(): number {
     let n = 0;
