@@ -169,6 +169,10 @@ export interface FileShareEngineOptions {
 const CHECKPOINT_CHUNKS = 16;
 const CHECKPOINT_MS = 1000;
 const SPEED_SAMPLE_MS = 500;
+/** Offers from one peer waiting for an answer; more are refused as `busy` without being kept. */
+export const MAX_PENDING_OFFERS_PER_PEER = 10;
+/** Offers refused automatically (limits, or vetoed by the page) that stay listed; older ones are forgotten. */
+export const MAX_REFUSED_KEPT = 20;
 /** Largest sender queue per transfer (chunks), whatever a receiver asks. */
 const MAX_QUEUE = 4096;
 
@@ -184,6 +188,10 @@ interface HashJob {
 
 export class FileShareEngine {
   private readonly records = new Map<string, Record_>();
+  /** Ids of offers refused automatically, oldest first (see keepRefused). */
+  private readonly refused: string[] = [];
+  /** Incoming offers being accepted (opening storage), so a second accept is ignored. */
+  private readonly accepting = new Set<string>();
   /** Whole-file hashing of local files: started when a file is chosen or offered, shared by every offer of it. */
   private readonly hashes = new WeakMap<File, HashJob>();
   /** Hash jobs still running (aborted on dispose). */
@@ -334,13 +342,22 @@ export class FileShareEngine {
   /** Accept an incoming offer: storage is opened and chunks start flowing. */
   async accept(id: string): Promise<void> {
     const t = this.records.get(id);
-    if (!t || t.role !== 'receive' || t.state.phase !== 'incoming') return;
-    const storage = await this.storage;
+    if (!t || t.role !== 'receive' || t.state.phase !== 'incoming' || this.accepting.has(id)) return;
+    this.accepting.add(id);
     try {
+      const storage = await this.storage;
       t.store = await storage.open(t.id, t.files.map((f) => f.info));
     } catch (error) {
       this.send(t, { t: 'reject', id, reason: 'storage-failed', message: 'The receiver cannot store files.' });
       this.fail(t, 'storage-failed', `Cannot store the files: ${errorText(error)}`, false);
+      return;
+    } finally {
+      this.accepting.delete(id);
+    }
+    if (t.state.phase !== 'incoming') {
+      // Cancelled by the sender (or removed) while storage was opening.
+      await t.store.discard().catch(() => undefined);
+      t.store = undefined;
       return;
     }
     t.bitmap = new ChunkBitmap(t.map.total);
@@ -472,11 +489,13 @@ export class FileShareEngine {
         if (t.role !== 'send' || t.state.phase !== 'running') return;
         const f = t.files[m.file];
         if (!f || f.status === 'complete' || f.status === 'failed') return;
-        f.status = m.ok ? 'complete' : 'failed';
-        f.verified = m.ok ? m.sha256 : undefined;
+        // "ok" only counts with my own hash: a receiver cannot make me show another hash as verified.
+        const ok = m.ok && m.sha256 === f.info.sha256;
+        f.status = ok ? 'complete' : 'failed';
+        f.verified = ok ? m.sha256 : undefined;
         f.bytes = f.info.size;
-        f.problem = m.ok ? undefined : `The receiver’s SHA-256 (${m.sha256.slice(0, 16)}…) does not match this file’s.`;
-        if (m.ok) this.listener.fileSent?.(t, m.file);
+        f.problem = ok ? undefined : `The receiver’s SHA-256 (${m.sha256.slice(0, 16)}…) does not match this file’s.`;
+        if (ok) this.listener.fileSent?.(t, m.file);
         else this.listener.failed?.(t, m.file, 'integrity', f.problem!);
         this.settleIfDone(t);
         this.changed();
@@ -653,6 +672,14 @@ export class FileShareEngine {
   }
 
   private async dropData(t: Record_): Promise<void> {
+    if (t.role === 'receive') {
+      // The stored files are deleted below: their download links would point at nothing.
+      for (const f of t.files) {
+        if (f.url) URL.revokeObjectURL(f.url);
+        f.url = undefined;
+        f.file = undefined;
+      }
+    }
     t.queue = [];
     t.generation++;
     t.outstanding.clear();
@@ -806,6 +833,16 @@ export class FileShareEngine {
       }
       return;
     }
+    let waiting = 0;
+    for (const r of this.records.values()) if (r.role === 'receive' && r.peer === from && r.state.phase === 'incoming') waiting++;
+    if (waiting >= MAX_PENDING_OFFERS_PER_PEER) {
+      try {
+        this.transport.send(from, { t: 'reject', id: m.id, reason: 'busy', message: `${waiting} of your offers are still waiting for an answer.` });
+      } catch {
+        /* gone */
+      }
+      return;
+    }
     const t = this.create('receive', m.id, from, m.files);
     t.peerKey = this.transport.peerKey(from);
     const refusal = checkOffer(m.files, this.limits());
@@ -813,6 +850,7 @@ export class FileShareEngine {
       t.reason = { reason: refusal.reason, message: `Refused automatically: ${refusal.message}` };
       this.send(t, { t: 'reject', id: m.id, reason: refusal.reason, message: refusal.message });
       this.apply(t, { type: 'reject' });
+      this.keepRefused(t);
       this.listener.failed?.(t, undefined, refusal.reason, refusal.message);
       return;
     }
@@ -820,8 +858,16 @@ export class FileShareEngine {
       this.send(t, { t: 'reject', id: m.id, reason: 'declined', message: 'The receiver declined the offer.' });
       t.reason = { reason: 'declined', message: 'Declined by the page.' };
       this.apply(t, { type: 'reject' });
+      this.keepRefused(t);
       return;
     }
+    this.changed();
+  }
+
+  /** List an automatically refused offer, forgetting the oldest beyond MAX_REFUSED_KEPT (a peer can send many). */
+  private keepRefused(t: Record_): void {
+    this.refused.push(t.id);
+    while (this.refused.length > MAX_REFUSED_KEPT) this.records.delete(this.refused.shift()!);
     this.changed();
   }
 
@@ -884,6 +930,7 @@ export class FileShareEngine {
     const stored = await t.store.write(h.f, t.map.offset(h.f, h.c), data);
     if (!t.bitmap.set(g)) return;
     t.outstanding.delete(g);
+    t.retries.delete(g);
     const file = t.files[h.f];
     file.bytes += expected;
     if (file.status === 'pending') file.status = 'active';

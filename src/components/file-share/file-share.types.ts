@@ -91,6 +91,7 @@ export const REASON_CODES = [
   'integrity',
   'corrupt-chunks',
   'cancelled',
+  'busy',
 ] as const;
 export type ReasonCode = (typeof REASON_CODES)[number];
 
