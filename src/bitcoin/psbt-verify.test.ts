@@ -515,11 +515,16 @@ describe('bitcoin: what the wallet returns is checked too', () => {
   for (const [fault, code, options] of faults) {
     it(`wallet fault ${fault} → ${code}`, async () => {
       const s = createSwapScenario({ sellerType: 'p2tr', buyerType: 'p2wpkh', ...options });
+      // One wallet on both sides (sign-extra-input) passes the verifiers only when the host declares no other
+      // scripts of its own; the wallet's result must still be caught.
+      const policy = (role: SwapRole) => (options?.sameWallet ? { ...s.policy(role), myScripts: [] } : s.policy(role));
+      const sellerSigned = await verifyThenSign({ terms: s.terms, role: 'seller', seller: s.seller, buyer: s.buyer, wallet: s.sellerWallet, indexer: s.indexer, policy: policy('seller') });
+      if (!sellerSigned.ok) throw new Error(sellerSigned.message);
       s.buyerWallet.fault = fault;
-      const r = await verifyThenSign({ terms: s.terms, role: 'buyer', seller: s.seller, buyer: s.buyer, wallet: s.buyerWallet, indexer: s.indexer, policy: s.policy('buyer') });
+      const r = await verifyThenSign({ terms: s.terms, role: 'buyer', seller: s.seller, buyer: s.buyer, wallet: s.buyerWallet, indexer: s.indexer, policy: policy('buyer'), peerPsbt: sellerSigned.psbt });
       expect(r.ok).to.equal(false);
       if (!r.ok) expect(r.code, r.message).to.equal(code);
-      expect(s.buyerWallet.signCalls).to.equal(1);
+      expect(s.buyerWallet.signCalls).to.equal(options?.sameWallet ? 2 : 1); // one wallet: the seller's call too
     });
   }
 
@@ -559,5 +564,54 @@ describe('bitcoin: verifier never throws', () => {
       if (!r.ok) expect(r.code).to.equal('PSBT_INVALID');
     }
     expect(toHex(w.built.psbt.subarray(0, 5))).to.equal('70736274ff');
+  });
+});
+
+describe('bitcoin: what the seller contributes is checked against the buyer', () => {
+  const signAsBuyer = (s: SwapScenario, seller = s.seller, peerPsbt?: Uint8Array) =>
+    verifyThenSign({ terms: s.terms, role: 'buyer', seller, buyer: s.buyer, wallet: s.buyerWallet, indexer: s.indexer, policy: s.policy('buyer'), ...(peerPsbt ? { peerPsbt } : {}) });
+
+  it("a BTC-only seller input (the buyer would pay its fee) → INPUT_NO_ASSET, buyer's wallet never asked", async () => {
+    const s = createSwapScenario({ feeRate: 10n, buyerFunding: [400_000n] });
+    const extra = s.indexer.fund(s.sellerWallet.address('p2wpkh'), 1_000n);
+    const r = await signAsBuyer(s, { ...s.seller, inputs: [...s.seller.inputs, s.sellerWallet.swapInput(extra)] });
+    expect(r.ok).to.equal(false);
+    if (!r.ok) expect(r.code, r.message).to.equal('INPUT_NO_ASSET');
+    expect(s.buyerWallet.signCalls).to.equal(0);
+  });
+
+  it("one of the buyer's own outputs listed as the seller's input → INPUT_MINE_NOT_AGREED", async () => {
+    const s = createSwapScenario();
+    const buyersOther = s.indexer.fund(s.buyerWallet.address('p2wpkh'), 500_000n);
+    const r = await signAsBuyer(s, { ...s.seller, inputs: [...s.seller.inputs, s.buyerWallet.swapInput(buyersOther)] });
+    expect(r.ok).to.equal(false);
+    if (!r.ok) expect(r.code, r.message).to.equal('INPUT_MINE_NOT_AGREED');
+    expect(s.buyerWallet.signCalls).to.equal(0);
+  });
+
+  it("the buyer's wallet is not asked before every seller input carries the seller's signature → SIGNATURE_MISSING", async () => {
+    const s = createSwapScenario();
+    const unsigned = buildSwapPsbt(s.terms, s.seller, s.buyer);
+    if (!unsigned.ok) throw new Error(unsigned.message);
+    for (const peer of [undefined, unsigned.psbt]) {
+      const r = await signAsBuyer(s, s.seller, peer);
+      expect(r.ok).to.equal(false);
+      if (!r.ok) expect([r.stage, r.code]).to.deep.equal(['verify-peer', 'SIGNATURE_MISSING']);
+    }
+    expect(s.buyerWallet.signCalls).to.equal(0);
+  });
+
+  it('an honest trade whose buyer change would be dust (surplus to the fee) verifies on both sides and completes', async () => {
+    const probe = createSwapScenario({ feeRate: 10n });
+    const b0 = buildSwapPsbt(probe.terms, probe.seller, probe.buyer);
+    if (!b0.ok) throw new Error(b0.message);
+    const funding = probe.terms.priceSats + probe.terms.assetOutputValue + b0.fee + 250n;
+    const s = createSwapScenario({ feeRate: 10n, buyerFunding: [funding] });
+    const built = buildSwapPsbt(s.terms, s.seller, s.buyer);
+    if (!built.ok) throw new Error(built.message);
+    expect(built.hasBuyerChange).to.equal(false);
+    const run = await runSwap(s);
+    expect(run.sellerSigned.ok, run.sellerSigned.ok ? '' : run.sellerSigned.message).to.equal(true);
+    expect(run.final?.ok).to.equal(true);
   });
 });

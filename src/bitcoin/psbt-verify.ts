@@ -53,6 +53,10 @@ import {
 } from './terms.js';
 import type { OutputInfo } from './wallet.js';
 
+/** The largest dust threshold of the output types we build (p2pkh-like 546), and a change output's vbytes (p2tr). */
+const MAX_DUST = 546n;
+const CHANGE_OUTPUT_VBYTES = 43n;
+
 export const VERIFY_CODES = [
   'TERMS_INVALID',
   'BUILD_FAILED',
@@ -61,6 +65,7 @@ export const VERIFY_CODES = [
   'TX_LOCKTIME',
   'INPUT_DUPLICATE',
   'INPUT_MINE_NOT_AGREED',
+  'INPUT_NO_ASSET',
   'INPUT_UNKNOWN',
   'INPUT_MISSING',
   'INPUT_ORDER',
@@ -107,6 +112,7 @@ export const VERIFY_CODES = [
   'ASSET_STRANDED',
   'ASSET_DELTA',
   'SIGNATURE_INVALID',
+  'SIGNATURE_MISSING',
   'TXID_MISMATCH',
 ] as const;
 export type VerifyCode = (typeof VERIFY_CODES)[number];
@@ -231,6 +237,11 @@ function verify(psbt: Uint8Array, ctx: VerifyContext): VerifyResult {
   }
   for (const [key] of agreedKeys) {
     if (!seen.has(key)) return fail('INPUT_MISSING', `agreed input ${key} is not spent`);
+    // The peer listing one of my outputs as its own would move my coins to it.
+    const script = indexed.get(key)?.scriptPubKey;
+    if (!myKeys.has(key) && script !== undefined && myScripts.has(script.toLowerCase())) {
+      return fail('INPUT_MINE_NOT_AGREED', `the other side lists my output ${key} as its own input`, { input: agreedKeys.get(key)! });
+    }
   }
   for (let i = 0; i < tx.inputsLength; i++) {
     const input = tx.getInput(i);
@@ -319,7 +330,10 @@ function verify(psbt: Uint8Array, ctx: VerifyContext): VerifyResult {
   if (fee < 0n) return fail('FEE_NEGATIVE', `outputs exceed inputs by ${fmtSats(-fee)}`);
   const vsize = estimateVsize(tx.unsignedTx.length, types);
   const { min, max } = policy.feeRateBand;
-  if (fee < min * BigInt(vsize) || fee > max * BigInt(vsize)) {
+  // Without buyer change, what would have been dust change goes to the fee as well (at most dust plus the
+  // change output's own size at the top rate): the builder does this, so the band allows it.
+  const noChangeSurplus = built.hasBuyerChange ? 0n : MAX_DUST + CHANGE_OUTPUT_VBYTES * max;
+  if (fee < min * BigInt(vsize) || fee > max * BigInt(vsize) + noChangeSurplus) {
     return fail('FEE_RATE_OUT_OF_BAND', `fee ${fmtSats(fee)} for ~${vsize} vB is outside my band ${min}–${max} sat/vB`, { detail: `${fee}/${vsize}` });
   }
   for (const [i, e] of expected.entries()) {
@@ -398,6 +412,11 @@ function verify(psbt: Uint8Array, ctx: VerifyContext): VerifyResult {
   const sellerHolds = tradedIn.slice(0, sellerCount).reduce((a, m) => a + (m.get(terms.asset.id) ?? 0n), 0n);
   if (sellerHolds < terms.amount) {
     return fail('ASSET_INSUFFICIENT', `the seller's inputs hold ${sellerHolds} of ${terms.asset.id}; the trade is ${terms.amount}`);
+  }
+  // Every seller input carries the asset: BTC-only inputs would have the buyer pay to consolidate the seller's coins.
+  const bare = tradedIn.slice(0, sellerCount).findIndex((m) => (m.get(terms.asset.id) ?? 0n) <= 0n);
+  if (bare >= 0) {
+    return fail('INPUT_NO_ASSET', `the seller's input ${bare} holds none of ${terms.asset.id}; the buyer would pay its fee`, { input: bare });
   }
   const buyerOutputs = built.hasBuyerChange ? [BUYER_ASSET_OUTPUT, BUYER_CHANGE_OUTPUT] : [BUYER_ASSET_OUTPUT];
   const sellerOutputs = [SELLER_PAYMENT_OUTPUT, SELLER_ASSET_CHANGE_OUTPUT];

@@ -76,6 +76,13 @@ export async function verifyThenSign(o: VerifyThenSignOptions): Promise<SignSucc
     if (!peer.ok) return { ...peer, stage: 'verify-peer' };
   }
   const { built: mine, summary } = own;
+  if (o.role === 'buyer') {
+    // The seller signs first: no wallet prompt for a transaction that could never be completed.
+    const missing = unsignedSellerInput(o.peerPsbt, mine.sellerInputIndexes);
+    if (missing !== undefined) {
+      return { ok: false, stage: 'verify-peer', code: 'SIGNATURE_MISSING', message: `the seller's input ${missing} is not signed`, input: missing };
+    }
+  }
   const contribution = o.role === 'seller' ? o.seller : o.buyer;
   const myIndexes = o.role === 'seller' ? mine.sellerInputIndexes : mine.buyerInputIndexes;
   const requests: SignInputRequest[] = myIndexes.map((index, n) => {
@@ -138,4 +145,11 @@ export async function verifyThenSign(o: VerifyThenSignOptions): Promise<SignSucc
     psbt = combined.psbt;
   }
   return { ok: true, psbt, txid: mine.txid, summary };
+}
+
+/** The first seller input without a signature in the seller's PSBT (all of them when there is none). */
+function unsignedSellerInput(peerPsbt: Uint8Array | undefined, indexes: readonly number[]): number | undefined {
+  if (!peerPsbt) return indexes[0] ?? 0;
+  const tx = Transaction.fromPSBT(peerPsbt, PARSE_TX_OPTS);
+  return indexes.find((i) => !hasSignature(tx.getInput(i)));
 }
