@@ -648,7 +648,7 @@ export class Link {
     wire.ready = true;
     // The peer's receive counts are about my numbering only if both of us kept this link's state; a fresh
     // link of mine (no `known`) starts from 1 and the peer, seeing my hello without its session, renumbers.
-    const resend = this.reliable.resume(known && !restarted && !forgotten && hello.known === this.owner.session ? hello.recv : {});
+    const resend = this.reliable.resume(known && !restarted && !forgotten ? hello.recv : {});
     const previous = this.state;
     this.state = 'open';
     this.everOpened = true;

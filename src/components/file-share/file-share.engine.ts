@@ -182,8 +182,6 @@ interface HashJob {
   readonly listeners: Set<(bytes: number) => void>;
   bytes: number;
   sha256?: string;
-  /** Offers waiting for this hash (it is not aborted while any is). */
-  users: number;
 }
 
 export class FileShareEngine {
@@ -246,7 +244,8 @@ export class FileShareEngine {
   /** Stop hashing a file no offer is waiting for (it left the selection); a finished hash is kept. */
   forgetHash(file: File): void {
     const job = this.hashes.get(file);
-    if (!job || job.users > 0 || job.sha256) return;
+    // Each offer waiting for the hash follows its progress: while any does, the job stays.
+    if (!job || job.listeners.size > 0 || job.sha256) return;
     this.hashes.delete(file);
     this.hashing.delete(job);
     job.abort.abort();
@@ -258,7 +257,6 @@ export class FileShareEngine {
     const abort = new AbortController();
     const created: HashJob = {
       bytes: 0,
-      users: 0,
       abort,
       listeners: new Set(),
       promise: hashBlob(
@@ -312,12 +310,10 @@ export class FileShareEngine {
         const at = before;
         const follow = (bytes: number) => (t.hashedBytes = at + bytes);
         follow(job.bytes);
-        job.users++;
         job.listeners.add(follow);
         try {
           infos[i].sha256 = await job.promise;
         } finally {
-          job.users--;
           job.listeners.delete(follow);
         }
         t.hashedBytes = before + files[i].size;
@@ -408,7 +404,6 @@ export class FileShareEngine {
     const t = this.records.get(id);
     if (!t) return;
     if (!isFinal(t.state.phase) && t.state.phase !== 'unavailable') await this.cancel(id);
-    for (const f of t.files) if (f.url) URL.revokeObjectURL(f.url);
     this.records.delete(id);
     await this.dropData(t);
     this.changed();
