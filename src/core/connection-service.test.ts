@@ -201,6 +201,17 @@ describe('ConnectionService (real PeerServer, real WebRTC)', () => {
   });
 
   // Was flaky (≈1 in 20) before links had a hello handshake and acknowledged delivery.
+  it('dials again when the first connection closes while it is being set up: connect() still resolves', async () => {
+    const [a, b] = await Promise.all([openService(), openService()]);
+    const connecting = a.connect(b.id!);
+    const first = a.peerConnection(b.id!)!;
+    first.close(); // what a connection that dies during set-up looks like to the dialer
+    await connecting;
+    expect(a.linkStatus(b.id!)).to.equal('open');
+    expect(a.peerConnection(b.id!)).to.not.equal(first);
+    await waitFor(() => b.peers.includes(a.id!), 5_000, 'b sees the link');
+  });
+
   it('settles simultaneous dials from both sides on a single link', async () => {
     const [a, b] = await Promise.all([openService(), openService()]);
     await Promise.all([a.connect(b.id!), b.connect(a.id!)]);

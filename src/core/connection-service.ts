@@ -26,6 +26,8 @@ interface Pending {
 const SIGNALING_ERRORS = new Set(['network', 'server-error', 'socket-error', 'socket-closed', 'disconnected']);
 const RETRY_BASE_MS = 1_000;
 const RETRY_CAP_MS = 30_000;
+/** Extra dials of a first connection that closed while being set up. */
+const FIRST_DIAL_RETRIES = 2;
 /** Re-dial backoff for a dropped link: at once, then 250 ms doubling to 5 s, jittered. */
 const REDIAL_FIRST_MS = 0;
 const REDIAL_BASE_MS = 250;
@@ -469,6 +471,12 @@ export class ConnectionService extends EventTarget implements ConnectionApi, Cha
   private linkLost(link: Link, why: string): void {
     if (this.links.get(link.peer) !== link) return;
     if (link.state === 'connecting' && !link.everOpened) {
+      // A first connection that dies while it is being set up (rare, under load: its channel or peer connection
+      // closes before the hello) is dialed once more by the side whose connect() waits, within the same deadline.
+      if (why !== 'handshake-timeout' && this.pending.has(link.peer) && link.attempts < FIRST_DIAL_RETRIES && !link.wire) {
+        link.attempts++;
+        if (this.dial(link)) return;
+      }
       if (why === 'handshake-timeout' || why.startsWith('no-fingerprint')) {
         this.dropLink(link.peer, this.error('connect-timeout', `Peer ${link.peer} did not complete the handshake (${why}).`));
       } else {
