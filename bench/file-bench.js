@@ -3,7 +3,7 @@
 //   import { fileBench } from './file-bench.js';
 //   const r = await fileBench(kit, sig, { heapBytes? });
 //
-// `kit` needs `ConnectionService` and `createFileShareSession` (src/components/file-share/file-share.headless.ts);
+// `kit` needs `ConnectionService` and `createFileShareSession` (src/features/file-share/file-share.headless.ts);
 // when the bundle lacks the latter, it is imported from source (works with `npm run bench -- --source`).
 // `sig` is {host, port, path, key}. The three 64 MiB transfers run in this page, interleaved over 3 rounds, so they
 // share the machine alike: kit (per-chunk + whole-file SHA-256, OPFS writes, ack window), a raw RTCDataChannel
@@ -71,7 +71,7 @@ async function kitPair(kit, sig) {
 
 async function sessionFactory(kit) {
   if (typeof kit.createFileShareSession === 'function') return kit.createFileShareSession;
-  const mod = await import('../src/components/file-share/file-share.headless.ts');
+  const mod = await import('../src/features/file-share/file-share.headless.ts');
   return mod.createFileShareSession;
 }
 

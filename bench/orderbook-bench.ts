@@ -17,15 +17,15 @@
 //                          insertion and 10 Hz re-renders all count);
 //   orderbook_sync_1000_ms — a late joiner's sync of 1,000 orders (10 makers): its peer-connected event →
 //                          all 1,000 verified and in its book (digest, paged gets, paged orders).
-import { OrderBook, type TakeRequest } from '../src/components/orderbook/book.model.js';
-import { createOrder, encodeOrder, verifyOrderSignature, type Order } from '../src/components/orderbook/order.model.js';
-import { fakeKey, outpoint, T0, unsignedOrder } from '../src/components/orderbook/orderbook.fixtures.js';
-import { ratio } from '../src/components/orderbook/ratio.js';
+import { OrderBook, type TakeRequest } from '../src/features/orderbook/book.model.js';
+import { createOrder, encodeOrder, verifyOrderSignature, type Order } from '../src/features/orderbook/order.model.js';
+import { fakeKey, outpoint, T0, unsignedOrder } from '../src/features/orderbook/orderbook.fixtures.js';
+import { ratio } from '../src/features/orderbook/ratio.js';
 import { createIdentity } from '../src/core/identity.js';
 import { ConnectionService } from '../src/core/connection-service.js';
-import { OrderbookStore } from '../src/components/orderbook/orderbook.store.js';
-import { SyncMessageSchema, type SyncMessage } from '../src/components/orderbook/sync.model.js';
-import { MAX_MESSAGE_BYTES, ORDERBOOK_CHANNEL } from '../src/components/orderbook/orderbook.types.js';
+import { OrderbookStore } from '../src/features/orderbook/orderbook.store.js';
+import { SyncMessageSchema, type SyncMessage } from '../src/features/orderbook/sync.model.js';
+import { MAX_MESSAGE_BYTES, ORDERBOOK_CHANNEL } from '../src/features/orderbook/orderbook.types.js';
 import type { DarkswapOrderbook } from '../src/components/orderbook/orderbook.js';
 import '../src/components/orderbook/darkswap-orderbook.js';
 

@@ -17,27 +17,27 @@ export { DEMO_CHANNEL } from './components/demo/demo.types.js';
 
 export { DarkswapFileShare } from './components/file-share/file-share.js';
 export * from './components/file-share/file-share.events.js';
-export { FileShareEngine, type FileShareTransport, type FileShareListener, type TransferInfo, type FileProgress } from './components/file-share/file-share.engine.js';
-export { createFileShareSession, type FileShareSession, type FileShareSessionOptions } from './components/file-share/file-share.headless.js';
+export { FileShareEngine, type FileShareTransport, type FileShareListener, type TransferInfo, type FileProgress } from './features/file-share/file-share.engine.js';
+export { createFileShareSession, type FileShareSession, type FileShareSessionOptions } from './features/file-share/file-share.headless.js';
 export {
   ControlMessageSchema as FileShareMessageSchema,
   ChunkHeaderSchema as FileChunkHeaderSchema,
   checkOffer,
   type FileShareLimits,
-} from './components/file-share/file-share.protocol.js';
+} from './features/file-share/file-share.protocol.js';
 export {
   FILE_SHARE_CHANNEL,
   FILE_CHUNK_CHANNEL,
   DEFAULT_MAX_BYTES as FILE_SHARE_DEFAULT_MAX_BYTES,
   DEFAULT_MAX_FILES as FILE_SHARE_DEFAULT_MAX_FILES,
-} from './components/file-share/file-share.types.js';
+} from './features/file-share/file-share.types.js';
 
 export { DarkswapOrderbook } from './components/orderbook/orderbook.js';
 export * from './components/orderbook/orderbook.events.js';
-export { OrderbookStore, OrderbookError, type OrderbookStoreOptions } from './components/orderbook/orderbook.store.js';
-export type { OrderbookIndexer, IndexedOutput } from './components/orderbook/assets.model.js';
-export { OrderbookSync, SyncMessageSchema } from './components/orderbook/sync.model.js';
-export { OrderWireSchema, CancelWireSchema } from './components/orderbook/order.model.js';
+export { OrderbookStore, OrderbookError, type OrderbookStoreOptions } from './features/orderbook/orderbook.store.js';
+export type { OrderbookIndexer, IndexedOutput } from './features/orderbook/assets.model.js';
+export { OrderbookSync, SyncMessageSchema } from './features/orderbook/sync.model.js';
+export { OrderWireSchema, CancelWireSchema } from './features/orderbook/order.model.js';
 
 // The trade widget's own "proposed" notice shares its event name with the orderbook's take
 // (the trade widget consumes that one); its class is exported as DarkswapTradeRequestEvent.

@@ -1,7 +1,7 @@
 // What one peer can make the other keep or show: bounded offers, a receiver's claims checked, one accept.
 import { expect } from '@open-wc/testing';
 import { destroyServices, linkedPair, waitFor } from '../../../test/harness.js';
-import { MAX_PENDING_OFFERS_PER_PEER, MAX_REFUSED_KEPT, type FileShareEngine } from './file-share.engine.js';
+import { MAX_PENDING_OFFERS_PER_PEER, MAX_REFUSED_KEPT, type FileShareEngine } from '../../features/file-share/file-share.engine.js';
 import { clearStorage, makeFile, mountWidget, transferOf, waitStatus } from './file-share.fixtures.test.js';
 import type { DarkswapFileShare } from './file-share.js';
 

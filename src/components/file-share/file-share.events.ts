@@ -1,5 +1,5 @@
 import { DarkswapEvent } from '../../internal/events.js';
-import type { ReasonCode } from './file-share.types.js';
+import type { ReasonCode } from '../../features/file-share/file-share.types.js';
 
 export interface OfferedFile {
   name: string;

@@ -5,8 +5,8 @@ import type { ConnectionService } from '../../core/connection-service.js';
 import { uniqueId, waitFor } from '../../../test/harness.js';
 import './darkswap-file-share.js';
 import type { DarkswapFileShare } from './file-share.js';
-import type { TransferInfo } from './file-share.engine.js';
-import { STORAGE_ROOT } from './file-share.storage.js';
+import type { TransferInfo } from '../../features/file-share/file-share.engine.js';
+import { STORAGE_ROOT } from '../../features/file-share/file-share.storage.js';
 
 /** Deterministic pseudo-random bytes (xorshift32), fast enough for 50 MiB. */
 export function pseudoRandomBytes(size: number, seed = 1): Uint8Array {

@@ -3,7 +3,7 @@ import { expect } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
 import { destroyServices, openService, signaling, uniqueId, waitFor } from '../../../test/harness.js';
 import { clearStorage, makeFile, mountWidget, sha256OfBlob, transferOf, waitStatus } from './file-share.fixtures.test.js';
-import { STORAGE_ROOT } from './file-share.storage.js';
+import { STORAGE_ROOT } from '../../features/file-share/file-share.storage.js';
 import type { ConnectionService } from '../../core/connection-service.js';
 import type { DarkswapFileShare } from './file-share.js';
 

@@ -1,9 +1,9 @@
 // Real transfers between two connection services (one page, real PeerServer, real WebRTC, real OPFS).
 import { expect } from '@open-wc/testing';
 import { destroyServices, linkedPair, waitFor } from '../../../test/harness.js';
-import { ChunkHeaderSchema, fileShareTestHooks, newTransferId } from './file-share.protocol.js';
-import { FILE_CHUNK_CHANNEL, CHUNK_HEADER_MAX_BYTES } from './file-share.types.js';
-import { STORAGE_ROOT } from './file-share.storage.js';
+import { ChunkHeaderSchema, fileShareTestHooks, newTransferId } from '../../features/file-share/file-share.protocol.js';
+import { FILE_CHUNK_CHANNEL, CHUNK_HEADER_MAX_BYTES } from '../../features/file-share/file-share.types.js';
+import { STORAGE_ROOT } from '../../features/file-share/file-share.storage.js';
 import type { DarkswapFileFailedEvent, DarkswapFileReceivedEvent } from './file-share.events.js';
 import { acceptByClick, clearStorage, makeFile, mountWidget, part, parts, sha256OfBlob, sleep, text, transferOf, waitStatus } from './file-share.fixtures.test.js';
 import type { DarkswapFileShare } from './file-share.js';

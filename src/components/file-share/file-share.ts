@@ -5,7 +5,7 @@ import type { ConnectionApi } from '../../core/connection-api.js';
 import type { PeerEvent } from '../../core/events.js';
 import { ConnectionController } from '../../context/connection-controller.js';
 import { DarkswapElement } from '../../internal/base-element.js';
-import { FileShareEngine, type FileProgress, type FileShareTransport, type TransferInfo } from './file-share.engine.js';
+import { FileShareEngine, type FileProgress, type FileShareTransport, type TransferInfo } from '../../features/file-share/file-share.engine.js';
 import { DarkswapFileFailedEvent, DarkswapFileOfferedEvent, DarkswapFileReceivedEvent, DarkswapFileSentEvent } from './file-share.events.js';
 import {
   ChunkHeaderSchema,
@@ -16,8 +16,8 @@ import {
   safeFileName,
   type ChunkHeader,
   type ControlMessage,
-} from './file-share.protocol.js';
-import { createStorage } from './file-share.storage.js';
+} from '../../features/file-share/file-share.protocol.js';
+import { createStorage } from '../../features/file-share/file-share.storage.js';
 import { fileShareStyles } from './file-share.styles.js';
 import {
   CHUNK_HEADER_MAX_BYTES,
@@ -29,7 +29,7 @@ import {
   MEMORY_WARNING_BYTES,
   type DisplayStatus,
   type StorageKind,
-} from './file-share.types.js';
+} from '../../features/file-share/file-share.types.js';
 
 const RENDER_THROTTLE_MS = 120;
 

@@ -1,7 +1,7 @@
 /** Public events of `<darkswap-orderbook>`: bubble, cross shadow roots, typed detail. */
 import { DarkswapEvent } from '../../internal/events.js';
-import type { Order, OrderWire } from './order.model.js';
-import type { Side } from './orderbook.types.js';
+import type { Order, OrderWire } from '../../features/orderbook/order.model.js';
+import type { Side } from '../../features/orderbook/orderbook.types.js';
 
 export interface TradeProposedDetail {
   /** The maker's signed order, as in the book. */

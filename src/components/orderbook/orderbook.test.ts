@@ -8,10 +8,10 @@ import { provideConnection } from '../../context/provide-connection.js';
 import { destroyServices, openService, waitFor } from '../../../test/harness.js';
 import './darkswap-orderbook.js';
 import type { DarkswapOrderbook } from './orderbook.js';
-import { OrderbookStore } from './orderbook.store.js';
+import { OrderbookStore } from '../../features/orderbook/orderbook.store.js';
 import type { DarkswapOrderCancelledEvent, DarkswapTradeProposedEvent } from './orderbook.events.js';
-import { createOrder, type Order, type OrderTerms } from './order.model.js';
-import { fakeKey, outpoint, unsignedOrder } from './orderbook.fixtures.js';
+import { createOrder, type Order, type OrderTerms } from '../../features/orderbook/order.model.js';
+import { fakeKey, outpoint, unsignedOrder } from '../../features/orderbook/orderbook.fixtures.js';
 
 const PAIR = 'RUNE:840000:3/BTC';
 const stores: OrderbookStore[] = [];

@@ -4,10 +4,10 @@ import { virtualize, virtualizerRef } from '@lit-labs/virtualizer/virtualize.js'
 import type { ConnectionApi } from '../../core/connection-api.js';
 import { ConnectionController } from '../../context/connection-controller.js';
 import { DarkswapElement } from '../../internal/base-element.js';
-import type { OrderbookIndexer } from './assets.model.js';
-import { encodeOrder, type Order } from './order.model.js';
-import { ratio, type Ratio } from './ratio.js';
-import { OrderbookError, OrderbookStore, type OrderbookChangeEvent } from './orderbook.store.js';
+import type { OrderbookIndexer } from '../../features/orderbook/assets.model.js';
+import { encodeOrder, type Order } from '../../features/orderbook/order.model.js';
+import { ratio, type Ratio } from '../../features/orderbook/ratio.js';
+import { OrderbookError, OrderbookStore, type OrderbookChangeEvent } from '../../features/orderbook/orderbook.store.js';
 import { DarkswapOrderCancelledEvent, DarkswapOrderPlacedEvent, DarkswapTradeProposedEvent } from './orderbook.events.js';
 import {
   buildSide,
@@ -23,9 +23,9 @@ import {
   type BookRow,
   type OrderFormField,
   type SideView,
-} from './orderbook.model.js';
+} from './orderbook.view.js';
 import { orderbookStyles } from './orderbook.styles.js';
-import { UPDATE_INTERVAL_MS, type Side } from './orderbook.types.js';
+import { UPDATE_INTERVAL_MS, type Side } from '../../features/orderbook/orderbook.types.js';
 
 const STATUS_WORDS: Record<string, string> = {
   none: 'Not connected',

@@ -1,6 +1,6 @@
 /** The public events of `<darkswap-trade>`: one typed class each; all bubble and cross shadow roots. */
 import { DarkswapEvent } from '../../internal/events.js';
-import type { TradeAcceptedDetail, TradeCompletedDetail, TradeFailedDetail, TradeProposedDetail, TradeSignedDetail } from './trade.types.js';
+import type { TradeAcceptedDetail, TradeCompletedDetail, TradeFailedDetail, TradeProposedDetail, TradeSignedDetail } from '../../features/trade/trade.types.js';
 
 /** A trade was proposed: by me (`direction: 'out'`) or to me (`'in'`). */
 export class DarkswapTradeProposedEvent extends DarkswapEvent<TradeProposedDetail> {

@@ -8,12 +8,12 @@ import { createIdentity, type Identity } from '../../core/identity.js';
 import { destroyServices, openService, uniqueId, waitFor } from '../../../test/harness.js';
 import './darkswap-trade.js';
 import type { DarkswapTrade } from './trade.js';
-import { toBase64 } from './trade.bitcoin.js';
-import { provideWallet } from './trade.context.js';
+import { toBase64 } from '../../features/trade/trade.bitcoin.js';
+import { provideWallet } from '../../context/wallet-context.js';
 import type { DarkswapTradeCompletedEvent, DarkswapTradeFailedEvent } from './trade.events.js';
-import { TradeMessageSchema, type ProposeMessage, type TradeMessage } from './trade.protocol.js';
-import { TradeStore, verifyAuditExport } from './trade.store.js';
-import { TRADE_CHANNEL, TRADE_MAX_BYTES, type TradeState } from './trade.types.js';
+import { TradeMessageSchema, type ProposeMessage, type TradeMessage } from '../../features/trade/trade.protocol.js';
+import { TradeStore, verifyAuditExport } from '../../features/trade/trade.store.js';
+import { TRADE_CHANNEL, TRADE_MAX_BYTES, type TradeState } from '../../features/trade/trade.types.js';
 
 const RUNE = '840000:3';
 const ALKANE = '2:1';

@@ -8,9 +8,9 @@ import type { ConnectionApi } from '../../core/connection-api.js';
 import type { PeerEvent } from '../../core/events.js';
 import { ConnectionController } from '../../context/connection-controller.js';
 import { DarkswapElement } from '../../internal/base-element.js';
-import { fmt } from './trade.bitcoin.js';
-import { walletContext, type WalletProvision } from './trade.context.js';
-import { TradeEngine, TradeNoticeEvent } from './trade.engine.js';
+import { fmt } from '../../features/trade/trade.bitcoin.js';
+import { walletContext, type WalletProvision } from '../../context/wallet-context.js';
+import { TradeEngine, TradeNoticeEvent } from '../../features/trade/trade.engine.js';
 import {
   DarkswapTradeAcceptedEvent,
   DarkswapTradeCompletedEvent,
@@ -18,9 +18,9 @@ import {
   DarkswapTradeProposedEvent,
   DarkswapTradeSignedEvent,
 } from './trade.events.js';
-import { canCancel, isTerminal, TradeMessageSchema, type TradeMessage, type TradeRecord } from './trade.protocol.js';
-import { isTradeProposal, proposalToTerms, type TradeProposal } from './trade.proposal.js';
-import { DEFAULT_TRADE_STORE, TradeStore } from './trade.store.js';
+import { canCancel, isTerminal, TradeMessageSchema, type TradeMessage, type TradeRecord } from '../../features/trade/trade.protocol.js';
+import { isTradeProposal, proposalToTerms, type TradeProposal } from '../../features/trade/trade.proposal.js';
+import { DEFAULT_TRADE_STORE, TradeStore } from '../../features/trade/trade.store.js';
 import { tradeStyles } from './trade.styles.js';
 import {
   DEFAULT_DEADLINES,
@@ -30,7 +30,7 @@ import {
   TRADE_MAX_BYTES,
   type TradeDeadlines,
   type TradeProposedDetail,
-} from './trade.types.js';
+} from '../../features/trade/trade.types.js';
 
 /** What `propose()` needs: my role, the asset, the amount, the price and optionally the fee rate. */
 export interface ProposeRequest {

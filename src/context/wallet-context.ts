@@ -4,7 +4,7 @@
  * win over the context. Created from a global, versioned symbol so two copies of the kit agree.
  */
 import { ContextProvider, createContext } from '@lit/context';
-import type { AssetIndexer, WalletAdapter } from '../../bitcoin/wallet.js';
+import type { AssetIndexer, WalletAdapter } from '../bitcoin/wallet.js';
 
 export interface WalletProvision {
   readonly wallet?: WalletAdapter | undefined;

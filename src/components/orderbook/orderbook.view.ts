@@ -7,9 +7,9 @@
  * an asset has (BTC shown in BTC: 8; shown in sats: 0). Prices are shown and entered as quote
  * display units per one base display unit and kept exactly as `price / lot` quote units per base unit.
  */
-import { checkOrder, isOutpoint, minFillOf, parseAsset, type Order, type OrderTerms } from './order.model.js';
-import { formatRatio, ratio, type Ratio } from './ratio.js';
-import { MAX_PRICE_UNITS, type Side } from './orderbook.types.js';
+import { checkOrder, isOutpoint, minFillOf, parseAsset, type Order, type OrderTerms } from '../../features/orderbook/order.model.js';
+import { formatRatio, ratio, type Ratio } from '../../features/orderbook/ratio.js';
+import { MAX_PRICE_UNITS, type Side } from '../../features/orderbook/orderbook.types.js';
 
 const DECIMAL = /^(\d+)(?:\.(\d*))?$|^\.(\d+)$/;
 const MAX_DIGITS = 40;

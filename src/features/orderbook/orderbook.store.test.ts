@@ -236,7 +236,7 @@ describe('orderbook store on real peers', () => {
     const identityName = uniqueId('ob-reload');
     const database = uniqueId('ob-db');
     const query = new URLSearchParams({ host: s.host, port: String(s.port), path: s.path, key: s.key, identity: identityName, db: database });
-    const tab = await tabOpen(`/src/components/orderbook/orderbook.reload-page.html?${query}`);
+    const tab = await tabOpen(`/src/features/orderbook/orderbook.reload-page.html?${query}`);
     try {
       const before = await tabEval<{ me: string; ids: string[]; cancelled: string; persisted: string[] }>(tab, placeThreeCancelOne);
       expect(before.ids.length).to.equal(2);

@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { checkHoldings, offerOf, type IndexedOutput } from './assets.model.js';
+import { checkHoldings, offerOf, type IndexedOutput } from '../../features/orderbook/assets.model.js';
 import {
   buildSide,
   depthPercent,
@@ -15,9 +15,9 @@ import {
   validateTakeAmount,
   type LevelRow,
   type OrderFormInput,
-} from './orderbook.model.js';
-import { fakeKey, outpoint, T0, unsignedOrder } from './orderbook.fixtures.js';
-import type { Order } from './order.model.js';
+} from './orderbook.view.js';
+import { fakeKey, outpoint, T0, unsignedOrder } from '../../features/orderbook/orderbook.fixtures.js';
+import type { Order } from '../../features/orderbook/order.model.js';
 
 const units = { base: 'RUNE:840000:3', quote: 'BTC', baseDecimals: 0, quoteDecimals: 0 };
 const form = (o: Partial<OrderFormInput> = {}): OrderFormInput => ({ side: 'sell', price: '1000', amount: '10', minFill: '', outpoints: outpoint(1), ...o });
