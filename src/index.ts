@@ -39,8 +39,6 @@ export type { OrderbookIndexer, IndexedOutput } from './features/orderbook/asset
 export { OrderbookSync, SyncMessageSchema } from './features/orderbook/sync.model.js';
 export { OrderWireSchema, CancelWireSchema } from './features/orderbook/order.model.js';
 
-// The trade widget's own "proposed" notice shares its event name with the orderbook's take
-// (the trade widget consumes that one); its class is exported as DarkswapTradeRequestEvent.
 export {
   DarkswapTrade,
   type ProposeRequest,
@@ -61,12 +59,12 @@ export {
   FAILURE_CODES as TRADE_FAILURE_CODES,
   type TradeState,
   type TradeFailure,
-  DarkswapTradeProposedEvent as DarkswapTradeRequestEvent,
+  DarkswapTradeProposedEvent,
   DarkswapTradeAcceptedEvent,
   DarkswapTradeSignedEvent,
   DarkswapTradeCompletedEvent,
   DarkswapTradeFailedEvent,
-  type TradeProposedDetail as TradeRequestDetail,
+  type TradeProposedDetail,
   type TradeAcceptedDetail,
   type TradeSignedDetail,
   type TradeCompletedDetail,

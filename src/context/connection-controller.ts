@@ -56,6 +56,7 @@ export class ConnectionController implements ReactiveController {
   private bound: ConnectionApi | undefined;
   private readonly bindings = new Set<Binding>();
   private readonly bulkBindings = new Set<BulkBindingState>();
+  private readonly watchers = new Set<(service: ConnectionApi | undefined) => void>();
   private readonly rerender = () => this.host.requestUpdate();
   private readonly forward = (event: Event) => {
     const listener = this.listeners[event.type as keyof Listeners] as ((e: Event) => void) | undefined;
@@ -126,6 +127,17 @@ export class ConnectionController implements ReactiveController {
     };
   }
 
+  /**
+   * Be told whenever the service this host is bound to changes: a service once the host is connected
+   * and one is provided or injected, `undefined` when the host disconnects or the service goes away.
+   * Called at once with the current one. Returns a function that stops watching.
+   */
+  watch(listener: (service: ConnectionApi | undefined) => void): () => void {
+    this.watchers.add(listener);
+    listener(this.bound);
+    return () => this.watchers.delete(listener);
+  }
+
   hostConnected(): void {
     this.rebind();
     setTimeout(() => this.warnIfAlone(), 0);
@@ -151,6 +163,7 @@ export class ConnectionController implements ReactiveController {
         for (const binding of this.bindings) this.open(binding);
         for (const binding of this.bulkBindings) this.openBulk(binding);
       }
+      if (next) for (const watcher of [...this.watchers]) watcher(next);
     }
     this.host.requestUpdate();
   }
@@ -163,6 +176,7 @@ export class ConnectionController implements ReactiveController {
       binding.channel = undefined;
     }
     if (!old) return;
+    for (const watcher of [...this.watchers]) watcher(undefined);
     for (const type of RENDER_EVENTS) old.removeEventListener(type, this.rerender);
     for (const type of Object.keys(this.listeners)) old.removeEventListener(type, this.forward);
   }

@@ -559,7 +559,10 @@ export class ConnectionService extends EventTarget implements ConnectionApi, Cha
     const list = this.pending.get(peerId);
     if (!list) return;
     this.pending.delete(peerId);
-    for (const p of list) (error ? p.reject(error) : p.resolve());
+    for (const p of list) {
+      if (error) p.reject(error);
+      else p.resolve();
+    }
   }
 
   private dropLink(peerId: string, error: DarkswapConnectionError, by?: string): void {

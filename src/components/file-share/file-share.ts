@@ -5,27 +5,15 @@ import type { ConnectionApi } from '../../core/connection-api.js';
 import type { PeerEvent } from '../../core/events.js';
 import { ConnectionController } from '../../context/connection-controller.js';
 import { DarkswapElement } from '../../internal/base-element.js';
-import { FileShareEngine, type FileProgress, type FileShareTransport, type TransferInfo } from '../../features/file-share/file-share.engine.js';
+import { FeatureController } from '../../context/feature-controller.js';
+import type { FileProgress, FileShareEngine, FileShareListener, TransferInfo } from '../../features/file-share/file-share.engine.js';
+import { FILE_SHARE_FEATURE, FileShareFeature } from '../../features/file-share/file-share.feature.js';
 import { DarkswapFileFailedEvent, DarkswapFileOfferedEvent, DarkswapFileReceivedEvent, DarkswapFileSentEvent } from './file-share.events.js';
-import {
-  ChunkHeaderSchema,
-  ControlMessageSchema,
-  formatBytes,
-  formatEta,
-  formatSpeed,
-  safeFileName,
-  type ChunkHeader,
-  type ControlMessage,
-} from '../../features/file-share/file-share.protocol.js';
-import { createStorage } from '../../features/file-share/file-share.storage.js';
+import { formatBytes, formatEta, formatSpeed, safeFileName } from '../../features/file-share/file-share.protocol.js';
 import { fileShareStyles } from './file-share.styles.js';
 import {
-  CHUNK_HEADER_MAX_BYTES,
   DEFAULT_MAX_BYTES,
   DEFAULT_MAX_FILES,
-  FILE_CHUNK_CHANNEL,
-  FILE_SHARE_CHANNEL,
-  FILE_SHARE_MAX_BYTES,
   MEMORY_WARNING_BYTES,
   type DisplayStatus,
   type StorageKind,
@@ -140,15 +128,11 @@ export class DarkswapFileShare extends DarkswapElement {
   @state() private storage: StorageKind | undefined;
   @state() private announcement = '';
 
-  private engine: FileShareEngine | undefined;
-  private restored = false;
+  private keyWarned = false;
   private renderTimer: ReturnType<typeof setTimeout> | undefined;
 
   private readonly conn = new ConnectionController(this, {
-    'peer-connected': (e: PeerEvent) => this.engine?.peerUp(e.peer),
-    'peer-reconnecting': (e: PeerEvent) => this.engine?.peerDown(e.peer),
     'peer-disconnected': (e: PeerEvent) => {
-      this.engine?.peerDown(e.peer);
       if (this.chosen.has(e.peer)) {
         const next = new Set(this.chosen);
         next.delete(e.peer);
@@ -157,29 +141,53 @@ export class DarkswapFileShare extends DarkswapElement {
     },
   });
 
-  private readonly control = this.conn.channel<ControlMessage>(
-    FILE_SHARE_CHANNEL,
-    { schema: ControlMessageSchema, maxBytes: FILE_SHARE_MAX_BYTES },
-    (message, from) => this.engine?.handleControl(message, from),
-  );
+  /** The one file-share engine of the current service, shared with other widgets and headless sessions on it. */
+  private readonly shared = new FeatureController(this, this.conn, {
+    key: FILE_SHARE_FEATURE,
+    create: (service) => new FileShareFeature(service, { storageKey: this.storageKey }),
+    attach: (feature) => {
+      if (feature.storageKey !== this.storageKey && !this.keyWarned) {
+        this.keyWarned = true;
+        console.warn(
+          `[darkswap] <darkswap-file-share storage-key="${this.storageKey}"> shares its service's file-share engine, which stores in "${feature.storageKey}" (the first widget's key).`,
+        );
+      }
+      this.storage = undefined;
+      void feature.engine.storageKind().then((kind) => {
+        if (this.shared.feature === feature) this.storage = kind;
+      });
+      return feature.join({ listener: this.listener, limits: () => ({ maxBytes: this.maxBytes, maxFiles: this.maxFiles }) });
+    },
+  });
 
-  private readonly bulk = this.conn.bulkChannel<ChunkHeader>(
-    FILE_CHUNK_CHANNEL,
-    { schema: ChunkHeaderSchema, maxHeaderBytes: CHUNK_HEADER_MAX_BYTES },
-    (header, data, from) => this.engine?.handleChunk(header, data, from),
-  );
+  private get engine(): FileShareEngine | undefined {
+    return this.shared.feature?.engine;
+  }
 
-  private readonly transport: FileShareTransport = {
-    send: (peer, message) => this.control.send(peer, message),
-    sendChunk: (peer, header, data) => this.bulk.send(peer, header, data),
-    maxChunkBytes: (peer) => this.bulk.maxChunkBytes(peer),
-    peerKey: (peer) => this.conn.service?.peerIdentity(peer)?.publicKey,
-    isOpen: (peer) => this.conn.service?.linkStatus(peer) === 'open',
-    connect: async (peer) => {
-      const service = this.conn.service;
-      if (!service) throw new Error('Not connected.');
-      await service.open();
-      await service.connect(peer);
+  private readonly listener: FileShareListener = {
+    changed: () => this.scheduleRender(),
+    offered: (t) => this.onOffered(t),
+    offerSent: (t) => this.dispatchEvent(new DarkswapFileOfferedEvent({ transferId: t.id, peer: t.peer, direction: 'out', files: describe(t.files) })),
+    fileReceived: (t, i, file) => {
+      this.announce(`Received ${t.files[i].info.name}, verified.`);
+      this.dispatchEvent(new DarkswapFileReceivedEvent({ transferId: t.id, peer: t.peer, ...describe([t.files[i]])[0], file }));
+    },
+    fileSent: (t, i) => {
+      this.announce(`${t.peer} verified ${t.files[i].info.name}.`);
+      this.dispatchEvent(new DarkswapFileSentEvent({ transferId: t.id, peer: t.peer, ...describe([t.files[i]])[0] }));
+    },
+    failed: (t, i, reason, message) => {
+      this.announce(message);
+      this.dispatchEvent(
+        new DarkswapFileFailedEvent({
+          transferId: t.id,
+          peer: t.peer,
+          direction: t.role === 'send' ? 'out' : 'in',
+          name: i === undefined ? undefined : t.files[i].info.name,
+          reason,
+          message,
+        }),
+      );
     },
   };
 
@@ -193,64 +201,14 @@ export class DarkswapFileShare extends DarkswapElement {
     return this.engine?.refusedChunks ?? 0;
   }
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.restored = false;
-    const engine = new FileShareEngine({
-      transport: this.transport,
-      storage: createStorage(this.storageKey),
-      limits: () => ({ maxBytes: this.maxBytes, maxFiles: this.maxFiles }),
-      listener: {
-        changed: () => this.scheduleRender(),
-        offered: (t) => this.onOffered(t),
-        offerSent: (t) => this.dispatchEvent(new DarkswapFileOfferedEvent({ transferId: t.id, peer: t.peer, direction: 'out', files: describe(t.files) })),
-        fileReceived: (t, i, file) => {
-          this.announce(`Received ${t.files[i].info.name}, verified.`);
-          this.dispatchEvent(new DarkswapFileReceivedEvent({ transferId: t.id, peer: t.peer, ...describe([t.files[i]])[0], file }));
-        },
-        fileSent: (t, i) => {
-          this.announce(`${t.peer} verified ${t.files[i].info.name}.`);
-          this.dispatchEvent(new DarkswapFileSentEvent({ transferId: t.id, peer: t.peer, ...describe([t.files[i]])[0] }));
-        },
-        failed: (t, i, reason, message) => {
-          this.announce(message);
-          this.dispatchEvent(
-            new DarkswapFileFailedEvent({
-              transferId: t.id,
-              peer: t.peer,
-              direction: t.role === 'send' ? 'out' : 'in',
-              name: i === undefined ? undefined : t.files[i].info.name,
-              reason,
-              message,
-            }),
-          );
-        },
-      },
-    });
-    this.engine = engine;
-    void engine.storageKind().then((kind) => {
-      if (this.engine === engine) this.storage = kind;
-    });
-  }
-
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.engine?.dispose();
-    this.engine = undefined;
     clearTimeout(this.renderTimer);
     this.renderTimer = undefined;
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('connection')) this.conn.inject(this.connection);
-  }
-
-  protected override updated(): void {
-    const engine = this.engine;
-    if (engine && !this.restored && this.conn.service?.status === 'open') {
-      this.restored = true;
-      engine.restore().catch((error: unknown) => console.warn('[darkswap] <darkswap-file-share> could not restore transfers:', error));
-    }
   }
 
   /**

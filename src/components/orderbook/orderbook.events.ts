@@ -3,7 +3,7 @@ import { DarkswapEvent } from '../../internal/events.js';
 import type { Order, OrderWire } from '../../features/orderbook/order.model.js';
 import type { Side } from '../../features/orderbook/orderbook.types.js';
 
-export interface TradeProposedDetail {
+export interface OrderTakenDetail {
   /** The maker's signed order, as in the book. */
   readonly order: Order;
   /** The same order in its wire form (JSON-safe), to hand to the maker. */
@@ -29,11 +29,11 @@ export interface TradeProposedDetail {
   readonly peer: string | undefined;
 }
 
-/** I took an order: matching found a crossing fill. The trade widget starts the swap from it. */
-export class DarkswapTradeProposedEvent extends DarkswapEvent<TradeProposedDetail> {
-  static readonly type = 'darkswap-trade-proposed';
-  constructor(detail: TradeProposedDetail) {
-    super(DarkswapTradeProposedEvent.type, detail);
+/** I took an order: matching found a crossing fill. `<darkswap-trade from-orderbook>` starts the swap from it. */
+export class DarkswapOrderTakenEvent extends DarkswapEvent<OrderTakenDetail> {
+  static readonly type = 'darkswap-order-taken';
+  constructor(detail: OrderTakenDetail) {
+    super(DarkswapOrderTakenEvent.type, detail);
   }
 }
 
@@ -59,7 +59,7 @@ export class DarkswapOrderCancelledEvent extends DarkswapEvent<OrderDetail> {
 
 declare global {
   interface GlobalEventHandlersEventMap {
-    'darkswap-trade-proposed': DarkswapTradeProposedEvent;
+    'darkswap-order-taken': DarkswapOrderTakenEvent;
     'darkswap-order-placed': DarkswapOrderPlacedEvent;
     'darkswap-order-cancelled': DarkswapOrderCancelledEvent;
   }

@@ -9,7 +9,7 @@ import { destroyServices, openService, waitFor } from '../../../test/harness.js'
 import './darkswap-orderbook.js';
 import type { DarkswapOrderbook } from './orderbook.js';
 import { OrderbookStore } from '../../features/orderbook/orderbook.store.js';
-import type { DarkswapOrderCancelledEvent, DarkswapTradeProposedEvent } from './orderbook.events.js';
+import type { DarkswapOrderCancelledEvent, DarkswapOrderTakenEvent } from './orderbook.events.js';
 import { createOrder, type Order, type OrderTerms } from '../../features/orderbook/order.model.js';
 import { fakeKey, outpoint, unsignedOrder } from '../../features/orderbook/orderbook.fixtures.js';
 
@@ -195,11 +195,11 @@ describe('<darkswap-orderbook>', () => {
     expect(text(q(el, '[part~="order-form"] [part~="note"]'))).to.contain(`settled in transaction ${'ab'.repeat(8)}… and withdrawn`);
   });
 
-  it('take → matching → darkswap-trade-proposed (bubbles, composed) with the right terms; refuses a fill below the minimum', async () => {
+  it('take → matching → darkswap-order-taken (bubbles, composed) with the right terms; refuses a fill below the minimum', async () => {
     const { maker, taker, el, orders } = await withBook();
-    const proposals: DarkswapTradeProposedEvent[] = [];
-    const listener = (e: DarkswapTradeProposedEvent) => proposals.push(e);
-    document.addEventListener('darkswap-trade-proposed', listener);
+    const proposals: DarkswapOrderTakenEvent[] = [];
+    const listener = (e: DarkswapOrderTakenEvent) => proposals.push(e);
+    document.addEventListener('darkswap-order-taken', listener);
     try {
       await expand(el, 'sell');
       qa<HTMLButtonElement>(el, '[data-list="sell"] [part~="take-button"]')[0].click();
@@ -230,7 +230,7 @@ describe('<darkswap-orderbook>', () => {
       expect(() => el.takeOrder(own, '10')).to.throw('That is your own order.');
       expect(proposals.length).to.equal(1);
     } finally {
-      document.removeEventListener('darkswap-trade-proposed', listener);
+      document.removeEventListener('darkswap-order-taken', listener);
     }
   });
 
@@ -249,8 +249,8 @@ describe('<darkswap-orderbook>', () => {
 
   it('is keyboard operable: one tab stop per list, arrows move, Enter expands and takes, Escape closes', async () => {
     const { el } = await withBook();
-    const proposals: DarkswapTradeProposedEvent[] = [];
-    el.addEventListener('darkswap-trade-proposed', (e) => proposals.push(e));
+    const proposals: DarkswapOrderTakenEvent[] = [];
+    el.addEventListener('darkswap-order-taken', (e) => proposals.push(e));
     const focused = () => root(el).activeElement as HTMLElement | null;
     const askButtons = () => qa<HTMLButtonElement>(el, '[data-list="sell"] [part~="level-button"]');
     expect(askButtons().map((b) => b.tabIndex)).to.deep.equal([0, -1]);

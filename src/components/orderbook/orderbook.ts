@@ -7,8 +7,9 @@ import { DarkswapElement } from '../../internal/base-element.js';
 import type { OrderbookIndexer } from '../../features/orderbook/assets.model.js';
 import { encodeOrder, type Order } from '../../features/orderbook/order.model.js';
 import { ratio, type Ratio } from '../../features/orderbook/ratio.js';
-import { OrderbookError, OrderbookStore, type OrderbookChangeEvent } from '../../features/orderbook/orderbook.store.js';
-import { DarkswapOrderCancelledEvent, DarkswapOrderPlacedEvent, DarkswapTradeProposedEvent } from './orderbook.events.js';
+import { ORDERBOOK_FEATURE, OrderbookError, OrderbookStore, type OrderbookChangeEvent } from '../../features/orderbook/orderbook.store.js';
+import { FeatureController } from '../../context/feature-controller.js';
+import { DarkswapOrderCancelledEvent, DarkswapOrderPlacedEvent, DarkswapOrderTakenEvent } from './orderbook.events.js';
 import {
   buildSide,
   depthPercent,
@@ -78,7 +79,7 @@ const listConverter = {
  *
  * @summary Peer-to-peer order book: levels, depth, spread, my orders, create and take orders.
  * @tag darkswap-orderbook
- * @fires darkswap-trade-proposed - I took an order; `detail: { order, orderWire, maker, taker, side, base, quote, amount, price, lot, quoteAmount }` (bigint amounts).
+ * @fires darkswap-order-taken - I took an order; `detail: { order, orderWire, maker, taker, side, base, quote, amount, price, lot, quoteAmount }` (bigint amounts).
  * @fires darkswap-order-placed - My order was signed and published; `detail: { order }`.
  * @fires darkswap-order-cancelled - I cancelled one of my orders (or a trade on the page settled it: see `darkswap-trade-completed`); `detail: { order }`.
  * @csspart base - The widget's outer box.
@@ -180,8 +181,13 @@ export class DarkswapOrderbook extends DarkswapElement {
   @state() private active: Record<Side, number> = { buy: 0, sell: 0 };
 
   private readonly conn = new ConnectionController(this, {});
+  /** The store shared by every orderbook widget (and the headless API) on the current service. */
+  private readonly shared = new FeatureController(this, this.conn, {
+    key: ORDERBOOK_FEATURE,
+    create: (service) => new OrderbookStore({ ...(this.indexer ? { indexer: this.indexer } : {}), service }),
+    enabled: () => !this.store,
+  });
   private current: OrderbookStore | undefined;
-  private acquiredFrom: ConnectionApi | undefined;
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
   private lastFlush = -Infinity;
   private seenStatus = '';
@@ -222,13 +228,14 @@ export class DarkswapOrderbook extends DarkswapElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     document.removeEventListener('darkswap-trade-completed', this.onTradeCompleted);
-    this.setStore(undefined, undefined);
+    this.setStore(undefined);
     clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('connection')) this.conn.inject(this.connection);
+    if (changed.has('store')) this.shared.refresh();
     if (this.isConnected) this.syncStore();
     const status = this.conn.status;
     if (
@@ -248,23 +255,16 @@ export class DarkswapOrderbook extends DarkswapElement {
   private syncStore(): void {
     const service = this.conn.service;
     if (this.store) {
-      if (this.current !== this.store) this.setStore(this.store, undefined);
+      if (this.current !== this.store) this.setStore(this.store);
       if (!this.store.connection && service) this.store.attach(service);
       return;
     }
-    const want = service && service.status !== 'closed' ? service : undefined;
-    if (want === this.acquiredFrom && (this.current !== undefined) === (want !== undefined)) return;
-    this.setStore(want ? OrderbookStore.acquire(want, this.indexer ? { indexer: this.indexer } : {}) : undefined, want);
+    if (this.current !== this.shared.feature) this.setStore(this.shared.feature);
   }
 
-  private setStore(store: OrderbookStore | undefined, acquiredFrom: ConnectionApi | undefined): void {
-    const old = this.current;
-    if (old) {
-      old.removeEventListener('orderbook-change', this.onBookChange);
-      if (this.acquiredFrom) OrderbookStore.release(this.acquiredFrom, old);
-    }
+  private setStore(store: OrderbookStore | undefined): void {
+    this.current?.removeEventListener('orderbook-change', this.onBookChange);
     this.current = store;
-    this.acquiredFrom = acquiredFrom;
     store?.addEventListener('orderbook-change', this.onBookChange);
     this.view = this.computeView();
   }
@@ -397,10 +397,10 @@ export class DarkswapOrderbook extends DarkswapElement {
 
   /**
    * Take `amount` base units (display text) of one order: match it (prices must cross, no
-   * self-match, whole lots, at least the minimum fill) and emit `darkswap-trade-proposed`.
+   * self-match, whole lots, at least the minimum fill) and emit `darkswap-order-taken`.
    * Returns the event detail, or throws with the reason.
    */
-  takeOrder(order: Order, amountText: string): DarkswapTradeProposedEvent['detail'] {
+  takeOrder(order: Order, amountText: string): DarkswapOrderTakenEvent['detail'] {
     const store = this.current;
     if (!store?.me) throw new Error('Not connected: taking an order needs an open connection.');
     const amount = validateTakeAmount(amountText, order, this.baseDecimals);
@@ -435,7 +435,7 @@ export class DarkswapOrderbook extends DarkswapElement {
       take: { amount: trade.amount, quoteAmount: trade.quoteAmount },
       peer: store.peerOf(trade.maker),
     };
-    this.dispatchEvent(new DarkswapTradeProposedEvent(detail));
+    this.dispatchEvent(new DarkswapOrderTakenEvent(detail));
     return detail;
   }
 

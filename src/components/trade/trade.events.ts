@@ -42,10 +42,9 @@ export class DarkswapTradeFailedEvent extends DarkswapEvent<TradeFailedDetail> {
   }
 }
 
-// `darkswap-trade-proposed` is declared in the global map by the orderbook (its take event shares the name,
-// with an `{ order, take, peer }` detail); listeners tell the two apart with `instanceof` or the detail's shape.
 declare global {
   interface GlobalEventHandlersEventMap {
+    'darkswap-trade-proposed': DarkswapTradeProposedEvent;
     'darkswap-trade-accepted': DarkswapTradeAcceptedEvent;
     'darkswap-trade-signed': DarkswapTradeSignedEvent;
     'darkswap-trade-completed': DarkswapTradeCompletedEvent;

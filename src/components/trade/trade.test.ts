@@ -255,6 +255,7 @@ describe('<darkswap-trade>', function () {
   it('a reload mid-trade resumes from IndexedDB and recovers a message that arrived while no widget listened', async () => {
     const w = await world();
     // The buyer's indexer can be held, to pin the moment its "ready" goes out.
+    // eslint-disable-next-line prefer-const -- assigned below, after the gated indexer that reads it is built
     let hold: Promise<void> | undefined;
     let release = () => {};
     const gated: AssetIndexer = {
@@ -311,7 +312,7 @@ describe('<darkswap-trade>', function () {
     expect(edited).to.deep.equal({ ok: false, index: 1, reason: 'entry 1 has a bad signature' });
   });
 
-  it("takes an orderbook's darkswap-trade-proposed (order + take) and sends it to the maker found by identity key", async () => {
+  it("takes an orderbook's darkswap-order-taken (order + take) and sends it to the maker found by identity key", async () => {
     const w = await world();
     const sellerEl = await mount(w.seller, w.indexer, 'Maker');
     const buyerEl = await mount(w.buyer, w.indexer, 'Taker', { fromOrderbook: true });
@@ -319,7 +320,7 @@ describe('<darkswap-trade>', function () {
     const book = document.createElement('div');
     document.body.append(book);
     // What <darkswap-orderbook> fires on a take (no peer id: the trade widget finds the maker by its key).
-    book.dispatchEvent(new CustomEvent('darkswap-trade-proposed', { bubbles: true, composed: true, detail: { order, take: { amount: 1000n, quoteAmount: 50_000n }, peer: undefined } }));
+    book.dispatchEvent(new CustomEvent('darkswap-order-taken', { bubbles: true, composed: true, detail: { order, take: { amount: 1000n, quoteAmount: 50_000n }, peer: undefined } }));
     book.remove();
     await waitFor(() => sellerEl.trades.length === 1, 5_000, 'proposal at the maker');
     const incoming = sellerEl.trades[0]!;

@@ -5,10 +5,11 @@ import { repeat } from 'lit/directives/repeat.js';
 import type { AssetIndexer, WalletAdapter } from '../../bitcoin/wallet.js';
 import type { SwapRole } from '../../bitcoin/wire.js';
 import type { ConnectionApi } from '../../core/connection-api.js';
-import type { PeerEvent } from '../../core/events.js';
 import { ConnectionController } from '../../context/connection-controller.js';
 import { DarkswapElement } from '../../internal/base-element.js';
-import { fmt } from '../../features/trade/trade.bitcoin.js';
+import { fmt, type TradeHost } from '../../features/trade/trade.bitcoin.js';
+import { FeatureController } from '../../context/feature-controller.js';
+import { TRADE_FEATURE, TradeFeature } from '../../features/trade/trade.feature.js';
 import { walletContext, type WalletProvision } from '../../context/wallet-context.js';
 import { TradeEngine, TradeNoticeEvent } from '../../features/trade/trade.engine.js';
 import {
@@ -18,16 +19,13 @@ import {
   DarkswapTradeProposedEvent,
   DarkswapTradeSignedEvent,
 } from './trade.events.js';
-import { canCancel, isTerminal, TradeMessageSchema, type TradeMessage, type TradeRecord } from '../../features/trade/trade.protocol.js';
-import { isTradeProposal, proposalToTerms, type TradeProposal } from '../../features/trade/trade.proposal.js';
-import { DEFAULT_TRADE_STORE, TradeStore } from '../../features/trade/trade.store.js';
+import { canCancel, isTerminal, type TradeRecord } from '../../features/trade/trade.protocol.js';
+import { isTradeProposal, ORDER_TAKEN, proposalToTerms, type TradeProposal } from '../../features/trade/trade.proposal.js';
+import { DEFAULT_TRADE_STORE } from '../../features/trade/trade.store.js';
 import { tradeStyles } from './trade.styles.js';
 import {
-  DEFAULT_DEADLINES,
   HISTORY_LIMIT,
   PROGRESS_STEPS,
-  TRADE_CHANNEL,
-  TRADE_MAX_BYTES,
   type TradeDeadlines,
   type TradeProposedDetail,
 } from '../../features/trade/trade.types.js';
@@ -166,7 +164,7 @@ export class DarkswapTrade extends DarkswapElement {
   /** Highest fee rate (sat/vB) this side accepts in a transaction. */
   @property({ attribute: 'max-fee-rate', type: Number }) maxFeeRate = 100;
 
-  /** Take trades from `darkswap-trade-proposed` events of orderbooks on the page (order + take). */
+  /** Take trades from `darkswap-order-taken` events of orderbooks on the page (order + take). */
   @property({ attribute: 'from-orderbook', type: Boolean }) fromOrderbook = false;
 
   /** A connection service to use instead of the one from context. */
@@ -194,24 +192,48 @@ export class DarkswapTrade extends DarkswapElement {
   @state() private auditNote = '';
   @state() private announcement = '';
 
-  private engine: TradeEngine | undefined;
   private ticker: ReturnType<typeof setInterval> | undefined;
   private seenFailures = new Set<string>();
+  private storeWarned = false;
 
-  private readonly conn = new ConnectionController(this, {
-    'peer-connected': (e: PeerEvent) => this.engine?.onPeerConnected(e.peer),
-    'peer-disconnected': (e: PeerEvent) => this.engine?.onPeerDisconnected(e.peer),
-    // After a reload the service opens after the trades load: dial the counterparties then.
-    status: () => {
-      if (this.conn.service?.status === 'open') this.engine?.redialAbsent();
+  private readonly conn = new ConnectionController(this, {});
+
+  /** The one trade engine of the current service (one store, one writer), shared with other trade widgets on it. */
+  private readonly shared = new FeatureController(this, this.conn, {
+    key: TRADE_FEATURE,
+    create: (service) => new TradeFeature(service, this.storeName),
+    attach: (feature) => {
+      if (feature.storeName !== this.storeName && !this.storeWarned) {
+        this.storeWarned = true;
+        console.warn(
+          `[darkswap] <darkswap-trade store-name="${this.storeName}"> shares its service's trade engine, which stores in "${feature.storeName}" (the first widget's store).`,
+        );
+      }
+      const engine = feature.engine;
+      const change = () => this.requestUpdate();
+      const notice = (e: Event) => this.onNotice(e as TradeNoticeEvent);
+      engine.addEventListener('change', change);
+      engine.addEventListener('notice', notice);
+      void engine.ready.then(() => {
+        // Failures already in the store were reported before the reload.
+        for (const r of engine.trades) if (r.state === 'failed') this.seenFailures.add(r.id);
+      });
+      const leave = feature.join({
+        host: () => this.tradeHost(),
+        clock: () => this.clock(),
+        deadlines: () => this.deadlines,
+      });
+      return () => {
+        leave();
+        engine.removeEventListener('change', change);
+        engine.removeEventListener('notice', notice);
+      };
     },
   });
 
-  private readonly channel = this.conn.channel<TradeMessage>(
-    TRADE_CHANNEL,
-    { schema: TradeMessageSchema, maxBytes: TRADE_MAX_BYTES, reliable: true, priority: 'high' },
-    (message, from) => this.engine?.onMessage(message, from),
-  );
+  private get engine(): TradeEngine | undefined {
+    return this.shared.feature?.engine;
+  }
 
   constructor() {
     super();
@@ -226,62 +248,36 @@ export class DarkswapTrade extends DarkswapElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.startEngine();
     this.ticker = setInterval(() => {
       if (this.engine?.trades.some((r) => !isTerminal(r.state))) this.requestUpdate();
     }, 1000);
-    document.addEventListener('darkswap-trade-proposed', this.onOrderbookProposal);
+    document.addEventListener(ORDER_TAKEN, this.onOrderbookProposal);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     clearInterval(this.ticker);
-    document.removeEventListener('darkswap-trade-proposed', this.onOrderbookProposal);
-    this.stopEngine();
+    document.removeEventListener(ORDER_TAKEN, this.onOrderbookProposal);
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('connection')) this.conn.inject(this.connection);
     if (changed.has('storeName') && this.engine && this.engine.store.name !== this.storeName) {
-      this.stopEngine();
-      this.startEngine();
+      this.storeWarned = false;
+      this.shared.renew();
     }
   }
 
-  private startEngine(): void {
-    if (this.engine) return;
-    const engine = new TradeEngine({
-      store: new TradeStore(this.storeName),
-      clock: () => this.clock(),
-      send: (peer, message) => this.channel.send(peer, message),
-      identity: () => this.conn.service?.identity,
-      peerKey: (peer) => this.conn.service?.peerIdentity(peer)?.publicKey,
-      peers: () => this.conn.service?.peers ?? [],
-      connect: async (peer) => this.conn.service?.connect(peer),
-      host: () => {
-        const wallet = this.wallet ?? this.provided?.wallet;
-        const indexer = this.indexer ?? this.provided?.indexer;
-        if (!wallet || !indexer) return undefined;
-        const broadcast =
-          this.broadcast ??
-          this.provided?.broadcast ??
-          (wallet.broadcast ? (hex: string) => wallet.broadcast!(hex) : async () => Promise.reject(new Error('no broadcaster: set the broadcast property')));
-        return { wallet, indexer, broadcast, feeRateBand: { min: BigInt(Math.max(1, Math.floor(this.minFeeRate))), max: BigInt(Math.floor(this.maxFeeRate)) } };
-      },
-      deadlines: () => ({ ...DEFAULT_DEADLINES, ...this.deadlines }),
-    });
-    engine.addEventListener('change', () => this.requestUpdate());
-    engine.addEventListener('notice', (e) => this.onNotice(e as TradeNoticeEvent));
-    this.engine = engine;
-    void engine.ready.then(() => {
-      // Failures already in the store were reported before the reload.
-      for (const r of engine.trades) if (r.state === 'failed') this.seenFailures.add(r.id);
-    });
-  }
-
-  private stopEngine(): void {
-    this.engine?.close();
-    this.engine = undefined;
+  /** What the engine needs from this widget's host page: wallet, indexer, broadcaster and fee band. */
+  private tradeHost(): TradeHost | undefined {
+    const wallet = this.wallet ?? this.provided?.wallet;
+    const indexer = this.indexer ?? this.provided?.indexer;
+    if (!wallet || !indexer) return undefined;
+    const broadcast =
+      this.broadcast ??
+      this.provided?.broadcast ??
+      (wallet.broadcast ? (hex: string) => wallet.broadcast!(hex) : async () => Promise.reject(new Error('no broadcaster: set the broadcast property')));
+    return { wallet, indexer, broadcast, feeRateBand: { min: BigInt(Math.max(1, Math.floor(this.minFeeRate))), max: BigInt(Math.floor(this.maxFeeRate)) } };
   }
 
   // ---- public API ----------------------------------------------------------------------------------------------
@@ -322,7 +318,7 @@ export class DarkswapTrade extends DarkswapElement {
   }
 
   /**
-   * Starts a trade from an orderbook take (`darkswap-trade-proposed` of `<darkswap-orderbook>`): terms from the
+   * Starts a trade from an orderbook take (`darkswap-order-taken` of `<darkswap-orderbook>`): terms from the
    * order and the take, sent to the maker (its peer id, or the connected peer with the maker's identity key).
    */
   async takeProposal(proposal: TradeProposal): Promise<string> {
@@ -406,7 +402,7 @@ export class DarkswapTrade extends DarkswapElement {
   }
 
   private readonly onOrderbookProposal = (e: Event): void => {
-    if (!this.fromOrderbook || e instanceof DarkswapTradeProposedEvent) return;
+    if (!this.fromOrderbook) return;
     const detail = (e as CustomEvent<unknown>).detail;
     if (!isTradeProposal(detail)) return;
     this.takeProposal(detail).then(

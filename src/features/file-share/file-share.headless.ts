@@ -1,17 +1,15 @@
 /**
- * File transfer without the element: wires a connection service's `file-share` channels and peer
- * events into a FileShareEngine (apps with their own UI, and the benchmark). Talks the same
- * protocol as `<darkswap-file-share>`; use one of the two per service.
+ * File transfer without the element (apps with their own UI, and the benchmark): a hold on the
+ * service's one file-share engine, the same one `<darkswap-file-share>` widgets on that service use.
  */
 import type { ConnectionApi } from '../../core/connection-api.js';
-import type { PeerEvent } from '../../core/events.js';
-import { FileShareEngine, type FileShareListener } from './file-share.engine.js';
-import { ChunkHeaderSchema, ControlMessageSchema, type ChunkHeader, type ControlMessage, type FileShareLimits } from './file-share.protocol.js';
-import { createStorage, MemoryStorage } from './file-share.storage.js';
-import { CHUNK_HEADER_MAX_BYTES, FILE_CHUNK_CHANNEL, FILE_SHARE_CHANNEL, FILE_SHARE_MAX_BYTES } from './file-share.types.js';
+import { featureFor } from '../registry.js';
+import type { FileShareEngine, FileShareListener } from './file-share.engine.js';
+import { FILE_SHARE_FEATURE, FileShareFeature } from './file-share.feature.js';
+import type { FileShareLimits } from './file-share.protocol.js';
 
 export interface FileShareSessionOptions {
-  /** OPFS folder (default `default`); `memory: true` keeps received files in memory instead. */
+  /** OPFS folder (default `default`); `memory: true` keeps received files in memory instead. Apply when this session creates the engine. */
   storageKey?: string;
   memory?: boolean;
   limits?: FileShareLimits;
@@ -21,45 +19,19 @@ export interface FileShareSessionOptions {
 
 export interface FileShareSession {
   readonly engine: FileShareEngine;
+  /** Leave; the last user of the service's engine closes its channels. */
   close(): void;
 }
 
 export function createFileShareSession(service: ConnectionApi, options: FileShareSessionOptions = {}): FileShareSession {
-  const control = service.channel<ControlMessage>(FILE_SHARE_CHANNEL, { schema: ControlMessageSchema, maxBytes: FILE_SHARE_MAX_BYTES });
-  const bulk = service.bulkChannel<ChunkHeader>(FILE_CHUNK_CHANNEL, { schema: ChunkHeaderSchema, maxHeaderBytes: CHUNK_HEADER_MAX_BYTES });
+  const lease = featureFor(service, FILE_SHARE_FEATURE, (s) => new FileShareFeature(s, options));
   const limits = options.limits;
-  const engine = new FileShareEngine({
-    transport: {
-      send: (peer, m) => control.send(peer, m),
-      sendChunk: (peer, h, d) => bulk.send(peer, h, d),
-      maxChunkBytes: (peer) => bulk.maxChunkBytes(peer),
-      peerKey: (peer) => service.peerIdentity(peer)?.publicKey,
-      isOpen: (peer) => service.linkStatus(peer) === 'open',
-      connect: (peer) => service.connect(peer),
-    },
-    storage: options.memory ? new MemoryStorage() : createStorage(options.storageKey ?? 'default'),
-    ...(limits ? { limits: () => limits } : {}),
-    ...(options.window ? { window: options.window } : {}),
-    ...(options.listener ? { listener: options.listener } : {}),
-  });
-  const offControl = control.on((m, from) => engine.handleControl(m, from));
-  const offBulk = bulk.on((h, d, from) => engine.handleChunk(h, d, from));
-  const up = (e: Event) => engine.peerUp((e as PeerEvent).peer);
-  const down = (e: Event) => engine.peerDown((e as PeerEvent).peer);
-  service.addEventListener('peer-connected', up);
-  service.addEventListener('peer-reconnecting', down);
-  service.addEventListener('peer-disconnected', down);
+  const leave = lease.feature.join({ ...(options.listener ? { listener: options.listener } : {}), ...(limits ? { limits: () => limits } : {}) });
   return {
-    engine,
+    engine: lease.feature.engine,
     close() {
-      offControl();
-      offBulk();
-      control.close();
-      bulk.close();
-      service.removeEventListener('peer-connected', up);
-      service.removeEventListener('peer-reconnecting', down);
-      service.removeEventListener('peer-disconnected', down);
-      engine.dispose();
+      leave();
+      lease.release();
     },
   };
 }

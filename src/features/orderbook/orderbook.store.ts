@@ -22,6 +22,7 @@ import { createStore, del, entries, set, type UseStore } from 'idb-keyval';
 import type { ConnectionApi } from '../../core/connection-api.js';
 import type { Channel } from '../../core/channel.js';
 import type { PeerEvent } from '../../core/events.js';
+import { featureFor, type Feature, type FeatureLease } from '../registry.js';
 import type { BookOptions, MatchResult, TakeRequest } from './book.model.js';
 import { checkHoldings, type OrderbookIndexer } from './assets.model.js';
 import {
@@ -121,11 +122,11 @@ interface Persisted {
 }
 
 const SCREEN_MEMORY = 20_000;
-const REGISTRY = Symbol.for('darkswap.orderbook-stores.v1');
+/** Registry key of the orderbook feature (one store per connection service). */
+export const ORDERBOOK_FEATURE = 'orderbook.v1';
 
-type Registry = WeakMap<ConnectionApi, { store: OrderbookStore; users: number }>;
-
-export class OrderbookStore extends EventTarget {
+export class OrderbookStore extends EventTarget implements Feature {
+  private readonly headlessLeases: FeatureLease<OrderbookStore>[] = [];
   readonly sync: OrderbookSync;
   private service: ConnectionApi | undefined;
   private channel: Channel<SyncMessage> | undefined;
@@ -183,30 +184,25 @@ export class OrderbookStore extends EventTarget {
   }
 
   /**
-   * The store shared by every widget on `service` (created on first use, disposed when the last
-   * user releases it). `options` apply when it is created.
+   * The store shared by every widget on `service` and the headless API (created on first use,
+   * disposed when the last user releases it): a lease from the feature registry. `options` apply
+   * when it is created.
    */
+  static lease(service: ConnectionApi, options: Omit<OrderbookStoreOptions, 'service'> = {}): FeatureLease<OrderbookStore> {
+    return featureFor(service, ORDERBOOK_FEATURE, (s) => new OrderbookStore({ ...options, service: s }));
+  }
+
+  /** Like `lease`, returning the store; give it back with `release(service, store)`. */
   static acquire(service: ConnectionApi, options: Omit<OrderbookStoreOptions, 'service'> = {}): OrderbookStore {
-    const g = globalThis as Record<symbol, unknown>;
-    const registry = (g[REGISTRY] ??= new WeakMap()) as Registry;
-    let entry = registry.get(service);
-    if (!entry || entry.store.disposed) {
-      entry = { store: new OrderbookStore({ ...options, service }), users: 0 };
-      registry.set(service, entry);
-    }
-    entry.users++;
-    return entry.store;
+    const lease = OrderbookStore.lease(service, options);
+    lease.feature.headlessLeases.push(lease);
+    return lease.feature;
   }
 
   /** Give back a store from `acquire`; the last release disposes it. */
   static release(service: ConnectionApi, store: OrderbookStore): void {
-    const registry = (globalThis as Record<symbol, unknown>)[REGISTRY] as Registry | undefined;
-    const entry = registry?.get(service);
-    if (!entry || entry.store !== store) return;
-    if (--entry.users <= 0) {
-      registry!.delete(service);
-      store.dispose();
-    }
+    if (store.service !== service) return;
+    store.headlessLeases.pop()?.release();
   }
 
   get book() {

@@ -31,6 +31,13 @@ export interface TradeProposalTake {
   readonly quoteAmount?: bigint | undefined;
 }
 
+/**
+ * The DOM event an orderbook fires when I take an order (`<darkswap-orderbook>`'s
+ * `darkswap-order-taken`); its detail has the `TradeProposal` shape. Matched by name and shape,
+ * never by class, so two copies of the kit on one page still understand each other.
+ */
+export const ORDER_TAKEN = 'darkswap-order-taken';
+
 /** What the orderbook hands over: the maker's order and the take. */
 export interface TradeProposal {
   readonly order: TradeProposalOrder;
