@@ -29,7 +29,11 @@ export default tseslint.config(
   {
     languageOptions: {
       globals: {
-        window: 'readonly', document: 'readonly', console: 'readonly', globalThis: 'readonly', process: 'readonly',
+        window: 'readonly',
+        document: 'readonly',
+        console: 'readonly',
+        globalThis: 'readonly',
+        process: 'readonly',
       },
     },
     rules: {
@@ -51,7 +55,10 @@ export default tseslint.config(
         {
           patterns: [
             layer(LIT, 'core/ and bitcoin/ are framework-free: no lit.'),
-            layer(['**/components/*', '**/context/*', '**/internal/*', '**/features/*', '**/features/**'], 'core/ and bitcoin/ are the bottom layer: they import nothing above them.'),
+            layer(
+              ['**/components/*', '**/context/*', '**/internal/*', '**/features/*', '**/features/**'],
+              'core/ and bitcoin/ are the bottom layer: they import nothing above them.',
+            ),
           ],
         },
       ],
@@ -66,7 +73,10 @@ export default tseslint.config(
         {
           patterns: [
             layer(LIT, 'features/ are framework-free: no lit (a widget reaches its feature through FeatureController).'),
-            layer(['**/components/*', '**/components/**', '**/context/*', '**/internal/*'], 'features/ import only core/, bitcoin/ and other features (imports point down).'),
+            layer(
+              ['**/components/*', '**/components/**', '**/context/*', '**/internal/*'],
+              'features/ import only core/, bitcoin/ and other features (imports point down).',
+            ),
           ],
         },
       ],
@@ -76,7 +86,10 @@ export default tseslint.config(
     files: ['src/context/**/*.ts', 'src/internal/**/*.ts'],
     ignores: ['**/*.test.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [layer(['**/components/*', '**/components/**'], 'context/ and internal/ never import widgets (imports point down).')] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [layer(['**/components/*', '**/components/**'], 'context/ and internal/ never import widgets (imports point down).')] },
+      ],
     },
   },
   {

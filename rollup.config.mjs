@@ -105,7 +105,9 @@ export default [
       // Everything every widget needs (the service, context, base element, Lit, PeerJS, valibot) in
       // one shared chunk: one request and one gzip stream instead of many small ones.
       manualChunks: (id) =>
-        /[\\/]dist[\\/](core|context|internal)[\\/]|[\\/]node_modules[\\/](lit|lit-html|lit-element|@lit[\\/]reactive-element|@lit[\\/]context|peerjs|webrtc-adapter|sdp|eventemitter3|valibot|idb-keyval|@msgpack|peerjs-js-binarypack)[\\/]/.test(id) ||
+        /[\\/]dist[\\/](core|context|internal)[\\/]|[\\/]node_modules[\\/](lit|lit-html|lit-element|@lit[\\/]reactive-element|@lit[\\/]context|peerjs|webrtc-adapter|sdp|eventemitter3|valibot|idb-keyval|@msgpack|peerjs-js-binarypack)[\\/]/.test(
+          id,
+        ) ||
         id.includes('webrtc-adapter-evergreen') ||
         id.includes('binarypack-stand-in')
           ? 'runtime'

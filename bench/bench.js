@@ -7,10 +7,7 @@ const impl = new URLSearchParams(location.search).get('impl') === 'source' ? 'so
 
 async function loadKit() {
   if (impl === 'source') {
-    const [core, model] = await Promise.all([
-      import('../src/core/index.ts'),
-      import('../src/components/demo/demo.model.ts'),
-    ]);
+    const [core, model] = await Promise.all([import('../src/core/index.ts'), import('../src/components/demo/demo.model.ts')]);
     return { ConnectionService: core.ConnectionService, DemoMessageSchema: model.DemoMessageSchema, DEMO_MAX_BYTES: model.DEMO_MAX_BYTES };
   }
   const kit = await import('../cdn/darkswap.js');

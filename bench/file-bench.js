@@ -95,7 +95,8 @@ async function kitTransfer(kit, sig, file, { onSample, limitMs = 120_000 } = {})
       changed: () => {
         const t = receiver.engine.transfers[0];
         if (t?.status === 'complete') done.resolve(t);
-        else if (t && (t.status === 'failed' || t.status === 'rejected' || t.status === 'cancelled')) done.reject(new Error(`kit transfer ${t.status}: ${t.reason?.message}`));
+        else if (t && (t.status === 'failed' || t.status === 'rejected' || t.status === 'cancelled'))
+          done.reject(new Error(`kit transfer ${t.status}: ${t.reason?.message}`));
       },
     },
   });

@@ -187,7 +187,16 @@ async function renderBenches(): Promise<{ first: number; update: number }> {
 }
 
 function service(s: BenchSignaling, identity: Awaited<ReturnType<typeof createIdentity>>): ConnectionService {
-  return new ConnectionService({ host: s.host, port: s.port, path: s.path, key: s.key, iceServers: [], identity, connectTimeoutMs: 10_000, openTimeoutMs: 10_000 });
+  return new ConnectionService({
+    host: s.host,
+    port: s.port,
+    path: s.path,
+    key: s.key,
+    iceServers: [],
+    identity,
+    connectTimeoutMs: 10_000,
+    openTimeoutMs: 10_000,
+  });
 }
 
 async function until(condition: () => boolean, ms: number, what: string): Promise<void> {
@@ -206,7 +215,14 @@ async function signedOrders(count: number, makers: number): Promise<Order[]> {
     Array.from({ length: count }, (_, i) =>
       createOrder(
         keys[i % makers],
-        { base: BASE, quote: QUOTE, side: i % 2 ? 'buy' : 'sell', price: i % 2 ? 900n - BigInt(i % 97) : 1100n + BigInt(i % 89), amount: 100n, outpoints: [outpoint(i + 1)] },
+        {
+          base: BASE,
+          quote: QUOTE,
+          side: i % 2 ? 'buy' : 'sell',
+          price: i % 2 ? 900n - BigInt(i % 97) : 1100n + BigInt(i % 89),
+          amount: 100n,
+          outpoints: [outpoint(i + 1)],
+        },
         now,
       ),
     ),
@@ -216,11 +232,12 @@ async function signedOrders(count: number, makers: number): Promise<Order[]> {
 /** Longest main-thread block while `work` runs: MessageChannel ping gaps and long tasks. */
 async function longestTask(work: () => Promise<void>): Promise<number> {
   let longest = 0;
-  const observer = typeof PerformanceObserver !== 'undefined' && PerformanceObserver.supportedEntryTypes?.includes('longtask')
-    ? new PerformanceObserver((list) => {
-        for (const e of list.getEntries()) longest = Math.max(longest, e.duration);
-      })
-    : undefined;
+  const observer =
+    typeof PerformanceObserver !== 'undefined' && PerformanceObserver.supportedEntryTypes?.includes('longtask')
+      ? new PerformanceObserver((list) => {
+          for (const e of list.getEntries()) longest = Math.max(longest, e.duration);
+        })
+      : undefined;
   observer?.observe({ type: 'longtask' });
   const channel = new MessageChannel();
   let last = performance.now();

@@ -242,7 +242,11 @@ async function browserBenches({ groups, emit, wants, source }) {
 
     if (groups.has('latency')) {
       log('latency: 200 small messages idle, then 200 while 64 MiB streams on the bulk channel…');
-      const r = await withTimeout(page.evaluate((s) => window.darkswapBench.latency(s), sig), 90_000, 'latency bench');
+      const r = await withTimeout(
+        page.evaluate((s) => window.darkswapBench.latency(s), sig),
+        90_000,
+        'latency bench',
+      );
       const idle95 = percentile(r.idle, 95);
       const loaded95 = percentile(r.loaded, 95);
       log(
@@ -256,7 +260,11 @@ async function browserBenches({ groups, emit, wants, source }) {
 
     if (groups.has('recovery')) {
       log('recovery: 12 forced drops (RTCPeerConnection.close on alternating sides) → first message through…');
-      const r = await withTimeout(page.evaluate((s) => window.darkswapBench.recovery(s, { drops: 12 }), sig), 120_000, 'recovery bench');
+      const r = await withTimeout(
+        page.evaluate((s) => window.darkswapBench.recovery(s, { drops: 12 }), sig),
+        120_000,
+        'recovery bench',
+      );
       log(`recovery: ${r.times.map((t) => round(t, 0)).join(', ')} ms`);
       emit('link_recovery_ms_p50', round(percentile(r.times, 50)), 'ms');
       emit('link_recovery_ms_p95', round(percentile(r.times, 95)), 'ms');
@@ -264,14 +272,22 @@ async function browserBenches({ groups, emit, wants, source }) {
 
     if (groups.has('orderbook')) {
       log('orderbook: insert+match, verify, 10k render, 10 Hz update, 500-order burst, 1,000-order sync…');
-      const r = await withTimeout(page.evaluate((s) => window.darkswapBench.orderbook(s), sig), 180_000, 'orderbook bench');
+      const r = await withTimeout(
+        page.evaluate((s) => window.darkswapBench.orderbook(s), sig),
+        180_000,
+        'orderbook bench',
+      );
       for (const [bench, value] of Object.entries(r)) {
         if (typeof value === 'number') emit(bench, round(value, 1), bench.endsWith('_ms') ? 'ms' : 'per_s');
       }
     }
 
     if (groups.has('trade')) {
-      const r = await withTimeout(page.evaluate(() => window.darkswapBench.trade()), 60_000, 'trade bench');
+      const r = await withTimeout(
+        page.evaluate(() => window.darkswapBench.trade()),
+        60_000,
+        'trade bench',
+      );
       emit('trade_swap_build_verify_ms', round(r.trade_swap_build_verify_ms), 'ms');
     }
 
@@ -284,7 +300,9 @@ async function browserBenches({ groups, emit, wants, source }) {
         'file bench',
       );
       const rounds = r.details.rounds;
-      log(`file: per round ms — raw ${rounds.raw.map((x) => round(x, 0)).join(', ')}; kit ${rounds.kit.map((x) => round(x, 0)).join(', ')} (of which hashing before the offer ${rounds.kitOffer.map((x) => round(x, 0)).join(', ')}); peerjs ${rounds.peerjs.map((x) => round(x, 0)).join(', ')}`);
+      log(
+        `file: per round ms — raw ${rounds.raw.map((x) => round(x, 0)).join(', ')}; kit ${rounds.kit.map((x) => round(x, 0)).join(', ')} (of which hashing before the offer ${rounds.kitOffer.map((x) => round(x, 0)).join(', ')}); peerjs ${rounds.peerjs.map((x) => round(x, 0)).join(', ')}`,
+      );
       log(`file: kit/raw per round ${rounds.ratio.map((x) => round(x, 3)).join(', ')}; median ${round(r.file_kit_over_raw_ratio, 3)} (goal ≥ 0.90)`);
       emit('file_64mib_kit_mbps', round(r.file_64mib_kit_mbps, 1), 'Mbit/s');
       emit('file_64mib_raw_mbps', round(r.file_64mib_raw_mbps, 1), 'Mbit/s');

@@ -50,9 +50,7 @@ function run(command, args) {
     const child = spawn(command, args, { cwd: ROOT, stdio: 'inherit' });
     child.on('error', reject);
     child.on('exit', (code, signal) =>
-      code === 0
-        ? resolvePromise()
-        : reject(new BuildError(`${relative(ROOT, args[0])} ${args.slice(1).join(' ')} failed (${signal ?? `exit ${code}`}).`)),
+      code === 0 ? resolvePromise() : reject(new BuildError(`${relative(ROOT, args[0])} ${args.slice(1).join(' ')} failed (${signal ?? `exit ${code}`}).`)),
     );
   });
 }
@@ -172,8 +170,7 @@ async function report(perConfig) {
     `${'file'.padEnd(width)}${'min'.padStart(10)}${'min+gzip'.padStart(11)}`,
     ...Object.entries(files).map(([f, s]) => `${f.padEnd(width)}${fmt(s.min).padStart(10)}${fmt(s.gzip).padStart(11)}`),
   ];
-  const verdict = (value, goal) =>
-    value <= goal ? `OK (${fmt(goal - value)} B to spare)` : `GOAL MISSED by ${fmt(value - goal)} B`;
+  const verdict = (value, goal) => (value <= goal ? `OK (${fmt(goal - value)} B to spare)` : `GOAL MISSED by ${fmt(value - goal)} B`);
   console.log(`\ncdn/ sizes in bytes (gzip level 9):\n${lines.map((l) => `  ${l}`).join('\n')}\n`);
   console.log(
     `  runtime = ${fmt(runtime)} B min+gzip (${kb(runtime)})  goal ≤ ${fmt(GOALS.runtime)} B (35 KB): ${verdict(runtime, GOALS.runtime)}\n` +

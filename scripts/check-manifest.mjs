@@ -24,11 +24,10 @@ const out = mkdtempSync(join(tmpdir(), 'darkswap-cem-'));
 let fresh;
 try {
   // The analyzer joins --outdir onto its cwd, so pass the temporary directory relative to the root.
-  const result = spawnSync(
-    process.execPath,
-    [cem, 'analyze', '--litelement', '--config', CONFIG, '--outdir', relative(ROOT, out), '--quiet'],
-    { cwd: ROOT, encoding: 'utf8' },
-  );
+  const result = spawnSync(process.execPath, [cem, 'analyze', '--litelement', '--config', CONFIG, '--outdir', relative(ROOT, out), '--quiet'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
   if (result.status !== 0 || !existsSync(join(out, 'custom-elements.json'))) {
     fail(`the analyzer failed (${result.error?.message ?? `exit ${result.status}`}):\n${result.stdout}${result.stderr}`);
   }
@@ -49,7 +48,11 @@ const a = committed.split('\n');
 const b = fresh.split('\n');
 let line = 0;
 while (line < Math.max(a.length, b.length) && a[line] === b[line]) line++;
-const excerpt = (lines) => lines.slice(Math.max(0, line - 2), line + 3).map((l, i) => `    ${Math.max(0, line - 2) + i + 1}: ${l}`).join('\n');
+const excerpt = (lines) =>
+  lines
+    .slice(Math.max(0, line - 2), line + 3)
+    .map((l, i) => `    ${Math.max(0, line - 2) + i + 1}: ${l}`)
+    .join('\n');
 fail(
   'custom-elements.json is stale: it differs from what the analyzer generates from src/.\n' +
     `  First difference at line ${line + 1}.\n  committed:\n${excerpt(a)}\n  generated:\n${excerpt(b)}\n` +

@@ -94,7 +94,13 @@ function createStaticServer(getSignaling) {
       }
       const file = path.join(ROOT, pathname);
       if (pathname.includes('\0') || (file !== ROOT && !file.startsWith(ROOT + path.sep))) return send(res, 403, 'Forbidden\n');
-      if (path.relative(ROOT, file).split(path.sep).some((seg) => seg.startsWith('.') && seg !== '.')) return send(res, 404, 'Not found\n');
+      if (
+        path
+          .relative(ROOT, file)
+          .split(path.sep)
+          .some((seg) => seg.startsWith('.') && seg !== '.')
+      )
+        return send(res, 404, 'Not found\n');
       let target = file;
       let info = await stat(target).catch(() => undefined);
       if (info?.isDirectory()) {
@@ -110,7 +116,9 @@ function createStaticServer(getSignaling) {
         'X-Content-Type-Options': 'nosniff',
       });
       if (req.method === 'HEAD') return res.end();
-      createReadStream(target).on('error', () => res.destroy()).pipe(res);
+      createReadStream(target)
+        .on('error', () => res.destroy())
+        .pipe(res);
     } catch (error) {
       if (!res.headersSent) send(res, 500, 'Internal error\n');
       else res.destroy();
@@ -162,7 +170,7 @@ async function main() {
 
   console.log(`DarkSwap demo: http://${HOST}:${webPort}/demo/`);
   console.log(`Signaling:     ${signaling.url} (key ${key})`);
-  console.log('Open the demo in two tabs and paste one tab\'s peer id into the other. Ctrl-C stops both servers.');
+  console.log("Open the demo in two tabs and paste one tab's peer id into the other. Ctrl-C stops both servers.");
 
   let stopping = false;
   const shutdown = async (signal) => {

@@ -17,7 +17,13 @@ export { DEMO_CHANNEL } from './components/demo/demo.types.js';
 
 export { DarkswapFileShare } from './components/file-share/file-share.js';
 export * from './components/file-share/file-share.events.js';
-export { FileShareEngine, type FileShareTransport, type FileShareListener, type TransferInfo, type FileProgress } from './features/file-share/file-share.engine.js';
+export {
+  FileShareEngine,
+  type FileShareTransport,
+  type FileShareListener,
+  type TransferInfo,
+  type FileProgress,
+} from './features/file-share/file-share.engine.js';
 export { createFileShareSession, type FileShareSession, type FileShareSessionOptions } from './features/file-share/file-share.headless.js';
 export {
   ControlMessageSchema as FileShareMessageSchema,

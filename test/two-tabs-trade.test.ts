@@ -24,7 +24,9 @@ function linkedTo(id: string): boolean {
 /** The first outpoint of the demo wallet holding `asset` (`rune 840000:3`, `alkane 2:1`), once listed. */
 function walletOutpoint(asset: string): string | null {
   document.getElementById('refresh-wallet')!.click();
-  const li = [...document.querySelectorAll<HTMLLIElement>('#utxos li')].find((e) => e.textContent!.includes(`of ${asset}`) && !e.textContent!.includes('unconfirmed'));
+  const li = [...document.querySelectorAll<HTMLLIElement>('#utxos li')].find(
+    (e) => e.textContent!.includes(`of ${asset}`) && !e.textContent!.includes('unconfirmed'),
+  );
   return li?.dataset.outpoint ?? null;
 }
 function placeSellOrder(pair: string, price: string, amount: string, outpoint: string): void {
@@ -41,7 +43,10 @@ function placeSellOrder(pair: string, price: string, amount: string, outpoint: s
 }
 function orderbookNote(): string {
   const root = document.querySelector('darkswap-orderbook')!.shadowRoot!;
-  return [...root.querySelectorAll('[part~="note"], [part~="error"], [part~="field-error"]')].map((e) => e.textContent!.trim()).filter(Boolean).join(' | ');
+  return [...root.querySelectorAll('[part~="note"], [part~="error"], [part~="field-error"]')]
+    .map((e) => e.textContent!.trim())
+    .filter(Boolean)
+    .join(' | ');
 }
 /** Opens the take form on the first ask of `pair` (expanding its level first); true once the form is open. */
 function openTake(pair: string): boolean {
@@ -76,7 +81,9 @@ interface TradeView {
 function tradeIn(id: string, state: string): TradeView | null {
   const el = document.querySelector('darkswap-trade') as unknown as { trades: TradeView[] };
   const r = (el.trades ?? []).find((t) => t.id === id);
-  return r && r.state === state ? { id: r.id, state: r.state, role: r.role, txid: r.txid, failure: r.failure && { code: r.failure.code, message: r.failure.message } } : null;
+  return r && r.state === state
+    ? { id: r.id, state: r.state, role: r.role, txid: r.txid, failure: r.failure && { code: r.failure.code, message: r.failure.message } }
+    : null;
 }
 function newIncoming(known: string[]): string | null {
   const el = document.querySelector('darkswap-trade') as unknown as { trades: TradeView[] };
@@ -98,7 +105,13 @@ function signCalls(): number | null {
   return w ? w.wallet.signCalls : null;
 }
 async function ledgerOutput(outpoint: string): Promise<{ value: string; spent: boolean; runes: string[]; address?: string } | null> {
-  const { ledger } = (window as unknown as { darkswapDemoWallet: { ledger: { getOutputs(o: string[]): Promise<Array<{ value: bigint; spent: boolean; address?: string; runes: { id: string; amount: bigint }[] }>> } } }).darkswapDemoWallet;
+  const { ledger } = (
+    window as unknown as {
+      darkswapDemoWallet: {
+        ledger: { getOutputs(o: string[]): Promise<Array<{ value: bigint; spent: boolean; address?: string; runes: { id: string; amount: bigint }[] }>> };
+      };
+    }
+  ).darkswapDemoWallet;
   const [o] = await ledger.getOutputs([outpoint]);
   return o ? { value: o.value.toString(), spent: o.spent, address: o.address, runes: o.runes.map((r) => `${r.id}=${r.amount}`) } : null;
 }
@@ -150,7 +163,9 @@ describe('demo page in two tabs: trading', function () {
       await tabEval(taker, clickTrade, id, 'confirm-button');
       const doneBuyer = await tabWait<TradeView>(taker, 'buyer done', 20_000, tradeIn, id, 'done');
       const doneSeller = await tabWait<TradeView>(maker, 'seller done', 20_000, tradeIn, id, 'done');
-      expect(doneBuyer.txid).to.match(/^[0-9a-f]{64}$/).and.to.equal(doneSeller.txid);
+      expect(doneBuyer.txid)
+        .to.match(/^[0-9a-f]{64}$/)
+        .and.to.equal(doneSeller.txid);
       // The shared ledger accepted the fully signed transaction (it checks every input's signature) in both tabs:
       // the rune left the maker and 1,000 units sit at the taker's address.
       const toBuyer = await tabEval<Awaited<ReturnType<typeof ledgerOutput>>>(maker, ledgerOutput, `${doneBuyer.txid}:0`);

@@ -35,7 +35,8 @@ async function offerFile(to: string, size: number): Promise<string> {
   const bytes = new Uint8Array(size);
   for (let at = 0; at < size; at += 65_536) crypto.getRandomValues(bytes.subarray(at, Math.min(size, at + 65_536)));
   const root = document.querySelector('darkswap-file-share')!.shadowRoot!;
-  for (let i = 0; i < 750 && ![...root.querySelectorAll('[part~="peer"] code')].some((c) => c.textContent === to); i++) await new Promise((r) => setTimeout(r, 20));
+  for (let i = 0; i < 750 && ![...root.querySelectorAll('[part~="peer"] code')].some((c) => c.textContent === to); i++)
+    await new Promise((r) => setTimeout(r, 20));
   const peer = [...root.querySelectorAll<HTMLLabelElement>('[part~="peer"]')].find((l) => l.querySelector('code')?.textContent === to);
   if (!peer) throw new Error(`peer ${to} is not listed in the file-share widget`);
   const input = root.querySelector<HTMLInputElement>('#file-input')!;

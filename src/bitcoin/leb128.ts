@@ -23,10 +23,7 @@ export function encodeVarint(value: bigint, out: number[] = []): number[] {
 }
 
 /** Reads one varint at `offset`: the value and the number of bytes it took, or the ord error. */
-export function decodeVarint(
-  bytes: Uint8Array,
-  offset = 0,
-): { ok: true; value: bigint; length: number } | { ok: false; error: VarintError } {
+export function decodeVarint(bytes: Uint8Array, offset = 0): { ok: true; value: bigint; length: number } | { ok: false; error: VarintError } {
   let n = 0n;
   for (let i = 0; offset + i < bytes.length; i++) {
     if (i > 18) return { ok: false, error: 'overlong' };

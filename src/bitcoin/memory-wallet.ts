@@ -19,15 +19,7 @@ import type { SwapInput } from './terms.js';
 import type { AssetBalance, AssetIndexer, OutputInfo, SignPsbtRequest, WalletAccount, WalletAdapter } from './wallet.js';
 
 /** Misbehaviours a test can switch on. */
-export const MEMORY_WALLET_FAULTS = [
-  'none',
-  'sighash-none',
-  'sighash-single-acp',
-  'sign-extra-input',
-  'finalize',
-  'modify-tx',
-  'reject',
-] as const;
+export const MEMORY_WALLET_FAULTS = ['none', 'sighash-none', 'sighash-single-acp', 'sign-extra-input', 'finalize', 'modify-tx', 'reject'] as const;
 export type MemoryWalletFault = (typeof MEMORY_WALLET_FAULTS)[number];
 
 interface Key {
@@ -131,8 +123,7 @@ export class MemoryWallet implements WalletAdapter {
     }
     for (const index of indexes) {
       const key = ownerOf(index)!;
-      const hashType =
-        this.fault === 'sighash-none' ? SigHash.NONE : this.fault === 'sighash-single-acp' ? SigHash.SINGLE_ANYONECANPAY : undefined;
+      const hashType = this.fault === 'sighash-none' ? SigHash.NONE : this.fault === 'sighash-single-acp' ? SigHash.SINGLE_ANYONECANPAY : undefined;
       if (hashType !== undefined) {
         tx.updateInput(index, { sighashType: hashType }, true);
         tx.signIdx(key.priv, index, [hashType]);
@@ -273,9 +264,20 @@ export class MemoryIndexer implements AssetIndexer {
     if (outSum > prevouts.reduce((a, p) => a + p.amount, 0n)) throw new Error('outputs exceed inputs');
     const artifact = decipherRunestone(scripts);
     const toMap = (list: readonly AssetBalance[]): Balances => new Map(list.map((b) => [b.id, b.amount] as const));
-    const runes = simulateRunes(artifact, entries.map((e) => toMap(e.runes)), scripts);
-    const alkanes = simulateAlkanes(artifact, entries.map((e) => toMap(e.alkanes)), scripts);
-    for (const [kind, r] of [['rune', runes], ['alkane', alkanes]] as const) {
+    const runes = simulateRunes(
+      artifact,
+      entries.map((e) => toMap(e.runes)),
+      scripts,
+    );
+    const alkanes = simulateAlkanes(
+      artifact,
+      entries.map((e) => toMap(e.alkanes)),
+      scripts,
+    );
+    for (const [kind, r] of [
+      ['rune', runes],
+      ['alkane', alkanes],
+    ] as const) {
       for (const m of [r.burned, r.stranded]) for (const [id, n] of m) this.lost.set(`${kind}:${id}`, (this.lost.get(`${kind}:${id}`) ?? 0n) + n);
     }
     for (const e of entries) e.spent = true;

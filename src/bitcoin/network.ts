@@ -33,7 +33,6 @@ export function scriptToAddress(script: Uint8Array, network: BitcoinNetwork): st
   }
 }
 
-
 export type ScriptKind = SpendableType | 'p2sh' | 'p2pkh' | 'p2wsh' | 'op_return' | 'other';
 
 /** Classifies an output script by its exact template. */

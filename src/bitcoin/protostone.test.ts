@@ -45,7 +45,16 @@ describe('bitcoin: alkanes protostones', () => {
 
   it('round-trips several protostones, multiple edicts and unknown fields', () => {
     const specs: ProtostoneSpec[] = [
-      { protocolTag: 1n, pointer: 3, refund: 3, edicts: [{ id: id(2n, 0n), amount: 5n, output: 0 }, { id: id(2n, 7n), amount: 9n, output: 1 }, { id: id(32n, 0n), amount: 10n ** 30n, output: 2 }] },
+      {
+        protocolTag: 1n,
+        pointer: 3,
+        refund: 3,
+        edicts: [
+          { id: id(2n, 0n), amount: 5n, output: 0 },
+          { id: id(2n, 7n), amount: 9n, output: 1 },
+          { id: id(32n, 0n), amount: 10n ** 30n, output: 2 },
+        ],
+      },
       { protocolTag: 16383n, edicts: [] },
     ];
     const d = decodeProtostones(encodeProtostones(specs));

@@ -50,8 +50,7 @@ export type ProtostoneError =
   | 'pointer_range'
   | 'trailing_data';
 
-const compareId = (a: RuneId, b: RuneId): number =>
-  a.block < b.block ? -1 : a.block > b.block ? 1 : a.tx < b.tx ? -1 : a.tx > b.tx ? 1 : 0;
+const compareId = (a: RuneId, b: RuneId): number => (a.block < b.block ? -1 : a.block > b.block ? 1 : a.tx < b.tx ? -1 : a.tx > b.tx ? 1 : 0);
 
 /** One protostone as its integer list `[tag, length, ...fields]`. */
 export function protostoneIntegers(spec: ProtostoneSpec): bigint[] {
@@ -91,9 +90,7 @@ export function protocolValues(integers: readonly bigint[]): bigint[] {
 }
 
 /** Decodes the Protocol field values back into protostones; a precise error when malformed. */
-export function decodeProtostones(
-  values: readonly bigint[],
-): { ok: true; protostones: Protostone[] } | { ok: false; error: ProtostoneError } {
+export function decodeProtostones(values: readonly bigint[]): { ok: true; protostones: Protostone[] } | { ok: false; error: ProtostoneError } {
   const bytes: number[] = [];
   for (const value of values) {
     if (value >> BigInt(8 * CHUNK) !== 0n) return { ok: false, error: 'chunk_overflow' };
@@ -127,13 +124,10 @@ export function decodeProtostones(
   return { ok: true, protostones };
 }
 
-function parseProtostoneFields(
-  protocolTag: bigint,
-  ints: readonly bigint[],
-): { ok: true; protostone: Protostone } | { ok: false; error: ProtostoneError } {
+function parseProtostoneFields(protocolTag: bigint, ints: readonly bigint[]): { ok: true; protostone: Protostone } | { ok: false; error: ProtostoneError } {
   const fields = new Map<bigint, bigint[]>();
   const edicts: Edict[] = [];
-  for (let i = 0; i < ints.length; ) {
+  for (let i = 0; i < ints.length;) {
     const tag = ints[i]!;
     if (tag === ProtoTag.Body) {
       let id: RuneId = { block: 0n, tx: 0n };

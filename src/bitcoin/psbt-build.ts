@@ -90,9 +90,7 @@ export function swapRunestone(terms: SwapTerms): RunestoneSpec {
   if (!id) throw new RangeError(`bad asset id ${terms.asset.id}`);
   const edicts = [{ id, amount: terms.amount, output: BUYER_ASSET_OUTPUT }];
   if (terms.asset.kind === 'rune') return { pointer: SELLER_ASSET_CHANGE_OUTPUT, edicts };
-  const protocol = encodeProtostones([
-    { protocolTag: ALKANES_PROTOCOL_TAG, pointer: SELLER_ASSET_CHANGE_OUTPUT, refund: SELLER_ASSET_CHANGE_OUTPUT, edicts },
-  ]);
+  const protocol = encodeProtostones([{ protocolTag: ALKANES_PROTOCOL_TAG, pointer: SELLER_ASSET_CHANGE_OUTPUT, refund: SELLER_ASSET_CHANGE_OUTPUT, edicts }]);
   return { pointer: SELLER_ASSET_CHANGE_OUTPUT, protocol };
 }
 

@@ -160,8 +160,18 @@ const cases: Case[] = [
   },
   { name: 'inputs in swapped order', role: 'buyer', code: 'INPUT_ORDER', tamper: (w) => mutate(w.built.psbt, (p) => void p.inputs.reverse()) },
   { name: "the seller's input left out", role: 'buyer', code: 'INPUT_MISSING', tamper: (w) => mutate(w.built.psbt, (p) => void p.inputs.shift()) },
-  { name: 'an input spent twice', role: 'seller', code: 'INPUT_DUPLICATE', tamper: (w) => mutate(w.built.psbt, (p) => void p.inputs.push({ ...p.inputs[1]! })) },
-  { name: 'a final sequence (no RBF)', role: 'seller', code: 'INPUT_SEQUENCE', tamper: (w) => mutate(w.built.psbt, (p) => void (p.inputs[1]!.sequence = 0xffffffff)) },
+  {
+    name: 'an input spent twice',
+    role: 'seller',
+    code: 'INPUT_DUPLICATE',
+    tamper: (w) => mutate(w.built.psbt, (p) => void p.inputs.push({ ...p.inputs[1]! })),
+  },
+  {
+    name: 'a final sequence (no RBF)',
+    role: 'seller',
+    code: 'INPUT_SEQUENCE',
+    tamper: (w) => mutate(w.built.psbt, (p) => void (p.inputs[1]!.sequence = 0xffffffff)),
+  },
   {
     name: 'witnessUtxo amount lie on a segwit v0 input (fee hidden from the signer)',
     role: 'seller',
@@ -199,7 +209,10 @@ const cases: Case[] = [
     code: 'SIGHASH_NOT_ALL',
     tamper: async (w) => {
       w.s.sellerWallet.fault = 'sighash-single-acp';
-      return w.s.sellerWallet.signPsbt(w.built.psbt, { inputs: [{ index: 0, address: w.s.sellerWallet.address('p2tr'), publicKey: '', sighash: 'DEFAULT' }], finalize: false });
+      return w.s.sellerWallet.signPsbt(w.built.psbt, {
+        inputs: [{ index: 0, address: w.s.sellerWallet.address('p2tr'), publicKey: '', sighash: 'DEFAULT' }],
+        finalize: false,
+      });
     },
   },
   {
@@ -236,10 +249,30 @@ const cases: Case[] = [
   // ---- outputs and fee ----
   { name: 'seller payment −1 sat', role: 'seller', code: 'OUTPUT_VALUE', tamper: (w) => mutate(w.built.psbt, (p) => void (p.outputs[1]!.amount -= 1n)) },
   { name: 'buyer change −1 sat', role: 'buyer', code: 'OUTPUT_VALUE', tamper: (w) => mutate(w.built.psbt, (p) => void (p.outputs[3]!.amount -= 1n)) },
-  { name: "buyer's asset output +10 sats", role: 'seller', code: 'OUTPUT_VALUE', tamper: (w) => mutate(w.built.psbt, (p) => void (p.outputs[0]!.amount += 10n)) },
-  { name: 'seller payment to another script', role: 'seller', code: 'OUTPUT_SCRIPT', tamper: (w) => mutate(w.built.psbt, (p) => void (p.outputs[1]!.script = malloryScript)) },
-  { name: "buyer's asset output to another script", role: 'buyer', code: 'OUTPUT_SCRIPT', tamper: (w) => mutate(w.built.psbt, (p) => void (p.outputs[0]!.script = malloryScript)) },
-  { name: "buyer's asset output below dust", role: 'buyer', code: 'OUTPUT_DUST', tamper: (w) => mutate(w.built.psbt, (p) => void (p.outputs[0]!.amount = 100n)) },
+  {
+    name: "buyer's asset output +10 sats",
+    role: 'seller',
+    code: 'OUTPUT_VALUE',
+    tamper: (w) => mutate(w.built.psbt, (p) => void (p.outputs[0]!.amount += 10n)),
+  },
+  {
+    name: 'seller payment to another script',
+    role: 'seller',
+    code: 'OUTPUT_SCRIPT',
+    tamper: (w) => mutate(w.built.psbt, (p) => void (p.outputs[1]!.script = malloryScript)),
+  },
+  {
+    name: "buyer's asset output to another script",
+    role: 'buyer',
+    code: 'OUTPUT_SCRIPT',
+    tamper: (w) => mutate(w.built.psbt, (p) => void (p.outputs[0]!.script = malloryScript)),
+  },
+  {
+    name: "buyer's asset output below dust",
+    role: 'buyer',
+    code: 'OUTPUT_DUST',
+    tamper: (w) => mutate(w.built.psbt, (p) => void (p.outputs[0]!.amount = 100n)),
+  },
   {
     name: 'an extra output',
     role: 'buyer',
@@ -250,14 +283,24 @@ const cases: Case[] = [
         p.outputs.splice(4, 0, { script: malloryScript, amount: 1000n });
       }),
   },
-  { name: 'fee too high (buyer change cut)', role: 'buyer', code: 'FEE_RATE_OUT_OF_BAND', tamper: (w) => mutate(w.built.psbt, (p) => void (p.outputs[3]!.amount -= 5000n)) },
+  {
+    name: 'fee too high (buyer change cut)',
+    role: 'buyer',
+    code: 'FEE_RATE_OUT_OF_BAND',
+    tamper: (w) => mutate(w.built.psbt, (p) => void (p.outputs[3]!.amount -= 5000n)),
+  },
   {
     name: 'fee too low (buyer change raised)',
     role: 'seller',
     code: 'FEE_RATE_OUT_OF_BAND',
     tamper: (w) => mutate(w.built.psbt, (p) => void (p.outputs[3]!.amount += w.built.fee - 10n)),
   },
-  { name: 'outputs exceed inputs', role: 'seller', code: 'FEE_NEGATIVE', tamper: (w) => mutate(w.built.psbt, (p) => void (p.outputs[3]!.amount += w.built.fee + 1n)) },
+  {
+    name: 'outputs exceed inputs',
+    role: 'seller',
+    code: 'FEE_NEGATIVE',
+    tamper: (w) => mutate(w.built.psbt, (p) => void (p.outputs[3]!.amount += w.built.fee + 1n)),
+  },
   // ---- OP_RETURN ----
   {
     name: 'a second OP_RETURN in place of the buyer change',
@@ -271,22 +314,67 @@ const cases: Case[] = [
     code: 'OP_RETURN_POSITION',
     tamper: (w) => mutate(w.built.psbt, (p) => void ([p.outputs[3], p.outputs[4]] = [p.outputs[4]!, p.outputs[3]!])),
   },
-  { name: 'an OP_RETURN that is not a runestone', role: 'buyer', code: 'RUNESTONE_MISSING', tamper: (w) => mutate(w.built.psbt, setScript(fromHex('6a0401020304'))) },
+  {
+    name: 'an OP_RETURN that is not a runestone',
+    role: 'buyer',
+    code: 'RUNESTONE_MISSING',
+    tamper: (w) => mutate(w.built.psbt, setScript(fromHex('6a0401020304'))),
+  },
   // ---- runestone ----
-  { name: 'edict amount 999 instead of 1000', role: 'buyer', code: 'EDICT_AMOUNT', tamper: (w) => mutate(w.built.psbt, setRunestone({ pointer: 2, edicts: [edict(999n, 0)] })) },
-  { name: 'edict amount 1001 (seller pays more)', role: 'seller', code: 'EDICT_AMOUNT', tamper: (w) => mutate(w.built.psbt, setRunestone({ pointer: 2, edicts: [edict(1001n, 0)] })) },
-  { name: 'edict amount 0 ("all remaining")', role: 'seller', code: 'EDICT_AMOUNT', tamper: (w) => mutate(w.built.psbt, setRunestone({ pointer: 2, edicts: [edict(0n, 0)] })) },
-  { name: "edict to the seller's change", role: 'buyer', code: 'EDICT_OUTPUT', tamper: (w) => mutate(w.built.psbt, setRunestone({ pointer: 2, edicts: [edict(1000n, 2)] })) },
-  { name: 'edict output = output count (split)', role: 'buyer', code: 'EDICT_OUTPUT', tamper: (w) => mutate(w.built.psbt, setRunestone({ pointer: 2, edicts: [edict(1000n, 5)] })) },
-  { name: 'edict to the OP_RETURN (burn)', role: 'buyer', code: 'EDICT_OUTPUT', tamper: (w) => mutate(w.built.psbt, setRunestone({ pointer: 2, edicts: [edict(1000n, 4)] })) },
-  { name: 'edict for another rune', role: 'buyer', code: 'EDICT_ID', tamper: (w) => mutate(w.built.psbt, setRunestone({ pointer: 2, edicts: [edict(1000n, 0, { block: 840000n, tx: 4n })] })) },
+  {
+    name: 'edict amount 999 instead of 1000',
+    role: 'buyer',
+    code: 'EDICT_AMOUNT',
+    tamper: (w) => mutate(w.built.psbt, setRunestone({ pointer: 2, edicts: [edict(999n, 0)] })),
+  },
+  {
+    name: 'edict amount 1001 (seller pays more)',
+    role: 'seller',
+    code: 'EDICT_AMOUNT',
+    tamper: (w) => mutate(w.built.psbt, setRunestone({ pointer: 2, edicts: [edict(1001n, 0)] })),
+  },
+  {
+    name: 'edict amount 0 ("all remaining")',
+    role: 'seller',
+    code: 'EDICT_AMOUNT',
+    tamper: (w) => mutate(w.built.psbt, setRunestone({ pointer: 2, edicts: [edict(0n, 0)] })),
+  },
+  {
+    name: "edict to the seller's change",
+    role: 'buyer',
+    code: 'EDICT_OUTPUT',
+    tamper: (w) => mutate(w.built.psbt, setRunestone({ pointer: 2, edicts: [edict(1000n, 2)] })),
+  },
+  {
+    name: 'edict output = output count (split)',
+    role: 'buyer',
+    code: 'EDICT_OUTPUT',
+    tamper: (w) => mutate(w.built.psbt, setRunestone({ pointer: 2, edicts: [edict(1000n, 5)] })),
+  },
+  {
+    name: 'edict to the OP_RETURN (burn)',
+    role: 'buyer',
+    code: 'EDICT_OUTPUT',
+    tamper: (w) => mutate(w.built.psbt, setRunestone({ pointer: 2, edicts: [edict(1000n, 4)] })),
+  },
+  {
+    name: 'edict for another rune',
+    role: 'buyer',
+    code: 'EDICT_ID',
+    tamper: (w) => mutate(w.built.psbt, setRunestone({ pointer: 2, edicts: [edict(1000n, 0, { block: 840000n, tx: 4n })] })),
+  },
   {
     name: 'a second edict',
     role: 'seller',
     code: 'EDICT_COUNT',
     tamper: (w) => mutate(w.built.psbt, setRunestone({ pointer: 2, edicts: [edict(1000n, 0), edict(400n, 0)] })),
   },
-  { name: 'pointer to the buyer', role: 'seller', code: 'RUNESTONE_POINTER', tamper: (w) => mutate(w.built.psbt, setRunestone({ pointer: 0, edicts: [edict(1000n, 0)] })) },
+  {
+    name: 'pointer to the buyer',
+    role: 'seller',
+    code: 'RUNESTONE_POINTER',
+    tamper: (w) => mutate(w.built.psbt, setRunestone({ pointer: 0, edicts: [edict(1000n, 0)] })),
+  },
   { name: 'no pointer', role: 'seller', code: 'RUNESTONE_POINTER_MISSING', tamper: (w) => mutate(w.built.psbt, setRunestone({ edicts: [edict(1000n, 0)] })) },
   {
     name: 'cenotaph: unrecognized even tag 24',
@@ -323,14 +411,24 @@ const cases: Case[] = [
     detail: 'trailing_integers',
     tamper: (w) => mutate(w.built.psbt, setScript(rawRunestone([22n, 2n, 0n, 840000n, 3n, 1000n, 0n, 1n]))),
   },
-  { name: 'an etching', role: 'buyer', code: 'RUNESTONE_ETCHING', tamper: (w) => mutate(w.built.psbt, setScript(rawRunestone([2n, 1n, 22n, 2n, 0n, 840000n, 3n, 1000n, 0n]))) },
+  {
+    name: 'an etching',
+    role: 'buyer',
+    code: 'RUNESTONE_ETCHING',
+    tamper: (w) => mutate(w.built.psbt, setScript(rawRunestone([2n, 1n, 22n, 2n, 0n, 840000n, 3n, 1000n, 0n]))),
+  },
   {
     name: 'a mint',
     role: 'buyer',
     code: 'RUNESTONE_MINT',
     tamper: (w) => mutate(w.built.psbt, setRunestone({ pointer: 2, mint: { block: 840000n, tx: 9n }, edicts: [edict(1000n, 0)] })),
   },
-  { name: 'unknown odd tag 25', role: 'buyer', code: 'RUNESTONE_UNKNOWN_FIELD', tamper: (w) => mutate(w.built.psbt, setScript(rawRunestone([25n, 1n, 22n, 2n, 0n, 840000n, 3n, 1000n, 0n]))) },
+  {
+    name: 'unknown odd tag 25',
+    role: 'buyer',
+    code: 'RUNESTONE_UNKNOWN_FIELD',
+    tamper: (w) => mutate(w.built.psbt, setScript(rawRunestone([25n, 1n, 22n, 2n, 0n, 840000n, 3n, 1000n, 0n]))),
+  },
   {
     name: 'a protorune Protocol field on a rune trade',
     role: 'seller',
@@ -348,7 +446,13 @@ const cases: Case[] = [
     tamper: (w) => mutate(w.built.psbt, setScript(fromHex('6a5d0316020007c0a23303e80700'))),
   },
   // ---- alkanes protostone ----
-  { name: 'alkanes: no protostone (alkanes stranded)', role: 'seller', kind: 'alkane', code: 'PROTOSTONE_MISSING', tamper: (w) => mutate(w.built.psbt, setRunestone({ pointer: 2 })) },
+  {
+    name: 'alkanes: no protostone (alkanes stranded)',
+    role: 'seller',
+    kind: 'alkane',
+    code: 'PROTOSTONE_MISSING',
+    tamper: (w) => mutate(w.built.psbt, setRunestone({ pointer: 2 })),
+  },
   {
     name: 'alkanes: protostone without a pointer (rest to the buyer)',
     role: 'seller',
@@ -361,36 +465,51 @@ const cases: Case[] = [
     role: 'seller',
     kind: 'alkane',
     code: 'PROTOSTONE_REFUND',
-    tamper: (w) => mutate(w.built.psbt, setRunestone({ pointer: 2, protocol: encodeProtostones([{ protocolTag: 1n, pointer: 2, refund: 0, edicts: [edict(1000n, 0, ALKANE)] }]) })),
+    tamper: (w) =>
+      mutate(
+        w.built.psbt,
+        setRunestone({ pointer: 2, protocol: encodeProtostones([{ protocolTag: 1n, pointer: 2, refund: 0, edicts: [edict(1000n, 0, ALKANE)] }]) }),
+      ),
   },
   {
     name: 'alkanes: edict amount 999',
     role: 'buyer',
     kind: 'alkane',
     code: 'EDICT_AMOUNT',
-    tamper: (w) => mutate(w.built.psbt, setRunestone({ pointer: 2, protocol: encodeProtostones([{ protocolTag: 1n, pointer: 2, refund: 2, edicts: [edict(999n, 0, ALKANE)] }]) })),
+    tamper: (w) =>
+      mutate(
+        w.built.psbt,
+        setRunestone({ pointer: 2, protocol: encodeProtostones([{ protocolTag: 1n, pointer: 2, refund: 2, edicts: [edict(999n, 0, ALKANE)] }]) }),
+      ),
   },
   {
     name: "alkanes: edict to the seller's change",
     role: 'buyer',
     kind: 'alkane',
     code: 'EDICT_OUTPUT',
-    tamper: (w) => mutate(w.built.psbt, setRunestone({ pointer: 2, protocol: encodeProtostones([{ protocolTag: 1n, pointer: 2, refund: 2, edicts: [edict(1000n, 2, ALKANE)] }]) })),
+    tamper: (w) =>
+      mutate(
+        w.built.psbt,
+        setRunestone({ pointer: 2, protocol: encodeProtostones([{ protocolTag: 1n, pointer: 2, refund: 2, edicts: [edict(1000n, 2, ALKANE)] }]) }),
+      ),
   },
   {
     name: 'alkanes: protocol tag 2 instead of 1',
     role: 'buyer',
     kind: 'alkane',
     code: 'PROTOSTONE_MISSING',
-    tamper: (w) => mutate(w.built.psbt, setRunestone({ pointer: 2, protocol: encodeProtostones([{ protocolTag: 2n, pointer: 2, refund: 2, edicts: [edict(1000n, 0, ALKANE)] }]) })),
+    tamper: (w) =>
+      mutate(
+        w.built.psbt,
+        setRunestone({ pointer: 2, protocol: encodeProtostones([{ protocolTag: 2n, pointer: 2, refund: 2, edicts: [edict(1000n, 0, ALKANE)] }]) }),
+      ),
   },
   {
     name: 'alkanes: a contract call (message field)',
     role: 'seller',
     kind: 'alkane',
     code: 'PROTOSTONE_FIELD',
-    tamper: (w) =>
-      mutate(w.built.psbt, setRunestone({ pointer: 2, protocol: protocolValues([1n, 11n, 81n, 5n, 91n, 2n, 93n, 2n, 0n, 2n, 1n, 1000n, 0n]) })),
+    tamper: (w) => mutate(w.built.psbt, setRunestone({ pointer: 2, protocol: protocolValues([1n, 11n, 81n, 5n, 91n, 2n, 93n, 2n, 0n, 2n, 1n, 1000n, 0n]) })),
   },
   {
     name: 'alkanes: two protostones',
@@ -407,7 +526,15 @@ const cases: Case[] = [
     role: 'buyer',
     kind: 'alkane',
     code: 'EDICT_COUNT',
-    tamper: (w) => mutate(w.built.psbt, setRunestone({ pointer: 2, edicts: [edict(1000n, 0, ALKANE)], protocol: encodeProtostones([{ protocolTag: 1n, pointer: 2, refund: 2, edicts: [edict(1000n, 0, ALKANE)] }]) })),
+    tamper: (w) =>
+      mutate(
+        w.built.psbt,
+        setRunestone({
+          pointer: 2,
+          edicts: [edict(1000n, 0, ALKANE)],
+          protocol: encodeProtostones([{ protocolTag: 1n, pointer: 2, refund: 2, edicts: [edict(1000n, 0, ALKANE)] }]),
+        }),
+      ),
   },
   {
     name: 'alkanes: malformed Protocol value',
@@ -465,8 +592,18 @@ const ledgerCases: LedgerCase[] = [
     code: 'INPUT_INSCRIPTION',
     setup: (s) => (s.indexer.patch(s.buyerUtxos[0]!.outpoint, { inscriptions: ['ab'.repeat(32) + 'i0'] }), s),
   },
-  { name: "the peer's input is already spent", role: 'buyer', code: 'INPUT_SPENT', setup: (s) => (s.indexer.patch(s.sellerAssetUtxo.outpoint, { spent: true }), s) },
-  { name: "the peer's input is unconfirmed", role: 'seller', code: 'INPUT_UNCONFIRMED', setup: (s) => (s.indexer.patch(s.buyerUtxos[0]!.outpoint, { confirmations: 0 }), s) },
+  {
+    name: "the peer's input is already spent",
+    role: 'buyer',
+    code: 'INPUT_SPENT',
+    setup: (s) => (s.indexer.patch(s.sellerAssetUtxo.outpoint, { spent: true }), s),
+  },
+  {
+    name: "the peer's input is unconfirmed",
+    role: 'seller',
+    code: 'INPUT_UNCONFIRMED',
+    setup: (s) => (s.indexer.patch(s.buyerUtxos[0]!.outpoint, { confirmations: 0 }), s),
+  },
   {
     name: "the peer's contribution lies about its input's value",
     role: 'buyer',
@@ -498,7 +635,15 @@ describe('bitcoin: refusals from the indexer and the contributions (before any P
 
   it('the same scenario without the fault signs (the refusals above are caused by the faults)', async () => {
     const s = createSwapScenario({ sellerType: 'p2tr', buyerType: 'p2wpkh' });
-    const r = await verifyThenSign({ terms: s.terms, role: 'seller', seller: s.seller, buyer: s.buyer, wallet: s.sellerWallet, indexer: s.indexer, policy: s.policy('seller') });
+    const r = await verifyThenSign({
+      terms: s.terms,
+      role: 'seller',
+      seller: s.seller,
+      buyer: s.buyer,
+      wallet: s.sellerWallet,
+      indexer: s.indexer,
+      policy: s.policy('seller'),
+    });
     expect(r.ok).to.equal(true);
     expect(s.sellerWallet.signCalls).to.equal(1);
   });
@@ -518,10 +663,27 @@ describe('bitcoin: what the wallet returns is checked too', () => {
       // One wallet on both sides (sign-extra-input) passes the verifiers only when the host declares no other
       // scripts of its own; the wallet's result must still be caught.
       const policy = (role: SwapRole) => (options?.sameWallet ? { ...s.policy(role), myScripts: [] } : s.policy(role));
-      const sellerSigned = await verifyThenSign({ terms: s.terms, role: 'seller', seller: s.seller, buyer: s.buyer, wallet: s.sellerWallet, indexer: s.indexer, policy: policy('seller') });
+      const sellerSigned = await verifyThenSign({
+        terms: s.terms,
+        role: 'seller',
+        seller: s.seller,
+        buyer: s.buyer,
+        wallet: s.sellerWallet,
+        indexer: s.indexer,
+        policy: policy('seller'),
+      });
       if (!sellerSigned.ok) throw new Error(sellerSigned.message);
       s.buyerWallet.fault = fault;
-      const r = await verifyThenSign({ terms: s.terms, role: 'buyer', seller: s.seller, buyer: s.buyer, wallet: s.buyerWallet, indexer: s.indexer, policy: policy('buyer'), peerPsbt: sellerSigned.psbt });
+      const r = await verifyThenSign({
+        terms: s.terms,
+        role: 'buyer',
+        seller: s.seller,
+        buyer: s.buyer,
+        wallet: s.buyerWallet,
+        indexer: s.indexer,
+        policy: policy('buyer'),
+        peerPsbt: sellerSigned.psbt,
+      });
       expect(r.ok).to.equal(false);
       if (!r.ok) expect(r.code, r.message).to.equal(code);
       expect(s.buyerWallet.signCalls).to.equal(options?.sameWallet ? 2 : 1); // one wallet: the seller's call too
@@ -569,7 +731,16 @@ describe('bitcoin: verifier never throws', () => {
 
 describe('bitcoin: what the seller contributes is checked against the buyer', () => {
   const signAsBuyer = (s: SwapScenario, seller = s.seller, peerPsbt?: Uint8Array) =>
-    verifyThenSign({ terms: s.terms, role: 'buyer', seller, buyer: s.buyer, wallet: s.buyerWallet, indexer: s.indexer, policy: s.policy('buyer'), ...(peerPsbt ? { peerPsbt } : {}) });
+    verifyThenSign({
+      terms: s.terms,
+      role: 'buyer',
+      seller,
+      buyer: s.buyer,
+      wallet: s.buyerWallet,
+      indexer: s.indexer,
+      policy: s.policy('buyer'),
+      ...(peerPsbt ? { peerPsbt } : {}),
+    });
 
   it("a BTC-only seller input (the buyer would pay its fee) → INPUT_NO_ASSET, buyer's wallet never asked", async () => {
     const s = createSwapScenario({ feeRate: 10n, buyerFunding: [400_000n] });

@@ -213,12 +213,7 @@ function verify(psbt: Uint8Array, ctx: VerifyContext): VerifyResult {
   const mine = role === 'seller' ? seller : buyer;
   const myKeys = new Set(mine.inputs.map((i) => outpointKey(i.txid, i.vout)));
   const agreedKeys = new Map(agreed.map((i, n) => [outpointKey(i.txid, i.vout), n] as const));
-  const myScripts = new Set(
-    [
-      ...(policy.myScripts ?? []),
-      ...mine.inputs.map((i) => i.scriptPubKey),
-    ].map((s) => s.toLowerCase()),
-  );
+  const myScripts = new Set([...(policy.myScripts ?? []), ...mine.inputs.map((i) => i.scriptPubKey)].map((s) => s.toLowerCase()));
   const indexed = new Map(ctx.prevouts.map((o) => [o.outpoint.toLowerCase(), o] as const));
 
   const seen = new Set<string>();
@@ -263,11 +258,19 @@ function verify(psbt: Uint8Array, ctx: VerifyContext): VerifyResult {
     if (!info) return fail('PREVOUT_UNKNOWN', `the indexer knows nothing of input ${i} (${key})`, { input: i });
     const script = fromHex(info.scriptPubKey);
     if (info.value !== contributed.value || info.scriptPubKey.toLowerCase() !== contributed.scriptPubKey.toLowerCase()) {
-      return fail('PREVOUT_MISMATCH', `input ${i}: the contribution says ${fmtSats(contributed.value)}, the indexer ${fmtSats(info.value)} (or another script)`, { input: i });
+      return fail(
+        'PREVOUT_MISMATCH',
+        `input ${i}: the contribution says ${fmtSats(contributed.value)}, the indexer ${fmtSats(info.value)} (or another script)`,
+        { input: i },
+      );
     }
     if (!input.witnessUtxo) return fail('PREVOUT_MISMATCH', `input ${i} has no witnessUtxo`, { input: i });
     if (input.witnessUtxo.amount !== info.value || !equalBytes(input.witnessUtxo.script, script)) {
-      return fail('PREVOUT_MISMATCH', `input ${i}: the PSBT claims ${fmtSats(input.witnessUtxo.amount)}, the indexer says ${fmtSats(info.value)} (or another script)`, { input: i });
+      return fail(
+        'PREVOUT_MISMATCH',
+        `input ${i}: the PSBT claims ${fmtSats(input.witnessUtxo.amount)}, the indexer says ${fmtSats(info.value)} (or another script)`,
+        { input: i },
+      );
     }
     if (input.nonWitnessUtxo) {
       const prev = input.nonWitnessUtxo;
@@ -281,7 +284,8 @@ function verify(psbt: Uint8Array, ctx: VerifyContext): VerifyResult {
     if (info.confirmations < minConf) return fail('INPUT_UNCONFIRMED', `input ${i} has ${info.confirmations} confirmations, ${minConf} needed`, { input: i });
     if (info.inscriptions.length > 0) return fail('INPUT_INSCRIPTION', `input ${i} carries inscription ${info.inscriptions[0]}`, { input: i });
     const kind = scriptKind(script);
-    if (kind !== 'p2wpkh' && kind !== 'p2tr') return fail('INPUT_TYPE_UNSUPPORTED', `input ${i} is ${kind}; only p2wpkh and p2tr key path are accepted`, { input: i });
+    if (kind !== 'p2wpkh' && kind !== 'p2tr')
+      return fail('INPUT_TYPE_UNSUPPORTED', `input ${i} is ${kind}; only p2wpkh and p2tr key path are accepted`, { input: i });
     if (myKeys.has(key)) {
       const keyScript = inputKeyScript(contributed);
       if (!keyScript || !equalBytes(keyScript, script)) return fail('INPUT_TYPE_UNSUPPORTED', `input ${i} is not signable by my key`, { input: i });
@@ -316,11 +320,14 @@ function verify(psbt: Uint8Array, ctx: VerifyContext): VerifyResult {
   if (opReturns.length > 1) return fail('OP_RETURN_COUNT', `${opReturns.length} OP_RETURN outputs; exactly one is agreed`, { output: opReturns[0]! });
   const opIndex = opReturns[0]!;
   if (opIndex !== built.opReturnIndex) return fail('OP_RETURN_POSITION', `the OP_RETURN is output ${opIndex}; agreed last`, { output: opIndex });
-  if (scripts[opIndex]!.length > MAX_OP_RETURN_SCRIPT) return fail('OP_RETURN_TOO_LARGE', `OP_RETURN script is ${scripts[opIndex]!.length} bytes`, { output: opIndex });
-  if ((outputs[opIndex]!.amount ?? 0n) !== 0n) return fail('OUTPUT_VALUE', `the OP_RETURN output burns ${fmtSats(outputs[opIndex]!.amount ?? 0n)}`, { output: opIndex });
+  if (scripts[opIndex]!.length > MAX_OP_RETURN_SCRIPT)
+    return fail('OP_RETURN_TOO_LARGE', `OP_RETURN script is ${scripts[opIndex]!.length} bytes`, { output: opIndex });
+  if ((outputs[opIndex]!.amount ?? 0n) !== 0n)
+    return fail('OUTPUT_VALUE', `the OP_RETURN output burns ${fmtSats(outputs[opIndex]!.amount ?? 0n)}`, { output: opIndex });
   for (const [i, e] of expected.entries()) {
     if (e.role === 'op-return') continue;
-    if (!equalBytes(scripts[i]!, e.script)) return fail('OUTPUT_SCRIPT', `output ${i} (${e.role}) pays ${toHex(scripts[i]!)}, agreed ${toHex(e.script)}`, { output: i });
+    if (!equalBytes(scripts[i]!, e.script))
+      return fail('OUTPUT_SCRIPT', `output ${i} (${e.role}) pays ${toHex(scripts[i]!)}, agreed ${toHex(e.script)}`, { output: i });
     const amount = outputs[i]!.amount ?? 0n;
     if (amount < dustThreshold(e.script)) return fail('OUTPUT_DUST', `output ${i} (${e.role}) is ${fmtSats(amount)}, below dust`, { output: i });
   }
@@ -345,7 +352,10 @@ function verify(psbt: Uint8Array, ctx: VerifyContext): VerifyResult {
   const artifact = decipherRunestone(scripts);
   if (!artifact) return fail('RUNESTONE_MISSING', 'the OP_RETURN is not a runestone', { output: opIndex });
   if (artifact.kind === 'cenotaph') {
-    return fail('RUNESTONE_CENOTAPH', `the runestone is a cenotaph (${artifact.flaw}): every rune in the inputs would be burned`, { output: opIndex, detail: artifact.flaw });
+    return fail('RUNESTONE_CENOTAPH', `the runestone is a cenotaph (${artifact.flaw}): every rune in the inputs would be burned`, {
+      output: opIndex,
+      detail: artifact.flaw,
+    });
   }
   const rs = artifact.runestone;
   if (rs.etching) return fail('RUNESTONE_ETCHING', 'the runestone etches a rune', { output: opIndex });
@@ -364,7 +374,8 @@ function verify(psbt: Uint8Array, ctx: VerifyContext): VerifyResult {
     if (e.amount !== terms.amount) return fail('EDICT_AMOUNT', `${where} moves ${e.amount}, agreed ${terms.amount}`, { output: opIndex });
     if (e.output === n) return fail('EDICT_OUTPUT', `${where} output ${n} splits among all outputs`, { output: opIndex });
     if (e.output < n && isOpReturn(scripts[e.output]!)) return fail('EDICT_OUTPUT', `${where} sends to the OP_RETURN (a burn)`, { output: opIndex });
-    if (e.output !== BUYER_ASSET_OUTPUT) return fail('EDICT_OUTPUT', `${where} sends to output ${e.output}; agreed ${BUYER_ASSET_OUTPUT} (the buyer's asset output)`, { output: opIndex });
+    if (e.output !== BUYER_ASSET_OUTPUT)
+      return fail('EDICT_OUTPUT', `${where} sends to output ${e.output}; agreed ${BUYER_ASSET_OUTPUT} (the buyer's asset output)`, { output: opIndex });
     return undefined;
   };
   const unknownTags = [...rs.otherFields.keys()].filter((t) => t !== Tag.Protocol);
@@ -380,10 +391,13 @@ function verify(psbt: Uint8Array, ctx: VerifyContext): VerifyResult {
     if (!values) return fail('PROTOSTONE_MISSING', 'no protostone: the alkanes in the inputs would be stranded', { output: opIndex });
     const decoded = decodeProtostones(values);
     if (!decoded.ok) return fail('PROTOSTONE_MALFORMED', `the protostones do not decode (${decoded.error})`, { output: opIndex, detail: decoded.error });
-    if (decoded.protostones.length !== 1) return fail('PROTOSTONE_COUNT', `${decoded.protostones.length} protostones; exactly one is agreed`, { output: opIndex });
+    if (decoded.protostones.length !== 1)
+      return fail('PROTOSTONE_COUNT', `${decoded.protostones.length} protostones; exactly one is agreed`, { output: opIndex });
     protostone = decoded.protostones[0]!;
     if (protostone.protocolTag !== ALKANES_PROTOCOL_TAG) {
-      return fail('PROTOSTONE_MISSING', `the protostone is for protocol ${protostone.protocolTag}, not alkanes (1): the alkanes would be stranded`, { output: opIndex });
+      return fail('PROTOSTONE_MISSING', `the protostone is for protocol ${protostone.protocolTag}, not alkanes (1): the alkanes would be stranded`, {
+        output: opIndex,
+      });
     }
     if (protostone.otherFields.size > 0) {
       return fail('PROTOSTONE_FIELD', `the protostone carries field ${[...protostone.otherFields.keys()][0]} (message, burn or other)`, { output: opIndex });

@@ -40,7 +40,13 @@ describe('bitcoin: LEB128 varints (ord rules)', () => {
 
 describe('bitcoin: runestone encoding (published vectors)', () => {
   it('ord encipher: edicts 2:3×1→0, 5:6×4→1 with pointer 0', () => {
-    const spec: RunestoneSpec = { pointer: 0, edicts: [{ id: id(5n, 6n), amount: 4n, output: 1 }, { id: id(2n, 3n), amount: 1n, output: 0 }] };
+    const spec: RunestoneSpec = {
+      pointer: 0,
+      edicts: [
+        { id: id(5n, 6n), amount: 4n, output: 1 },
+        { id: id(2n, 3n), amount: 1n, output: 0 },
+      ],
+    };
     expect(runestoneIntegers(spec)).to.deep.equal([22n, 0n, 0n, 2n, 3n, 1n, 0n, 3n, 6n, 4n, 1n]);
   });
 
@@ -60,7 +66,14 @@ describe('bitcoin: runestone encoding (published vectors)', () => {
     const big = id(1_000_000n, U32_MAX);
     expect(encodeRunestone({ edicts: [{ id: big, amount: 0n, output: 0 }] })).to.have.length(14);
     expect(encodeRunestone({ edicts: [{ id: big, amount: U128_MAX, output: 0 }] })).to.have.length(32);
-    expect(encodeRunestone({ edicts: [{ id: big, amount: U128_MAX, output: 0 }, { id: big, amount: U128_MAX, output: 0 }] })).to.have.length(54);
+    expect(
+      encodeRunestone({
+        edicts: [
+          { id: big, amount: U128_MAX, output: 0 },
+          { id: big, amount: U128_MAX, output: 0 },
+        ],
+      }),
+    ).to.have.length(54);
     expect(toHex(encodeRunestone({}))).to.equal('6a5d');
   });
 
@@ -130,10 +143,22 @@ describe('bitcoin: runestone deciphering and cenotaphs', () => {
 describe('bitcoin: runestone codec against an independent decoder (@magiceden-oss/runestone-lib, in Node)', () => {
   const specs: RunestoneSpec[] = [
     { pointer: 2, edicts: [{ id: id(840000n, 3n), amount: 1000n, output: 0 }] },
-    { pointer: 0, edicts: [{ id: id(5n, 6n), amount: 4n, output: 1 }, { id: id(2n, 3n), amount: 1n, output: 0 }] },
+    {
+      pointer: 0,
+      edicts: [
+        { id: id(5n, 6n), amount: 4n, output: 1 },
+        { id: id(2n, 3n), amount: 1n, output: 0 },
+      ],
+    },
     { edicts: [{ id: id(1_000_000n, U32_MAX), amount: U128_MAX, output: 3 }] },
     { pointer: 1 },
-    { pointer: 3, edicts: [{ id: id(840000n, 3n), amount: 0n, output: 2 }, { id: id(840001n, 0n), amount: 12345678901234567890n, output: 4 }] },
+    {
+      pointer: 3,
+      edicts: [
+        { id: id(840000n, 3n), amount: 0n, output: 2 },
+        { id: id(840001n, 0n), amount: 12345678901234567890n, output: 4 },
+      ],
+    },
   ];
 
   it('encodes byte for byte like the oracle and decodes what the oracle decodes', async () => {

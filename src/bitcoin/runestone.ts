@@ -136,8 +136,7 @@ export const formatRuneId = (id: RuneId): string => `${id.block}:${id.tx}`;
 
 export const sameRuneId = (a: RuneId, b: RuneId): boolean => a.block === b.block && a.tx === b.tx;
 
-const compareRuneId = (a: RuneId, b: RuneId): number =>
-  a.block < b.block ? -1 : a.block > b.block ? 1 : a.tx < b.tx ? -1 : a.tx > b.tx ? 1 : 0;
+const compareRuneId = (a: RuneId, b: RuneId): number => (a.block < b.block ? -1 : a.block > b.block ? 1 : a.tx < b.tx ? -1 : a.tx > b.tx ? 1 : 0);
 
 /** ord `RuneId::next`: apply one delta-encoded id; undefined on overflow or an invalid id. */
 function nextRuneId(previous: RuneId, blockDelta: bigint, txValue: bigint): RuneId | undefined {
@@ -262,7 +261,7 @@ export function decipherRunestone(outputScripts: readonly Uint8Array[]): Runesto
   let flaw: RunestoneFlaw | undefined;
   const fields = new Map<bigint, bigint[]>();
   const edicts: Edict[] = [];
-  for (let i = 0; i < integers.length; ) {
+  for (let i = 0; i < integers.length;) {
     const tag = integers[i]!;
     if (tag === Tag.Body) {
       let id: RuneId = { block: 0n, tx: 0n };
@@ -310,9 +309,7 @@ export function decipherRunestone(outputScripts: readonly Uint8Array[]): Runesto
     const premine = take(fields, Tag.Premine, 1, any);
     const rune = take(fields, Tag.Rune, 1, any);
     const spacers = take(fields, Tag.Spacers, 1, ([s]) => (s! <= MAX_SPACERS ? Number(s) : undefined));
-    const symbol = take(fields, Tag.Symbol, 1, ([s]) =>
-      s! <= 0x10ffffn && !(s! >= 0xd800n && s! <= 0xdfffn) ? String.fromCodePoint(Number(s)) : undefined,
-    );
+    const symbol = take(fields, Tag.Symbol, 1, ([s]) => (s! <= 0x10ffffn && !(s! >= 0xd800n && s! <= 0xdfffn) ? String.fromCodePoint(Number(s)) : undefined));
     let terms: EtchingTerms | undefined;
     if (takeFlag(Flag.Terms)) {
       terms = {

@@ -83,7 +83,12 @@ describe('bitcoin: signature verifier, BIP-341 wallet vectors (P2TR key path)', 
     expect(spend.inputSpending.length).to.be.greaterThan(5);
     for (const v of spend.inputSpending) {
       const i = v.given.txinIndex;
-      const digest = tx.preimageWitnessV1(i, prevouts.map((p) => p.script), v.given.hashType, prevouts.map((p) => p.amount));
+      const digest = tx.preimageWitnessV1(
+        i,
+        prevouts.map((p) => p.script),
+        v.given.hashType,
+        prevouts.map((p) => p.amount),
+      );
       expect(toHex(digest), `input ${i}`).to.equal(v.intermediary.sigHash);
       const witness = v.expected.witness.map(fromHex);
       // The published signature is genuinely valid under the output key …

@@ -62,8 +62,7 @@ export function isStrictDer(sig: Uint8Array): boolean {
 }
 
 /** BIP-143 scriptCode of a P2WPKH program. */
-const p2wpkhScriptCode = (program: Uint8Array): Uint8Array =>
-  concat(Uint8Array.of(0x76, 0xa9, 0x14), program, Uint8Array.of(0x88, 0xac));
+const p2wpkhScriptCode = (program: Uint8Array): Uint8Array => concat(Uint8Array.of(0x76, 0xa9, 0x14), program, Uint8Array.of(0x88, 0xac));
 
 /**
  * Checks one input's witness stack against its prevout (and every prevout, for taproot), on the unsigned
@@ -152,12 +151,7 @@ export function witnessOf(input: PartialSignatures, prevout: Prevout): readonly 
 }
 
 /** Checks the signature a PSBT input carries (partial or finalized). */
-export function checkPsbtInputSignature(
-  tx: Transaction,
-  index: number,
-  prevouts: readonly Prevout[],
-  input: PartialSignatures,
-): SignatureCheck {
+export function checkPsbtInputSignature(tx: Transaction, index: number, prevouts: readonly Prevout[], input: PartialSignatures): SignatureCheck {
   const prevout = prevouts[index];
   if (!prevout) return fail('WITNESS_MALFORMED', `input ${index}: no prevout`);
   const witness = witnessOf(input, prevout);

@@ -17,7 +17,15 @@ describe('bitcoin: transfer simulation (ord and protorune rules)', () => {
   it('edicts clamp, amount 0 takes the rest, the remainder goes to the pointer', () => {
     const r = run(encodeRunestone({ pointer: 2, edicts: [{ id, amount: 1000n, output: 0 }] }));
     expect(r.outputs.map((m) => m.get(R) ?? 0n)).to.deep.equal([150n, 0n, 0n, 0n]);
-    const r2 = run(encodeRunestone({ pointer: 2, edicts: [{ id, amount: 40n, output: 1 }, { id, amount: 0n, output: 0 }] }));
+    const r2 = run(
+      encodeRunestone({
+        pointer: 2,
+        edicts: [
+          { id, amount: 40n, output: 1 },
+          { id, amount: 0n, output: 0 },
+        ],
+      }),
+    );
     expect(r2.outputs.map((m) => m.get(R) ?? 0n)).to.deep.equal([110n, 40n, 0n, 0n]);
     const r3 = run(encodeRunestone({ pointer: 2, edicts: [{ id, amount: 40n, output: 1 }] }));
     expect(r3.outputs.map((m) => m.get(R) ?? 0n)).to.deep.equal([0n, 40n, 110n, 0n]);
@@ -48,10 +56,17 @@ describe('bitcoin: transfer simulation (ord and protorune rules)', () => {
     const scripts = (s: Uint8Array) => [P, P, P, s];
     const none = scripts(encodeRunestone({ pointer: 2 }));
     expect(simulateAlkanes(decipherRunestone(none), alk, none).stranded.get(A)).to.equal(70n);
-    const noPtr = scripts(encodeRunestone({ protocol: encodeProtostones([{ protocolTag: 1n, edicts: [{ id: { block: 2n, tx: 1n }, amount: 20n, output: 1 }] }]) }));
+    const noPtr = scripts(
+      encodeRunestone({ protocol: encodeProtostones([{ protocolTag: 1n, edicts: [{ id: { block: 2n, tx: 1n }, amount: 20n, output: 1 }] }]) }),
+    );
     const r = simulateAlkanes(decipherRunestone(noPtr), alk, noPtr);
     expect(r.outputs.map((m) => m.get(A) ?? 0n)).to.deep.equal([50n, 20n, 0n, 0n]);
-    const ok = scripts(encodeRunestone({ pointer: 2, protocol: encodeProtostones([{ protocolTag: 1n, pointer: 2, refund: 2, edicts: [{ id: { block: 2n, tx: 1n }, amount: 20n, output: 0 }] }]) }));
+    const ok = scripts(
+      encodeRunestone({
+        pointer: 2,
+        protocol: encodeProtostones([{ protocolTag: 1n, pointer: 2, refund: 2, edicts: [{ id: { block: 2n, tx: 1n }, amount: 20n, output: 0 }] }]),
+      }),
+    );
     const r2 = simulateAlkanes(decipherRunestone(ok), alk, ok);
     expect(r2.outputs.map((m) => m.get(A) ?? 0n)).to.deep.equal([20n, 0n, 50n, 0n]);
     expect(r2.stranded.size + r2.burned.size).to.equal(0);

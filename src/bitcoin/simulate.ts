@@ -38,12 +38,7 @@ export function total(list: readonly Balances[]): Balances {
   return out;
 }
 
-function applyEdicts(
-  edicts: readonly Edict[],
-  unallocated: Balances,
-  scripts: readonly Uint8Array[],
-  allocated: Balances[],
-): string | undefined {
+function applyEdicts(edicts: readonly Edict[], unallocated: Balances, scripts: readonly Uint8Array[], allocated: Balances[]): string | undefined {
   const n = scripts.length;
   const destinations = scripts.flatMap((s, i) => (isOpReturn(s) ? [] : [i]));
   for (const edict of edicts) {
@@ -75,12 +70,7 @@ function applyEdicts(
   return undefined;
 }
 
-function settle(
-  unallocated: Balances,
-  pointer: number | undefined,
-  scripts: readonly Uint8Array[],
-  allocated: Balances[],
-): TransferResult {
+function settle(unallocated: Balances, pointer: number | undefined, scripts: readonly Uint8Array[], allocated: Balances[]): TransferResult {
   const burned: Balances = new Map();
   const target = pointer ?? scripts.findIndex((s) => !isOpReturn(s));
   for (const [id, amount] of unallocated) add(target >= 0 ? allocated[target]! : burned, id, amount);
@@ -93,11 +83,7 @@ function settle(
 }
 
 /** Where the runes of the inputs go under ord's rules. */
-export function simulateRunes(
-  artifact: RunestoneArtifact | undefined,
-  inputs: readonly Balances[],
-  scripts: readonly Uint8Array[],
-): TransferResult {
+export function simulateRunes(artifact: RunestoneArtifact | undefined, inputs: readonly Balances[], scripts: readonly Uint8Array[]): TransferResult {
   const unallocated = total(inputs);
   const allocated = scripts.map(() => new Map<string, bigint>());
   if (artifact?.kind === 'cenotaph') return { outputs: allocated, burned: unallocated, stranded: new Map() };
@@ -108,11 +94,7 @@ export function simulateRunes(
 }
 
 /** Where the alkanes of the inputs go under protorune's rules for a plain transfer. */
-export function simulateAlkanes(
-  artifact: RunestoneArtifact | undefined,
-  inputs: readonly Balances[],
-  scripts: readonly Uint8Array[],
-): TransferResult {
+export function simulateAlkanes(artifact: RunestoneArtifact | undefined, inputs: readonly Balances[], scripts: readonly Uint8Array[]): TransferResult {
   const incoming = total(inputs);
   const allocated = scripts.map(() => new Map<string, bigint>());
   const strand = (why?: string): TransferResult => ({

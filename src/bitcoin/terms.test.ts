@@ -1,14 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { createSwapScenario } from './swap-scenario.js';
-import {
-  buyerToWire,
-  checkSwap,
-  parseBuyerContribution,
-  parseSellerContribution,
-  parseTerms,
-  sellerToWire,
-  termsToWire,
-} from './terms.js';
+import { buyerToWire, checkSwap, parseBuyerContribution, parseSellerContribution, parseTerms, sellerToWire, termsToWire } from './terms.js';
 
 describe('bitcoin: trade terms (valibot wire schemas)', () => {
   it('round-trips terms and contributions through JSON, amounts as decimal strings', () => {

@@ -37,7 +37,6 @@ export {
   type SwapTermsWire,
 } from './wire.js';
 
-
 /** Transaction constants of every swap: version 2, locktime 0, RBF-signalling sequence. */
 export const SWAP_TX_VERSION = 2;
 export const SWAP_LOCKTIME = 0;

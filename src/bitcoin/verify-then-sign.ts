@@ -137,9 +137,7 @@ export async function verifyThenSign(o: VerifyThenSignOptions): Promise<SignSucc
   let psbt = signed.toPSBT(0);
   if (o.peerPsbt) {
     const peerTx = Transaction.fromPSBT(o.peerPsbt, PARSE_TX_OPTS);
-    const peerIndexes = Array.from({ length: peerTx.inputsLength }, (_, i) => i).filter(
-      (i) => !myIndexes.includes(i) && hasSignature(peerTx.getInput(i)),
-    );
+    const peerIndexes = Array.from({ length: peerTx.inputsLength }, (_, i) => i).filter((i) => !myIndexes.includes(i) && hasSignature(peerTx.getInput(i)));
     const combined = takePeerSignatures(psbt, o.peerPsbt, peerIndexes, prevouts);
     if (!combined.ok) return { ...combined, stage: 'combine' };
     psbt = combined.psbt;

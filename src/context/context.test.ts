@@ -35,7 +35,11 @@ describe('connection context', () => {
   });
 
   it('a provider added later is picked up (ContextRoot replays the request)', async () => {
-    const host = await fixture<HTMLDivElement>(html`<div><section><darkswap-demo></darkswap-demo></section></div>`);
+    const host = await fixture<HTMLDivElement>(
+      html`<div>
+        <section><darkswap-demo></darkswap-demo></section>
+      </div>`,
+    );
     const demo = host.querySelector('darkswap-demo')!;
     await demo.updateComplete;
     expect(part(demo, 'not-connected')).to.not.equal(null);
@@ -68,7 +72,9 @@ describe('connection context', () => {
   it('<darkswap-connection> builds a service from signaling-url/key and provides it to nested widgets', async () => {
     const s = await signaling();
     const el = await fixture<DarkswapConnection>(
-      html`<darkswap-connection signaling-url=${s.url} key=${s.key} ice-servers="[]"><div><darkswap-demo></darkswap-demo></div></darkswap-connection>`,
+      html`<darkswap-connection signaling-url=${s.url} key=${s.key} ice-servers="[]"
+        ><div><darkswap-demo></darkswap-demo></div
+      ></darkswap-connection>`,
     );
     const demo = el.querySelector('darkswap-demo')!;
     await waitFor(() => el.status === 'open', 10_000, 'provider open');
@@ -126,10 +132,12 @@ describe('connection context', () => {
 
   it('`page` provides to widgets anywhere in the document', async () => {
     const s = await signaling();
-    const wrap = await fixture<HTMLDivElement>(html`<div>
-      <darkswap-connection page signaling-url=${s.url} key=${s.key}></darkswap-connection>
-      <aside><darkswap-demo></darkswap-demo></aside>
-    </div>`);
+    const wrap = await fixture<HTMLDivElement>(
+      html`<div>
+        <darkswap-connection page signaling-url=${s.url} key=${s.key}></darkswap-connection>
+        <aside><darkswap-demo></darkswap-demo></aside>
+      </div>`,
+    );
     const el = wrap.querySelector('darkswap-connection')!;
     const demo = wrap.querySelector('darkswap-demo')!;
     await waitFor(() => el.status === 'open', 10_000, 'open');
@@ -140,7 +148,12 @@ describe('connection context', () => {
 
   it('two widgets under two providers talk through the real server, with darkswap-* events', async () => {
     const [a, b]: ConnectionApi[] = await Promise.all([openService(), openService()]);
-    const wrap = await fixture<HTMLDivElement>(html`<div><div id="a"><darkswap-demo></darkswap-demo></div><div id="b"><darkswap-demo></darkswap-demo></div></div>`);
+    const wrap = await fixture<HTMLDivElement>(
+      html`<div>
+        <div id="a"><darkswap-demo></darkswap-demo></div>
+        <div id="b"><darkswap-demo></darkswap-demo></div>
+      </div>`,
+    );
     provideConnection(wrap.querySelector<HTMLElement>('#a')!, a);
     provideConnection(wrap.querySelector<HTMLElement>('#b')!, b);
     const [demoA, demoB] = [...wrap.querySelectorAll<DarkswapDemo>('darkswap-demo')];

@@ -66,7 +66,7 @@ describe('FeatureController: one engine per service, shared by every widget of a
     }
   });
 
-  it('a service swap moves the widgets to the new service\'s engine and releases the old one', async () => {
+  it("a service swap moves the widgets to the new service's engine and releases the old one", async () => {
     const s1 = await openService();
     const s2 = await openService();
     const [a, b] = await orderbooks(s1, 2);

@@ -135,7 +135,10 @@ export class BulkChannel<H> implements BulkEndpoint {
     const frame = encodeBulkFrame(this.name, json, data);
     const limit = this.host.maxBulkFrame(peer);
     if (frame.length > limit) {
-      throw new DarkswapConnectionError('message-too-large', `Bulk frame of ${frame.length} bytes exceeds the ${limit} bytes peer ${peer} accepts; send at most maxChunkBytes() of data.`);
+      throw new DarkswapConnectionError(
+        'message-too-large',
+        `Bulk frame of ${frame.length} bytes exceeds the ${limit} bytes peer ${peer} accepts; send at most maxChunkBytes() of data.`,
+      );
     }
     await this.host.sendBulk(peer, frame);
   }

@@ -4,15 +4,7 @@ import { Channel, type ChannelEndpoint, type ChannelHost, type ChannelOptions, t
 import { createSessionToken, isValidPeerId, resolveConfig, type ConnectionConfig, type ResolvedConfig } from './config.js';
 import type { ConnectionApi, RejectCounts } from './connection-api.js';
 import { DarkswapConnectionError, type ConnectionErrorCode } from './errors.js';
-import {
-  MessageRejectedEvent,
-  PeerBlockedEvent,
-  PeerEvent,
-  ServiceErrorEvent,
-  ServiceStatusEvent,
-  type LinkStatus,
-  type ServiceStatus,
-} from './events.js';
+import { MessageRejectedEvent, PeerBlockedEvent, PeerEvent, ServiceErrorEvent, ServiceStatusEvent, type LinkStatus, type ServiceStatus } from './events.js';
 import { type RejectReason } from './frame.js';
 import { isPublicKey, loadIdentity, loadPins, savePins, type Identity } from './identity.js';
 import { Link, PRIORITY, Wire, type LinkOwner, type PeerIdentity } from './link.js';

@@ -25,7 +25,10 @@ export const HelloSchema = v.strictObject({
   known: v.nullable(v.pipe(v.string(), v.regex(HEX32))),
   key: v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/)),
   proof: v.pipe(v.string(), v.regex(SIG)),
-  recv: v.pipe(v.record(v.pipe(v.string(), v.regex(CHANNEL)), Seq), v.check((r) => Object.keys(r).length <= 256, 'too many channels')),
+  recv: v.pipe(
+    v.record(v.pipe(v.string(), v.regex(CHANNEL)), Seq),
+    v.check((r) => Object.keys(r).length <= 256, 'too many channels'),
+  ),
   limits: v.strictObject({ mps: Rate, burst: Rate, bps: Rate, bburst: Rate }),
   /** Whether the sender already has the receiver's hello on this connection (re-sends only). */
   seen: v.optional(v.boolean()),

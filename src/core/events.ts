@@ -8,7 +8,10 @@ export const LINK_STATUSES = ['connecting', 'open', 'reconnecting'] as const;
 export type LinkStatus = (typeof LINK_STATUSES)[number];
 
 export class ServiceStatusEvent extends Event {
-  constructor(readonly status: ServiceStatus, readonly previous: ServiceStatus) {
+  constructor(
+    readonly status: ServiceStatus,
+    readonly previous: ServiceStatus,
+  ) {
     super('status');
   }
 }
@@ -36,7 +39,10 @@ export class PeerBlockedEvent extends Event {
 }
 
 export class ServiceErrorEvent extends Event {
-  constructor(readonly error: DarkswapConnectionError, readonly peer?: string) {
+  constructor(
+    readonly error: DarkswapConnectionError,
+    readonly peer?: string,
+  ) {
     super('error');
   }
 }

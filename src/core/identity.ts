@@ -151,10 +151,7 @@ export function linkProofMessage(signerFingerprint: string, otherFingerprint: st
  * read the same digits to each other know no one sits between them. SHA-256 over both public
  * keys and both DTLS fingerprints, in an order that does not depend on who computes it.
  */
-export async function shortAuthString(
-  a: { publicKey: string; fingerprint: string },
-  b: { publicKey: string; fingerprint: string },
-): Promise<string> {
+export async function shortAuthString(a: { publicKey: string; fingerprint: string }, b: { publicKey: string; fingerprint: string }): Promise<string> {
   const sides = [`${a.publicKey} ${a.fingerprint}`, `${b.publicKey} ${b.fingerprint}`].sort();
   const digest = await crypto.subtle.digest('SHA-256', domainMessage('darkswap/sas/v1', ...sides) as Uint8Array<ArrayBuffer>);
   const n = new DataView(digest).getUint32(0) % 1_000_000;

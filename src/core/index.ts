@@ -1,6 +1,14 @@
 export { ConnectionService } from './connection-service.js';
 export type { ConnectionApi, RejectCounts } from './connection-api.js';
-export { Channel, CHANNEL_PRIORITIES, DEFAULT_MAX_BYTES, type ChannelOptions, type ChannelPriority, type MessageHandler, type MessageSchema } from './channel.js';
+export {
+  Channel,
+  CHANNEL_PRIORITIES,
+  DEFAULT_MAX_BYTES,
+  type ChannelOptions,
+  type ChannelPriority,
+  type MessageHandler,
+  type MessageSchema,
+} from './channel.js';
 export { BulkChannel, BULK_HIGH_WATER, BULK_LOW_WATER, type BulkChannelOptions, type BulkHandler } from './bulk.js';
 export { createIdentity, domainMessage, importIdentity, isPublicKey, loadIdentity, shortAuthString, verifySignature, type Identity } from './identity.js';
 export type { PeerIdentity } from './link.js';

@@ -51,7 +51,7 @@ describe('Link recovery and reliable channels (real PeerServer, real WebRTC)', (
     });
   }
 
-  it('paces itself to the receiver\'s advertised limits: 700 messages at default limits, none rate-limited', async function () {
+  it("paces itself to the receiver's advertised limits: 700 messages at default limits, none rate-limited", async function () {
     this.timeout(30_000);
     const [a, b] = await linkedPair();
     const ch = a.channel('tick', { schema: Tick });

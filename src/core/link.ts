@@ -239,7 +239,10 @@ export class Link {
     // A frame bigger than the peer's whole byte burst could never be sent within its limits.
     const burst = this.pacing?.bytes.capacity;
     if (burst !== undefined && json.length + channel.length + 18 > burst) {
-      throw new DarkswapConnectionError('message-too-large', `A ${json.length}-character message exceeds the ${burst} characters ${this.peer} accepts at once (its byte burst).`);
+      throw new DarkswapConnectionError(
+        'message-too-large',
+        `A ${json.length}-character message exceeds the ${burst} characters ${this.peer} accepts at once (its byte burst).`,
+      );
     }
     if (!reliable) {
       if (this.state !== 'open') throw new DarkswapConnectionError('link-closed', `The link to ${this.peer} is not open.`);

@@ -21,8 +21,7 @@ export function define(tag: string, ctor: VersionedElement): void {
     if (theirs !== ours && !warned.has(tag)) {
       warned.add(tag);
       console.warn(
-        `[darkswap] <${tag}> is already defined by DarkSwap ${theirs}; this copy (${ours}) is not registered. ` +
-          'Load one version of the kit per page.',
+        `[darkswap] <${tag}> is already defined by DarkSwap ${theirs}; this copy (${ours}) is not registered. ` + 'Load one version of the kit per page.',
       );
     }
     return;

@@ -111,7 +111,9 @@ export const baseStyles = css`
 `;
 
 /** The same tokens as a Lit CSSResult, for embedders who render their own shadow roots. */
-export const tokens = css`${unsafeCSS(documentTokens)}`;
+export const tokens = css`
+  ${unsafeCSS(documentTokens)}
+`;
 
 const ADOPTED = Symbol.for('darkswap.tokens.v1');
 

@@ -35,13 +35,7 @@ export function textProblem(text: string, openPeers: number): string | undefined
 }
 
 /** Record a peer's new link state. */
-export function setPeerState(
-  peers: ReadonlyMap<string, PeerEntry>,
-  peer: string,
-  state: PeerState,
-  reason?: string,
-  sas?: string,
-): Map<string, PeerEntry> {
+export function setPeerState(peers: ReadonlyMap<string, PeerEntry>, peer: string, state: PeerState, reason?: string, sas?: string): Map<string, PeerEntry> {
   const next = new Map(peers);
   next.set(peer, { state, reason, sas });
   return next;

@@ -111,7 +111,11 @@ describe('<darkswap-demo>', () => {
     expect(code).to.match(/^Code \d{3} \d{3}$/);
     expect(q(demoB, '[part~="peer-code"]').textContent!.trim()).to.equal(code);
     a.peerConnection(b.id!)!.close();
-    await waitFor(() => !!q(demoA, '[part~="peer"][data-state="reconnecting"]') || !!q(demoB, '[part~="peer"][data-state="reconnecting"]'), 5_000, 'reconnecting row');
+    await waitFor(
+      () => !!q(demoA, '[part~="peer"][data-state="reconnecting"]') || !!q(demoB, '[part~="peer"][data-state="reconnecting"]'),
+      5_000,
+      'reconnecting row',
+    );
     await waitFor(() => !!q(demoA, '[part~="peer"][data-state="open"]') && !!q(demoB, '[part~="peer"][data-state="open"]'), 15_000, 'open again');
     await expect(demoA).shadowDom.to.be.accessible();
   });

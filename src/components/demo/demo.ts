@@ -92,10 +92,8 @@ export class DarkswapDemo extends DarkswapElement {
     'peer-disconnected': (e: PeerEvent) => this.track(e.peer, 'closed', e.reason === 'local' ? undefined : describeReason(e.reason)),
   });
 
-  private readonly channel = this.conn.channel<DemoMessage>(
-    DEMO_CHANNEL,
-    { schema: DemoMessageSchema, maxBytes: DEMO_MAX_BYTES },
-    (message, from) => this.record(from, message.text, 'in'),
+  private readonly channel = this.conn.channel<DemoMessage>(DEMO_CHANNEL, { schema: DemoMessageSchema, maxBytes: DEMO_MAX_BYTES }, (message, from) =>
+    this.record(from, message.text, 'in'),
   );
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -199,9 +197,11 @@ export class DarkswapDemo extends DarkswapElement {
         <h2 part="title" id="title">${this.heading}</h2>
         <span part="status" role="status" data-status=${status}>${statusLabel(status)}</span>
       </header>
-      ${service ? this.renderConnected(service) : html`<p part="not-connected">
-            Not connected: this widget needs a <code>&lt;darkswap-connection&gt;</code> around it or on the page.
-          </p>`}
+      ${
+        service
+          ? this.renderConnected(service)
+          : html`<p part="not-connected">Not connected: this widget needs a <code>&lt;darkswap-connection&gt;</code> around it or on the page.</p>`
+      }
     </section>`;
   }
 
@@ -231,34 +231,42 @@ export class DarkswapDemo extends DarkswapElement {
         <button part="connect-button" type="submit" ?disabled=${!id || this.connecting}>Connect</button>
       </form>
       <p part="error" id="connect-error" role="alert">${this.connectError}</p>
-      ${this.peerStates.size
-        ? html`<ul part="peers" aria-label="Peers">
-            ${repeat(
-              this.peerStates,
-              ([peer]) => peer,
-              ([peer, entry]) => html`<li part="peer" data-state=${entry.state}>
-                <code>${peer}</code>
-                <span class="state">${peerStateLabel(entry)}</span>
-                ${entry.state === 'open' && entry.sas
-                  ? html`<span part="peer-code" title="Compare these digits with the other person: equal digits mean no one sits between you."
-                      >Code ${entry.sas}</span
-                    >`
-                  : nothing}
-                ${entry.state === 'open'
-                  ? html`<button part="disconnect-button" type="button" class="secondary" @click=${() => this.disconnectPeer(peer)}>
-                      Disconnect<span class="visually-hidden"> ${peer}</span>
-                    </button>`
-                  : nothing}
-              </li>`,
-            )}
-          </ul>`
-        : nothing}
+      ${
+        this.peerStates.size
+          ? html`<ul part="peers" aria-label="Peers">
+              ${repeat(
+                this.peerStates,
+                ([peer]) => peer,
+                ([peer, entry]) =>
+                  html`<li part="peer" data-state=${entry.state}>
+                    <code>${peer}</code>
+                    <span class="state">${peerStateLabel(entry)}</span>
+                    ${
+                      entry.state === 'open' && entry.sas
+                        ? html`<span part="peer-code" title="Compare these digits with the other person: equal digits mean no one sits between you."
+                            >Code ${entry.sas}</span
+                          >`
+                        : nothing
+                    }
+                    ${
+                      entry.state === 'open'
+                        ? html`<button part="disconnect-button" type="button" class="secondary" @click=${() => this.disconnectPeer(peer)}>
+                            Disconnect<span class="visually-hidden"> ${peer}</span>
+                          </button>`
+                        : nothing
+                    }
+                  </li>`,
+              )}
+            </ul>`
+          : nothing
+      }
       <div part="log" role="log" aria-live="polite" aria-label="Messages" tabindex="0">
         ${repeat(
           this.log,
           (m) => m.seq,
           // One line: the message text is pre-wrap, so template whitespace would show.
-          (m) => html`<p part="message" data-direction=${m.direction}><span class="who">${m.direction === 'in' ? m.peer : `me → ${m.peer}`}:</span>${m.text}</p>`,
+          (m) =>
+            html`<p part="message" data-direction=${m.direction}><span class="who">${m.direction === 'in' ? m.peer : `me → ${m.peer}`}:</span>${m.text}</p>`,
         )}
       </div>
       <form part="composer" @submit=${this.onSendSubmit} aria-label="Send a message">

@@ -37,7 +37,12 @@ export async function mountWidget(service: ConnectionService, attrs: { maxBytes?
   const key = uniqueId('fs');
   keys.push(key);
   const el = await fixture<DarkswapFileShare>(
-    html`<darkswap-file-share storage-key=${key} .connection=${service} max-bytes=${attrs.maxBytes ?? 8 * 1024 ** 3} max-files=${attrs.maxFiles ?? 100}></darkswap-file-share>`,
+    html`<darkswap-file-share
+      storage-key=${key}
+      .connection=${service}
+      max-bytes=${attrs.maxBytes ?? 8 * 1024 ** 3}
+      max-files=${attrs.maxFiles ?? 100}
+    ></darkswap-file-share>`,
   );
   await el.updateComplete;
   return el;
@@ -66,9 +71,18 @@ export async function acceptByClick(widget: DarkswapFileShare, id: string, timeo
   part<HTMLButtonElement>(widget, `[part~="transfer"][data-id="${id}"] [part~="accept-button"]`)!.click();
 }
 
-export async function waitStatus(widget: DarkswapFileShare, id: string, status: TransferInfo['status'] | TransferInfo['status'][], timeout = 30_000): Promise<TransferInfo> {
+export async function waitStatus(
+  widget: DarkswapFileShare,
+  id: string,
+  status: TransferInfo['status'] | TransferInfo['status'][],
+  timeout = 30_000,
+): Promise<TransferInfo> {
   const want = Array.isArray(status) ? status : [status];
-  await waitFor(() => want.includes(widget.transfers.find((x) => x.id === id)?.status as TransferInfo['status']), timeout, `transfer ${id} → ${want.join('|')}`);
+  await waitFor(
+    () => want.includes(widget.transfers.find((x) => x.id === id)?.status as TransferInfo['status']),
+    timeout,
+    `transfer ${id} → ${want.join('|')}`,
+  );
   return transferOf(widget, id);
 }
 

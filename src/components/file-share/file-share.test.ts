@@ -102,7 +102,10 @@ describe('<darkswap-file-share>', () => {
     const small = makeFile('small.bin', 5 * 1024 * 1024 + 3, 9);
     // A large file made of Blob parts (cheap to build), removed again before its hash can finish.
     const block = new Uint8Array(4 * 1024 * 1024).fill(7);
-    const big = new File(Array.from({ length: 256 }, () => block), 'big.bin');
+    const big = new File(
+      Array.from({ length: 256 }, () => block),
+      'big.bin',
+    );
     chooseFiles(wa, [small, big]);
     await wa.updateComplete;
     expect(engine.hashProgress(big)).to.not.equal(undefined);

@@ -5,7 +5,19 @@ import { ChunkHeaderSchema, fileShareTestHooks, newTransferId } from '../../feat
 import { FILE_CHUNK_CHANNEL, CHUNK_HEADER_MAX_BYTES } from '../../features/file-share/file-share.types.js';
 import { STORAGE_ROOT } from '../../features/file-share/file-share.storage.js';
 import type { DarkswapFileFailedEvent, DarkswapFileReceivedEvent } from './file-share.events.js';
-import { acceptByClick, clearStorage, makeFile, mountWidget, part, parts, sha256OfBlob, sleep, text, transferOf, waitStatus } from './file-share.fixtures.test.js';
+import {
+  acceptByClick,
+  clearStorage,
+  makeFile,
+  mountWidget,
+  part,
+  parts,
+  sha256OfBlob,
+  sleep,
+  text,
+  transferOf,
+  waitStatus,
+} from './file-share.fixtures.test.js';
 import type { DarkswapFileShare } from './file-share.js';
 
 const MiB = 1024 * 1024;
@@ -183,7 +195,10 @@ describe('<darkswap-file-share> transfers', () => {
     await waitFor(() => true);
     let exists = true;
     for (let i = 0; i < 100 && exists; i++) {
-      exists = await dir.getDirectoryHandle(id).then(() => true, () => false);
+      exists = await dir.getDirectoryHandle(id).then(
+        () => true,
+        () => false,
+      );
       if (exists) await sleep(20);
     }
     expect(exists, 'partial data deleted').to.equal(false);
@@ -261,7 +276,10 @@ describe('<darkswap-file-share> transfers', () => {
     await waitFor(() => wb.transfers.length === 0, 5_000, 'forgotten');
     let exists = true;
     for (let i = 0; i < 100 && exists; i++) {
-      exists = await dir.getDirectoryHandle(id).then(() => true, () => false);
+      exists = await dir.getDirectoryHandle(id).then(
+        () => true,
+        () => false,
+      );
       if (exists) await sleep(20);
     }
     expect(exists, 'partial data deleted on discard').to.equal(false);

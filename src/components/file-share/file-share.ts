@@ -346,11 +346,11 @@ export class DarkswapFileShare extends DarkswapElement {
         <h2 part="title" id="title">${this.heading}</h2>
         <span part="status" role="status">${status === 'open' ? 'Online' : status === 'none' ? 'Not connected' : status}</span>
       </header>
-      ${service
-        ? this.renderConnected(service)
-        : html`<p part="not-connected">
-            Not connected: this widget needs a <code>&lt;darkswap-connection&gt;</code> around it or on the page.
-          </p>`}
+      ${
+        service
+          ? this.renderConnected(service)
+          : html`<p part="not-connected">Not connected: this widget needs a <code>&lt;darkswap-connection&gt;</code> around it or on the page.</p>`
+      }
     </section>`;
   }
 
@@ -365,50 +365,64 @@ export class DarkswapFileShare extends DarkswapElement {
           <input part="file-input" id="file-input" type="file" multiple @change=${this.onFileInput} />
           <span aria-hidden="true">or drop them here</span>
         </div>
-        ${this.selected.length
-          ? html`<ul part="selection" aria-label="Chosen files">
-              ${this.selected.map(
-                (f, i) => html`<li part="selected-file">
-                  <span>${f.name}</span> <span part="file-size">${formatBytes(f.size)}</span>
-                  <span part="selected-hash">${this.hashText(f)}</span>
-                  <button part="unselect-button" type="button" class="secondary" @click=${() => this.unselect(i)}>
-                    Remove<span class="visually-hidden"> ${f.name}</span>
-                  </button>
-                </li>`,
-              )}
-            </ul>`
-          : nothing}
+        ${
+          this.selected.length
+            ? html`<ul part="selection" aria-label="Chosen files">
+                ${this.selected.map(
+                  (f, i) =>
+                    html`<li part="selected-file">
+                      <span>${f.name}</span> <span part="file-size">${formatBytes(f.size)}</span>
+                      <span part="selected-hash">${this.hashText(f)}</span>
+                      <button part="unselect-button" type="button" class="secondary" @click=${() => this.unselect(i)}>
+                        Remove<span class="visually-hidden"> ${f.name}</span>
+                      </button>
+                    </li>`,
+                )}
+              </ul>`
+            : nothing
+        }
         <fieldset part="peers">
           <legend>Send to</legend>
-          ${peers.length
-            ? peers.map(
-                (p) => html`<label part="peer">
-                  <input type="checkbox" .checked=${this.chosen.has(p)} @change=${(e: Event) => this.togglePeer(p, (e.target as HTMLInputElement).checked)} />
-                  <code>${p}</code>
-                </label>`,
-              )
-            : html`<span part="no-peers">No connected peers yet.</span>`}
+          ${
+            peers.length
+              ? peers.map(
+                  (p) =>
+                    html`<label part="peer">
+                      <input
+                        type="checkbox"
+                        .checked=${this.chosen.has(p)}
+                        @change=${(e: Event) => this.togglePeer(p, (e.target as HTMLInputElement).checked)}
+                      />
+                      <code>${p}</code>
+                    </label>`,
+                )
+              : html`<span part="no-peers">No connected peers yet.</span>`
+          }
         </fieldset>
         <div>
           <button part="send-button" type="submit" ?disabled=${!canSend} aria-describedby="compose-error">Send offer</button>
         </div>
       </form>
       <p part="error" id="compose-error" role="alert">${this.composeError}</p>
-      ${this.storage === 'memory'
-        ? html`<p part="warning">
-            This browser has no private file system for downloads in progress: received files are held in memory, and files above
-            ${formatBytes(MEMORY_WARNING_BYTES)} may exhaust it.
-          </p>`
-        : nothing}
-      ${transfers.length
-        ? html`<ul part="transfers" aria-label="Transfers">
-            ${repeat(
-              transfers,
-              (t) => t.id,
-              (t) => this.renderTransfer(t),
-            )}
-          </ul>`
-        : nothing}
+      ${
+        this.storage === 'memory'
+          ? html`<p part="warning">
+              This browser has no private file system for downloads in progress: received files are held in memory, and files above
+              ${formatBytes(MEMORY_WARNING_BYTES)} may exhaust it.
+            </p>`
+          : nothing
+      }
+      ${
+        transfers.length
+          ? html`<ul part="transfers" aria-label="Transfers">
+              ${repeat(
+                transfers,
+                (t) => t.id,
+                (t) => this.renderTransfer(t),
+              )}
+            </ul>`
+          : nothing
+      }
       <p class="visually-hidden" aria-live="polite">${this.announcement}</p>
     `;
   }
@@ -416,8 +430,7 @@ export class DarkswapFileShare extends DarkswapElement {
   private renderTransfer(t: TransferInfo) {
     const who = t.role === 'send' ? `To ${t.peer}` : `From ${t.peer}`;
     const label = `${t.role === 'send' ? 'to' : 'from'} ${t.peer}`;
-    const statusText =
-      t.status === 'hashing' && t.totalBytes > 0 ? `Hashing… ${Math.floor((t.hashedBytes / t.totalBytes) * 100)} %` : STATUS_WORDS[t.status];
+    const statusText = t.status === 'hashing' && t.totalBytes > 0 ? `Hashing… ${Math.floor((t.hashedBytes / t.totalBytes) * 100)} %` : STATUS_WORDS[t.status];
     const danger = t.status === 'failed' || t.status === 'unavailable' || t.status === 'rejected';
     return html`<li part="transfer" data-status=${t.status} data-role=${t.role} data-id=${t.id}>
       <div part="transfer-header">
@@ -425,12 +438,16 @@ export class DarkswapFileShare extends DarkswapElement {
         <span part="transfer-status">${statusText}${t.state.pausedRemote && t.status === 'paused' && !t.state.pausedLocal ? ' by the other side' : ''}</span>
         <span part="actions">${this.renderActions(t, label)}</span>
       </div>
-      ${t.reason && t.status !== 'complete'
-        ? html`<p part="reason" data-tone=${danger ? 'danger' : 'info'} role=${danger ? 'alert' : 'status'}>${t.reason.message}</p>`
-        : nothing}
-      ${t.status === 'incoming' && this.storage === 'memory' && t.totalBytes > MEMORY_WARNING_BYTES
-        ? html`<p part="warning">${formatBytes(t.totalBytes)} will be held in memory: this may crash the tab.</p>`
-        : nothing}
+      ${
+        t.reason && t.status !== 'complete'
+          ? html`<p part="reason" data-tone=${danger ? 'danger' : 'info'} role=${danger ? 'alert' : 'status'}>${t.reason.message}</p>`
+          : nothing
+      }
+      ${
+        t.status === 'incoming' && this.storage === 'memory' && t.totalBytes > MEMORY_WARNING_BYTES
+          ? html`<p part="warning">${formatBytes(t.totalBytes)} will be held in memory: this may crash the tab.</p>`
+          : nothing
+      }
       <ul part="files" aria-label="Files ${label}">
         ${t.files.map((f) => this.renderFile(t, f))}
       </ul>
@@ -451,21 +468,28 @@ export class DarkswapFileShare extends DarkswapElement {
       case 'hashing': {
         const running = t.state.phase === 'running';
         const retry = t.status === 'waiting' && t.role === 'receive';
-        return html`${running && !t.state.pausedLocal
-            ? html`<button part="pause-button" type="button" class="secondary" @click=${() => this.pause(t.id)}>Pause${hidden}</button>`
-            : nothing}
-          ${running && t.state.pausedLocal
-            ? html`<button part="resume-button" type="button" @click=${() => this.resume(t.id)}>Resume${hidden}</button>`
-            : nothing}
-          ${retry
-            ? html`<button part="retry-button" type="button" class="secondary" @click=${() => this.engine?.retry(t.id).catch(() => undefined)}>
-                Retry<span class="visually-hidden"> connecting to ${t.peer}</span>
-              </button>`
-            : nothing}
-          <button part="cancel-button" type="button" class="secondary" @click=${() => this.cancel(t.id)}>Cancel${hidden}</button>`;
+        return html`${
+            running && !t.state.pausedLocal
+              ? html`<button part="pause-button" type="button" class="secondary" @click=${() => this.pause(t.id)}>Pause${hidden}</button>`
+              : nothing
+          }
+          ${
+            running && t.state.pausedLocal
+              ? html`<button part="resume-button" type="button" @click=${() => this.resume(t.id)}>Resume${hidden}</button>`
+              : nothing
+          }
+          ${
+            retry
+              ? html`<button part="retry-button" type="button" class="secondary" @click=${() => this.engine?.retry(t.id).catch(() => undefined)}>
+                  Retry<span class="visually-hidden"> connecting to ${t.peer}</span>
+                </button>`
+              : nothing
+          } <button part="cancel-button" type="button" class="secondary" @click=${() => this.cancel(t.id)}>Cancel${hidden}</button>`;
       }
       case 'unavailable':
-        return html`<button part="remove-button" type="button" class="secondary" @click=${() => this.removeTransfer(t.id)}>Discard partial data${hidden}</button>`;
+        return html`<button part="remove-button" type="button" class="secondary" @click=${() => this.removeTransfer(t.id)}>
+          Discard partial data${hidden}
+        </button>`;
       default:
         return html`<button part="remove-button" type="button" class="secondary" @click=${() => this.removeTransfer(t.id)}>Remove${hidden}</button>`;
     }
@@ -481,16 +505,25 @@ export class DarkswapFileShare extends DarkswapElement {
     return html`<li part="file" data-status=${f.status}>
       <span part="file-name">${f.info.name}</span>
       <span part="file-size">${formatBytes(size)}</span>
-      <progress part="progress" max=${Math.max(1, size)} .value=${size === 0 && f.status === 'complete' ? 1 : f.bytes} aria-label="${f.info.name}: progress"></progress>
+      <progress
+        part="progress"
+        max=${Math.max(1, size)}
+        .value=${size === 0 && f.status === 'complete' ? 1 : f.bytes}
+        aria-label="${f.info.name}: progress"
+      ></progress>
       <span part="progress-text">${details.join(' · ')}</span>
-      ${f.status === 'complete' && f.verified
-        ? html`<code part="hash">SHA-256 verified: ${f.verified}</code>`
-        : showHash
-          ? html`<code part="hash">SHA-256: ${f.info.sha256}</code>`
-          : nothing}
-      ${f.status === 'complete' && f.url
-        ? html`<a part="download" href=${f.url} download=${safeFileName(f.info.name)}>Download<span class="visually-hidden"> ${f.info.name}</span></a>`
-        : nothing}
+      ${
+        f.status === 'complete' && f.verified
+          ? html`<code part="hash">SHA-256 verified: ${f.verified}</code>`
+          : showHash
+            ? html`<code part="hash">SHA-256: ${f.info.sha256}</code>`
+            : nothing
+      }
+      ${
+        f.status === 'complete' && f.url
+          ? html`<a part="download" href=${f.url} download=${safeFileName(f.info.name)}>Download<span class="visually-hidden"> ${f.info.name}</span></a>`
+          : nothing
+      }
       ${f.status === 'failed' && f.problem ? html`<p part="integrity-error" role="alert">${f.problem}</p>` : nothing}
     </li>`;
   }

@@ -54,7 +54,15 @@ async function mount(store: OrderbookStore | undefined, attrs = ''): Promise<Dar
   return el;
 }
 
-const terms = (o: Partial<OrderTerms>): OrderTerms => ({ base: 'RUNE:840000:3', quote: 'BTC', side: 'sell', price: 1000n, amount: 100n, outpoints: [outpoint(1)], ...o });
+const terms = (o: Partial<OrderTerms>): OrderTerms => ({
+  base: 'RUNE:840000:3',
+  quote: 'BTC',
+  side: 'sell',
+  price: 1000n,
+  amount: 100n,
+  outpoints: [outpoint(1)],
+  ...o,
+});
 
 /** The maker's standard book: asks 1010 (100 + 200, min fill 100 on the first) and 1020 (50); a bid at 990 (300). */
 async function makerBook(maker: Peer): Promise<Order[]> {
@@ -166,7 +174,9 @@ describe('<darkswap-orderbook>', () => {
     const mine = await taker.store.place(terms({ price: 1500n }));
     await waitFor(() => maker.store.book.has(mine.id), 5_000, 'order at maker');
     await waitFor(() => qa(el, '[part~="my-orders"] [part~="my-order"]').length === 1, 2_000, 'listed');
-    const cancelled = new Promise<DarkswapOrderCancelledEvent>((resolve) => document.addEventListener('darkswap-order-cancelled', resolve as EventListener, { once: true }));
+    const cancelled = new Promise<DarkswapOrderCancelledEvent>((resolve) =>
+      document.addEventListener('darkswap-order-cancelled', resolve as EventListener, { once: true }),
+    );
     q<HTMLButtonElement>(el, '[part~="my-orders"] [part~="cancel-button"]')!.click();
     expect((await cancelled).detail.order.id).to.equal(mine.id);
     await waitFor(() => !maker.store.book.has(mine.id), 5_000, 'cancel at maker');
@@ -181,7 +191,13 @@ describe('<darkswap-orderbook>', () => {
     const theirs = await maker.store.place(terms({ price: 1600n, outpoints: [outpoint(2)] }));
     await waitFor(() => maker.store.book.has(mine.id) && taker.store.book.has(theirs.id), 5_000, 'orders crossed');
     const completed = (detail: Record<string, unknown>) =>
-      document.body.dispatchEvent(new CustomEvent('darkswap-trade-completed', { bubbles: true, composed: true, detail: { tradeId: 'x', peer: 'p', role: 'seller', txid: 'ab'.repeat(32), ...detail } }));
+      document.body.dispatchEvent(
+        new CustomEvent('darkswap-trade-completed', {
+          bubbles: true,
+          composed: true,
+          detail: { tradeId: 'x', peer: 'p', role: 'seller', txid: 'ab'.repeat(32), ...detail },
+        }),
+      );
     // Not mine, or I was the taker: nothing happens.
     completed({ orderId: theirs.id, direction: 'in' });
     completed({ orderId: mine.id, direction: 'out' });
@@ -298,7 +314,9 @@ describe('<darkswap-orderbook>', () => {
     const t0 = performance.now();
     const makers = await Promise.all(Array.from({ length: 4 }, () => createIdentity()));
     const now = Date.now();
-    const orders = await Promise.all(Array.from({ length: 300 }, (_, i) => createOrder(makers[i % 4], terms({ price: BigInt(1000 + (i % 60)), outpoints: [outpoint(i + 10)] }), now)));
+    const orders = await Promise.all(
+      Array.from({ length: 300 }, (_, i) => createOrder(makers[i % 4], terms({ price: BigInt(1000 + (i % 60)), outpoints: [outpoint(i + 10)] }), now)),
+    );
     await Promise.all(orders.map((o) => maker.store.publishSigned(o)));
     await waitFor(() => taker.store.book.size === 300, 10_000, '300 orders at the taker');
     await new Promise((r) => setTimeout(r, 250));
@@ -320,7 +338,14 @@ describe('<darkswap-orderbook>', () => {
     for (let i = 0; i < 10_000; i++) {
       const sell = i % 2 === 0;
       store.book.insert(
-        unsignedOrder({ maker: fakeKey(1 + (i % 50)), side: sell ? 'sell' : 'buy', price: sell ? 2000n + BigInt(i) : 2000n - BigInt(i % 1999) - 1n, created: now, expires: now + 60_000, outpoints: [outpoint(i + 1)] }),
+        unsignedOrder({
+          maker: fakeKey(1 + (i % 50)),
+          side: sell ? 'sell' : 'buy',
+          price: sell ? 2000n + BigInt(i) : 2000n - BigInt(i % 1999) - 1n,
+          created: now,
+          expires: now + 60_000,
+          outpoints: [outpoint(i + 1)],
+        }),
         now,
       );
     }
@@ -339,9 +364,9 @@ describe('<darkswap-orderbook>', () => {
   it('finds its service through context, shares one store per service, and says when it is not connected', async () => {
     const identity = await createIdentity();
     const service = await openService({ identity });
-    const host = await fixture<HTMLDivElement>(html`<div>
-      <darkswap-orderbook pair=${PAIR}></darkswap-orderbook><darkswap-orderbook pair=${PAIR} heading="Second"></darkswap-orderbook>
-    </div>`);
+    const host = await fixture<HTMLDivElement>(
+      html`<div><darkswap-orderbook pair=${PAIR}></darkswap-orderbook><darkswap-orderbook pair=${PAIR} heading="Second"></darkswap-orderbook></div>`,
+    );
     const [one, two] = [...host.querySelectorAll<DarkswapOrderbook>('darkswap-orderbook')];
     await one.updateComplete;
     expect(q(one, '[part~="not-connected"]')).to.not.equal(null);

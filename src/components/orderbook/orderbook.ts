@@ -467,7 +467,8 @@ export class DarkswapOrderbook extends DarkswapElement {
     if (!order || order.maker !== store.me) return;
     const txid = typeof detail.txid === 'string' ? detail.txid.slice(0, 16) : '';
     this.cancelOrder(order.id).then(
-      () => (this.formNote = `Your order to ${order.side} ${this.units(order.amount, 'base')} ${order.base} was settled in transaction ${txid}… and withdrawn: its outputs are spent. Place any remainder again with the new outpoint.`),
+      () =>
+        (this.formNote = `Your order to ${order.side} ${this.units(order.amount, 'base')} ${order.base} was settled in transaction ${txid}… and withdrawn: its outputs are spent. Place any remainder again with the new outpoint.`),
       () => undefined, // another widget on the same store withdrew it first
     );
   };
@@ -569,9 +570,9 @@ export class DarkswapOrderbook extends DarkswapElement {
   private focusActive(side: Side): void {
     const list = this.renderRoot.querySelector<HTMLElement>(`[data-list="${side}"]`);
     const index = this.active[side];
-    const virtualizer = (list as unknown as Record<symbol, { element(i: number): { scrollIntoView(o?: ScrollIntoViewOptions): void } | undefined } | undefined> | null)?.[
-      virtualizerRef
-    ];
+    const virtualizer = (
+      list as unknown as Record<symbol, { element(i: number): { scrollIntoView(o?: ScrollIntoViewOptions): void } | undefined } | undefined> | null
+    )?.[virtualizerRef];
     virtualizer?.element(index)?.scrollIntoView({ block: 'nearest' });
     let tries = 0;
     const attempt = () => {
@@ -600,9 +601,11 @@ export class DarkswapOrderbook extends DarkswapElement {
           >${STATUS_WORDS[status] ?? status}${status === 'open' ? ` · ${peers} ${peers === 1 ? 'peer' : 'peers'}` : ''}</span
         >
       </header>
-      ${service || this.store
-        ? this.renderBook()
-        : html`<p part="not-connected">Not connected: this widget needs a <code>&lt;darkswap-connection&gt;</code> around it or on the page.</p>`}
+      ${
+        service || this.store
+          ? this.renderBook()
+          : html`<p part="not-connected">Not connected: this widget needs a <code>&lt;darkswap-connection&gt;</code> around it or on the page.</p>`
+      }
     </section>`;
   }
 
@@ -618,8 +621,14 @@ export class DarkswapOrderbook extends DarkswapElement {
           ${pairs.map((p) => html`<option value=${p} ?selected=${p === active}>${p}</option>`)}
         </select>
         <dl part="stats">
-          <div><dt>Spread</dt><dd part="spread">${view?.spread ? this.signedPrice(view.spread) : '—'}</dd></div>
-          <div><dt>Mid</dt><dd part="mid">${view?.mid ? this.price(view.mid) : '—'}</dd></div>
+          <div>
+            <dt>Spread</dt>
+            <dd part="spread">${view?.spread ? this.signedPrice(view.spread) : '—'}</dd>
+          </div>
+          <div>
+            <dt>Mid</dt>
+            <dd part="mid">${view?.mid ? this.price(view.mid) : '—'}</dd>
+          </div>
         </dl>
       </div>
       <p part="summary" id="summary" aria-live="polite" aria-atomic="true">${view?.summary ?? 'Choose a pair.'}</p>
@@ -637,29 +646,29 @@ export class DarkswapOrderbook extends DarkswapElement {
     const base = this.view?.base ?? '';
     return html`<section part="side ${name}" aria-labelledby="${name}-title">
       <h3 part="side-title" id="${name}-title">${title}</h3>
-      <div part="columns" class="grid" aria-hidden="true">
-        <span>Price (${quote})</span><span>Amount (${base})</span><span>Total</span><span>Orders</span>
-      </div>
-      ${sv.rows.length === 0
-        ? html`<p part="empty">No ${name}.</p>`
-        : html`<div
-            part="levels"
-            class="levels"
-            role="list"
-            aria-labelledby="${name}-title"
-            data-list=${side}
-            @keydown=${(e: KeyboardEvent) => this.onListKeydown(side, e)}
-            @focusin=${(e: FocusEvent) => this.onListFocusin(side, e)}
-          >
-            ${virtualize({
-              items: sv.rows,
-              // When the list shrinks, the virtualizer can ask once more for indexes of its old range (no row).
-              keyFunction: (row: BookRow | undefined, index: number) => row?.key ?? `gone-${index}`,
-              renderItem: (row: BookRow | undefined, index: number) => (row ? this.renderRow(row, index, sv.rows.length) : html``),
-              scroller: true,
-              layout: this.layout,
-            })}
-          </div>`}
+      <div part="columns" class="grid" aria-hidden="true"><span>Price (${quote})</span><span>Amount (${base})</span><span>Total</span><span>Orders</span></div>
+      ${
+        sv.rows.length === 0
+          ? html`<p part="empty">No ${name}.</p>`
+          : html`<div
+              part="levels"
+              class="levels"
+              role="list"
+              aria-labelledby="${name}-title"
+              data-list=${side}
+              @keydown=${(e: KeyboardEvent) => this.onListKeydown(side, e)}
+              @focusin=${(e: FocusEvent) => this.onListFocusin(side, e)}
+            >
+              ${virtualize({
+                items: sv.rows,
+                // When the list shrinks, the virtualizer can ask once more for indexes of its old range (no row).
+                keyFunction: (row: BookRow | undefined, index: number) => row?.key ?? `gone-${index}`,
+                renderItem: (row: BookRow | undefined, index: number) => (row ? this.renderRow(row, index, sv.rows.length) : html``),
+                scroller: true,
+                layout: this.layout,
+              })}
+            </div>`
+      }
     </section>`;
   }
 
@@ -681,28 +690,50 @@ export class DarkswapOrderbook extends DarkswapElement {
           <span part="price" class="price"><span class="visually-hidden">Price </span>${this.price(row.price)}</span>
           <span part="amount"><span class="visually-hidden">, amount </span>${this.units(row.amount, 'base')}</span>
           <span part="total"><span class="visually-hidden">, total </span>${this.units(row.total, 'quote')}</span>
-          <span part="count"><span class="visually-hidden">, orders: </span>${row.count}${row.mine ? html`<span class="mine-mark"> ·&nbsp;yours</span>` : nothing}</span>
+          <span part="count"
+            ><span class="visually-hidden">, orders: </span>${row.count}${row.mine ? html`<span class="mine-mark"> ·&nbsp;yours</span>` : nothing}</span
+          >
         </button>
       </div>`;
     }
     const o = row.order;
-    return html`<div part="order${row.mine ? ' my-order' : ''}" class="row order" role="listitem" aria-posinset=${index + 1} aria-setsize=${size} data-id=${o.id}>
+    return html`<div
+      part="order${row.mine ? ' my-order' : ''}"
+      class="row order"
+      role="listitem"
+      aria-posinset=${index + 1}
+      aria-setsize=${size}
+      data-id=${o.id}
+    >
       <span part="maker">${row.mine ? 'You' : shortKey(o.maker)}</span>
-      <span part="amount">${this.units(o.amount, 'base')}${o.minFill !== undefined ? html` <small>(min ${this.units(o.minFill, 'base')})</small>` : nothing}</span>
+      <span part="amount"
+        >${this.units(o.amount, 'base')}${o.minFill !== undefined ? html` <small>(min ${this.units(o.minFill, 'base')})</small>` : nothing}</span
+      >
       <span part="expiry">until ${new Date(o.expires).toLocaleTimeString()}</span>
-      ${row.mine
-        ? html`<button part="cancel-button" class="secondary" type="button" tabindex=${tabindex} data-index=${index} @click=${() => void this.cancelOrder(o.id).catch(() => undefined)}>
-            Cancel<span class="visually-hidden"> my order of ${this.units(o.amount, 'base')} at ${this.price({ num: o.price, den: o.lot })}</span>
-          </button>`
-        : html`<button
-            part="take-button"
-            type="button"
-            tabindex=${tabindex}
-            data-index=${index}
-            @click=${(e: Event) => this.openTake(o, e.currentTarget as HTMLElement)}
-          >
-            ${o.side === 'sell' ? 'Buy' : 'Sell'}<span class="visually-hidden"> ${this.units(o.amount, 'base')} at ${this.price({ num: o.price, den: o.lot })} from ${shortKey(o.maker)}</span>
-          </button>`}
+      ${
+        row.mine
+          ? html`<button
+              part="cancel-button"
+              class="secondary"
+              type="button"
+              tabindex=${tabindex}
+              data-index=${index}
+              @click=${() => void this.cancelOrder(o.id).catch(() => undefined)}
+            >
+              Cancel<span class="visually-hidden"> my order of ${this.units(o.amount, 'base')} at ${this.price({ num: o.price, den: o.lot })}</span>
+            </button>`
+          : html`<button
+              part="take-button"
+              type="button"
+              tabindex=${tabindex}
+              data-index=${index}
+              @click=${(e: Event) => this.openTake(o, e.currentTarget as HTMLElement)}
+            >
+              ${o.side === 'sell' ? 'Buy' : 'Sell'}<span class="visually-hidden">
+                ${this.units(o.amount, 'base')} at ${this.price({ num: o.price, den: o.lot })} from ${shortKey(o.maker)}</span
+              >
+            </button>`
+      }
     </div>`;
   }
 
@@ -725,9 +756,10 @@ export class DarkswapOrderbook extends DarkswapElement {
     >
       <h3 id="take-title">${verb} from ${shortKey(o.maker)} at ${this.price({ num: o.price, den: o.lot })} ${o.quote}</h3>
       <p>
-        Available ${this.units(o.amount, 'base')} ${o.base}${o.minFill !== undefined ? `, minimum ${this.units(o.minFill, 'base')}` : ''}${o.lot > 1n
-          ? `, in multiples of ${this.units(o.lot, 'base')}`
-          : ''}.
+        Available ${this.units(o.amount, 'base')}
+        ${o.base}${o.minFill !== undefined ? `, minimum ${this.units(o.minFill, 'base')}` : ''}${
+          o.lot > 1n ? `, in multiples of ${this.units(o.lot, 'base')}` : ''
+        }.
       </p>
       <label for="take-amount">Amount (${o.base})</label>
       <input
@@ -749,39 +781,46 @@ export class DarkswapOrderbook extends DarkswapElement {
     const mine = view?.mine ?? [];
     return html`<section part="my-orders" aria-labelledby="mine-title">
       <h3 id="mine-title">My orders</h3>
-      ${mine.length === 0
-        ? html`<p part="empty">You have no open orders.</p>`
-        : html`<ul>
-            ${mine.map(
-              (o) => html`<li part="my-order" data-id=${o.id}>
-                <span>${o.side === 'sell' ? 'Sell' : 'Buy'} ${this.units(o.amount, 'base')} ${o.base} at ${this.price({ num: o.price, den: o.lot })} ${o.quote}</span>
-                <span part="expiry">until ${new Date(o.expires).toLocaleTimeString()}</span>
-                <button part="cancel-button" class="secondary" type="button" @click=${() => void this.cancelOrder(o.id).catch(() => undefined)}>
-                  Cancel<span class="visually-hidden"> ${o.side} ${this.units(o.amount, 'base')} at ${this.price({ num: o.price, den: o.lot })}</span>
-                </button>
-              </li>`,
-            )}
-          </ul>`}
+      ${
+        mine.length === 0
+          ? html`<p part="empty">You have no open orders.</p>`
+          : html`<ul>
+              ${mine.map(
+                (o) =>
+                  html`<li part="my-order" data-id=${o.id}>
+                    <span
+                      >${o.side === 'sell' ? 'Sell' : 'Buy'} ${this.units(o.amount, 'base')} ${o.base} at ${this.price({ num: o.price, den: o.lot })}
+                      ${o.quote}</span
+                    >
+                    <span part="expiry">until ${new Date(o.expires).toLocaleTimeString()}</span>
+                    <button part="cancel-button" class="secondary" type="button" @click=${() => void this.cancelOrder(o.id).catch(() => undefined)}>
+                      Cancel<span class="visually-hidden"> ${o.side} ${this.units(o.amount, 'base')} at ${this.price({ num: o.price, den: o.lot })}</span>
+                    </button>
+                  </li>`,
+              )}
+            </ul>`
+      }
       <p part="error" role="alert">${this.cancelError}</p>
     </section>`;
   }
 
   private renderForm(view: View | undefined) {
     const e = this.formErrors;
-    const field = (name: OrderFormField, label: string, part: string, hint = '') => html`<div class="field">
-      <label for="f-${name}">${label}</label>
-      <input
-        part=${part}
-        id="f-${name}"
-        name=${name}
-        inputmode="decimal"
-        autocomplete="off"
-        aria-invalid=${e[name] ? 'true' : 'false'}
-        aria-describedby="f-${name}-error${hint ? ` f-${name}-hint` : ''}"
-      />
-      ${hint ? html`<small id="f-${name}-hint">${hint}</small>` : nothing}
-      <p part="field-error" id="f-${name}-error">${e[name] ?? ''}</p>
-    </div>`;
+    const field = (name: OrderFormField, label: string, part: string, hint = '') =>
+      html`<div class="field">
+        <label for="f-${name}">${label}</label>
+        <input
+          part=${part}
+          id="f-${name}"
+          name=${name}
+          inputmode="decimal"
+          autocomplete="off"
+          aria-invalid=${e[name] ? 'true' : 'false'}
+          aria-describedby="f-${name}-error${hint ? ` f-${name}-hint` : ''}"
+        />
+        ${hint ? html`<small id="f-${name}-hint">${hint}</small>` : nothing}
+        <p part="field-error" id="f-${name}-error">${e[name] ?? ''}</p>
+      </div>`;
     const base = view?.base ?? 'base';
     const quote = view?.quote ?? 'quote';
     return html`<form part="order-form" aria-labelledby="form-title" novalidate @submit=${this.onOrderSubmit}>
@@ -814,4 +853,3 @@ export class DarkswapOrderbook extends DarkswapElement {
     </form>`;
   }
 }
-

@@ -73,7 +73,11 @@ describe('orderbook widget model', () => {
 
   describe('create-order form', () => {
     it('returns terms for a valid form', () => {
-      const r = validateOrderForm(form({ price: '0.5', amount: '4', minFill: '2', outpoints: `${outpoint(1).toUpperCase().replace(':0', ':0')}\n${outpoint(2)}` }), units, T0);
+      const r = validateOrderForm(
+        form({ price: '0.5', amount: '4', minFill: '2', outpoints: `${outpoint(1).toUpperCase().replace(':0', ':0')}\n${outpoint(2)}` }),
+        units,
+        T0,
+      );
       expect(r.ok).to.equal(true);
       if (r.ok) {
         expect(r.terms).to.deep.include({ side: 'sell', price: 1n, lot: 2n, amount: 4n, minFill: 2n });
@@ -108,7 +112,10 @@ describe('orderbook widget model', () => {
       expect(errors({ outpoints: 'abc:1' }).outpoints).to.contain('is not an outpoint');
       // More BTC than can exist: the model's total rule, shown on the amount.
       expect(errors({ price: '2100000000000000', amount: '2' })).to.deep.equal({ amount: 'The order is worth more of the quote asset than can exist.' });
-      expect(validateOrderForm(form(), { ...units, quote: 'RUNE:840000:3' }, T0)).to.deep.equal({ ok: false, errors: { form: 'Base and quote are the same asset.' } });
+      expect(validateOrderForm(form(), { ...units, quote: 'RUNE:840000:3' }, T0)).to.deep.equal({
+        ok: false,
+        errors: { form: 'Base and quote are the same asset.' },
+      });
     });
   });
 
@@ -175,7 +182,14 @@ describe('orderbook widget model', () => {
   });
 
   describe('asset holdings (indexer answers)', () => {
-    const out = (n: number, o: Partial<IndexedOutput> = {}): IndexedOutput => ({ outpoint: outpoint(n), value: 546n, spent: false, runes: [], alkanes: [], ...o });
+    const out = (n: number, o: Partial<IndexedOutput> = {}): IndexedOutput => ({
+      outpoint: outpoint(n),
+      value: 546n,
+      spent: false,
+      runes: [],
+      alkanes: [],
+      ...o,
+    });
     it('a sell offers the base amount; a buy the quote total', () => {
       expect(offerOf(unsignedOrder({ side: 'sell', amount: 50n }))).to.deep.equal({ asset: 'RUNE:840000:3', amount: 50n });
       expect(offerOf(unsignedOrder({ side: 'buy', amount: 50n, price: 3n, lot: 2n }))).to.deep.equal({ asset: 'BTC', amount: 75n });
@@ -187,8 +201,16 @@ describe('orderbook widget model', () => {
       expect(checkHoldings(order, [out(1, rune(60n)), out(2, rune(39n))]).ok).to.equal(false);
       expect(checkHoldings(order, [out(1, rune(100n, '840000:4')), out(2)]).ok, 'another rune').to.equal(false);
       expect(checkHoldings(order, [out(1, { ...rune(100n), alkanes: [] }), out(2)]).ok).to.equal(true);
-      expect(checkHoldings(order, [out(1, { ...rune(100n), spent: true }), out(2)])).to.deep.equal({ ok: false, reason: 'asset-not-held', message: `Outpoint ${outpoint(1)} is spent.` });
-      expect(checkHoldings(order, [out(1, rune(100n))])).to.deep.equal({ ok: false, reason: 'asset-not-held', message: `The indexer does not know outpoint ${outpoint(2)}.` });
+      expect(checkHoldings(order, [out(1, { ...rune(100n), spent: true }), out(2)])).to.deep.equal({
+        ok: false,
+        reason: 'asset-not-held',
+        message: `Outpoint ${outpoint(1)} is spent.`,
+      });
+      expect(checkHoldings(order, [out(1, rune(100n))])).to.deep.equal({
+        ok: false,
+        reason: 'asset-not-held',
+        message: `The indexer does not know outpoint ${outpoint(2)}.`,
+      });
       const bid = unsignedOrder({ side: 'buy', base: 'ALKANE:2:1', amount: 10n, price: 100n, outpoints: [outpoint(3)] });
       expect(checkHoldings(bid, [out(3, { value: 1000n })]).ok).to.equal(true);
       expect(checkHoldings(bid, [out(3, { value: 999n })]).ok).to.equal(false);

@@ -112,9 +112,7 @@ export interface FormUnits {
   quoteDecimals: number;
 }
 
-export type OrderFormResult =
-  | { ok: true; terms: OrderTerms & { lot: bigint } }
-  | { ok: false; errors: Partial<Record<OrderFormField | 'form', string>> };
+export type OrderFormResult = { ok: true; terms: OrderTerms & { lot: bigint } } | { ok: false; errors: Partial<Record<OrderFormField | 'form', string>> };
 
 /**
  * Validate the create-order form: one message per field in plain words, then the order model's
@@ -172,7 +170,11 @@ export function validateOrderForm(input: OrderFormInput, units: FormUnits, now =
   const verdict = checkOrder(draft, now, { makerLiveOrders: 0 });
   if (!verdict.ok) {
     const field: OrderFormField | 'form' =
-      verdict.reason === 'amount-out-of-range' || verdict.reason === 'total-out-of-range' ? 'amount' : verdict.reason === 'price-out-of-range' ? 'price' : 'form';
+      verdict.reason === 'amount-out-of-range' || verdict.reason === 'total-out-of-range'
+        ? 'amount'
+        : verdict.reason === 'price-out-of-range'
+          ? 'price'
+          : 'form';
     return { ok: false, errors: { [field]: verdict.message } };
   }
   return { ok: true, terms };

@@ -2,7 +2,16 @@
 // a widget on each side (or a hand-driven hostile peer), in-memory wallets on one in-memory ledger.
 import { expect, fixture, html } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
-import { buildSwapPsbt, MemoryIndexer, MemoryWallet, parseBuyerContribution, parseTerms, sellerToWire, type AssetIndexer, type OutputInfo } from '../../bitcoin/index.js';
+import {
+  buildSwapPsbt,
+  MemoryIndexer,
+  MemoryWallet,
+  parseBuyerContribution,
+  parseTerms,
+  sellerToWire,
+  type AssetIndexer,
+  type OutputInfo,
+} from '../../bitcoin/index.js';
 import type { ConnectionService } from '../../core/connection-service.js';
 import { createIdentity, type Identity } from '../../core/identity.js';
 import { destroyServices, openService, uniqueId, waitFor } from '../../../test/harness.js';
@@ -155,9 +164,11 @@ describe('<darkswap-trade>', function () {
 
   it('trades an alkane too (protostone shown in the review), with the wallet and indexer from the wallet context', async () => {
     const w = await world('alkane');
-    const host = await fixture<HTMLDivElement>(html`<div>
-      <darkswap-trade heading="Seller" store-name=${w.seller.store}></darkswap-trade>
-    </div>`);
+    const host = await fixture<HTMLDivElement>(
+      html`<div>
+        <darkswap-trade heading="Seller" store-name=${w.seller.store}></darkswap-trade>
+      </div>`,
+    );
     provideWallet(host, { wallet: w.seller.wallet, indexer: w.indexer });
     const sellerEl = host.querySelector('darkswap-trade')!;
     sellerEl.connection = w.seller.service;
@@ -238,7 +249,11 @@ describe('<darkswap-trade>', function () {
     await waitState(sellerEl, id, 'failed', 1_000);
     expect(buyerEl.trade(id)!.failure).to.include({ code: 'deadline', by: 'peer' });
     expect(buyerEl.trade(id)!.failure!.message).to.contain('The counterparty did not finish within 1 s');
-    expect(sellerEl.trade(id)!.failure).to.include({ code: 'deadline', by: 'peer', message: "The counterparty's deadline passed (deadline for accept passed)." });
+    expect(sellerEl.trade(id)!.failure).to.include({
+      code: 'deadline',
+      by: 'peer',
+      message: "The counterparty's deadline passed (deadline for accept passed).",
+    });
 
     // The seller accepts, then vanishes before its verification reaches the buyer's deadline.
     sellerEl.deadlines = buyerEl.deadlines = { accept: 5_000, verify: 1_500 };
@@ -303,7 +318,16 @@ describe('<darkswap-trade>', function () {
     expect(verdict).to.deep.include({ ok: true, keys: [w.seller.identity.publicKey] });
     const doc = JSON.parse(json) as { entries: { event: string; detail: string; tradeId: string }[] };
     const events = doc.entries.filter((e) => e.tradeId === id).map((e) => e.event);
-    expect(events).to.include.members(['state:incoming', 'sent:accept', 'sent:ready', 'received:ready', 'state:review', 'sent:signed', 'received:complete', 'state:done']);
+    expect(events).to.include.members([
+      'state:incoming',
+      'sent:accept',
+      'sent:ready',
+      'received:ready',
+      'state:review',
+      'sent:signed',
+      'received:complete',
+      'state:done',
+    ]);
     expect(doc.entries.find((e) => e.event === 'state:done')!.detail).to.contain(sellerEl.trade(id)!.txid!);
     // Someone else's key is not trusted; an edited entry breaks its signature.
     expect((await verifyAuditExport(json, [w.buyer.identity.publicKey])).ok).to.equal(false);
@@ -320,7 +344,13 @@ describe('<darkswap-trade>', function () {
     const book = document.createElement('div');
     document.body.append(book);
     // What <darkswap-orderbook> fires on a take (no peer id: the trade widget finds the maker by its key).
-    book.dispatchEvent(new CustomEvent('darkswap-order-taken', { bubbles: true, composed: true, detail: { order, take: { amount: 1000n, quoteAmount: 50_000n }, peer: undefined } }));
+    book.dispatchEvent(
+      new CustomEvent('darkswap-order-taken', {
+        bubbles: true,
+        composed: true,
+        detail: { order, take: { amount: 1000n, quoteAmount: 50_000n }, peer: undefined },
+      }),
+    );
     book.remove();
     await waitFor(() => sellerEl.trades.length === 1, 5_000, 'proposal at the maker');
     const incoming = sellerEl.trades[0]!;
@@ -380,7 +410,9 @@ describe('<darkswap-trade> against a tampering counterparty', function () {
     expect(w.buyer.wallet.signCalls).to.equal(0);
     // The hostile side is told why.
     await waitFor(() => inbox.some((m) => m.t === 'abort'), 5_000, 'abort');
-    expect(inbox.find((m) => m.t === 'abort')).to.deep.include({ body: { code: 'verification-failed', message: 'PREVOUT_MISMATCH: ' + failure.message.split('): ')[1] } });
+    expect(inbox.find((m) => m.t === 'abort')).to.deep.include({
+      body: { code: 'verification-failed', message: 'PREVOUT_MISMATCH: ' + failure.message.split('): ')[1] },
+    });
   });
 
   it('a signed PSBT that differs from the agreed terms (more to the seller) → refused before the review, wallet never asked', async () => {
@@ -432,10 +464,23 @@ describe('<darkswap-trade> against a tampering counterparty', function () {
     const { buyerEl, proposal, send } = await hostileSetup();
     const ids = Array.from({ length: 7 }, (_, i) => i.toString(16).padStart(32, 'f'));
     // The hostile peer proposes to its victim in turn (it sells; the body is a valid seller proposal).
-    const sellerBody = { terms: proposal.body.terms, role: 'seller', seller: { inputs: proposal.body.buyer!.inputs, paymentAddress: proposal.body.buyer!.changeAddress, assetChangeAddress: proposal.body.buyer!.assetAddress } };
+    const sellerBody = {
+      terms: proposal.body.terms,
+      role: 'seller',
+      seller: {
+        inputs: proposal.body.buyer!.inputs,
+        paymentAddress: proposal.body.buyer!.changeAddress,
+        assetChangeAddress: proposal.body.buyer!.assetAddress,
+      },
+    };
     for (const id of ids) send({ v: 1, id, seq: 0, t: 'propose', body: sellerBody });
     await waitFor(() => buyerEl.trades.filter((r) => r.direction === 'in').length === 5, 5_000, 'five incoming');
     await new Promise((r) => setTimeout(r, 300));
-    expect(buyerEl.trades.filter((r) => r.direction === 'in').map((r) => r.id).sort()).to.deep.equal(ids.slice(0, 5).sort());
+    expect(
+      buyerEl.trades
+        .filter((r) => r.direction === 'in')
+        .map((r) => r.id)
+        .sort(),
+    ).to.deep.equal(ids.slice(0, 5).sort());
   });
 });

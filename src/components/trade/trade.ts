@@ -23,12 +23,7 @@ import { canCancel, isTerminal, type TradeRecord } from '../../features/trade/tr
 import { isTradeProposal, ORDER_TAKEN, proposalToTerms, type TradeProposal } from '../../features/trade/trade.proposal.js';
 import { DEFAULT_TRADE_STORE } from '../../features/trade/trade.store.js';
 import { tradeStyles } from './trade.styles.js';
-import {
-  HISTORY_LIMIT,
-  PROGRESS_STEPS,
-  type TradeDeadlines,
-  type TradeProposedDetail,
-} from '../../features/trade/trade.types.js';
+import { HISTORY_LIMIT, PROGRESS_STEPS, type TradeDeadlines, type TradeProposedDetail } from '../../features/trade/trade.types.js';
 
 /** What `propose()` needs: my role, the asset, the amount, the price and optionally the fee rate. */
 export interface ProposeRequest {
@@ -390,7 +385,9 @@ export class DarkswapTrade extends DarkswapElement {
         break;
       case 'completed':
         this.announcement = `Trade completed: transaction ${r.txid}.`;
-        this.dispatchEvent(new DarkswapTradeCompletedEvent({ ...base, txid: r.txid ?? '', direction: r.direction, ...(r.orderId ? { orderId: r.orderId } : {}) }));
+        this.dispatchEvent(
+          new DarkswapTradeCompletedEvent({ ...base, txid: r.txid ?? '', direction: r.direction, ...(r.orderId ? { orderId: r.orderId } : {}) }),
+        );
         break;
       case 'failed':
         if (this.seenFailures.has(r.id) || !r.failure) break;
@@ -426,7 +423,8 @@ export class DarkswapTrade extends DarkswapElement {
     try {
       if (!peer) throw new Error('Choose a connected peer.');
       if (!/^\d+:\d+$/.test(text('asset-id'))) throw new Error('Asset id must be block:tx, e.g. 840000:3.');
-      for (const n of ['amount', 'price', 'fee']) if (!/^[1-9]\d{0,38}$/.test(text(n))) throw new Error('Amount, price and fee rate must be whole numbers above 0.');
+      for (const n of ['amount', 'price', 'fee'])
+        if (!/^[1-9]\d{0,38}$/.test(text(n))) throw new Error('Amount, price and fee rate must be whole numbers above 0.');
       request = {
         role: text('role') === 'seller' ? 'seller' : 'buyer',
         asset: { kind: text('kind') === 'alkane' ? 'alkane' : 'rune', id: text('asset-id') },
@@ -478,38 +476,46 @@ export class DarkswapTrade extends DarkswapElement {
         <h2 part="title" id="title">${this.heading}</h2>
         <span part="status" role="status">${status}</span>
       </header>
-      ${service
-        ? nothing
-        : html`<p part="not-connected">Not connected: this widget needs a <code>&lt;darkswap-connection&gt;</code> around it or on the page.</p>`}
-      ${wallet && indexer
-        ? nothing
-        : html`<p part="no-wallet">No wallet: the page must set this widget's <code>wallet</code> and <code>indexer</code> (or provide them).</p>`}
+      ${
+        service
+          ? nothing
+          : html`<p part="not-connected">Not connected: this widget needs a <code>&lt;darkswap-connection&gt;</code> around it or on the page.</p>`
+      }
+      ${
+        wallet && indexer
+          ? nothing
+          : html`<p part="no-wallet">No wallet: the page must set this widget's <code>wallet</code> and <code>indexer</code> (or provide them).</p>`
+      }
       ${service ? this.renderProposeForm(service.peers, !!wallet && !!indexer) : nothing}
       <p part="error" role="alert">${this.actionError}</p>
       <p part="announcement" role="status">${this.announcement}</p>
       <section aria-labelledby="active-title">
         <h3 id="active-title">Trades in progress</h3>
-        ${active.length
-          ? html`<ul part="trades">
-              ${repeat(
-                active,
-                (r) => r.id,
-                (r) => this.renderTrade(r),
-              )}
-            </ul>`
-          : html`<p class="muted">None.</p>`}
+        ${
+          active.length
+            ? html`<ul part="trades">
+                ${repeat(
+                  active,
+                  (r) => r.id,
+                  (r) => this.renderTrade(r),
+                )}
+              </ul>`
+            : html`<p class="muted">None.</p>`
+        }
       </section>
       <section part="history" aria-labelledby="history-title">
         <h3 id="history-title">History</h3>
-        ${history.length
-          ? html`<ul part="history-list">
-              ${repeat(
-                history,
-                (r) => r.id,
-                (r) => this.renderHistoryItem(r),
-              )}
-            </ul>`
-          : html`<p class="muted">No finished trades yet.</p>`}
+        ${
+          history.length
+            ? html`<ul part="history-list">
+                ${repeat(
+                  history,
+                  (r) => r.id,
+                  (r) => this.renderHistoryItem(r),
+                )}
+              </ul>`
+            : html`<p class="muted">No finished trades yet.</p>`
+        }
         <div class="actions">
           <button part="export-button" type="button" class="secondary" ?disabled=${!this.engine} @click=${this.exportToFile}>Export signed audit log</button>
           <span role="status" class="muted">${this.auditNote}</span>
@@ -573,32 +579,37 @@ export class DarkswapTrade extends DarkswapElement {
       </ol>
       <p part="trade-state" data-state=${r.state}>${busy === 'prepare' ? 'Preparing your side from your wallet' : STATE_LABELS[r.state]}</p>
       ${left !== undefined ? html`<p part="deadline" class="muted">Step deadline: ${left} s left</p>` : nothing}
-      ${r.state === 'incoming'
-        ? html`<div class="actions">
-            <button part="accept-button" type="button" ?disabled=${!!busy} @click=${() => this.run(() => this.accept(r.id))}>
-              Accept<span class="visually-hidden"> trade ${tradeTitle(r)}</span>
-            </button>
-            <button part="reject-button" type="button" class="secondary" ?disabled=${!!busy} @click=${() => this.run(() => this.reject(r.id))}>
-              Reject<span class="visually-hidden"> trade ${tradeTitle(r)}</span>
-            </button>
-          </div>`
-        : nothing}
+      ${
+        r.state === 'incoming'
+          ? html`<div class="actions">
+              <button part="accept-button" type="button" ?disabled=${!!busy} @click=${() => this.run(() => this.accept(r.id))}>
+                Accept<span class="visually-hidden"> trade ${tradeTitle(r)}</span>
+              </button>
+              <button part="reject-button" type="button" class="secondary" ?disabled=${!!busy} @click=${() => this.run(() => this.reject(r.id))}>
+                Reject<span class="visually-hidden"> trade ${tradeTitle(r)}</span>
+              </button>
+            </div>`
+          : nothing
+      }
       ${r.state === 'review' && r.review ? this.renderReview(r) : nothing}
-      ${r.state !== 'incoming' && r.state !== 'review' && canCancel(r)
-        ? html`<div class="actions">
-            <button part="cancel-button" type="button" class="secondary" ?disabled=${busy === 'prepare'} @click=${() => this.run(() => this.cancel(r.id))}>
-              Cancel trade
-            </button>
-          </div>`
-        : nothing}
+      ${
+        r.state !== 'incoming' && r.state !== 'review' && canCancel(r)
+          ? html`<div class="actions">
+              <button part="cancel-button" type="button" class="secondary" ?disabled=${busy === 'prepare'} @click=${() => this.run(() => this.cancel(r.id))}>
+                Cancel trade
+              </button>
+            </div>`
+          : nothing
+      }
     </li>`;
   }
 
   private renderReview(r: TradeRecord): TemplateResult {
     const review = r.review!;
-    const list = (items: readonly string[]) => html`<ul>
-      ${items.map((i) => html`<li>${i}</li>`)}
-    </ul>`;
+    const list = (items: readonly string[]) =>
+      html`<ul>
+        ${items.map((i) => html`<li>${i}</li>`)}
+      </ul>`;
     const id = `review-${r.id}`;
     return html`<section part="review" aria-labelledby=${id}>
       <h5 id=${id}>What you sign</h5>
@@ -612,10 +623,12 @@ export class DarkswapTrade extends DarkswapElement {
         <dd part="review-fee">${review.fee}</dd>
         <dt>Runestone</dt>
         <dd part="review-runestone">${list(review.runestone)}</dd>
-        ${review.protostone.length
-          ? html`<dt>Protostone</dt>
-              <dd part="review-runestone">${list(review.protostone)}</dd>`
-          : nothing}
+        ${
+          review.protostone.length
+            ? html`<dt>Protostone</dt>
+                <dd part="review-runestone">${list(review.protostone)}</dd>`
+            : nothing
+        }
         <dt>Outputs</dt>
         <dd part="review-outputs">${list(review.outputs)}</dd>
         <dt>Your inputs</dt>

@@ -342,7 +342,10 @@ export class FileShareEngine {
     this.accepting.add(id);
     try {
       const storage = await this.storage;
-      t.store = await storage.open(t.id, t.files.map((f) => f.info));
+      t.store = await storage.open(
+        t.id,
+        t.files.map((f) => f.info),
+      );
     } catch (error) {
       this.send(t, { t: 'reject', id, reason: 'storage-failed', message: 'The receiver cannot store files.' });
       this.fail(t, 'storage-failed', `Cannot store the files: ${errorText(error)}`, false);
@@ -525,7 +528,9 @@ export class FileShareEngine {
       this.refusedChunks++;
       return;
     }
-    t.work = t.work.then(() => this.processChunk(t, g, h, data)).catch((error) => this.fail(t, 'storage-failed', `Storing a chunk failed: ${errorText(error)}`, true));
+    t.work = t.work
+      .then(() => this.processChunk(t, g, h, data))
+      .catch((error) => this.fail(t, 'storage-failed', `Storing a chunk failed: ${errorText(error)}`, true));
   }
 
   /** Load transfers persisted by an earlier page (receiver side) and resume them. */

@@ -23,7 +23,14 @@ import {
 import { StreamHasher, sha256Hex } from './file-share.hash.js';
 import { CHUNK_HEADER_MAX_BYTES, FILE_SHARE_MAX_BYTES, MAX_FILES_PER_OFFER } from './file-share.types.js';
 
-const info = (size: number, chunkSize = 65536, name = 'f'): FileInfo => ({ name, size, type: '', sha256: '0'.repeat(64), chunkSize, chunkCount: Math.ceil(size / chunkSize) });
+const info = (size: number, chunkSize = 65536, name = 'f'): FileInfo => ({
+  name,
+  size,
+  type: '',
+  sha256: '0'.repeat(64),
+  chunkSize,
+  chunkCount: Math.ceil(size / chunkSize),
+});
 
 describe('file-share protocol', () => {
   it('chooses 4 KiB-aligned chunks up to 256 KiB and refuses links that carry less than 16 KiB', () => {
@@ -37,7 +44,10 @@ describe('file-share protocol', () => {
   it('checks offers against limits with reasons people can read', () => {
     const limits = { maxFiles: 2, maxBytes: 1024 * 1024 };
     expect(checkOffer([info(10), info(20)], limits)).to.equal(undefined);
-    expect(checkOffer([info(1), info(1), info(1)], limits)).to.deep.equal({ reason: 'too-many-files', message: 'The offer has 3 files; this receiver accepts at most 2 per offer.' });
+    expect(checkOffer([info(1), info(1), info(1)], limits)).to.deep.equal({
+      reason: 'too-many-files',
+      message: 'The offer has 3 files; this receiver accepts at most 2 per offer.',
+    });
     expect(checkOffer([info(1024 * 1024 + 1)], limits)?.reason).to.equal('too-large');
     expect(checkOffer([{ ...info(200_000), chunkCount: 3 }], limits)?.reason).to.equal('bad-offer');
     expect(checkOffer([{ ...info(200_000, 65_537) }], limits)?.reason).to.equal('bad-offer');
@@ -67,7 +77,11 @@ describe('file-share protocol', () => {
     expect(v.safeParse(ChunkHeaderSchema, { ...h, c: -1 }).success).to.equal(false);
     expect(new TextEncoder().encode(JSON.stringify({ ...h, f: 2 ** 32, c: 2 ** 32 })).length).to.be.below(CHUNK_HEADER_MAX_BYTES);
     // The largest possible offer fits the channel's byte limit.
-    const longest = { t: 'offer', id, files: Array.from({ length: MAX_FILES_PER_OFFER }, () => ({ ...info(2 ** 50, 262_144, '€'.repeat(255)), type: 'x'.repeat(127) })) };
+    const longest = {
+      t: 'offer',
+      id,
+      files: Array.from({ length: MAX_FILES_PER_OFFER }, () => ({ ...info(2 ** 50, 262_144, '€'.repeat(255)), type: 'x'.repeat(127) })),
+    };
     expect(ok(longest)).to.equal(true);
     expect(new TextEncoder().encode(JSON.stringify(longest)).length).to.be.at.most(FILE_SHARE_MAX_BYTES);
   });

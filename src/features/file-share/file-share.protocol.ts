@@ -49,7 +49,10 @@ export const FileInfoSchema = v.strictObject({
 export type FileInfo = v.InferOutput<typeof FileInfoSchema>;
 
 /** `[file, first chunk, end chunk (exclusive)]`. */
-export const RangeSchema = v.pipe(v.tuple([Index, Index, Index]), v.check(([, a, b]) => b > a, 'empty range'));
+export const RangeSchema = v.pipe(
+  v.tuple([Index, Index, Index]),
+  v.check(([, a, b]) => b > a, 'empty range'),
+);
 export type ChunkRange = [file: number, start: number, end: number];
 const Ranges = v.pipe(v.array(RangeSchema), v.maxLength(MAX_RANGES_PER_MESSAGE));
 
@@ -134,7 +137,10 @@ export function chooseChunkSize(maxChunkBytes: number): number {
 
 export function newTransferId(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
 }
 
 // ---- chunk arithmetic ---------------------------------------------------------------------------
@@ -404,7 +410,10 @@ export function formatEta(seconds: number): string {
 
 /** A file name safe for `<a download>`: no path separators or control characters. */
 export function safeFileName(name: string): string {
-  // eslint-disable-next-line no-control-regex
-  const cleaned = name.replace(/[\u0000-\u001f\u007f/\\:*?"<>|]+/g, '_').replace(/^\.+/, '_').trim();
+  const cleaned = name
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what is removed
+    .replace(/[\u0000-\u001f\u007f/\\:*?"<>|]+/g, '_')
+    .replace(/^\.+/, '_')
+    .trim();
   return cleaned || 'download';
 }

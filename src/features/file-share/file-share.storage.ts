@@ -132,7 +132,17 @@ function opfsWorkerMain(): void {
     for (const p of path) d = await d.getDirectoryHandle(p, { create: true });
     return d;
   };
-  const handle = async (m: { op: string; key: string; keys?: string[]; dir: string[]; name: string; at: number; len: number; off: number; buf: ArrayBuffer }) => {
+  const handle = async (m: {
+    op: string;
+    key: string;
+    keys?: string[];
+    dir: string[];
+    name: string;
+    at: number;
+    len: number;
+    off: number;
+    buf: ArrayBuffer;
+  }) => {
     switch (m.op) {
       case 'probe': {
         const d = await dirFor(m.dir);
@@ -296,7 +306,9 @@ class OpfsTransferStore implements TransferStore {
   async write(file: number, at: number, data: Uint8Array): Promise<Uint8Array> {
     await this.ensure(file);
     const { buffer, byteOffset, byteLength } = data;
-    const back = await this.worker.call<ArrayBuffer>({ op: 'write', key: this.key(file), at, buf: buffer, off: byteOffset, len: byteLength }, [buffer as ArrayBuffer]);
+    const back = await this.worker.call<ArrayBuffer>({ op: 'write', key: this.key(file), at, buf: buffer, off: byteOffset, len: byteLength }, [
+      buffer as ArrayBuffer,
+    ]);
     return new Uint8Array(back, byteOffset, byteLength);
   }
 

@@ -41,17 +41,7 @@ export type Role = (typeof ROLES)[number];
  * Lifecycle of a transfer. `running` is refined for display by pause flags and the link
  * (`paused`, `waiting`); see `displayStatus`.
  */
-export const TRANSFER_PHASES = [
-  'hashing',
-  'offered',
-  'incoming',
-  'running',
-  'complete',
-  'rejected',
-  'cancelled',
-  'failed',
-  'unavailable',
-] as const;
+export const TRANSFER_PHASES = ['hashing', 'offered', 'incoming', 'running', 'complete', 'rejected', 'cancelled', 'failed', 'unavailable'] as const;
 export type TransferPhase = (typeof TRANSFER_PHASES)[number];
 
 /** Phases a transfer never leaves (except by being removed). */

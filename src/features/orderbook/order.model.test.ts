@@ -330,7 +330,7 @@ describe('order model', () => {
       // 1 sat per 1,000,000 units: a fill of 3,000,000 units pays exactly 3 sats.
       const order = await createOrder(alice, { ...terms(), price: 1n, lot: 1_000_000n, amount: 5_000_000n, minFill: undefined }, T0);
       expect((await validateOrder(order, T0)).ok).to.equal(true);
-      expect(order.price * 3_000_000n / order.lot).to.equal(3n);
+      expect((order.price * 3_000_000n) / order.lot).to.equal(3n);
     });
   });
 });

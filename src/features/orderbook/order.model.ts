@@ -135,9 +135,7 @@ export interface Cancel {
   readonly sig: string;
 }
 
-export type Asset =
-  | { readonly kind: Extract<AssetKind, 'btc'> }
-  | { readonly kind: Exclude<AssetKind, 'btc'>; readonly block: number; readonly tx: number };
+export type Asset = { readonly kind: Extract<AssetKind, 'btc'> } | { readonly kind: Exclude<AssetKind, 'btc'>; readonly block: number; readonly tx: number };
 
 export type Verdict<R extends string> = { ok: true } | { ok: false; reason: R; message: string };
 export type OrderVerdict = Verdict<OrderRejectReason>;

@@ -6,7 +6,18 @@ import { createIdentity, type Identity } from '../../core/identity.js';
 import type { ConnectionService } from '../../core/connection-service.js';
 import { destroyServices, openService, signaling, uniqueId, waitFor } from '../../../test/harness.js';
 import type { IndexedOutput, OrderbookIndexer } from './assets.model.js';
-import { cancelMessage, createCancel, createOrder, encodeCancel, encodeOrder, computeOrderId, signOrder, type Cancel, type Order, type OrderTerms } from './order.model.js';
+import {
+  cancelMessage,
+  createCancel,
+  createOrder,
+  encodeCancel,
+  encodeOrder,
+  computeOrderId,
+  signOrder,
+  type Cancel,
+  type Order,
+  type OrderTerms,
+} from './order.model.js';
 import { OrderbookError, OrderbookStore, type OrderbookStoreOptions } from './orderbook.store.js';
 import { SyncMessageSchema, type BookChange, type SyncMessage, type SyncReject } from './sync.model.js';
 import { outpoint } from './orderbook.fixtures.js';
@@ -143,7 +154,11 @@ describe('orderbook store on real peers', () => {
     const now = Date.now();
     const orders = await Promise.all(
       Array.from({ length: 1000 }, (_, i) =>
-        createOrder(makers[i % 10], terms({ side: i % 2 ? 'buy' : 'sell', price: i % 2 ? 900n - BigInt(i % 97) : 1100n + BigInt(i % 89), outpoints: [outpoint(i + 1)] }), now),
+        createOrder(
+          makers[i % 10],
+          terms({ side: i % 2 ? 'buy' : 'sell', price: i % 2 ? 900n - BigInt(i % 97) : 1100n + BigInt(i % 89), outpoints: [outpoint(i + 1)] }),
+          now,
+        ),
       ),
     );
     const verdicts = await Promise.all(orders.map((o) => a.store.publishSigned(o)));
@@ -172,7 +187,13 @@ describe('orderbook store on real peers', () => {
     expect(mine.length).to.equal(1);
     const fresh = mine[0];
     expect(fresh.id).to.not.equal(first.id);
-    expect([fresh.price, fresh.amount, fresh.minFill, fresh.outpoints, fresh.side]).to.deep.equal([first.price, first.amount, first.minFill, first.outpoints, first.side]);
+    expect([fresh.price, fresh.amount, fresh.minFill, fresh.outpoints, fresh.side]).to.deep.equal([
+      first.price,
+      first.amount,
+      first.minFill,
+      first.outpoints,
+      first.side,
+    ]);
     expect(fresh.created).to.be.greaterThan(first.created);
     await waitFor(() => b.store.book.has(fresh.id), 5_000, 'fresh order at B');
     expect(b.store.book.has(first.id)).to.equal(false);

@@ -98,9 +98,17 @@ export interface OrderbookStoreEventMap {
 }
 
 export interface OrderbookStore {
-  addEventListener<K extends keyof OrderbookStoreEventMap>(type: K, listener: (event: OrderbookStoreEventMap[K]) => void, options?: boolean | AddEventListenerOptions): void;
+  addEventListener<K extends keyof OrderbookStoreEventMap>(
+    type: K,
+    listener: (event: OrderbookStoreEventMap[K]) => void,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
   addEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | AddEventListenerOptions): void;
-  removeEventListener<K extends keyof OrderbookStoreEventMap>(type: K, listener: (event: OrderbookStoreEventMap[K]) => void, options?: boolean | EventListenerOptions): void;
+  removeEventListener<K extends keyof OrderbookStoreEventMap>(
+    type: K,
+    listener: (event: OrderbookStoreEventMap[K]) => void,
+    options?: boolean | EventListenerOptions,
+  ): void;
   removeEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | EventListenerOptions): void;
 }
 

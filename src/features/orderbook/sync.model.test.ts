@@ -92,7 +92,6 @@ class Net {
   rejectsAt(name: string): SyncReject[] {
     return (this.rejects.get(name) ?? []).map((r) => r.reject);
   }
-
 }
 
 const TERMS: OrderTerms = {
@@ -137,7 +136,10 @@ describe('orderbook sync', () => {
     const added = net.changes.get('C')!.filter((c) => c.type === 'added');
     expect(added).to.have.length(1);
     expect(added[0].type === 'added' && added[0].from).to.equal('B');
-    expect(net.sent.filter((s) => s.from === 'A' && s.to === 'C'), 'A and C never talk').to.deep.equal([]);
+    expect(
+      net.sent.filter((s) => s.from === 'A' && s.to === 'C'),
+      'A and C never talk',
+    ).to.deep.equal([]);
     for (const name of ['A', 'B', 'C']) expect(net.rejectsAt(name), name).to.deep.equal([]);
   });
 
@@ -172,10 +174,16 @@ describe('orderbook sync', () => {
     net.inject('B', 'C', { t: 'orders', orders: [forged] });
     await net.settle();
     for (const name of ['A', 'C']) {
-      expect(net.rejectsAt(name).map((r) => r.reason), name).to.deep.equal(['bad-signature']);
+      expect(
+        net.rejectsAt(name).map((r) => r.reason),
+        name,
+      ).to.deep.equal(['bad-signature']);
       expect(net.node(name).book.size, name).to.equal(0);
     }
-    expect(net.sent.filter((s) => s.msg.t === 'orders'), 'nobody forwarded it').to.deep.equal([]);
+    expect(
+      net.sent.filter((s) => s.msg.t === 'orders'),
+      'nobody forwarded it',
+    ).to.deep.equal([]);
     // A second copy is refused again without re-verifying (and still not forwarded).
     net.inject('B', 'C', { t: 'orders', orders: [forged] });
     await net.settle();
@@ -199,13 +207,22 @@ describe('orderbook sync', () => {
     for (const to of ['A', 'C']) net.inject('B', to, { t: 'cancels', cancels: [encodeCancel(own), claimed] });
     await net.settle();
     for (const name of ['A', 'C']) {
-      expect(net.rejectsAt(name).map((r) => r.reason).sort(), name).to.deep.equal(['bad-signature', 'not-maker']);
+      expect(
+        net
+          .rejectsAt(name)
+          .map((r) => r.reason)
+          .sort(),
+        name,
+      ).to.deep.equal(['bad-signature', 'not-maker']);
     }
     for (const name of ['A', 'B', 'C']) {
       expect(net.node(name).book.has(order.id), name).to.equal(true);
       expect(net.node(name).book.cancelOf(order.id), name).to.equal(undefined);
     }
-    expect(net.sent.filter((s) => s.msg.t === 'cancels'), 'nothing forwarded').to.deep.equal([]);
+    expect(
+      net.sent.filter((s) => s.msg.t === 'cancels'),
+      'nothing forwarded',
+    ).to.deep.equal([]);
   });
 
   it('a late joiner receives 1,000 existing orders in pages, fetching only what it lacks', async () => {
@@ -216,7 +233,11 @@ describe('orderbook sync', () => {
     const makers = await Promise.all(Array.from({ length: 10 }, () => createIdentity()));
     const orders = await Promise.all(
       Array.from({ length: 1000 }, (_, i) =>
-        createOrder(makers[i % 10], { ...TERMS, side: i % 2 ? 'buy' : 'sell', price: BigInt(1 + (i % 7)), lot: 1n, outpoints: [outpoint(i + 1, i % 3)] }, net.clock),
+        createOrder(
+          makers[i % 10],
+          { ...TERMS, side: i % 2 ? 'buy' : 'sell', price: BigInt(1 + (i % 7)), lot: 1n, outpoints: [outpoint(i + 1, i % 3)] },
+          net.clock,
+        ),
       ),
     );
     for (const o of orders) expect((await a.publish(o)).ok).to.equal(true);
@@ -260,7 +281,11 @@ describe('orderbook sync', () => {
     // A → B, A → C, then B and C each forward once to the other (never back to the sender).
     expect(carriers.length).to.be.at.most(4);
     expect(carriers.filter((s) => s.to === 'A')).to.deep.equal([]);
-    for (const name of ['B', 'C']) expect(net.changes.get(name)!.filter((c) => c.type === 'added'), name).to.have.length(1);
+    for (const name of ['B', 'C'])
+      expect(
+        net.changes.get(name)!.filter((c) => c.type === 'added'),
+        name,
+      ).to.have.length(1);
   });
 
   it('applies a cancel that overtakes its order', async () => {
@@ -270,7 +295,10 @@ describe('orderbook sync', () => {
     net.inject('B', 'C', { t: 'cancels', cancels: [encodeCancel(c)] });
     await net.settle();
     expect(net.node('C').book.pendingCancelCount).to.equal(1);
-    expect(net.sent.filter((s) => s.msg.t === 'cancels'), 'unseen-order cancels are not forwarded').to.deep.equal([]);
+    expect(
+      net.sent.filter((s) => s.msg.t === 'cancels'),
+      'unseen-order cancels are not forwarded',
+    ).to.deep.equal([]);
     net.inject('B', 'C', { t: 'orders', orders: [encodeOrder(order)] });
     await net.settle();
     expect(net.node('C').book.has(order.id)).to.equal(false);
@@ -294,7 +322,13 @@ describe('orderbook sync', () => {
     for (const name of ['A', 'B', 'C']) expect(net.node(name).prune(), name).to.deep.equal([]);
     net.clock += 1;
     for (const name of ['A', 'B', 'C']) {
-      expect(net.node(name).prune().map((o) => o.id), name).to.deep.equal([order.id]);
+      expect(
+        net
+          .node(name)
+          .prune()
+          .map((o) => o.id),
+        name,
+      ).to.deep.equal([order.id]);
       expect(net.node(name).book.size).to.equal(0);
       expect(net.changes.get(name)!.at(-1)).to.deep.include({ type: 'removed', cause: 'expired' });
     }
@@ -311,9 +345,7 @@ describe('orderbook sync', () => {
     expect(await reasons('Z', { t: 'digest', orders: '', cancels: '' })).to.deep.equal(['unknown-peer']);
     expect(await reasons('B', { t: 'nope' })).to.deep.equal(['malformed']);
     expect(await reasons('B', { t: 'digest', orders: 'xyz', cancels: '' })).to.deep.equal(['malformed']);
-    expect(await reasons('B', { t: 'digest', orders: 'a'.repeat(SHORT_ID_HEX * (MAX_IDS_PER_MESSAGE + 1)), cancels: '' })).to.deep.equal([
-      'malformed',
-    ]);
+    expect(await reasons('B', { t: 'digest', orders: 'a'.repeat(SHORT_ID_HEX * (MAX_IDS_PER_MESSAGE + 1)), cancels: '' })).to.deep.equal(['malformed']);
     expect(await reasons('B', { t: 'digest', orders: 'a'.repeat(MAX_MESSAGE_BYTES), cancels: '' })).to.deep.equal(['too-big']);
     expect(await reasons('B', { t: 'orders', orders: [] })).to.deep.equal(['malformed']);
     const order = await createOrder(alice, TERMS, net.clock);

@@ -51,11 +51,7 @@ import {
 
 // ---- messages --------------------------------------------------------------------------------------------------
 
-const ShortIds = v.pipe(
-  v.string(),
-  v.maxLength(MAX_IDS_PER_MESSAGE * SHORT_ID_HEX),
-  v.regex(new RegExp(`^(?:[0-9a-f]{${SHORT_ID_HEX}})*$`)),
-);
+const ShortIds = v.pipe(v.string(), v.maxLength(MAX_IDS_PER_MESSAGE * SHORT_ID_HEX), v.regex(new RegExp(`^(?:[0-9a-f]{${SHORT_ID_HEX}})*$`)));
 
 export const DigestMessageSchema = v.strictObject({ t: v.literal('digest'), orders: ShortIds, cancels: ShortIds });
 export const GetMessageSchema = v.strictObject({ t: v.literal('get'), orders: ShortIds, cancels: ShortIds });

@@ -46,7 +46,9 @@ interface Owned {
 }
 
 async function ownedOutputs(btc: BitcoinModule, host: TradeHost, network: SwapTerms['network']): Promise<{ accounts: WalletAccount[]; owned: Owned[] }> {
-  const accounts = (await host.wallet.getAccounts()).filter((a) => (a.addressType === 'p2wpkh' || a.addressType === 'p2tr') && btc.addressToScript(a.address, network));
+  const accounts = (await host.wallet.getAccounts()).filter(
+    (a) => (a.addressType === 'p2wpkh' || a.addressType === 'p2tr') && btc.addressToScript(a.address, network),
+  );
   const scriptOf = new Map(accounts.map((a) => [btc.toHex(btc.addressToScript(a.address, network)!), a] as const));
   const listed = host.wallet.listUtxos ? await host.wallet.listUtxos() : (await Promise.all(accounts.map((a) => host.indexer.listSpendable(a.address)))).flat();
   // The indexer is the authority on value, spent state and assets: re-read every candidate from it.
@@ -68,7 +70,8 @@ function swapInput(o: Owned): SwapInput {
     scriptPubKey: o.info.scriptPubKey.toLowerCase(),
     addressType: o.account.addressType as 'p2wpkh' | 'p2tr',
     // Taproot inputs name their x-only internal key (the account's compressed key without its prefix byte).
-    publicKey: o.account.addressType === 'p2tr' && o.account.publicKey.length === 66 ? o.account.publicKey.slice(2).toLowerCase() : o.account.publicKey.toLowerCase(),
+    publicKey:
+      o.account.addressType === 'p2tr' && o.account.publicKey.length === 66 ? o.account.publicKey.slice(2).toLowerCase() : o.account.publicKey.toLowerCase(),
   };
 }
 
@@ -108,7 +111,8 @@ export async function prepareContribution(
       chosen.push(x.o);
       held += x.held;
     }
-    if (held < terms.amount) return { ok: false, message: `your wallet holds ${fmt(held)} of ${kind} ${terms.asset.id} in free outputs; the trade needs ${fmt(terms.amount)}` };
+    if (held < terms.amount)
+      return { ok: false, message: `your wallet holds ${fmt(held)} of ${kind} ${terms.asset.id} in free outputs; the trade needs ${fmt(terms.amount)}` };
     const seller: SellerContribution = { inputs: chosen.map(swapInput), paymentAddress: payment.address, assetChangeAddress: ordinals.address };
     return { ok: true, contribution: { seller: btc.sellerToWire(seller) } };
   }
@@ -124,7 +128,8 @@ export async function prepareContribution(
     chosen.push(o);
     total += o.info.value;
   }
-  if (total < need(chosen.length)) return { ok: false, message: `your wallet has ${sats(total)} in free BTC-only outputs; the trade needs about ${sats(need(chosen.length))}` };
+  if (total < need(chosen.length))
+    return { ok: false, message: `your wallet has ${sats(total)} in free BTC-only outputs; the trade needs about ${sats(need(chosen.length))}` };
   const buyer: BuyerContribution = { inputs: chosen.map(swapInput), assetAddress: ordinals.address, changeAddress: payment.address };
   return { ok: true, contribution: { buyer: btc.buyerToWire(buyer) } };
 }
@@ -138,7 +143,10 @@ export interface ParsedTrade {
 }
 
 /** Parses the record's terms and both contributions with the Bitcoin layer's rules. */
-export function parseTrade(btc: BitcoinModule, r: Pick<TradeRecord, 'terms' | 'seller' | 'buyer'>): { ok: true; trade: ParsedTrade } | { ok: false; message: string } {
+export function parseTrade(
+  btc: BitcoinModule,
+  r: Pick<TradeRecord, 'terms' | 'seller' | 'buyer'>,
+): { ok: true; trade: ParsedTrade } | { ok: false; message: string } {
   const t = btc.parseTerms(r.terms);
   if (!t.ok) return { ok: false, message: t.message };
   if (!r.seller || !r.buyer) return { ok: false, message: 'a contribution is missing' };
@@ -204,7 +212,9 @@ export function buildReview(btc: BitcoinModule, trade: ParsedTrade, role: SwapRo
     receive.push(built.hasBuyerChange ? `${sats(built.outputs[3]!.amount)} change at output #3` : 'no change: what was left is below dust and goes to the fee');
   }
   const net = summary.btcDelta >= 0n ? `+${sats(summary.btcDelta)}` : `−${sats(-summary.btcDelta)}`;
-  receive.push(`Net effect on your wallet: ${net} BTC, ${summary.assetDelta >= 0n ? '+' : '−'}${fmt(summary.assetDelta < 0n ? -summary.assetDelta : summary.assetDelta)} ${asset}`);
+  receive.push(
+    `Net effect on your wallet: ${net} BTC, ${summary.assetDelta >= 0n ? '+' : '−'}${fmt(summary.assetDelta < 0n ? -summary.assetDelta : summary.assetDelta)} ${asset}`,
+  );
   const fee = `${sats(built.fee)} for ~${built.vsize} vB (${terms.feeRate} sat/vB), paid by ${role === 'buyer' ? 'you (the buyer)' : 'the buyer'}`;
   const rs = summary.runestone;
   const runestone = [

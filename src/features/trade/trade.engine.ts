@@ -195,7 +195,9 @@ export class TradeEngine extends EventTarget {
   async tick(): Promise<void> {
     const now = this.#now();
     await Promise.all(
-      [...this.#records.values()].filter((r) => !isTerminal(r.state) && r.deadline !== undefined && r.deadline <= now).map((r) => this.#apply(r.id, { kind: 'tick' })),
+      [...this.#records.values()]
+        .filter((r) => !isTerminal(r.state) && r.deadline !== undefined && r.deadline <= now)
+        .map((r) => this.#apply(r.id, { kind: 'tick' })),
     );
   }
 
@@ -316,7 +318,8 @@ export class TradeEngine extends EventTarget {
         if (step.resume !== undefined) this.#trySend(r.peer, resumeRequest(r));
         return step;
       }
-      if (input.kind === 'message') void this.#audit(r, `received:${input.message.t}`, `seq ${input.message.seq} sha256 ${digest(JSON.stringify(input.message))}`);
+      if (input.kind === 'message')
+        void this.#audit(r, `received:${input.message.t}`, `seq ${input.message.seq} sha256 ${digest(JSON.stringify(input.message))}`);
       await this.#commit(r, step);
       return step;
     });
@@ -333,7 +336,8 @@ export class TradeEngine extends EventTarget {
     // Audit entries are queued in order before the new state can be observed.
     for (const m of step.send) void this.#audit(r, `sent:${m.t}`, `seq ${m.seq} sha256 ${digest(JSON.stringify(m))}`);
     if (previous?.state !== r.state) {
-      const detail = r.state === 'failed' ? `${r.failure?.code}: ${r.failure?.message}` : r.state === 'done' ? `txid ${r.txid}` : r.myTxid ? `txid ${r.myTxid}` : '';
+      const detail =
+        r.state === 'failed' ? `${r.failure?.code}: ${r.failure?.message}` : r.state === 'done' ? `txid ${r.txid}` : r.myTxid ? `txid ${r.myTxid}` : '';
       void this.#audit(r, `state:${r.state}`, detail);
     }
     this.#records.set(r.id, r);
@@ -421,7 +425,8 @@ export class TradeEngine extends EventTarget {
       await this.#work(r, host, effect);
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
-      if (effect.kind === 'verify' || effect.kind === 'verify-peer-psbt') await this.#apply(id, { kind: 'verify-failed', code: 'INTERNAL', message, stage: 'verify-own' });
+      if (effect.kind === 'verify' || effect.kind === 'verify-peer-psbt')
+        await this.#apply(id, { kind: 'verify-failed', code: 'INTERNAL', message, stage: 'verify-own' });
       else if (effect.kind === 'sign') await this.#apply(id, { kind: 'sign-failed', code: 'INTERNAL', message, stage: 'verify-own' });
       else if (effect.kind === 'finalize') await this.#apply(id, { kind: 'broadcast-failed', message });
       else await this.#apply(id, { kind: 'final-checked', ok: false, code: 'INTERNAL', message });
@@ -444,7 +449,13 @@ export class TradeEngine extends EventTarget {
         const ctx = await verifyContext(btc, host, trade, r.role);
         const built = btc.buildSwapPsbt(trade.terms, trade.seller, trade.buyer);
         if (!built.ok) {
-          await this.#apply(r.id, { kind: 'verify-failed', code: built.code, message: built.message, stage: 'verify-own', terms: built.code === 'TERMS_INVALID' });
+          await this.#apply(r.id, {
+            kind: 'verify-failed',
+            code: built.code,
+            message: built.message,
+            stage: 'verify-own',
+            terms: built.code === 'TERMS_INVALID',
+          });
           return;
         }
         const res = btc.verifySwapPsbt(built.psbt, ctx);
@@ -463,7 +474,12 @@ export class TradeEngine extends EventTarget {
           return;
         }
         if (res.summary.txid !== r.myTxid) {
-          await this.#apply(r.id, { kind: 'verify-failed', code: 'TXID_MISMATCH', message: `signed ${res.summary.txid}, agreed ${r.myTxid}`, stage: 'verify-peer' });
+          await this.#apply(r.id, {
+            kind: 'verify-failed',
+            code: 'TXID_MISMATCH',
+            message: `signed ${res.summary.txid}, agreed ${r.myTxid}`,
+            stage: 'verify-peer',
+          });
           return;
         }
         await this.#apply(r.id, { kind: 'peer-psbt-verified', review: buildReview(btc, trade, r.role, res.summary, res.built) });

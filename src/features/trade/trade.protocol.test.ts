@@ -23,11 +23,38 @@ const T0 = 1_700_000_000_000;
 const TXID = 'ab'.repeat(32);
 const OTHER_TXID = 'cd'.repeat(32);
 const KEY = '11'.repeat(32);
-const terms = { version: 1, network: 'regtest', asset: { kind: 'rune', id: '840000:3' }, amount: '1000', priceSats: '50000', feeRate: '2', assetOutputValue: '546' } as const;
-const input = { txid: 'ee'.repeat(32), vout: 0, value: '100000', scriptPubKey: '0014' + '22'.repeat(20), addressType: 'p2wpkh', publicKey: '02' + '33'.repeat(32) } as const;
+const terms = {
+  version: 1,
+  network: 'regtest',
+  asset: { kind: 'rune', id: '840000:3' },
+  amount: '1000',
+  priceSats: '50000',
+  feeRate: '2',
+  assetOutputValue: '546',
+} as const;
+const input = {
+  txid: 'ee'.repeat(32),
+  vout: 0,
+  value: '100000',
+  scriptPubKey: '0014' + '22'.repeat(20),
+  addressType: 'p2wpkh',
+  publicKey: '02' + '33'.repeat(32),
+} as const;
 const buyerC: ContributionWire = { buyer: { inputs: [input], assetAddress: 'bcrt1q' + 'x'.repeat(30), changeAddress: 'bcrt1q' + 'y'.repeat(30) } };
-const sellerC: ContributionWire = { seller: { inputs: [{ ...input, txid: 'ff'.repeat(32) }], paymentAddress: 'bcrt1q' + 'z'.repeat(30), assetChangeAddress: 'bcrt1p' + 'w'.repeat(30) } };
-const review = (role: 'seller' | 'buyer'): TradeReview => ({ txid: TXID, role, send: [], receive: [], fee: '', runestone: [], protostone: [], outputs: [], myInputs: [] });
+const sellerC: ContributionWire = {
+  seller: { inputs: [{ ...input, txid: 'ff'.repeat(32) }], paymentAddress: 'bcrt1q' + 'z'.repeat(30), assetChangeAddress: 'bcrt1p' + 'w'.repeat(30) },
+};
+const review = (role: 'seller' | 'buyer'): TradeReview => ({
+  txid: TXID,
+  role,
+  send: [],
+  receive: [],
+  fee: '',
+  runestone: [],
+  protostone: [],
+  outputs: [],
+  myInputs: [],
+});
 
 /** Feeds inputs in order, each at its own time; returns every step. */
 function run(start: TradeStep, ...inputs: [Parameters<typeof stepTrade>[1], number?][]): TradeStep[] {
@@ -36,11 +63,17 @@ function run(start: TradeStep, ...inputs: [Parameters<typeof stepTrade>[1], numb
   return steps;
 }
 const last = (steps: TradeStep[]) => steps[steps.length - 1]!;
-const msg = (seq: number, t: SequencedMessage['t'], body: unknown) => ({ kind: 'message' as const, message: { v: 1, id: 'a'.repeat(32), seq, t, body } as SequencedMessage });
+const msg = (seq: number, t: SequencedMessage['t'], body: unknown) => ({
+  kind: 'message' as const,
+  message: { v: 1, id: 'a'.repeat(32), seq, t, body } as SequencedMessage,
+});
 
 /** The buyer proposes to the seller: both records. */
 function pair(): { buyer: TradeStep; seller: TradeStep; propose: ProposeMessage } {
-  const buyer = proposeTrade({ id: 'a'.repeat(32), peer: 'seller-peer', peerKey: KEY, role: 'buyer', terms, contribution: buyerC, deadlines: DEFAULT_DEADLINES }, T0);
+  const buyer = proposeTrade(
+    { id: 'a'.repeat(32), peer: 'seller-peer', peerKey: KEY, role: 'buyer', terms, contribution: buyerC, deadlines: DEFAULT_DEADLINES },
+    T0,
+  );
   const propose = buyer.send[0] as ProposeMessage;
   const r = receiveProposal(propose, { peer: 'buyer-peer', peerKey: '22'.repeat(32) }, DEFAULT_DEADLINES, T0);
   if (!r.ok) throw new Error(r.reason);
@@ -112,7 +145,11 @@ describe('trade protocol (pure)', () => {
 
   it('reports the verifier code and sends an abort; a wallet refusal is told apart from a failed check', () => {
     const { seller } = pair();
-    const v1 = run(seller, [{ kind: 'accept', contribution: sellerC }], [{ kind: 'verify-failed', code: 'ASSET_INSUFFICIENT', message: 'holds 10', stage: 'verify-own' }]);
+    const v1 = run(
+      seller,
+      [{ kind: 'accept', contribution: sellerC }],
+      [{ kind: 'verify-failed', code: 'ASSET_INSUFFICIENT', message: 'holds 10', stage: 'verify-own' }],
+    );
     expect(last(v1).record.failure).to.deep.equal({
       code: 'verification-failed',
       by: 'me',
@@ -142,7 +179,13 @@ describe('trade protocol (pure)', () => {
     expect(rejected.send[0]!.t, 'cancelling an incoming proposal rejects it').to.equal('reject');
     const late = stepTrade(c.record, { kind: 'verified', txid: TXID, review: review('buyer') }, T0);
     expect(late.ignored).to.equal('the trade is failed');
-    const signing = run(seller, [{ kind: 'accept', contribution: sellerC }], [{ kind: 'verified', txid: TXID, review: review('seller') }], [msg(1, 'ready', { txid: TXID })], [{ kind: 'confirm' }]);
+    const signing = run(
+      seller,
+      [{ kind: 'accept', contribution: sellerC }],
+      [{ kind: 'verified', txid: TXID, review: review('seller') }],
+      [msg(1, 'ready', { txid: TXID })],
+      [{ kind: 'confirm' }],
+    );
     expect(stepTrade(last(signing).record, { kind: 'cancel' }, T0).ignored).to.equal('cannot cancel while signing');
     const signed = stepTrade(last(signing).record, { kind: 'signed', psbt: 'AA==' }, T0);
     expect(stepTrade(signed.record, { kind: 'cancel' }, T0).ignored).to.contain('my signature already left');
@@ -187,7 +230,9 @@ describe('trade protocol (pure)', () => {
     const toSeller = run(seller, [{ kind: 'accept', contribution: sellerC }], [msg(1, 'signed', { txid: TXID, psbt: 'AA==' })]);
     expect(last(toSeller).record.failure!.message).to.contain('a signed PSBT sent to the seller');
     expect(stepTrade(seller.record, { kind: 'message', message: { ...propose, seq: 1 } }, T0).record.failure!.code).to.equal('protocol-error');
-    expect(receiveProposal({ ...propose, body: { ...propose.body, seller: sellerC.seller } }, { peer: 'p', peerKey: KEY }, DEFAULT_DEADLINES, T0)).to.deep.equal({
+    expect(
+      receiveProposal({ ...propose, body: { ...propose.body, seller: sellerC.seller } }, { peer: 'p', peerKey: KEY }, DEFAULT_DEADLINES, T0),
+    ).to.deep.equal({
       ok: false,
       reason: "the proposal must carry exactly the buyer's contribution",
     });
@@ -195,7 +240,15 @@ describe('trade protocol (pure)', () => {
 
   it('resumes a reloaded record: a wallet prompt becomes the review again, a running check runs again', () => {
     const { seller } = pair();
-    const signing = last(run(seller, [{ kind: 'accept', contribution: sellerC }], [{ kind: 'verified', txid: TXID, review: review('seller') }], [msg(1, 'ready', { txid: TXID })], [{ kind: 'confirm' }])).record;
+    const signing = last(
+      run(
+        seller,
+        [{ kind: 'accept', contribution: sellerC }],
+        [{ kind: 'verified', txid: TXID, review: review('seller') }],
+        [msg(1, 'ready', { txid: TXID })],
+        [{ kind: 'confirm' }],
+      ),
+    ).record;
     expect(resumeRecord(signing).record.state).to.equal('review');
     const verifying: TradeRecord = stepTrade(seller.record, { kind: 'accept', contribution: sellerC }, T0).record;
     expect(resumeRecord(verifying).effects).to.deep.equal([{ kind: 'verify' }]);
@@ -207,7 +260,10 @@ describe('trade protocol (pure)', () => {
     expect(ask).to.deep.equal({ ok: true, role: 'buyer', orderId: order.id, terms: { ...terms, feeRate: '3' } });
     const bid = proposalToTerms({ order: { ...order, side: 'buy' }, take: { amount: 1000n } }, { network: 'regtest', feeRate: 2n });
     expect(bid).to.deep.include({ ok: true, role: 'seller' });
-    const btcBase = proposalToTerms({ order: { ...order, base: 'BTC', quote: 'ALKANE:2:1', side: 'sell' }, take: { amount: 50_000n, quoteAmount: 1000n } }, { network: 'regtest', feeRate: 2n });
+    const btcBase = proposalToTerms(
+      { order: { ...order, base: 'BTC', quote: 'ALKANE:2:1', side: 'sell' }, take: { amount: 50_000n, quoteAmount: 1000n } },
+      { network: 'regtest', feeRate: 2n },
+    );
     expect(btcBase).to.deep.include({ ok: true, role: 'seller' });
     expect(btcBase.ok && btcBase.terms).to.deep.include({ asset: { kind: 'alkane', id: '2:1' }, amount: '1000', priceSats: '50000' });
     expect(proposalToTerms({ order: { ...order, quote: 'RUNE:1:1' }, take: { amount: 1n } }, { network: 'regtest', feeRate: 2n })).to.deep.equal({

@@ -186,11 +186,7 @@ export type TradeEffect =
 
 /** Something the host should hear about. */
 export type TradeNotice =
-  | { readonly kind: 'proposed' }
-  | { readonly kind: 'accepted' }
-  | { readonly kind: 'signed' }
-  | { readonly kind: 'completed' }
-  | { readonly kind: 'failed' };
+  { readonly kind: 'proposed' } | { readonly kind: 'accepted' } | { readonly kind: 'signed' } | { readonly kind: 'completed' } | { readonly kind: 'failed' };
 
 /** Inputs of the state machine: the user's commands, the peer's messages, work results, time and liveness. */
 export type TradeInput =
@@ -239,7 +235,10 @@ export const canCancel = (r: Pick<TradeRecord, 'state' | 'mySignatureOut'>): boo
 export const otherRole = (role: SwapRole): SwapRole => (role === 'seller' ? 'buyer' : 'seller');
 
 /** The contribution the message carries for `role`, if it carries exactly that one. */
-function contributionOf(body: { seller?: SellerContributionWire | undefined; buyer?: BuyerContributionWire | undefined }, role: SwapRole): ContributionWire | undefined {
+function contributionOf(
+  body: { seller?: SellerContributionWire | undefined; buyer?: BuyerContributionWire | undefined },
+  role: SwapRole,
+): ContributionWire | undefined {
   if (role === 'seller') return body.seller && !body.buyer ? { seller: body.seller } : undefined;
   return body.buyer && !body.seller ? { buyer: body.buyer } : undefined;
 }
@@ -353,7 +352,15 @@ export function receiveProposal(
   const theirs = contributionOf(message.body, message.body.role);
   if (!theirs) return { ok: false, reason: `the proposal must carry exactly the ${message.body.role}'s contribution` };
   const base = blank(
-    { id: message.id, peer: from.peer, peerKey: from.peerKey, role: otherRole(message.body.role), terms: message.body.terms, orderId: message.body.orderId, deadlines },
+    {
+      id: message.id,
+      peer: from.peer,
+      peerKey: from.peerKey,
+      role: otherRole(message.body.role),
+      terms: message.body.terms,
+      orderId: message.body.orderId,
+      deadlines,
+    },
     'in',
     now,
   );
@@ -378,7 +385,8 @@ export function stepTrade(record: TradeRecord, input: TradeInput, now: number): 
       if (r.deadline === undefined || now < r.deadline) return noStep(r, 'deadline not reached');
       // Past the point of no return: both signatures are in and the host is publishing the transaction.
       if (r.state === 'broadcasting') return noStep(r, 'broadcasting: the host decides');
-      const waitingForPeer = ['proposed', 'awaiting-ready', 'awaiting-signature', 'awaiting-completion'].includes(r.state) && !(r.state === 'awaiting-signature' && r.peerPsbt);
+      const waitingForPeer =
+        ['proposed', 'awaiting-ready', 'awaiting-signature', 'awaiting-completion'].includes(r.state) && !(r.state === 'awaiting-signature' && r.peerPsbt);
       const stepWords: Record<DeadlineStep, string> = {
         accept: 'answering the proposal',
         verify: 'verifying the transaction',
@@ -387,19 +395,40 @@ export function stepTrade(record: TradeRecord, input: TradeInput, now: number): 
       };
       const seconds = Math.round(r.deadlines[r.step!] / 1000);
       if (waitingForPeer && !r.peerOnline) {
-        return b.fail({ code: 'peer-left', by: 'peer', message: `The counterparty left and did not come back within ${seconds} s (${stepWords[r.step!]}).` }, { code: 'deadline', message: 'deadline passed' }).done();
+        return b
+          .fail(
+            { code: 'peer-left', by: 'peer', message: `The counterparty left and did not come back within ${seconds} s (${stepWords[r.step!]}).` },
+            { code: 'deadline', message: 'deadline passed' },
+          )
+          .done();
       }
-      const who = waitingForPeer ? 'The counterparty did not finish' : r.state === 'signing' ? 'Your wallet did not answer' : r.state === 'incoming' || r.state === 'review' ? 'You did not answer' : 'This step did not finish';
-      return b.fail({ code: 'deadline', by: waitingForPeer ? 'peer' : 'me', message: `${who} within ${seconds} s: deadline for ${stepWords[r.step!]} passed.` }, { code: 'deadline', message: `deadline for ${r.step} passed` }).done();
+      const who = waitingForPeer
+        ? 'The counterparty did not finish'
+        : r.state === 'signing'
+          ? 'Your wallet did not answer'
+          : r.state === 'incoming' || r.state === 'review'
+            ? 'You did not answer'
+            : 'This step did not finish';
+      return b
+        .fail(
+          { code: 'deadline', by: waitingForPeer ? 'peer' : 'me', message: `${who} within ${seconds} s: deadline for ${stepWords[r.step!]} passed.` },
+          { code: 'deadline', message: `deadline for ${r.step} passed` },
+        )
+        .done();
     }
     case 'cancel':
       if (!canCancel(r)) return noStep(r, r.mySignatureOut ? 'my signature already left: cancel on-chain instead' : `cannot cancel while ${r.state}`);
-      if (r.state === 'incoming') return b.fail({ code: 'rejected', by: 'me', message: 'You declined the proposal.' }).message('reject', { reason: 'declined' }).done();
-      return b.fail({ code: 'cancelled', by: 'me', message: 'You cancelled the trade before signing.' }, { code: 'cancelled', message: 'cancelled by the user' }).done();
+      if (r.state === 'incoming')
+        return b.fail({ code: 'rejected', by: 'me', message: 'You declined the proposal.' }).message('reject', { reason: 'declined' }).done();
+      return b
+        .fail({ code: 'cancelled', by: 'me', message: 'You cancelled the trade before signing.' }, { code: 'cancelled', message: 'cancelled by the user' })
+        .done();
     case 'reject':
       if (r.state !== 'incoming') return noStep(r, 'only an incoming proposal can be rejected');
       b.message('reject', { reason: input.reason.slice(0, 300) });
-      return b.fail({ code: 'rejected', by: 'me', message: `You declined the proposal${input.reason && input.reason !== 'declined' ? `: ${input.reason}` : '.'}` }).done();
+      return b
+        .fail({ code: 'rejected', by: 'me', message: `You declined the proposal${input.reason && input.reason !== 'declined' ? `: ${input.reason}` : '.'}` })
+        .done();
     case 'accept': {
       if (r.state !== 'incoming') return noStep(r, 'only an incoming proposal can be accepted');
       if (!contributionOf(input.contribution as never, r.role)) return noStep(r, `my contribution must be the ${r.role}'s`);
@@ -409,7 +438,13 @@ export function stepTrade(record: TradeRecord, input: TradeInput, now: number): 
     case 'fail':
       return b
         .fail(
-          { code: input.code === 'cancelled' ? 'cancelled' : input.code, by: 'me', message: input.message, ...(input.verifyCode ? { verifyCode: input.verifyCode } : {}), ...(input.stage ? { stage: input.stage } : {}) },
+          {
+            code: input.code === 'cancelled' ? 'cancelled' : input.code,
+            by: 'me',
+            message: input.message,
+            ...(input.verifyCode ? { verifyCode: input.verifyCode } : {}),
+            ...(input.stage ? { stage: input.stage } : {}),
+          },
           { code: input.code, message: input.message.slice(0, 300) },
         )
         .done();
@@ -453,7 +488,12 @@ export function stepTrade(record: TradeRecord, input: TradeInput, now: number): 
           ? `Your wallet refused to sign: ${input.message}`
           : `Your wallet returned something other than what was asked (${input.code}): ${input.message}`
         : `The transaction failed verification before signing (${input.code}): ${input.message}`;
-      return b.fail({ code, by: 'me', verifyCode: input.code, stage: input.stage, message: text }, { code: wallet ? 'wallet-refused' : 'verification-failed', message: `${input.code}`.slice(0, 300) }).done();
+      return b
+        .fail(
+          { code, by: 'me', verifyCode: input.code, stage: input.stage, message: text },
+          { code: wallet ? 'wallet-refused' : 'verification-failed', message: `${input.code}`.slice(0, 300) },
+        )
+        .done();
     }
     case 'broadcast':
       if (r.state !== 'broadcasting') return noStep(r, 'late broadcast result');
@@ -462,11 +502,23 @@ export function stepTrade(record: TradeRecord, input: TradeInput, now: number): 
     case 'broadcast-failed':
       if (r.state !== 'broadcasting') return noStep(r, 'late broadcast result');
       // My signature never left this browser: the transaction was not published.
-      return b.fail({ code: 'broadcast-failed', by: 'me', message: `The final transaction could not be finalized or broadcast: ${input.message}` }, { code: 'broadcast-failed', message: input.message.slice(0, 300) }).done();
+      return b
+        .fail(
+          { code: 'broadcast-failed', by: 'me', message: `The final transaction could not be finalized or broadcast: ${input.message}` },
+          { code: 'broadcast-failed', message: input.message.slice(0, 300) },
+        )
+        .done();
     case 'final-checked':
       if (r.state !== 'awaiting-completion' || !r.finalTx) return noStep(r, 'late check');
       if (input.ok) return b.to('done').notice('completed').done();
-      return b.fail({ code: 'final-invalid', by: 'peer', verifyCode: input.code ?? 'FINAL_INVALID', message: `The counterparty's final transaction is not the agreed, fully signed one: ${input.message ?? ''}` }).done();
+      return b
+        .fail({
+          code: 'final-invalid',
+          by: 'peer',
+          verifyCode: input.code ?? 'FINAL_INVALID',
+          message: `The counterparty's final transaction is not the agreed, fully signed one: ${input.message ?? ''}`,
+        })
+        .done();
     case 'message': {
       const m = input.message;
       if (m.seq < r.recvNext) return noStep(r, `repeat of message ${m.seq}`);
@@ -484,7 +536,12 @@ function afterReady(b: Builder): Builder {
   if (!r.myTxid || !r.peerTxid) return b.to('awaiting-ready');
   if (r.myTxid !== r.peerTxid) {
     return b.fail(
-      { code: 'verification-failed', by: 'me', verifyCode: 'TXID_MISMATCH', message: `The counterparty built transaction ${r.peerTxid}, not ${r.myTxid}: the trade is not the same on both sides.` },
+      {
+        code: 'verification-failed',
+        by: 'me',
+        verifyCode: 'TXID_MISMATCH',
+        message: `The counterparty built transaction ${r.peerTxid}, not ${r.myTxid}: the trade is not the same on both sides.`,
+      },
       { code: 'verification-failed', message: `TXID_MISMATCH: I built ${r.myTxid}` },
     );
   }
@@ -525,11 +582,19 @@ function receive(b: Builder, m: SequencedMessage): TradeStep {
         'broadcast-failed': 'The counterparty could not broadcast the transaction',
       };
       const tail = exposed ? ' Your signature was already sent: spend your inputs to be safe.' : '';
-      return b.to('failed').set({ failure: { code, by: 'peer', message: `${what[m.body.code]} (${m.body.message}).${tail}` } }).notice('failed').done();
+      return b
+        .to('failed')
+        .set({ failure: { code, by: 'peer', message: `${what[m.body.code]} (${m.body.message}).${tail}` } })
+        .notice('failed')
+        .done();
     }
     case 'reject':
       if (r.state !== 'proposed') return protocolError(`a reject while ${r.state}`);
-      return b.to('failed').set({ failure: { code: 'rejected', by: 'peer', message: `The counterparty declined${m.body.reason ? ` (${m.body.reason})` : ''}.` } }).notice('failed').done();
+      return b
+        .to('failed')
+        .set({ failure: { code: 'rejected', by: 'peer', message: `The counterparty declined${m.body.reason ? ` (${m.body.reason})` : ''}.` } })
+        .notice('failed')
+        .done();
     case 'accept': {
       if (r.state !== 'proposed') return protocolError(`an accept while ${r.state}`);
       const theirs = contributionOf(m.body, otherRole(r.role));

@@ -107,7 +107,16 @@ export const FAILURE_CODES = [
 export type FailureCode = (typeof FAILURE_CODES)[number];
 
 /** Codes a side may send in an `abort` message. */
-export const ABORT_CODES = ['cancelled', 'deadline', 'verification-failed', 'invalid-terms', 'wallet-refused', 'no-wallet', 'protocol-error', 'broadcast-failed'] as const;
+export const ABORT_CODES = [
+  'cancelled',
+  'deadline',
+  'verification-failed',
+  'invalid-terms',
+  'wallet-refused',
+  'no-wallet',
+  'protocol-error',
+  'broadcast-failed',
+] as const;
 export type AbortCode = (typeof ABORT_CODES)[number];
 
 export interface TradeFailure {
@@ -161,7 +170,14 @@ export interface TradeProposedDetail {
   /** My role: `seller` gives the asset, `buyer` pays BTC. */
   readonly role: SwapRole;
   /** Asset kind and id, amount, price in sats and fee rate, as decimal strings. */
-  readonly terms: { readonly kind: string; readonly assetId: string; readonly amount: string; readonly priceSats: string; readonly feeRate: string; readonly network: string };
+  readonly terms: {
+    readonly kind: string;
+    readonly assetId: string;
+    readonly amount: string;
+    readonly priceSats: string;
+    readonly feeRate: string;
+    readonly network: string;
+  };
   readonly orderId?: string | undefined;
 }
 
