@@ -1,13 +1,7 @@
 /**
  * Small byte helpers shared by the bitcoin layer: hex, equality, outpoints. Pure, no DOM.
  */
-import { hex } from '@scure/base';
-
-/** Lower-case hex of bytes. */
-export const toHex = (bytes: Uint8Array): string => hex.encode(bytes);
-
-/** Bytes of a hex string (either case); throws on odd length or a non-hex character. */
-export const fromHex = (text: string): Uint8Array => hex.decode(text.toLowerCase());
+export { bytesToHex as toHex, hexToBytes as fromHex } from '../core/bytes.js';
 
 /** True when both byte arrays hold the same bytes. */
 export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {

@@ -100,6 +100,24 @@ export class Channel<T> implements ChannelEndpoint {
     this.host.sendMessage(peer, this.name, this.encode(message), this.sendOptions);
   }
 
+  /**
+   * Send one message to several peers, validated and serialised once. A peer that cannot take it
+   * (`unknown-peer`, `link-closed`, a full buffer…) does not stop the others: returns the errors by
+   * peer (empty when every peer took it). Throws only for the message itself (`message-*`).
+   */
+  sendMany(peers: readonly string[], message: T): Map<string, unknown> {
+    const json = this.encode(message);
+    const failed = new Map<string, unknown>();
+    for (const peer of peers) {
+      try {
+        this.host.sendMessage(peer, this.name, json, this.sendOptions);
+      } catch (error) {
+        failed.set(peer, error);
+      }
+    }
+    return failed;
+  }
+
   /** Send one message to every connected peer; returns how many peers it went to. */
   broadcast(message: T): number {
     const json = this.encode(message);

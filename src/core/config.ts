@@ -1,4 +1,5 @@
 import { DarkswapConnectionError } from './errors.js';
+import { bytesToHex } from './bytes.js';
 import type { Identity } from './identity.js';
 import { DEFAULT_LIMITS, type LinkLimits } from './rate-limit.js';
 
@@ -63,7 +64,7 @@ export function isValidPeerId(id: string): boolean {
 /** A 128-bit session token from the platform CSPRNG, hex encoded. */
 export function createSessionToken(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  return bytesToHex(bytes);
 }
 
 function invalid(message: string): never {

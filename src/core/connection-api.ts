@@ -22,7 +22,7 @@ export interface ConnectionApi extends EventTarget {
   readonly id: string | undefined;
   /** Peers with an open link. */
   readonly peers: readonly string[];
-  /** My identity key (BIP340 x-only hex) once open. */
+  /** My identity key (raw Ed25519 public key, 64 hex) once open. */
   readonly publicKey: string | undefined;
   /** The identity that signs my link hellos; widgets sign with it too (orders). */
   readonly identity: Identity | undefined;

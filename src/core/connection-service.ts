@@ -82,7 +82,7 @@ export class ConnectionService extends EventTarget implements ConnectionApi, Cha
     return this._status === 'open' || this._status === 'reconnecting' ? this.registeredId : undefined;
   }
 
-  /** My identity key (BIP340 x-only hex) once open() has loaded it. */
+  /** My identity key (raw Ed25519 public key, 64 hex) once open() has loaded it. */
   get publicKey(): string | undefined {
     return this.myIdentity?.publicKey;
   }

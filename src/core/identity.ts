@@ -1,4 +1,5 @@
 import { createStore, get, set, update } from 'idb-keyval';
+import { bytesToHex, hexToBytes } from './bytes.js';
 
 /**
  * A browser's long-lived identity: an Ed25519 key pair held by WebCrypto. The private key is
@@ -22,19 +23,7 @@ export function isPublicKey(value: unknown): value is string {
   return typeof value === 'string' && PUBLIC_KEY.test(value);
 }
 
-export function bytesToHex(bytes: Uint8Array): string {
-  let hex = '';
-  for (const b of bytes) hex += b.toString(16).padStart(2, '0');
-  return hex;
-}
-
-/** Lower- or upper-case hex to bytes; throws on odd length or a non-hex character. */
-export function hexToBytes(hex: string): Uint8Array<ArrayBuffer> {
-  if (hex.length % 2 || /[^0-9a-fA-F]/.test(hex)) throw new Error('invalid hex');
-  const bytes = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
-  return bytes;
-}
+export { bytesToHex, hexToBytes } from './bytes.js';
 
 async function fromKeyPair(pair: CryptoKeyPair): Promise<Identity> {
   const publicKey = bytesToHex(new Uint8Array(await crypto.subtle.exportKey('raw', pair.publicKey)));

@@ -19,7 +19,7 @@ export type LinkState = 'connecting' | 'open' | 'reconnecting';
 
 /** The peer on the other end of an authenticated link. */
 export interface PeerIdentity {
-  /** The peer's identity key (BIP340 x-only, 64 hex). */
+  /** The peer's identity key (raw Ed25519 public key, 64 hex). */
   publicKey: string;
   /** Six digits both people can read to each other; equal on both ends of an honest link. */
   sas: string;

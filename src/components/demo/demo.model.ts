@@ -52,17 +52,3 @@ const STATE_WORDS: Record<PeerState, string> = {
 export function peerStateLabel(entry: PeerEntry): string {
   return entry.reason ? `${STATE_WORDS[entry.state]}: ${entry.reason}` : STATE_WORDS[entry.state];
 }
-
-const STATUS_WORDS: Record<string, string> = {
-  none: 'Not connected',
-  idle: 'Not started',
-  connecting: 'Connecting to signaling…',
-  open: 'Online',
-  reconnecting: 'Reconnecting to signaling…',
-  closed: 'Closed',
-  error: 'Connection error',
-};
-
-export function statusLabel(status: string): string {
-  return STATUS_WORDS[status] ?? status;
-}

@@ -6,19 +6,10 @@ import { isConnectionError } from '../../core/errors.js';
 import type { PeerEvent } from '../../core/events.js';
 import { ConnectionController } from '../../context/connection-controller.js';
 import { DarkswapElement } from '../../internal/base-element.js';
+import { notConnected, panelHeader } from '../../internal/panel-header.js';
 import { DarkswapConnectedEvent, DarkswapMessageEvent } from '../../internal/events.js';
 import { demoStyles } from './demo.styles.js';
-import {
-  appendLog,
-  DEMO_MAX_BYTES,
-  DemoMessageSchema,
-  peerIdProblem,
-  peerStateLabel,
-  setPeerState,
-  statusLabel,
-  textProblem,
-  type DemoMessage,
-} from './demo.model.js';
+import { appendLog, DEMO_MAX_BYTES, DemoMessageSchema, peerIdProblem, peerStateLabel, setPeerState, textProblem, type DemoMessage } from './demo.model.js';
 import { DEMO_CHANNEL, MAX_TEXT_LENGTH, type LogEntry, type PeerEntry } from './demo.types.js';
 
 const ALL = '*';
@@ -193,15 +184,7 @@ export class DarkswapDemo extends DarkswapElement {
     const service = this.conn.service;
     const status = this.conn.status;
     return html`<section part="base" aria-labelledby="title">
-      <header part="header">
-        <h2 part="title" id="title">${this.heading}</h2>
-        <span part="status" role="status" data-status=${status}>${statusLabel(status)}</span>
-      </header>
-      ${
-        service
-          ? this.renderConnected(service)
-          : html`<p part="not-connected">Not connected: this widget needs a <code>&lt;darkswap-connection&gt;</code> around it or on the page.</p>`
-      }
+      ${panelHeader(this.heading, status)} ${service ? this.renderConnected(service) : notConnected()}
     </section>`;
   }
 

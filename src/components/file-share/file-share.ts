@@ -5,6 +5,7 @@ import type { ConnectionApi } from '../../core/connection-api.js';
 import type { PeerEvent } from '../../core/events.js';
 import { ConnectionController } from '../../context/connection-controller.js';
 import { DarkswapElement } from '../../internal/base-element.js';
+import { notConnected, panelHeader } from '../../internal/panel-header.js';
 import { FeatureController } from '../../context/feature-controller.js';
 import type { FileProgress, FileShareEngine, FileShareListener, TransferInfo } from '../../features/file-share/file-share.engine.js';
 import { FILE_SHARE_FEATURE, FileShareFeature } from '../../features/file-share/file-share.feature.js';
@@ -342,15 +343,7 @@ export class DarkswapFileShare extends DarkswapElement {
     const service = this.conn.service;
     const status = this.conn.status;
     return html`<section part="base" aria-labelledby="title">
-      <header part="header">
-        <h2 part="title" id="title">${this.heading}</h2>
-        <span part="status" role="status">${status === 'open' ? 'Online' : status === 'none' ? 'Not connected' : status}</span>
-      </header>
-      ${
-        service
-          ? this.renderConnected(service)
-          : html`<p part="not-connected">Not connected: this widget needs a <code>&lt;darkswap-connection&gt;</code> around it or on the page.</p>`
-      }
+      ${panelHeader(this.heading, status)} ${service ? this.renderConnected(service) : notConnected()}
     </section>`;
   }
 

@@ -4,6 +4,7 @@ import { virtualize, virtualizerRef } from '@lit-labs/virtualizer/virtualize.js'
 import type { ConnectionApi } from '../../core/connection-api.js';
 import { ConnectionController } from '../../context/connection-controller.js';
 import { DarkswapElement } from '../../internal/base-element.js';
+import { notConnected, panelHeader, statusWord } from '../../internal/panel-header.js';
 import type { OrderbookIndexer } from '../../features/orderbook/assets.model.js';
 import { encodeOrder, type Order } from '../../features/orderbook/order.model.js';
 import { ratio, type Ratio } from '../../features/orderbook/ratio.js';
@@ -27,16 +28,6 @@ import {
 } from './orderbook.view.js';
 import { orderbookStyles } from './orderbook.styles.js';
 import { UPDATE_INTERVAL_MS, type Side } from '../../features/orderbook/orderbook.types.js';
-
-const STATUS_WORDS: Record<string, string> = {
-  none: 'Not connected',
-  idle: 'Not started',
-  connecting: 'Connecting…',
-  open: 'Online',
-  reconnecting: 'Reconnecting…',
-  closed: 'Closed',
-  error: 'Connection error',
-};
 
 const EMPTY_SIDE: SideView = { rows: [], levels: 0, orders: 0, depth: 0n };
 
@@ -595,17 +586,8 @@ export class DarkswapOrderbook extends DarkswapElement {
     const status = this.conn.status;
     const peers = service?.peers.length ?? 0;
     return html`<section part="base" aria-labelledby="title">
-      <header part="header">
-        <h2 part="title" id="title">${this.heading}</h2>
-        <span part="status" role="status" data-status=${status}
-          >${STATUS_WORDS[status] ?? status}${status === 'open' ? ` · ${peers} ${peers === 1 ? 'peer' : 'peers'}` : ''}</span
-        >
-      </header>
-      ${
-        service || this.store
-          ? this.renderBook()
-          : html`<p part="not-connected">Not connected: this widget needs a <code>&lt;darkswap-connection&gt;</code> around it or on the page.</p>`
-      }
+      ${panelHeader(this.heading, status, `${statusWord(status)}${status === 'open' ? ` · ${peers} ${peers === 1 ? 'peer' : 'peers'}` : ''}`)}
+      ${service || this.store ? this.renderBook() : notConnected()}
     </section>`;
   }
 

@@ -7,6 +7,7 @@ import type { SwapRole } from '../../bitcoin/wire.js';
 import type { ConnectionApi } from '../../core/connection-api.js';
 import { ConnectionController } from '../../context/connection-controller.js';
 import { DarkswapElement } from '../../internal/base-element.js';
+import { notConnected, panelHeader, statusWord } from '../../internal/panel-header.js';
 import { fmt, type TradeHost } from '../../features/trade/trade.bitcoin.js';
 import { FeatureController } from '../../context/feature-controller.js';
 import { TRADE_FEATURE, TradeFeature } from '../../features/trade/trade.feature.js';
@@ -470,17 +471,10 @@ export class DarkswapTrade extends DarkswapElement {
     const all = this.trades;
     const active = all.filter((r) => !isTerminal(r.state));
     const history = all.filter((r) => isTerminal(r.state)).slice(0, HISTORY_LIMIT);
-    const status = !service ? 'Not connected' : !wallet || !indexer ? 'No wallet' : `${wallet.id} wallet on ${wallet.network}`;
+    const status = this.conn.status;
+    const statusText = !service || status !== 'open' ? statusWord(status) : !wallet || !indexer ? 'No wallet' : `${wallet.id} wallet on ${wallet.network}`;
     return html`<section part="base" aria-labelledby="title">
-      <header part="header">
-        <h2 part="title" id="title">${this.heading}</h2>
-        <span part="status" role="status">${status}</span>
-      </header>
-      ${
-        service
-          ? nothing
-          : html`<p part="not-connected">Not connected: this widget needs a <code>&lt;darkswap-connection&gt;</code> around it or on the page.</p>`
-      }
+      ${panelHeader(this.heading, status, statusText)} ${notConnected(!service)}
       ${
         wallet && indexer
           ? nothing

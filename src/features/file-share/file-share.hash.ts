@@ -11,13 +11,9 @@
  */
 import { createSHA256, type IHasher } from 'hash-wasm';
 
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+import { bytesToHex as toHex, fromBase64, toBase64 } from '../../core/bytes.js';
 
-export function toHex(bytes: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < bytes.length; i++) s += HEX[bytes[i]];
-  return s;
-}
+export { toHex, toBase64, fromBase64 };
 
 /** SHA-256 of one chunk, lower-case hex (WebCrypto). */
 export async function sha256Hex(data: Uint8Array): Promise<string> {
@@ -62,17 +58,4 @@ export async function hashBlob(blob: Blob, onProgress?: (bytes: number) => void,
     onProgress?.(Math.min(blob.size, at + FILE_READ_BYTES));
   }
   return hasher.digestHex();
-}
-
-export function toBase64(bytes: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(s);
-}
-
-export function fromBase64(text: string): Uint8Array {
-  const raw = atob(text);
-  const out = new Uint8Array(raw.length);
-  for (let i = 0; i < raw.length; i++) out[i] = raw.charCodeAt(i);
-  return out;
 }

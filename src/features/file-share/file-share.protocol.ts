@@ -12,6 +12,7 @@
  * the receiver reports `done` (ok or integrity failure).
  */
 import * as v from 'valibot';
+import { fromBase64, toBase64, toBase64Url } from '../../core/bytes.js';
 import {
   CHUNK_ALIGN,
   DEFAULT_MAX_BYTES,
@@ -137,10 +138,7 @@ export function chooseChunkSize(maxChunkBytes: number): number {
 
 export function newTransferId(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return btoa(String.fromCharCode(...bytes))
-    .replace(/\+/g, '-')
-    .replace(/\//g, '_')
-    .replace(/=+$/, '');
+  return toBase64Url(bytes);
 }
 
 // ---- chunk arithmetic ---------------------------------------------------------------------------
@@ -236,15 +234,10 @@ export class ChunkBitmap {
     return this.size;
   }
   toBase64(): string {
-    let s = '';
-    for (let i = 0; i < this.bits.length; i += 0x8000) s += String.fromCharCode(...this.bits.subarray(i, i + 0x8000));
-    return btoa(s);
+    return toBase64(this.bits);
   }
   static fromBase64(size: number, text: string): ChunkBitmap {
-    const raw = atob(text);
-    const bytes = new Uint8Array(raw.length);
-    for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
-    return new ChunkBitmap(size, bytes);
+    return new ChunkBitmap(size, fromBase64(text));
   }
 }
 

@@ -33,7 +33,8 @@
  */
 import * as v from 'valibot';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex, hexToBytes, randomBytes, utf8ToBytes } from '@noble/hashes/utils.js';
+import { randomBytes, utf8ToBytes } from '@noble/hashes/utils.js';
+import { bytesToHex, hexToBytes } from '../../core/bytes.js';
 import { domainMessage, verifySignature } from '../../core/identity.js';
 import { ratio, type Ratio } from './ratio.js';
 import {
@@ -98,7 +99,7 @@ export type CancelWire = v.InferOutput<typeof CancelWireSchema>;
 /** What the maker signs. Integers that count money are bigint. */
 export interface OrderFields {
   readonly v: typeof ORDER_VERSION;
-  /** Maker's x-only identity key, 64 lower-case hex. */
+  /** Maker's identity key: raw Ed25519 public key, 64 lower-case hex. */
   readonly maker: string;
   readonly base: string;
   readonly quote: string;
@@ -123,7 +124,7 @@ export interface OrderFields {
 export interface Order extends OrderFields {
   /** sha256 hex of the canonical encoding. */
   readonly id: string;
-  /** BIP340 signature, 128 hex. */
+  /** Ed25519 signature by the maker's identity key, 128 hex. */
   readonly sig: string;
 }
 

@@ -170,6 +170,7 @@ export class OrderbookStore extends EventTarget implements Feature {
     }
     this.sync = new OrderbookSync({
       send: (peer, message) => this.send(peer, message),
+      sendMany: (peers, message) => this.channel?.sendMany(peers, message),
       now: this.now,
       book: options.book,
       ...(options.verify ? { verify: options.verify } : {}),
@@ -475,7 +476,7 @@ export class OrderbookStore extends EventTarget implements Feature {
   private readonly onMessage = (message: SyncMessage, from: string): void => {
     // A peer's first message can come before our own peer-connected event.
     if (!this.joined.has(from)) this.join(from);
-    void this.sync.receive(from, message);
+    void this.sync.receiveChecked(from, message);
   };
 
   private readonly onPeerConnected = (event: PeerEvent): void => {

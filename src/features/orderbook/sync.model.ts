@@ -84,6 +84,8 @@ export interface SyncReject {
 
 export interface SyncOptions {
   send(peer: string, message: SyncMessage): void;
+  /** Send one message to several peers, serialised once (default: `send` per peer). */
+  sendMany?(peers: readonly string[], message: SyncMessage): void;
   /** Milliseconds since the epoch. */
   now(): number;
   /** Signature check (default: the identity module's `verifySignature`); `false` trusts every signature. */
@@ -209,7 +211,22 @@ export class OrderbookSync {
       refuse({ kind: 'message', reason: 'malformed', message: `Malformed${path ? ` ${path}` : ''}: ${parsed.issues[0]?.message ?? ''}` });
       return rejects;
     }
-    const msg = parsed.output;
+    return this.receiveChecked(peer, parsed.output, rejects);
+  }
+
+  /**
+   * Handle a message that already passed `SyncMessageSchema` and the `MAX_MESSAGE_BYTES` limit (the
+   * connection service's `orderbook` channel checks both before it delivers): nothing is checked twice.
+   */
+  async receiveChecked(peer: string, msg: SyncMessage, rejects: SyncReject[] = []): Promise<SyncReject[]> {
+    const refuse = (r: SyncReject) => {
+      rejects.push(r);
+      this.options.onReject?.(peer, r);
+    };
+    if (!this.peerSet.has(peer)) {
+      refuse({ kind: 'message', reason: 'unknown-peer', message: `No link to "${peer}".` });
+      return rejects;
+    }
     switch (msg.t) {
       case 'digest':
         this.onDigest(peer, msg.orders, msg.cancels);
@@ -403,12 +420,16 @@ export class OrderbookSync {
     return [...this.peerSet].filter((p) => p !== peer);
   }
 
+  private sendTo(peers: readonly string[], msg: SyncMessage): void {
+    if (this.options.sendMany) this.options.sendMany(peers, msg);
+    else for (const peer of peers) this.options.send(peer, msg);
+  }
+
   private sendOrders(peers: readonly string[], orders: readonly Order[]): void {
     if (peers.length === 0 || orders.length === 0) return;
     const pages = pageBySize(orders, (o) => serializeOrder(o).length, ORDERS_ENVELOPE);
     for (const page of pages) {
-      const msg: SyncMessage = { t: 'orders', orders: page.map(encodeOrder) };
-      for (const peer of peers) this.options.send(peer, msg);
+      this.sendTo(peers, { t: 'orders', orders: page.map(encodeOrder) });
     }
   }
 
@@ -416,8 +437,7 @@ export class OrderbookSync {
     if (peers.length === 0 || cancels.length === 0) return;
     const pages = pageBySize(cancels, (c) => JSON.stringify(encodeCancel(c)).length, CANCELS_ENVELOPE);
     for (const page of pages) {
-      const msg: SyncMessage = { t: 'cancels', cancels: page.map(encodeCancel) };
-      for (const peer of peers) this.options.send(peer, msg);
+      this.sendTo(peers, { t: 'cancels', cancels: page.map(encodeCancel) });
     }
   }
 

@@ -237,15 +237,4 @@ export function buildReview(btc: BitcoinModule, trade: ParsedTrade, role: SwapRo
 
 // ---- base64 --------------------------------------------------------------------------------------------------
 
-export function toBase64(bytes: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(s);
-}
-
-export function fromBase64(text: string): Uint8Array {
-  const s = atob(text);
-  const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
-  return out;
-}
+export { toBase64, fromBase64 } from '../../core/bytes.js';

@@ -28,6 +28,7 @@
  * `verify-peer-psbt`, `sign`, `finalize`, `check-final`) and gets the results back as inputs.
  */
 import * as v from 'valibot';
+import { bytesToHex } from '../../core/bytes.js';
 import {
   BuyerContributionWireSchema,
   SellerContributionWireSchema,
@@ -660,5 +661,5 @@ export const missesMessages = (record: TradeRecord, request: ResumeMessage): boo
 /** A fresh 128-bit trade id. */
 export function newTradeId(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  return bytesToHex(bytes);
 }

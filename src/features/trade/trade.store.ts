@@ -15,7 +15,8 @@
  */
 import { createStore, del, entries, get, set, update, type UseStore } from 'idb-keyval';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex, hexToBytes, utf8ToBytes } from '@noble/hashes/utils.js';
+import { utf8ToBytes } from '@noble/hashes/utils.js';
+import { bytesToHex, hexToBytes } from '../../core/bytes.js';
 import * as v from 'valibot';
 import { domainMessage, verifySignature, type Identity } from '../../core/identity.js';
 import { isTerminal, type TradeRecord } from './trade.protocol.js';
