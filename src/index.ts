@@ -12,6 +12,7 @@ export { adoptDocumentTokens, baseStyles, tokens } from './internal/tokens.style
 export { VERSION } from './internal/version.js';
 export * from './internal/events.js';
 export { DarkswapDemo } from './components/demo/demo.js';
+export * from './components/demo/demo.events.js';
 export { DemoMessageSchema, DEMO_MAX_BYTES, type DemoMessage } from './components/demo/demo.model.js';
 export { DEMO_CHANNEL } from './components/demo/demo.types.js';
 

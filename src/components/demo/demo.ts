@@ -7,7 +7,7 @@ import type { PeerEvent } from '../../core/events.js';
 import { ConnectionController } from '../../context/connection-controller.js';
 import { DarkswapElement } from '../../internal/base-element.js';
 import { notConnected, panelHeader } from '../../internal/panel-header.js';
-import { DarkswapConnectedEvent, DarkswapMessageEvent } from '../../internal/events.js';
+import { DarkswapConnectedEvent, DarkswapMessageEvent } from './demo.events.js';
 import { demoStyles } from './demo.styles.js';
 import { appendLog, DEMO_MAX_BYTES, DemoMessageSchema, peerIdProblem, peerStateLabel, setPeerState, textProblem, type DemoMessage } from './demo.model.js';
 import { DEMO_CHANNEL, MAX_TEXT_LENGTH, type LogEntry, type PeerEntry } from './demo.types.js';
