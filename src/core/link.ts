@@ -1,13 +1,19 @@
-import type { DataConnection } from 'peerjs';
 import * as v from 'valibot';
-import { BULK_HIGH_WATER, BULK_LOW_WATER, BULK_STREAM_ID, decodeBulkFrame, type BulkFrame } from './bulk.js';
+import { BULK_HIGH_WATER, decodeBulkFrame, type BulkFrame } from './bulk.js';
 import { BulkSender } from './bulk-flow.js';
-import { AckSchema, BulkAckSchema, buildHello, ByeSchema, HelloSchema, MAX_CONTROL_BYTES, verifyHello, type Hello } from './control.js';
+import { AckSchema, BulkAckSchema, ByeSchema, HelloSchema, MAX_CONTROL_BYTES } from './control.js';
 import { DarkswapConnectionError } from './errors.js';
 import { encodeFrame, splitFrame, utf8Length, type RejectReason } from './frame.js';
-import { dtlsFingerprint, shortAuthString, type Identity } from './identity.js';
-import { PACING_MARGIN, STRIKE_DRAIN_PER_SECOND, TokenBucket, type LinkLimits } from './rate-limit.js';
+import { type Identity } from './identity.js';
+import { Handshake, type VerifiedHello } from './link-handshake.js';
+import { OutboundQueue, PRIORITY } from './link-outbound.js';
+import { STRIKE_DRAIN_PER_SECOND, TokenBucket, type LinkLimits } from './rate-limit.js';
 import { ReliableState } from './reliable.js';
+import type { Wire } from './wire.js';
+
+// Kept importable from here: the outbound queue's priorities and watermark, and the wire.
+export { MESSAGE_HIGH_WATER, PRIORITY } from './link-outbound.js';
+export { Wire } from './wire.js';
 
 /**
  * One logical link to one remote peer, surviving re-dials: its current PeerJS connection (a
@@ -50,11 +56,6 @@ export interface LinkOwner {
   block(link: Link, reason: RejectReason): void;
 }
 
-/** Queue levels: 0 control, 1 high, 2 normal, 3 low. */
-export const PRIORITY = { control: 0, high: 1, normal: 2, low: 3 } as const;
-/** Stop writing to the message data channel above this many buffered bytes. */
-export const MESSAGE_HIGH_WATER = 1024 * 1024;
-const MESSAGE_LOW_WATER = 256 * 1024;
 /** Reliable messages kept per link waiting for acknowledgement before `send` refuses more. */
 export const MAX_UNACKED = 10_000;
 const MAX_UNACKED_CHARS = 16 * 1024 * 1024;
@@ -67,78 +68,8 @@ const CONTROL_BURST = 1_000;
 /** Frames (and their total size) held from a peer whose hello has not been verified yet. */
 const MAX_BACKLOG = 256;
 const MAX_BACKLOG_CHARS = 1024 * 1024;
-const HELLO_RETRY_MS = 100;
 const MAX_BULK_BACKLOG = 32;
 const ACK_EVERY = 32;
-
-/** One PeerJS DataConnection (plus its negotiated bulk data channel) carrying a link. */
-export class Wire {
-  ready = false;
-  closed = false;
-  helloSeen = false;
-  /** Resolves true once my hello is on the wire (false if it could not be sent). */
-  helloSent: Promise<boolean> | undefined;
-  /** My hello, signed ahead of time once both SDP descriptions are known. */
-  helloPrepared: Promise<Hello> | undefined;
-  /** Frames that arrive before the handshake completes (early, or while verifying), replayed after. */
-  backlog: unknown[] = [];
-  backlogChars = 0;
-  /** Re-sends my hello until the other side's arrives (a first message can be lost at open). */
-  helloRetry: ReturnType<typeof setInterval> | undefined;
-  /** Bulk frames that arrive before the handshake completes (a few at most), replayed after. */
-  bulkBacklog: ArrayBuffer[] = [];
-  readonly bulk: RTCDataChannel | undefined;
-
-  constructor(
-    readonly conn: DataConnection,
-    readonly dialer: string,
-  ) {
-    let bulk: RTCDataChannel | undefined;
-    try {
-      bulk = conn.peerConnection?.createDataChannel('darkswap-bulk', {
-        negotiated: true,
-        id: BULK_STREAM_ID,
-        ordered: true,
-        priority: 'very-low',
-      } as RTCDataChannelInit);
-      if (bulk) {
-        bulk.binaryType = 'arraybuffer';
-        bulk.bufferedAmountLowThreshold = BULK_LOW_WATER;
-      }
-    } catch {
-      bulk = undefined;
-    }
-    this.bulk = bulk;
-  }
-
-  get dc(): RTCDataChannel | undefined {
-    return this.conn.dataChannel;
-  }
-
-  get pc(): RTCPeerConnection | undefined {
-    return this.conn.peerConnection;
-  }
-
-  /** The link's SCTP max message size (both ends' minimum), capped at 256 KiB. */
-  get maxMessageSize(): number {
-    const size = this.pc?.sctp?.maxMessageSize ?? 262_144;
-    return Math.min(size > 0 ? size : 262_144, 262_144);
-  }
-
-  close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    clearInterval(this.helloRetry);
-    this.backlog = [];
-    this.bulkBacklog = [];
-    try {
-      this.bulk?.close();
-    } catch {
-      /* already closed */
-    }
-    this.conn.close();
-  }
-}
 
 export class Link {
   state: LinkState = 'connecting';
@@ -151,8 +82,8 @@ export class Link {
   redialTimer: ReturnType<typeof setTimeout> | undefined;
   attempts = 0;
 
-  private readonly queues: string[][] = [[], [], [], []];
-  private pacing: { limits: string; msgs: TokenBucket; bytes: TokenBucket } | undefined;
+  private readonly outbound: OutboundQueue;
+  private readonly handshake: Handshake;
   private readonly inMsgs: TokenBucket;
   private readonly inBytes: TokenBucket;
   private readonly inBulk: TokenBucket;
@@ -166,8 +97,6 @@ export class Link {
   private readonly ackDue = new Map<string, number>();
   private ackCount = 0;
   private ackTimer: ReturnType<typeof setTimeout> | undefined;
-  private flushTimer: ReturnType<typeof setTimeout> | undefined;
-  private helloTimer: ReturnType<typeof setTimeout> | undefined;
   private dead = false;
 
   constructor(
@@ -181,6 +110,22 @@ export class Link {
     this.inBulk = new TokenBucket(l.bulkFramesPerSecond, l.bulkFramesPerSecond * 2, now);
     this.inControl = new TokenBucket(CONTROL_PER_SECOND, CONTROL_BURST, now);
     this.strikes = new TokenBucket(STRIKE_DRAIN_PER_SECOND, l.strikesBeforeBlock, now);
+    this.outbound = new OutboundQueue({
+      writable: () => (this.state === 'open' && this.wire?.ready ? this.wire : undefined),
+      lost: (wire, why) => this.onLost(wire, why),
+    });
+    this.handshake = new Handshake(owner, {
+      peer,
+      current: () => this.wire,
+      disposed: () => this.dead,
+      known: () => this.remote,
+      received: () => this.reliable.received(),
+      flush: () => this.outbound.flush(),
+      lost: (wire, why) => this.onLost(wire, why),
+      reject: (channel, reason) => this.reject(channel, reason),
+      fail: (error) => this.owner.fail(this, error),
+      verified: (wire, result) => this.onVerified(wire, result),
+    });
   }
 
   get identity(): PeerIdentity | undefined {
@@ -205,7 +150,7 @@ export class Link {
     this.clearWireState();
     if (old && old !== wire) old.close();
     const { conn } = wire;
-    conn.on('open', () => this.onOpen(wire));
+    conn.on('open', () => this.handshake.start(wire));
     conn.on('data', (data) => this.onData(wire, data));
     conn.on('close', () => this.onLost(wire, 'closed'));
     const pc = wire.pc;
@@ -213,7 +158,7 @@ export class Link {
       const s = pc.iceConnectionState;
       if (s === 'failed' || s === 'disconnected' || s === 'closed') this.onLost(wire, `ice-${s}`);
     });
-    pc?.addEventListener('signalingstatechange', () => this.onSignalingState(wire));
+    pc?.addEventListener('signalingstatechange', () => this.handshake.signalingChanged(wire));
     pc?.addEventListener('connectionstatechange', () => {
       const s = pc.connectionState;
       if (s === 'failed' || s === 'closed') this.onLost(wire, `connection-${s}`);
@@ -224,7 +169,7 @@ export class Link {
       wire.bulk.addEventListener('bufferedamountlow', this.wakeBulk);
       wire.bulk.addEventListener('open', this.wakeBulk);
     }
-    if (conn.open) this.onOpen(wire);
+    if (conn.open) this.handshake.start(wire);
   }
 
   /** Queue one user message; see Channel.send for the contract. */
@@ -237,7 +182,7 @@ export class Link {
       throw new DarkswapConnectionError('message-too-large', `A ${size}-byte message exceeds the ${limit} bytes the link to ${this.peer} carries.`);
     }
     // A frame bigger than the peer's whole byte burst could never be sent within its limits.
-    const burst = this.pacing?.bytes.capacity;
+    const burst = this.outbound.byteBurst;
     if (burst !== undefined && json.length + channel.length + 18 > burst) {
       throw new DarkswapConnectionError(
         'message-too-large',
@@ -246,7 +191,7 @@ export class Link {
     }
     if (!reliable) {
       if (this.state !== 'open') throw new DarkswapConnectionError('link-closed', `The link to ${this.peer} is not open.`);
-      this.enqueue(encodeFrame(channel, json), priority);
+      this.outbound.push(encodeFrame(channel, json), priority);
       return;
     }
     if (!this.everOpened) throw new DarkswapConnectionError('link-closed', `The link to ${this.peer} is not open yet.`);
@@ -257,7 +202,7 @@ export class Link {
       );
     }
     const item = this.reliable.outbox(channel).push((seq) => encodeFrame(channel, json, seq), priority);
-    if (this.state === 'open') this.enqueue(item.frame, priority);
+    if (this.state === 'open') this.outbound.push(item.frame, priority);
   }
 
   /** Send a `_bye` and close; best effort, used for deliberate leaves. */
@@ -332,7 +277,7 @@ export class Link {
   }
 
   private clearWireState(): void {
-    for (const q of this.queues) q.length = 0;
+    this.outbound.clear();
     this.bulkFlow = new BulkSender(performance.now());
     this.bulkReceived = 0;
     clearTimeout(this.bulkAckTimer);
@@ -341,92 +286,9 @@ export class Link {
     this.ackDue.clear();
     this.ackCount = 0;
     clearTimeout(this.ackTimer);
-    clearTimeout(this.flushTimer);
-    clearTimeout(this.helloTimer);
-    this.ackTimer = this.flushTimer = this.helloTimer = undefined;
+    this.ackTimer = undefined;
+    this.handshake.clearTimer();
   }
-
-  private onOpen(wire: Wire): void {
-    if (wire !== this.wire || wire.closed || wire.helloSent || this.dead) return;
-    const dc = wire.dc;
-    const pc = wire.pc;
-    const local = dtlsFingerprint(pc?.currentLocalDescription?.sdp ?? pc?.localDescription?.sdp);
-    const remote = dtlsFingerprint(pc?.currentRemoteDescription?.sdp ?? pc?.remoteDescription?.sdp);
-    if (!dc || !local || !remote) {
-      // Seen once in ~20 bench runs, not reproduced in 150 looped connects: say what was missing.
-      const state = pc ? `${pc.signalingState}/${pc.connectionState}` : 'no peer connection';
-      this.onLost(wire, `no-fingerprint: ${state}, channel ${dc?.readyState ?? 'none'}, local ${local ? 'ok' : 'none'}, remote ${remote ? 'ok' : 'none'}`);
-      return;
-    }
-    dc.bufferedAmountLowThreshold = MESSAGE_LOW_WATER;
-    dc.addEventListener('bufferedamountlow', () => this.flush());
-    this.helloTimer = setTimeout(() => {
-      if (wire !== this.wire || wire.ready) return;
-      const early = wire.backlog.length + wire.bulkBacklog.length;
-      for (let i = 0; i < early; i++) this.reject(undefined, 'no-handshake');
-      this.onLost(wire, 'handshake-timeout');
-    }, this.owner.handshakeTimeoutMs);
-    wire.helloSent = this.sendHello(wire, local, remote, false);
-    wire.helloRetry = setInterval(() => {
-      if (wire !== this.wire || wire.closed || wire.helloSeen || this.dead) return clearInterval(wire.helloRetry);
-      void this.sendHello(wire, local, remote, false);
-    }, HELLO_RETRY_MS);
-  }
-
-  /** Send my (signed ahead) hello; `seen` tells the other side I already have its hello. */
-  private sendHello(wire: Wire, local: string, remote: string, seen: boolean): Promise<boolean> {
-    return this.prepareHello(wire, local, remote).then(
-      (hello) => {
-        if (wire !== this.wire || wire.closed || this.dead) return false;
-        try {
-          wire.dc!.send(encodeFrame('_hello', JSON.stringify({ ...hello, seen })));
-          return true;
-        } catch {
-          this.onLost(wire, 'send-failed');
-          return false;
-        }
-      },
-      () => {
-        this.onLost(wire, 'signing-failed');
-        return false;
-      },
-    );
-  }
-
-  private resendHello(wire: Wire, hello: Hello): void {
-    if (wire !== this.wire || wire.closed || this.dead) return;
-    try {
-      wire.dc?.send(encodeFrame('_hello', JSON.stringify({ ...hello, seen: true })));
-    } catch {
-      this.onLost(wire, 'send-failed');
-    }
-  }
-
-  /**
-   * Sign my hello as soon as both descriptions are set — while ICE, DTLS and SCTP are still
-   * coming up — so opening the channel does not wait for the signature. A `recv` map that is
-   * stale by then only makes the other side resend a few messages I drop as duplicates.
-   */
-  private prepareHello(wire: Wire, local: string, remote: string): Promise<Hello> {
-    wire.helloPrepared ??= buildHello({
-      identity: this.owner.identity,
-      session: this.owner.session,
-      known: this.remote?.session ?? null,
-      localFingerprint: local,
-      remoteFingerprint: remote,
-      recv: this.reliable.received(),
-      limits: this.owner.limits,
-    });
-    return wire.helloPrepared;
-  }
-
-  private readonly onSignalingState = (wire: Wire): void => {
-    const pc = wire.pc;
-    if (wire !== this.wire || wire.helloPrepared || pc?.signalingState !== 'stable') return;
-    const local = dtlsFingerprint(pc.currentLocalDescription?.sdp);
-    const remote = dtlsFingerprint(pc.currentRemoteDescription?.sdp);
-    if (local && remote) void this.prepareHello(wire, local, remote).catch(() => undefined);
-  };
 
   /** The wire died (or never came up). Idempotent; stale wires are ignored. */
   onLost(wire: Wire, why: string): void {
@@ -436,54 +298,6 @@ export class Link {
     wire.close();
     this.owner.lost(this, why);
   }
-
-  private enqueue(frame: string, priority: number): void {
-    this.queues[priority].push(frame);
-    this.flush();
-  }
-
-  /** Write queued frames, highest priority first, within the peer's limits and the buffer watermark. */
-  private flush = (): void => {
-    const wire = this.wire;
-    if (!wire?.ready || this.state !== 'open' || this.flushTimer !== undefined) return;
-    const dc = wire.dc;
-    if (!dc || dc.readyState !== 'open') {
-      if (dc && (dc.readyState === 'closed' || dc.readyState === 'closing')) this.onLost(wire, 'closed');
-      return;
-    }
-    const pacing = this.pacing!;
-    for (const [level, queue] of this.queues.entries()) {
-      while (queue.length) {
-        if (dc.bufferedAmount > MESSAGE_HIGH_WATER) return;
-        const frame = queue[0];
-        // Acknowledgements are not paced: the peer budgets them separately.
-        if (level !== PRIORITY.control) {
-          const now = performance.now();
-          const wait = Math.max(pacing.msgs.waitMs(now), pacing.bytes.waitMs(now, frame.length));
-          if (wait === Infinity) {
-            queue.shift(); // bigger than the peer's whole byte burst: it would be refused anyway
-            continue;
-          }
-          if (wait > 0) {
-            this.flushTimer = setTimeout(() => {
-              this.flushTimer = undefined;
-              this.flush();
-            }, wait);
-            return;
-          }
-          pacing.msgs.take(now);
-          pacing.bytes.take(now, frame.length);
-        }
-        try {
-          dc.send(frame);
-        } catch {
-          this.onLost(wire, 'send-failed');
-          return;
-        }
-        queue.shift();
-      }
-    }
-  };
 
   private onData(wire: Wire, data: unknown): void {
     if (wire !== this.wire || this.dead) return;
@@ -544,7 +358,7 @@ export class Link {
     if (!this.ackDue.size || !this.wire?.ready) return;
     const acks = Object.fromEntries(this.ackDue);
     this.ackDue.clear();
-    this.enqueue(encodeFrame('_ack', JSON.stringify(acks)), PRIORITY.control);
+    this.outbound.push(encodeFrame('_ack', JSON.stringify(acks)), PRIORITY.control);
   };
 
   private onControl(wire: Wire, name: string, payload: string): void {
@@ -558,15 +372,7 @@ export class Link {
     if (name === '_hello') {
       const hello = v.safeParse(HelloSchema, json);
       if (!hello.success) return this.reject(name, 'invalid');
-      if (wire.helloSeen) {
-        // A repeat: the other side has not got mine yet. Answer with mine, marked as having seen theirs.
-        if (!hello.output.seen && wire.helloPrepared) void wire.helloPrepared.then((h) => this.resendHello(wire, h));
-        return;
-      }
-      wire.helloSeen = true;
-      clearInterval(wire.helloRetry);
-      void this.onHello(wire, hello.output);
-      return;
+      return this.handshake.receive(wire, hello.output);
     }
     if (!wire.ready) return this.reject(name, 'no-handshake');
     if (name === '_ack') {
@@ -592,36 +398,8 @@ export class Link {
     this.reject(name, 'unknown-channel');
   }
 
-  private async onHello(wire: Wire, hello: Hello): Promise<void> {
-    const pc = wire.pc;
-    const local = dtlsFingerprint(pc?.currentLocalDescription?.sdp ?? pc?.localDescription?.sdp);
-    const remote = dtlsFingerprint(pc?.currentRemoteDescription?.sdp ?? pc?.remoteDescription?.sdp);
-    const stale = () => wire !== this.wire || wire.closed || this.dead;
-    const mismatch = (why: string) => {
-      if (stale()) return;
-      this.owner.fail(this, new DarkswapConnectionError('identity-mismatch', `Peer ${this.peer} failed authentication: ${why}.`));
-    };
-    const sasPromise =
-      local && remote
-        ? shortAuthString({ publicKey: this.owner.identity.publicKey, fingerprint: local }, { publicKey: hello.key, fingerprint: remote })
-        : Promise.resolve('');
-    const proofOk = !!local && !!remote && (await verifyHello(hello, local, remote));
-    if (stale()) return;
-    if (!proofOk || !local || !remote) {
-      return mismatch("its signature does not cover this connection's DTLS fingerprints (a man in the middle, or a tampered handshake)");
-    }
-    const pinned = this.owner.pinnedKey(this.peer);
-    if (pinned && pinned !== hello.key) return mismatch(`its key ${hello.key.slice(0, 16)}… is not the pinned ${pinned.slice(0, 16)}…`);
-    const known = this.remote;
-    if (known && known.session === hello.session && known.key !== hello.key) {
-      return mismatch('the same session came back with a different identity key');
-    }
-    // The other side's hello can be processed before PeerJS told me the channel is open.
-    if (!wire.helloSent) this.onOpen(wire);
-    const sas = await sasPromise;
-    // My own hello must be out before anything else I send on this wire.
-    const sent = await (wire.helloSent ?? Promise.resolve(false));
-    if (stale() || !sent) return;
+  /** The handshake authenticated the wire: take it into use, resume reliable streams, replay what came early. */
+  private onVerified(wire: Wire, { hello, local, remote, sas, known }: VerifiedHello): void {
     const restarted = !!known && known.session !== hello.session;
     // The peer kept its session but dropped its state for this link (it gave up on it, or blocked me and the
     // block ran out) while I kept mine: both directions number from 1 again; my unacknowledged messages are
@@ -635,19 +413,7 @@ export class Link {
       this.reliable = this.reliable.renumbered();
     }
     this.remote = { session: hello.session, key: hello.key, fingerprint: remote, localFingerprint: local, sas };
-    // Pacing outlives a wire: the peer's inbound buckets are per link, not per connection, so starting
-    // again with full buckets after a re-dial would overrun them. New only for a new peer session or new limits.
-    const limits = `${hello.session} ${hello.limits.mps} ${hello.limits.burst} ${hello.limits.bps} ${hello.limits.bburst}`;
-    if (!this.pacing || this.pacing.limits !== limits) {
-      const now = performance.now();
-      this.pacing = {
-        limits,
-        msgs: new TokenBucket(hello.limits.mps * PACING_MARGIN, Math.max(1, Math.floor(hello.limits.burst * PACING_MARGIN)), now),
-        bytes: new TokenBucket(hello.limits.bps * PACING_MARGIN, Math.max(1, Math.floor(hello.limits.bburst * PACING_MARGIN)), now),
-      };
-    }
-    clearTimeout(this.helloTimer);
-    this.helloTimer = undefined;
+    this.outbound.pace(hello);
     wire.ready = true;
     // The peer's receive counts are about my numbering only if both of us kept this link's state; a fresh
     // link of mine (no `known`) starts from 1 and the peer, seeing my hello without its session, renumbers.
@@ -657,10 +423,9 @@ export class Link {
     this.everOpened = true;
     this.attempts = 0;
     // Whatever was queued for this wire before the handshake is either unreliable (dropped) or in `resend`.
-    for (const q of this.queues) q.length = 0;
-    for (const item of resend) this.queues[item.priority].push(item.frame);
+    this.outbound.restart(resend);
     this.owner.opened(this, { previous, restarted, dropped, resent: resend.length });
-    this.flush();
+    this.outbound.flush();
     const backlog = wire.backlog;
     const bulkBacklog = wire.bulkBacklog;
     wire.backlog = [];
@@ -692,7 +457,7 @@ export class Link {
   private readonly sendBulkAck = (): void => {
     this.bulkAckTimer = undefined;
     if (!this.wire?.ready) return;
-    this.enqueue(encodeFrame('_back', JSON.stringify({ b: this.bulkReceived })), PRIORITY.control);
+    this.outbound.push(encodeFrame('_back', JSON.stringify({ b: this.bulkReceived })), PRIORITY.control);
   };
 
   private reject(channel: string | undefined, reason: RejectReason): void {

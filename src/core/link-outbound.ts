@@ -1,0 +1,117 @@
+import type { Hello } from './control.js';
+import { PACING_MARGIN, TokenBucket } from './rate-limit.js';
+import type { Unacked } from './reliable.js';
+import type { Wire } from './wire.js';
+
+/** Queue levels: 0 control, 1 high, 2 normal, 3 low. */
+export const PRIORITY = { control: 0, high: 1, normal: 2, low: 3 } as const;
+/** Stop writing to the message data channel above this many buffered bytes. */
+export const MESSAGE_HIGH_WATER = 1024 * 1024;
+/** Start writing again (`bufferedamountlow`) below this many. */
+export const MESSAGE_LOW_WATER = 256 * 1024;
+
+/** What the outbound queue needs from its link. */
+export interface OutboundLink {
+  /** The wire to write on: the link's current one while the link is open and that wire's handshake is done. */
+  writable(): Wire | undefined;
+  /** The wire died while writing. */
+  lost(wire: Wire, why: string): void;
+}
+
+/**
+ * One link's outbound message frames: priority queues, written highest priority first, paced to
+ * the peer's advertised inbound limits and held above the data channel's buffer watermark.
+ */
+export class OutboundQueue {
+  private readonly queues: string[][] = [[], [], [], []];
+  private pacing: { limits: string; msgs: TokenBucket; bytes: TokenBucket } | undefined;
+  private flushTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly link: OutboundLink) {}
+
+  /** The most characters the peer accepts at once (its byte burst), once its hello said so. */
+  get byteBurst(): number | undefined {
+    return this.pacing?.bytes.capacity;
+  }
+
+  push(frame: string, priority: number): void {
+    this.queues[priority].push(frame);
+    this.flush();
+  }
+
+  /** Drop everything queued (for a wire that went away) and any pending paced write. */
+  clear(): void {
+    for (const q of this.queues) q.length = 0;
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+  }
+
+  /**
+   * A new wire finished its handshake: whatever was queued for it before is either unreliable
+   * (dropped) or among the reliable messages to resend, which are queued instead.
+   */
+  restart(resend: readonly Unacked[]): void {
+    for (const q of this.queues) q.length = 0;
+    for (const item of resend) this.queues[item.priority].push(item.frame);
+  }
+
+  /**
+   * Pace to the limits in the peer's hello. Pacing outlives a wire: the peer's inbound buckets are
+   * per link, not per connection, so starting again with full buckets after a re-dial would overrun
+   * them. New only for a new peer session or new limits.
+   */
+  pace(hello: Hello): void {
+    const limits = `${hello.session} ${hello.limits.mps} ${hello.limits.burst} ${hello.limits.bps} ${hello.limits.bburst}`;
+    if (!this.pacing || this.pacing.limits !== limits) {
+      const now = performance.now();
+      this.pacing = {
+        limits,
+        msgs: new TokenBucket(hello.limits.mps * PACING_MARGIN, Math.max(1, Math.floor(hello.limits.burst * PACING_MARGIN)), now),
+        bytes: new TokenBucket(hello.limits.bps * PACING_MARGIN, Math.max(1, Math.floor(hello.limits.bburst * PACING_MARGIN)), now),
+      };
+    }
+  }
+
+  /** Write queued frames, highest priority first, within the peer's limits and the buffer watermark. */
+  readonly flush = (): void => {
+    const wire = this.link.writable();
+    if (!wire || this.flushTimer !== undefined) return;
+    const dc = wire.dc;
+    if (!dc || dc.readyState !== 'open') {
+      if (dc && (dc.readyState === 'closed' || dc.readyState === 'closing')) this.link.lost(wire, 'closed');
+      return;
+    }
+    const pacing = this.pacing!;
+    for (const [level, queue] of this.queues.entries()) {
+      while (queue.length) {
+        if (dc.bufferedAmount > MESSAGE_HIGH_WATER) return;
+        const frame = queue[0];
+        // Acknowledgements are not paced: the peer budgets them separately.
+        if (level !== PRIORITY.control) {
+          const now = performance.now();
+          const wait = Math.max(pacing.msgs.waitMs(now), pacing.bytes.waitMs(now, frame.length));
+          if (wait === Infinity) {
+            queue.shift(); // bigger than the peer's whole byte burst: it would be refused anyway
+            continue;
+          }
+          if (wait > 0) {
+            this.flushTimer = setTimeout(() => {
+              this.flushTimer = undefined;
+              this.flush();
+            }, wait);
+            return;
+          }
+          pacing.msgs.take(now);
+          pacing.bytes.take(now, frame.length);
+        }
+        try {
+          dc.send(frame);
+        } catch {
+          this.link.lost(wire, 'send-failed');
+          return;
+        }
+        queue.shift();
+      }
+    }
+  };
+}

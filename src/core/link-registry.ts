@@ -1,0 +1,293 @@
+import type { BulkFrame } from './bulk.js';
+import type { ResolvedConfig } from './config.js';
+import type { RejectCounts } from './connection-api.js';
+import { DarkswapConnectionError, type ConnectionErrorCode } from './errors.js';
+import { MessageRejectedEvent, PeerBlockedEvent, PeerEvent, type ServiceStatus } from './events.js';
+import type { RejectReason } from './frame.js';
+import type { Identity } from './identity.js';
+import { Link, type LinkOwner } from './link.js';
+import type { LinkLimits } from './rate-limit.js';
+import type { DataConnection } from './signaling.js';
+import { Wire } from './wire.js';
+
+interface Pending {
+  resolve(): void;
+  reject(error: DarkswapConnectionError): void;
+}
+
+/** Extra dials of a first connection that closed while being set up. */
+const FIRST_DIAL_RETRIES = 2;
+/** Re-dial backoff for a dropped link: at once, then 250 ms doubling to 5 s, jittered. */
+const REDIAL_FIRST_MS = 0;
+const REDIAL_BASE_MS = 250;
+const REDIAL_CAP_MS = 5_000;
+/** A re-dial attempt that has not completed its hello by then is abandoned for the next one. */
+const REDIAL_ATTEMPT_MS = 8_000;
+
+function jitter(ms: number): number {
+  return ms / 2 + (crypto.getRandomValues(new Uint32Array(1))[0] / 2 ** 32) * (ms / 2);
+}
+
+function linkError(code: ConnectionErrorCode, message: string): DarkswapConnectionError {
+  return new DarkswapConnectionError(code, message, undefined);
+}
+
+/** What the link registry needs from its connection service. */
+export interface LinkRegistryHost {
+  readonly config: Readonly<ResolvedConfig>;
+  readonly session: string;
+  readonly status: ServiceStatus;
+  /** My identity key, loaded by `open()` before any link can open. */
+  readonly identity: Identity | undefined;
+  /** My peer id as registered with signaling. */
+  readonly localId: string | undefined;
+  pinnedKey(peer: string): string | undefined;
+  hasChannel(name: string): boolean;
+  deliver(peer: string, channel: string, payload: string): RejectReason | undefined;
+  deliverBulk(peer: string, frame: BulkFrame): RejectReason | undefined;
+  /** Dial a peer through signaling; undefined while not registered. */
+  dial(peer: string): DataConnection | undefined;
+  dispatchEvent(event: Event): boolean;
+  emitError(error: DarkswapConnectionError, peer?: string): void;
+}
+
+/**
+ * The service's links by peer id, and everything about their lives: dialing and adopting
+ * connections (crossed dials resolved by id), the callbacks links make to their owner, recovery
+ * (the lower id re-dials with backoff until the recovery deadline), `connect()` promises, reject
+ * counts and blocks.
+ */
+export class LinkRegistry {
+  readonly links = new Map<string, Link>();
+  /** Blocked peers and the time (epoch ms) their block ends. */
+  readonly blocked = new Map<string, number>();
+  readonly rejectCounts = new Map<string, RejectCounts>();
+  private readonly pending = new Map<string, Pending[]>();
+  private readonly owner: LinkOwner;
+
+  constructor(private readonly host: LinkRegistryHost) {
+    this.owner = {
+      get localId() {
+        return host.localId ?? '';
+      },
+      session: host.session,
+      get identity() {
+        return host.identity!;
+      },
+      get limits(): LinkLimits {
+        return host.config.limits;
+      },
+      get handshakeTimeoutMs() {
+        return host.config.handshakeTimeoutMs;
+      },
+      pinnedKey: (peer) => host.pinnedKey(peer),
+      hasChannel: (name) => host.hasChannel(name),
+      deliver: (peer, channel, payload) => host.deliver(peer, channel, payload),
+      deliverBulk: (peer, frame) => host.deliverBulk(peer, frame),
+      counted: (peer, channel, reason) => this.countReject(peer, channel, reason),
+      opened: (link, info) => this.linkOpened(link, info),
+      lost: (link, why) => this.linkLost(link, why),
+      fail: (link, error) => {
+        host.emitError(error, link.peer);
+        this.dropLink(link.peer, error);
+      },
+      left: (link, reason) => this.dropLink(link.peer, linkError('link-closed', `${link.peer} left (${reason}).`), 'remote'),
+      block: (link, reason) => this.blockPeer(link.peer, reason),
+    };
+  }
+
+  /** Open (or wait for) the link to a peer the service checked it may dial; resolves when it is open and authenticated. */
+  connect(peerId: string): Promise<void> {
+    const link = this.links.get(peerId);
+    if (link?.state === 'open') return Promise.resolve();
+    const done = new Promise<void>((resolve, reject) => {
+      const list = this.pending.get(peerId) ?? [];
+      list.push({ resolve, reject });
+      this.pending.set(peerId, list);
+    });
+    if (!link) {
+      const created = this.createLink(peerId);
+      this.dial(created);
+    }
+    return done;
+  }
+
+  /** Carry a link on a new PeerJS connection, dialed by me (`dialer` = my id) or by the peer. */
+  attach(conn: DataConnection, dialer: string): void {
+    const peerId = conn.peer;
+    if (conn.serialization !== 'raw') {
+      // Only our own framing is accepted on a link; anything else is a foreign client.
+      conn.close();
+      this.countReject(peerId, undefined, 'not-text');
+      return;
+    }
+    if (this.isBlocked(peerId) || this.host.status === 'closed') {
+      conn.close();
+      return;
+    }
+    const link = this.links.get(peerId) ?? this.createLink(peerId);
+    const current = link.wire;
+    if (current && !current.closed) {
+      // Two dials crossed: the connection dialed by the lower id wins; the newest one from it wins.
+      const preferred = [this.host.localId ?? '', peerId].sort()[0];
+      if (dialer !== preferred && current.dialer === preferred) {
+        conn.close();
+        return;
+      }
+    }
+    const wire = new Wire(conn, dialer);
+    link.adopt(wire);
+    if (link.state === 'reconnecting') {
+      setTimeout(() => {
+        if (link.wire === wire && !wire.ready) link.onLost(wire, 'attempt-timeout');
+      }, REDIAL_ATTEMPT_MS);
+    }
+  }
+
+  /**
+   * Signaling says a peer I dialed is not there. A link being recovered keeps re-dialing until its
+   * deadline (true: nothing to report); otherwise the link is dropped and false returned.
+   */
+  peerUnavailable(target: string | undefined, error: DarkswapConnectionError): boolean {
+    const link = target ? this.links.get(target) : undefined;
+    if (link && link.state !== 'connecting') {
+      // A re-dial found the peer gone from signaling (for now): try again until the recovery deadline.
+      if (link.wire && !link.wire.ready) link.onLost(link.wire, 'peer-unavailable');
+      return true;
+    }
+    if (target) this.dropLink(target, error);
+    return false;
+  }
+
+  isBlocked(peerId: string): boolean {
+    const until = this.blocked.get(peerId);
+    if (until === undefined) return false;
+    if (until > Date.now()) return true;
+    this.blocked.delete(peerId);
+    return false;
+  }
+
+  countReject(peerId: string, channel: string | undefined, reason: RejectReason): void {
+    let counts = this.rejectCounts.get(peerId);
+    if (!counts) this.rejectCounts.set(peerId, (counts = { total: 0, byReason: {} }));
+    counts.total++;
+    counts.byReason[reason] = (counts.byReason[reason] ?? 0) + 1;
+    this.host.dispatchEvent(new MessageRejectedEvent(peerId, channel, reason, counts.total));
+  }
+
+  /** Forget a link: its `connect()` promises reject with `error`; `by` says who ended it (the event's reason). */
+  dropLink(peerId: string, error: DarkswapConnectionError, by?: string): void {
+    const link = this.links.get(peerId);
+    this.settle(peerId, error);
+    if (!link) return;
+    this.links.delete(peerId);
+    link.dispose();
+    if (link.everOpened || by === undefined) {
+      this.host.dispatchEvent(new PeerEvent('peer-disconnected', peerId, by ?? error.code));
+    }
+  }
+
+  readonly onPageHide = (event: PageTransitionEvent): void => {
+    if (event.persisted) return;
+    for (const link of this.links.values()) link.sayBye('page-closed');
+  };
+
+  private createLink(peerId: string): Link {
+    const link = new Link(peerId, this.owner);
+    this.links.set(peerId, link);
+    this.host.dispatchEvent(new PeerEvent('peer-connecting', peerId));
+    // The first connection must open within connectTimeoutMs.
+    link.deadlineTimer = setTimeout(() => {
+      if (this.links.get(peerId) === link && link.state === 'connecting') {
+        this.dropLink(peerId, linkError('connect-timeout', `Peer ${peerId} did not answer within ${this.host.config.connectTimeoutMs} ms.`));
+      }
+    }, this.host.config.connectTimeoutMs);
+    return link;
+  }
+
+  private dial(link: Link): boolean {
+    const conn = this.host.dial(link.peer);
+    if (!conn) return false;
+    this.attach(conn, this.host.localId!);
+    return true;
+  }
+
+  private linkOpened(link: Link, info: { previous: string; restarted: boolean; dropped: number }): void {
+    clearTimeout(link.deadlineTimer);
+    clearTimeout(link.redialTimer);
+    link.deadlineTimer = link.redialTimer = undefined;
+    if (info.restarted && info.previous !== 'connecting') {
+      this.host.dispatchEvent(new PeerEvent('peer-disconnected', link.peer, 'restarted'));
+    }
+    if (info.dropped) {
+      this.host.emitError(linkError('link-closed', `${info.dropped} messages to ${link.peer} were not delivered: it restarted.`), link.peer);
+    }
+    this.settle(link.peer);
+    if (info.previous !== 'open' || info.restarted) this.host.dispatchEvent(new PeerEvent('peer-connected', link.peer));
+  }
+
+  private linkLost(link: Link, why: string): void {
+    if (this.links.get(link.peer) !== link) return;
+    if (link.state === 'connecting' && !link.everOpened) {
+      // A first connection that dies while it is being set up (rare, under load: its channel or peer connection
+      // closes before the hello) is dialed once more by the side whose connect() waits, within the same deadline.
+      if (why !== 'handshake-timeout' && this.pending.has(link.peer) && link.attempts < FIRST_DIAL_RETRIES && !link.wire) {
+        link.attempts++;
+        if (this.dial(link)) return;
+      }
+      if (why === 'handshake-timeout' || why.startsWith('no-fingerprint')) {
+        this.dropLink(link.peer, linkError('connect-timeout', `Peer ${link.peer} did not complete the handshake (${why}).`));
+      } else {
+        this.dropLink(link.peer, linkError('link-closed', `The link to ${link.peer} closed before it opened (${why}).`));
+      }
+      return;
+    }
+    if (link.state === 'open') {
+      link.state = 'reconnecting';
+      this.host.dispatchEvent(new PeerEvent('peer-reconnecting', link.peer, why));
+      clearTimeout(link.deadlineTimer);
+      link.deadlineTimer = setTimeout(() => this.giveUp(link), this.host.config.linkRecoveryMs);
+    }
+    const localId = this.host.localId;
+    if (localId && localId < link.peer) this.scheduleRedial(link);
+  }
+
+  private scheduleRedial(link: Link): void {
+    if (link.redialTimer !== undefined) return;
+    const delay = link.attempts === 0 ? REDIAL_FIRST_MS : jitter(Math.min(REDIAL_CAP_MS, REDIAL_BASE_MS * 2 ** (link.attempts - 1)));
+    link.redialTimer = setTimeout(() => {
+      link.redialTimer = undefined;
+      if (this.links.get(link.peer) !== link || link.state !== 'reconnecting' || link.wire) return;
+      link.attempts++;
+      if (!this.dial(link)) this.scheduleRedial(link);
+    }, delay);
+  }
+
+  private giveUp(link: Link): void {
+    if (this.links.get(link.peer) !== link || link.state === 'open') return;
+    const undelivered = link.reliable.unackedCount();
+    const seconds = Math.round(this.host.config.linkRecoveryMs / 1000);
+    const error = linkError('link-closed', `The link to ${link.peer} dropped and did not come back within ${seconds} s.`);
+    if (undelivered) {
+      this.host.emitError(linkError('link-closed', `${undelivered} messages to ${link.peer} were not delivered: the link did not recover.`), link.peer);
+    }
+    this.dropLink(link.peer, error, 'unreachable');
+  }
+
+  private blockPeer(peerId: string, reason: RejectReason): void {
+    const until = Date.now() + this.host.config.limits.blockMs;
+    this.blocked.set(peerId, until);
+    this.dropLink(peerId, linkError('peer-blocked', `Peer ${peerId} was blocked: too many rejected messages (${reason}).`), 'blocked');
+    this.host.dispatchEvent(new PeerBlockedEvent(peerId, reason, until));
+  }
+
+  private settle(peerId: string, error?: DarkswapConnectionError): void {
+    const list = this.pending.get(peerId);
+    if (!list) return;
+    this.pending.delete(peerId);
+    for (const p of list) {
+      if (error) p.reject(error);
+      else p.resolve();
+    }
+  }
+}

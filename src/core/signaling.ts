@@ -1,0 +1,203 @@
+import { Peer, type DataConnection, type PeerError } from 'peerjs';
+import type { ResolvedConfig } from './config.js';
+import { DarkswapConnectionError, type ConnectionErrorCode } from './errors.js';
+import type { ServiceStatus } from './events.js';
+
+/** PeerJS's connection type, for the modules that carry links over it (they never import peerjs). */
+export type { DataConnection };
+
+const SIGNALING_ERRORS = new Set(['network', 'server-error', 'socket-error', 'socket-closed', 'disconnected']);
+const RETRY_BASE_MS = 1_000;
+const RETRY_CAP_MS = 30_000;
+
+function connectionError(code: ConnectionErrorCode, message: string, cause?: unknown): DarkswapConnectionError {
+  return new DarkswapConnectionError(code, message, cause === undefined ? undefined : { cause });
+}
+
+/** What signaling needs from its connection service. */
+export interface SignalingHost {
+  readonly config: Readonly<ResolvedConfig>;
+  readonly status: ServiceStatus;
+  setStatus(status: ServiceStatus): void;
+  emitError(error: DarkswapConnectionError): void;
+  /** Registration failed: forget the pending `open()` (called before the status becomes `error`). */
+  abandoned(): void;
+  /** Registered with the signaling server (called before the status becomes `open`). */
+  registered(): void;
+  /** A peer dialed me. */
+  incoming(conn: DataConnection): void;
+  /**
+   * Signaling says a peer I dialed is not there. Returns true when its link handles that (a link
+   * being recovered re-dials until its deadline), false when the error should be reported.
+   */
+  unavailable(target: string | undefined, error: DarkswapConnectionError): boolean;
+}
+
+/**
+ * The PeerJS peer: registration with the signaling server, re-registration with backoff while the
+ * service lives, and dialing. The only module that imports peerjs.
+ */
+export class Signaling {
+  private peer: Peer | undefined;
+  private retries = 0;
+  private registeredAs: string | undefined;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly host: SignalingHost) {}
+
+  /** The id the server gave me; kept while signaling reconnects (PeerJS itself forgets it on disconnect). */
+  get registeredId(): string | undefined {
+    return this.registeredAs;
+  }
+
+  /** Whether a PeerJS peer exists (registering, registered or re-registering). */
+  get active(): boolean {
+    return this.peer !== undefined;
+  }
+
+  /** Register with the signaling server; resolves with my peer id. */
+  register(): Promise<string> {
+    const host = this.host;
+    const c = host.config;
+    return new Promise<string>((resolve, reject) => {
+      if (host.status === 'closed') {
+        reject(connectionError('destroyed', 'This connection service was destroyed.'));
+        return;
+      }
+      const options = {
+        host: c.host,
+        port: c.port,
+        path: c.path,
+        secure: c.secure,
+        key: c.key,
+        token: c.token,
+        config: { iceServers: c.iceServers },
+        debug: 0,
+      };
+      const peer = c.peerId ? new Peer(c.peerId, options) : new Peer(options);
+      this.peer = peer;
+      const timer = setTimeout(() => {
+        fail(connectionError('signaling-unreachable', `No answer from the signaling server at ${this.signalingUrl()} within ${c.openTimeoutMs} ms.`));
+      }, c.openTimeoutMs);
+      const fail = (error: DarkswapConnectionError) => {
+        clearTimeout(timer);
+        if (this.peer !== peer) return;
+        this.peer = undefined;
+        host.abandoned();
+        peer.destroy();
+        host.setStatus('error');
+        host.emitError(error);
+        reject(error);
+      };
+      peer.on('open', (id) => {
+        clearTimeout(timer);
+        host.registered();
+        this.registeredAs = id;
+        this.retries = 0;
+        this.watchNetwork(false);
+        host.setStatus('open');
+        resolve(id);
+      });
+      peer.on('connection', (conn) => host.incoming(conn));
+      peer.on('disconnected', () => {
+        if (this.peer === peer && (host.status === 'open' || host.status === 'reconnecting')) this.scheduleReconnect();
+      });
+      peer.on('error', (err: PeerError<string>) => {
+        const error = this.translate(err);
+        if (!peer.open && !(peer as { _lastServerId?: string })._lastServerId && host.status === 'connecting') {
+          fail(error);
+          return;
+        }
+        if (error.code === 'unknown-peer' && host.unavailable(/peer (.+)$/.exec(err.message)?.[1], error)) return;
+        if (host.status === 'reconnecting') {
+          // Keep trying while the page is open; only news other than "still unreachable" is reported.
+          if (!SIGNALING_ERRORS.has(err.type)) host.emitError(error);
+          this.scheduleReconnect();
+          return;
+        }
+        if (err.type === 'disconnected') return; // a re-dial raced a signaling drop; the link retries
+        host.emitError(error);
+      });
+    });
+  }
+
+  /** Open a raw PeerJS connection to a peer; undefined while not registered. */
+  dial(peerId: string): DataConnection | undefined {
+    const peer = this.peer;
+    if (!peer || peer.destroyed || peer.disconnected || !this.registeredAs) return undefined;
+    return peer.connect(peerId, { serialization: 'raw', reliable: true }) ?? undefined;
+  }
+
+  /** Stop re-registering and watching the network (the service is being destroyed). */
+  stop(): void {
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    this.watchNetwork(false);
+  }
+
+  /** Destroy the PeerJS peer: after a moment when goodbyes are still leaving, else at once. */
+  destroy(afterGoodbyes: boolean): void {
+    const peer = this.peer;
+    // Give the goodbyes a moment to leave before the peer connections are torn down.
+    if (afterGoodbyes) setTimeout(() => peer?.destroy(), 100);
+    else peer?.destroy();
+    this.peer = undefined;
+  }
+
+  /**
+   * Re-register with signaling (same id, same token) after jittered exponential backoff:
+   * 0.5–1 s, 1–2 s, … capped at 15–30 s, never giving up while the service lives. Idempotent while
+   * an attempt is pending; `online` and the page becoming visible try at once.
+   */
+  private scheduleReconnect(): void {
+    if (!this.peer || this.host.status === 'closed') return;
+    this.host.setStatus('reconnecting');
+    this.watchNetwork(true);
+    if (this.retryTimer !== undefined) return;
+    const ceiling = Math.min(RETRY_CAP_MS, RETRY_BASE_MS * 2 ** Math.min(this.retries++, 5));
+    const delay = ceiling / 2 + (crypto.getRandomValues(new Uint32Array(1))[0] / 2 ** 32) * (ceiling / 2);
+    this.retryTimer = setTimeout(this.reconnectNow, delay);
+  }
+
+  private readonly reconnectNow = (): void => {
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    if (this.host.status !== 'reconnecting' || !this.peer || this.peer.destroyed) return;
+    if (this.peer.disconnected) this.peer.reconnect();
+  };
+
+  private readonly onWake = (): void => {
+    if (typeof document !== 'undefined' && document.visibilityState === 'hidden') return;
+    if (this.host.status === 'reconnecting') this.reconnectNow();
+  };
+
+  private watchNetwork(on: boolean): void {
+    if (typeof window === 'undefined') return;
+    const method = on ? 'addEventListener' : 'removeEventListener';
+    window[method]('online', this.onWake);
+    document[method]('visibilitychange', this.onWake);
+  }
+
+  private translate(err: PeerError<string>): DarkswapConnectionError {
+    const where = this.signalingUrl();
+    const map: Record<string, [ConnectionErrorCode, string]> = {
+      'unavailable-id': ['peer-id-taken', `The peer id "${this.host.config.peerId ?? ''}" is already taken on ${where}.`],
+      'invalid-id': ['invalid-peer-id', err.message],
+      'invalid-key': ['invalid-config', `The signaling server at ${where} rejected the key.`],
+      'peer-unavailable': ['unknown-peer', `${err.message}: no such peer on ${where}.`],
+      'browser-incompatible': ['webrtc', 'This browser does not support WebRTC data channels.'],
+      webrtc: ['webrtc', err.message],
+    };
+    // PeerServer answers a bad key or a full server with a plain server error.
+    if (err.type === 'server-error' && /invalid key|invalid token|concurrent user limit/i.test(err.message)) {
+      return connectionError('invalid-config', `The signaling server at ${where} refused this client: ${err.message}.`, err);
+    }
+    const [code, message] = map[err.type] ?? ['signaling-unreachable', `Cannot reach the signaling server at ${where} (${err.message || err.type}).`];
+    return connectionError(code, message, err);
+  }
+
+  private signalingUrl(): string {
+    const c = this.host.config;
+    return `${c.secure ? 'https' : 'http'}://${c.host}:${c.port}${c.path}`;
+  }
+}
