@@ -9,6 +9,16 @@ import litA11y from 'eslint-plugin-lit-a11y';
 
 const LIT = ['lit', 'lit/*', 'lit-html', 'lit-html/*', '@lit/*', '@lit-labs/*'];
 const layer = (banned, message) => ({ group: banned, message });
+const PEERJS = { name: 'peerjs', message: 'Only src/core/signaling.ts imports peerjs: everything else goes through the connection service.' };
+/** no-restricted-imports with the layer patterns, and peerjs banned unless `peerjs` is true. */
+const restrict = (patterns, peerjs = false) => ['error', { patterns, paths: peerjs ? [] : [PEERJS] }];
+const CORE = [
+  layer(LIT, 'core/ and bitcoin/ are framework-free: no lit.'),
+  layer(
+    ['**/components/*', '**/context/*', '**/internal/*', '**/features/*', '**/features/**'],
+    'core/ and bitcoin/ are the bottom layer: they import nothing above them.',
+  ),
+];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'cdn/**', 'node_modules/**', 'custom-elements.json', 'coverage/**'] },
@@ -49,57 +59,39 @@ export default tseslint.config(
   {
     files: ['src/core/**/*.ts', 'src/bitcoin/**/*.ts'],
     ignores: ['**/*.test.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            layer(LIT, 'core/ and bitcoin/ are framework-free: no lit.'),
-            layer(
-              ['**/components/*', '**/context/*', '**/internal/*', '**/features/*', '**/features/**'],
-              'core/ and bitcoin/ are the bottom layer: they import nothing above them.',
-            ),
-          ],
-        },
-      ],
-    },
+    rules: { 'no-restricted-imports': restrict(CORE) },
+  },
+  {
+    files: ['src/core/signaling.ts'],
+    rules: { 'no-restricted-imports': restrict(CORE, true) },
   },
   {
     files: ['src/features/**/*.ts'],
     ignores: ['**/*.test.ts'],
     rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            layer(LIT, 'features/ are framework-free: no lit (a widget reaches its feature through FeatureController).'),
-            layer(
-              ['**/components/*', '**/components/**', '**/context/*', '**/internal/*'],
-              'features/ import only core/, bitcoin/ and other features (imports point down).',
-            ),
-          ],
-        },
-      ],
+      'no-restricted-imports': restrict([
+        layer(LIT, 'features/ are framework-free: no lit (a widget reaches its feature through FeatureController).'),
+        layer(
+          ['**/components/*', '**/components/**', '**/context/*', '**/internal/*'],
+          'features/ import only core/, bitcoin/ and other features (imports point down).',
+        ),
+      ]),
     },
   },
   {
     files: ['src/context/**/*.ts', 'src/internal/**/*.ts'],
     ignores: ['**/*.test.ts'],
     rules: {
-      'no-restricted-imports': [
-        'error',
-        { patterns: [layer(['**/components/*', '**/components/**'], 'context/ and internal/ never import widgets (imports point down).')] },
-      ],
+      'no-restricted-imports': restrict([layer(['**/components/*', '**/components/**'], 'context/ and internal/ never import widgets (imports point down).')]),
     },
   },
   {
     files: ['src/components/**/*.ts'],
     ignores: ['**/*.test.ts'],
     rules: {
-      'no-restricted-imports': [
-        'error',
-        { patterns: [layer(['../*/*', '!../../*'], 'A widget never imports another widget: share through context, features/ or internal/.')] },
-      ],
+      'no-restricted-imports': restrict([
+        layer(['../*/*', '!../../*'], 'A widget never imports another widget: share through context, features/ or internal/.'),
+      ]),
     },
   },
   {
