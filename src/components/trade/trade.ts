@@ -1,14 +1,13 @@
 import { ContextConsumer } from '@lit/context';
-import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { AssetIndexer, WalletAdapter } from '../../bitcoin/wallet.js';
-import type { SwapRole } from '../../bitcoin/wire.js';
 import type { ConnectionApi } from '../../core/connection-api.js';
 import { ConnectionController } from '../../context/connection-controller.js';
 import { DarkswapElement } from '../../internal/base-element.js';
 import { notConnected, panelHeader, statusWord } from '../../internal/panel-header.js';
-import { fmt, type TradeHost } from '../../features/trade/trade.bitcoin.js';
+import type { TradeHost } from '../../features/trade/trade.bitcoin.js';
 import { FeatureController } from '../../context/feature-controller.js';
 import { TRADE_FEATURE, TradeFeature } from '../../features/trade/trade.feature.js';
 import { walletContext, type WalletProvision } from '../../context/wallet-context.js';
@@ -20,69 +19,15 @@ import {
   DarkswapTradeProposedEvent,
   DarkswapTradeSignedEvent,
 } from './trade.events.js';
-import { canCancel, isTerminal, type TradeRecord } from '../../features/trade/trade.protocol.js';
+import { isTerminal, type TradeRecord } from '../../features/trade/trade.protocol.js';
 import { isTradeProposal, ORDER_TAKEN, proposalToTerms, type TradeProposal } from '../../features/trade/trade.proposal.js';
 import { DEFAULT_TRADE_STORE } from '../../features/trade/trade.store.js';
 import { tradeStyles } from './trade.styles.js';
-import { HISTORY_LIMIT, PROGRESS_STEPS, type TradeDeadlines, type TradeProposedDetail } from '../../features/trade/trade.types.js';
+import { HISTORY_LIMIT, type TradeDeadlines, type TradeProposedDetail } from '../../features/trade/trade.types.js';
+import { readProposeForm, validateProposeForm, type ProposeRequest } from './trade.form.js';
+import { historyItem, tradeCard, type TradeActions } from './trade.render.js';
 
-/** What `propose()` needs: my role, the asset, the amount, the price and optionally the fee rate. */
-export interface ProposeRequest {
-  readonly role: SwapRole;
-  readonly asset: { readonly kind: 'rune' | 'alkane'; readonly id: string };
-  /** Asset base units. */
-  readonly amount: bigint;
-  /** Sats the seller receives. */
-  readonly priceSats: bigint;
-  /** sat/vB (default: the `fee-rate` attribute). */
-  readonly feeRate?: bigint | undefined;
-  readonly orderId?: string | undefined;
-}
-
-const STATE_LABELS: Record<TradeRecord['state'], string> = {
-  proposed: 'Waiting for the counterparty to accept',
-  incoming: 'Proposed to you: accept or reject',
-  verifying: 'Building and verifying the transaction',
-  'awaiting-ready': 'Verified; waiting for the counterparty to verify',
-  'awaiting-signature': "Waiting for the seller's signature",
-  review: 'Review what you sign, then confirm',
-  signing: 'Waiting for your wallet to sign',
-  'awaiting-completion': "Signed; waiting for the buyer's signature and broadcast",
-  broadcasting: 'Finalizing and broadcasting',
-  done: 'Completed',
-  failed: 'Failed',
-};
-
-/** Index of the step in progress (PROGRESS_STEPS), PROGRESS_STEPS.length when all are done. */
-function progressIndex(r: TradeRecord): number {
-  switch (r.state) {
-    case 'proposed':
-    case 'incoming':
-      return 1;
-    case 'verifying':
-    case 'awaiting-ready':
-      return 2;
-    case 'awaiting-signature':
-      return r.peerPsbt ? 4 : 3;
-    case 'review':
-    case 'signing':
-      return r.role === 'seller' ? 3 : 4;
-    case 'awaiting-completion':
-      return 4;
-    case 'broadcasting':
-      return 5;
-    case 'done':
-      return PROGRESS_STEPS.length;
-    default:
-      return -1;
-  }
-}
-
-function tradeTitle(r: TradeRecord): string {
-  const asset = `${fmt(BigInt(r.terms.amount))} units of ${r.terms.asset.kind} ${r.terms.asset.id}`;
-  const price = `${fmt(BigInt(r.terms.priceSats))} sats`;
-  return r.role === 'seller' ? `You sell ${asset} for ${price}` : `You buy ${asset} for ${price}`;
-}
+export type { ProposeRequest } from './trade.form.js';
 
 /**
  * Atomic peer-to-peer swaps of BTC against runes or alkanes in one transaction. Shows incoming and outgoing
@@ -414,32 +359,24 @@ export class DarkswapTrade extends DarkswapElement {
     action().catch((err: Error) => (this.actionError = err.message));
   }
 
+  /** What the buttons of a trade card do. */
+  private readonly actions: TradeActions = {
+    accept: (id) => this.run(() => this.accept(id)),
+    reject: (id) => this.run(() => this.reject(id)),
+    cancel: (id) => this.run(() => this.cancel(id)),
+    confirm: (id) => this.run(() => this.confirm(id)),
+  };
+
   private onProposeSubmit(event: SubmitEvent): void {
     event.preventDefault();
-    const form = event.target as HTMLFormElement;
-    const data = new FormData(form);
-    const text = (name: string) => String(data.get(name) ?? '').trim();
-    const peer = text('peer');
-    let request: ProposeRequest;
-    try {
-      if (!peer) throw new Error('Choose a connected peer.');
-      if (!/^\d+:\d+$/.test(text('asset-id'))) throw new Error('Asset id must be block:tx, e.g. 840000:3.');
-      for (const n of ['amount', 'price', 'fee'])
-        if (!/^[1-9]\d{0,38}$/.test(text(n))) throw new Error('Amount, price and fee rate must be whole numbers above 0.');
-      request = {
-        role: text('role') === 'seller' ? 'seller' : 'buyer',
-        asset: { kind: text('kind') === 'alkane' ? 'alkane' : 'rune', id: text('asset-id') },
-        amount: BigInt(text('amount')),
-        priceSats: BigInt(text('price')),
-        feeRate: BigInt(text('fee')),
-      };
-    } catch (e) {
-      this.formError = (e as Error).message;
+    const form = validateProposeForm(readProposeForm(new FormData(event.target as HTMLFormElement)));
+    if (!form.ok) {
+      this.formError = form.message;
       return;
     }
     this.formError = '';
     this.proposing = true;
-    this.propose(peer, request)
+    this.propose(form.peer, form.request)
       .then(
         () => undefined,
         (e: Error) => (this.formError = e.message),
@@ -491,7 +428,7 @@ export class DarkswapTrade extends DarkswapElement {
                 ${repeat(
                   active,
                   (r) => r.id,
-                  (r) => this.renderTrade(r),
+                  (r) => tradeCard(r, { service, busy: this.engine?.busy(r.id), now: this.clock(), actions: this.actions }),
                 )}
               </ul>`
             : html`<p class="muted">None.</p>`
@@ -505,7 +442,7 @@ export class DarkswapTrade extends DarkswapElement {
                 ${repeat(
                   history,
                   (r) => r.id,
-                  (r) => this.renderHistoryItem(r),
+                  (r) => historyItem(r),
                 )}
               </ul>`
             : html`<p class="muted">No finished trades yet.</p>`
@@ -547,102 +484,5 @@ export class DarkswapTrade extends DarkswapElement {
         <button part="propose-button" type="submit" ?disabled=${!canTrade || peers.length === 0 || this.proposing}>Propose trade</button>
       </form>
       <p part="error" id="form-error" role="alert">${this.formError}</p>`;
-  }
-
-  private renderTrade(r: TradeRecord): TemplateResult {
-    const service = this.conn.service;
-    const link = service?.linkStatus(r.peer);
-    const online = link === 'open';
-    const liveness = online ? 'Online' : link === 'reconnecting' || link === 'connecting' ? 'Reconnecting…' : 'Offline';
-    const sas = online ? service?.peerIdentity(r.peer)?.sas : undefined;
-    const busy = this.engine?.busy(r.id);
-    const left = r.deadline !== undefined ? Math.max(0, Math.ceil((r.deadline - this.clock()) / 1000)) : undefined;
-    const current = progressIndex(r);
-    const titleId = `trade-${r.id}`;
-    return html`<li part="trade" data-state=${r.state} data-trade-id=${r.id} aria-labelledby=${titleId}>
-      <h4 part="trade-title" id=${titleId}>${tradeTitle(r)}</h4>
-      <p part="counterparty">
-        ${r.direction === 'in' ? 'From' : 'To'} <code>${r.peer}</code>${sas ? html` · code ${sas}` : nothing} ·
-        <span part="liveness" data-online=${online ? 'true' : 'false'}>${liveness}</span>
-      </p>
-      <ol part="steps" aria-label="Progress">
-        ${PROGRESS_STEPS.map((label, i) => {
-          const s = i < current ? 'complete' : i === current ? 'current' : 'upcoming';
-          return html`<li part="step" data-status=${s} aria-current=${s === 'current' ? 'step' : 'false'}>${label}</li>`;
-        })}
-      </ol>
-      <p part="trade-state" data-state=${r.state}>${busy === 'prepare' ? 'Preparing your side from your wallet' : STATE_LABELS[r.state]}</p>
-      ${left !== undefined ? html`<p part="deadline" class="muted">Step deadline: ${left} s left</p>` : nothing}
-      ${
-        r.state === 'incoming'
-          ? html`<div class="actions">
-              <button part="accept-button" type="button" ?disabled=${!!busy} @click=${() => this.run(() => this.accept(r.id))}>
-                Accept<span class="visually-hidden"> trade ${tradeTitle(r)}</span>
-              </button>
-              <button part="reject-button" type="button" class="secondary" ?disabled=${!!busy} @click=${() => this.run(() => this.reject(r.id))}>
-                Reject<span class="visually-hidden"> trade ${tradeTitle(r)}</span>
-              </button>
-            </div>`
-          : nothing
-      }
-      ${r.state === 'review' && r.review ? this.renderReview(r) : nothing}
-      ${
-        r.state !== 'incoming' && r.state !== 'review' && canCancel(r)
-          ? html`<div class="actions">
-              <button part="cancel-button" type="button" class="secondary" ?disabled=${busy === 'prepare'} @click=${() => this.run(() => this.cancel(r.id))}>
-                Cancel trade
-              </button>
-            </div>`
-          : nothing
-      }
-    </li>`;
-  }
-
-  private renderReview(r: TradeRecord): TemplateResult {
-    const review = r.review!;
-    const list = (items: readonly string[]) =>
-      html`<ul>
-        ${items.map((i) => html`<li>${i}</li>`)}
-      </ul>`;
-    const id = `review-${r.id}`;
-    return html`<section part="review" aria-labelledby=${id}>
-      <h5 id=${id}>What you sign</h5>
-      <p>Your wallet will be asked to sign only your inputs of this transaction. Nothing is signed until you confirm.</p>
-      <dl>
-        <dt>You send</dt>
-        <dd part="review-send">${list(review.send)}</dd>
-        <dt>You receive</dt>
-        <dd part="review-receive">${list(review.receive)}</dd>
-        <dt>Network fee</dt>
-        <dd part="review-fee">${review.fee}</dd>
-        <dt>Runestone</dt>
-        <dd part="review-runestone">${list(review.runestone)}</dd>
-        ${
-          review.protostone.length
-            ? html`<dt>Protostone</dt>
-                <dd part="review-runestone">${list(review.protostone)}</dd>`
-            : nothing
-        }
-        <dt>Outputs</dt>
-        <dd part="review-outputs">${list(review.outputs)}</dd>
-        <dt>Your inputs</dt>
-        <dd>${list(review.myInputs)}</dd>
-        <dt>Transaction id</dt>
-        <dd><code part="txid">${review.txid}</code></dd>
-      </dl>
-      <div class="actions">
-        <button part="confirm-button" type="button" @click=${() => this.run(() => this.confirm(r.id))}>Confirm and sign</button>
-        <button part="cancel-button" type="button" class="secondary" @click=${() => this.run(() => this.cancel(r.id))}>Cancel trade</button>
-      </div>
-    </section>`;
-  }
-
-  private renderHistoryItem(r: TradeRecord): TemplateResult {
-    return html`<li part="history-item" data-state=${r.state} data-trade-id=${r.id}>
-      <span>${tradeTitle(r)}</span>
-      <span class="result">${r.state === 'done' ? 'Completed' : 'Failed'}</span>
-      ${r.state === 'done' && r.txid ? html`<span>txid <code part="txid">${r.txid}</code></span>` : nothing}
-      ${r.failure ? html`<span part="failure">${r.failure.message}</span>` : nothing}
-    </li>`;
   }
 }

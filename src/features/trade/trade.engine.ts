@@ -1,8 +1,8 @@
 /**
  * Runs trades: feeds the pure state machine (`trade.protocol.ts`) with the user's commands, the peer's
- * messages, deadlines and the results of the work it asks for (verify, sign, finalize, check), persists
- * every step (`trade.store.ts`) before sending its messages, writes the signed audit log, and reports
- * changes and host notices. Framework-free (an EventTarget); `<darkswap-trade>` wires it to the connection
+ * messages, deadlines and the results of the work it asks for (verify, sign, finalize, check: done by
+ * `trade.effects.ts`), persists every step (`trade.store.ts`) before sending its messages, writes the signed
+ * audit log, and reports changes and host notices. Framework-free (an EventTarget); `<darkswap-trade>` wires it to the connection
  * service and the DOM.
  *
  * The wallet is only ever reached through the Bitcoin layer's `verifyThenSign`, and only after the user
@@ -29,7 +29,8 @@ import {
   type TradeRecord,
   type TradeStep,
 } from './trade.protocol.js';
-import { buildReview, fromBase64, loadBitcoin, parseTrade, prepareContribution, toBase64, verifyContext, type TradeHost } from './trade.bitcoin.js';
+import { loadBitcoin, prepareContribution, type TradeHost } from './trade.bitcoin.js';
+import { effectFailed, runEffect } from './trade.effects.js';
 import { digest, type TradeStore } from './trade.store.js';
 import type { TradeDeadlines } from './trade.types.js';
 
@@ -422,134 +423,11 @@ export class TradeEngine extends EventTarget {
     }
     this.#setBusy(id, effect.kind);
     try {
-      await this.#work(r, host, effect);
+      await this.#apply(id, await runEffect(r, host, effect));
     } catch (e) {
-      const message = e instanceof Error ? e.message : String(e);
-      if (effect.kind === 'verify' || effect.kind === 'verify-peer-psbt')
-        await this.#apply(id, { kind: 'verify-failed', code: 'INTERNAL', message, stage: 'verify-own' });
-      else if (effect.kind === 'sign') await this.#apply(id, { kind: 'sign-failed', code: 'INTERNAL', message, stage: 'verify-own' });
-      else if (effect.kind === 'finalize') await this.#apply(id, { kind: 'broadcast-failed', message });
-      else await this.#apply(id, { kind: 'final-checked', ok: false, code: 'INTERNAL', message });
+      await this.#apply(id, effectFailed(effect, e));
     } finally {
       this.#setBusy(id);
-    }
-  }
-
-  async #work(r: TradeRecord, host: TradeHost, effect: TradeEffect): Promise<void> {
-    const { btc, signer } = await loadBitcoin();
-    const parsed = parseTrade(btc, r);
-    if (!parsed.ok) {
-      if (effect.kind === 'sign') await this.#apply(r.id, { kind: 'sign-failed', code: 'TERMS_INVALID', message: parsed.message, stage: 'verify-own' });
-      else await this.#apply(r.id, { kind: 'verify-failed', code: 'TERMS_INVALID', message: parsed.message, stage: 'verify-own', terms: true });
-      return;
-    }
-    const trade = parsed.trade;
-    switch (effect.kind) {
-      case 'verify': {
-        const ctx = await verifyContext(btc, host, trade, r.role);
-        const built = btc.buildSwapPsbt(trade.terms, trade.seller, trade.buyer);
-        if (!built.ok) {
-          await this.#apply(r.id, {
-            kind: 'verify-failed',
-            code: built.code,
-            message: built.message,
-            stage: 'verify-own',
-            terms: built.code === 'TERMS_INVALID',
-          });
-          return;
-        }
-        const res = btc.verifySwapPsbt(built.psbt, ctx);
-        if (!res.ok) {
-          await this.#apply(r.id, { kind: 'verify-failed', code: res.code, message: res.message, stage: 'verify-own' });
-          return;
-        }
-        await this.#apply(r.id, { kind: 'verified', txid: res.summary.txid, review: buildReview(btc, trade, r.role, res.summary, res.built) });
-        return;
-      }
-      case 'verify-peer-psbt': {
-        const ctx = await verifyContext(btc, host, trade, r.role);
-        const res = btc.verifySwapPsbt(fromBase64(r.peerPsbt!), ctx);
-        if (!res.ok) {
-          await this.#apply(r.id, { kind: 'verify-failed', code: res.code, message: res.message, stage: 'verify-peer' });
-          return;
-        }
-        if (res.summary.txid !== r.myTxid) {
-          await this.#apply(r.id, {
-            kind: 'verify-failed',
-            code: 'TXID_MISMATCH',
-            message: `signed ${res.summary.txid}, agreed ${r.myTxid}`,
-            stage: 'verify-peer',
-          });
-          return;
-        }
-        await this.#apply(r.id, { kind: 'peer-psbt-verified', review: buildReview(btc, trade, r.role, res.summary, res.built) });
-        return;
-      }
-      case 'sign': {
-        const ctx = await verifyContext(btc, host, trade, r.role);
-        const res = await btc.verifyThenSign({
-          terms: trade.terms,
-          role: r.role,
-          seller: trade.seller,
-          buyer: trade.buyer,
-          wallet: host.wallet,
-          indexer: host.indexer,
-          policy: ctx.policy,
-          ...(r.role === 'buyer' && r.peerPsbt ? { peerPsbt: fromBase64(r.peerPsbt) } : {}),
-        });
-        if (!res.ok) {
-          await this.#apply(r.id, { kind: 'sign-failed', code: res.code, message: res.message, stage: res.stage });
-          return;
-        }
-        if (res.txid !== r.myTxid) {
-          await this.#apply(r.id, { kind: 'sign-failed', code: 'TXID_MISMATCH', message: `signed ${res.txid}, agreed ${r.myTxid}`, stage: 'verify-own' });
-          return;
-        }
-        await this.#apply(r.id, { kind: 'signed', psbt: toBase64(res.psbt) });
-        return;
-      }
-      case 'finalize': {
-        const prevouts = btc.prevoutsFrom([...trade.seller.inputs, ...trade.buyer.inputs]);
-        const final = btc.finalizeSwap(fromBase64(effect.psbt), prevouts, r.myTxid);
-        if (!final.ok) {
-          await this.#apply(r.id, { kind: 'broadcast-failed', message: `${final.code}: ${final.message}` });
-          return;
-        }
-        let published: string;
-        try {
-          published = await host.broadcast(final.txHex);
-        } catch (e) {
-          await this.#apply(r.id, { kind: 'broadcast-failed', message: e instanceof Error ? e.message : String(e) });
-          return;
-        }
-        if (published.toLowerCase() !== final.txid) {
-          await this.#apply(r.id, { kind: 'broadcast-failed', message: `the broadcaster reported txid ${published}, not ${final.txid}` });
-          return;
-        }
-        await this.#apply(r.id, { kind: 'broadcast', txid: final.txid, tx: final.txHex });
-        return;
-      }
-      case 'check-final': {
-        const raw = btc.fromHex(effect.tx);
-        let txid: string;
-        try {
-          txid = signer.Transaction.fromRaw(raw, btc.PARSE_TX_OPTS).id;
-        } catch (e) {
-          await this.#apply(r.id, { kind: 'final-checked', ok: false, code: 'TX_INVALID', message: `not a transaction: ${(e as Error).message}` });
-          return;
-        }
-        if (txid !== effect.txid || r.txid !== effect.txid) {
-          await this.#apply(r.id, { kind: 'final-checked', ok: false, code: 'TXID_MISMATCH', message: `transaction ${txid}, agreed ${effect.txid}` });
-          return;
-        }
-        const sigs = btc.verifyTransactionSignatures(raw, btc.prevoutsFrom([...trade.seller.inputs, ...trade.buyer.inputs]));
-        if (!sigs.ok) {
-          await this.#apply(r.id, { kind: 'final-checked', ok: false, code: sigs.code, message: sigs.message });
-          return;
-        }
-        await this.#apply(r.id, { kind: 'final-checked', ok: true });
-        return;
-      }
     }
   }
 }

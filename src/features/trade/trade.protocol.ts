@@ -1,6 +1,7 @@
 /**
- * The trade protocol in one file: the messages on the `trade` channel (valibot schemas), the persisted trade
- * record, and the state machine. Pure: no DOM, no network, no wallet, no clock (`now` is always passed in).
+ * The trade protocol: the state machine over the persisted trade record, with the messages on the `trade`
+ * channel (valibot schemas, `trade.messages.ts`) and the record, its inputs and steps (`trade.record.ts`)
+ * re-exported from here. Pure: no DOM, no network, no wallet, no clock (`now` is always passed in).
  *
  * ## Flow (roles: the asset `seller` and the `buyer` who pays BTC; either may propose)
  * ```
@@ -27,222 +28,55 @@
  * The state machine never touches Bitcoin: it asks the caller for work through `effects` (`verify`,
  * `verify-peer-psbt`, `sign`, `finalize`, `check-final`) and gets the results back as inputs.
  */
-import * as v from 'valibot';
-import { bytesToHex } from '../../core/bytes.js';
+import type { SwapRole, SwapTermsWire } from '../../bitcoin/wire.js';
 import {
-  BuyerContributionWireSchema,
-  SellerContributionWireSchema,
-  SwapTermsWireSchema,
-  SWAP_ROLES,
-  type SwapRole,
-  type SwapTermsWire,
-} from '../../bitcoin/wire.js';
-import {
-  ABORT_CODES,
-  MAX_REASON_LENGTH,
-  MAX_TX_TEXT,
-  STATE_STEP,
-  TERMINAL_STATES,
   TRADE_PROTOCOL_VERSION,
+  STATE_STEP,
   type AbortCode,
   type DeadlineStep,
   type FailureCode,
   type TradeDeadlines,
   type TradeFailure,
-  type TradeReview,
   type TradeState,
 } from './trade.types.js';
+import { contributionOf, type ContributionWire, type MessageBody, type ProposeMessage, type SequencedMessage } from './trade.messages.js';
+import { canCancel, isTerminal, otherRole, type TradeEffect, type TradeInput, type TradeNotice, type TradeRecord, type TradeStep } from './trade.record.js';
 
-// ---- messages ----------------------------------------------------------------------------------------------
-
-const Hex64 = v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/));
-/** 128-bit random trade id. */
-const TradeId = v.pipe(v.string(), v.regex(/^[0-9a-f]{32}$/));
-const Seq = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1_000));
-const Text = v.pipe(v.string(), v.maxLength(MAX_REASON_LENGTH));
-const Base64 = v.pipe(v.string(), v.maxLength(MAX_TX_TEXT), v.regex(/^[A-Za-z0-9+/]+={0,2}$/));
-const TxHex = v.pipe(v.string(), v.maxLength(MAX_TX_TEXT), v.regex(/^([0-9a-f]{2})+$/));
-
-const head = { v: v.literal(TRADE_PROTOCOL_VERSION), id: TradeId, seq: Seq } as const;
-
-export const ProposeMessageSchema = v.strictObject({
-  ...head,
-  t: v.literal('propose'),
-  body: v.strictObject({
-    terms: SwapTermsWireSchema,
-    /** The proposer's role. */
-    role: v.picklist(SWAP_ROLES),
-    /** Exactly the proposer's contribution (seller or buyer, by role). */
-    seller: v.optional(SellerContributionWireSchema),
-    buyer: v.optional(BuyerContributionWireSchema),
-    /** The orderbook order this trade takes, when it comes from one. */
-    orderId: v.optional(Hex64),
-  }),
-});
-export const AcceptMessageSchema = v.strictObject({
-  ...head,
-  t: v.literal('accept'),
-  body: v.strictObject({ seller: v.optional(SellerContributionWireSchema), buyer: v.optional(BuyerContributionWireSchema) }),
-});
-export const RejectMessageSchema = v.strictObject({ ...head, t: v.literal('reject'), body: v.strictObject({ reason: Text }) });
-export const ReadyMessageSchema = v.strictObject({ ...head, t: v.literal('ready'), body: v.strictObject({ txid: Hex64 }) });
-export const SignedMessageSchema = v.strictObject({ ...head, t: v.literal('signed'), body: v.strictObject({ txid: Hex64, psbt: Base64 }) });
-export const CompleteMessageSchema = v.strictObject({ ...head, t: v.literal('complete'), body: v.strictObject({ txid: Hex64, tx: TxHex }) });
-export const AbortMessageSchema = v.strictObject({
-  ...head,
-  t: v.literal('abort'),
-  body: v.strictObject({ code: v.picklist(ABORT_CODES), message: Text }),
-});
-/**
- * Not numbered: "send me your messages from `next` on; I have sent `sent`". The receiver resends what was
- * asked and, when it has not seen all of the sender's `sent` messages, asks back once.
- */
-export const ResumeMessageSchema = v.strictObject({
-  v: v.literal(TRADE_PROTOCOL_VERSION),
-  id: TradeId,
-  t: v.literal('resume'),
-  next: Seq,
-  sent: Seq,
-});
-
-/** Every message on the `trade` channel. */
-export const TradeMessageSchema = v.variant('t', [
-  ProposeMessageSchema,
-  AcceptMessageSchema,
-  RejectMessageSchema,
-  ReadyMessageSchema,
-  SignedMessageSchema,
-  CompleteMessageSchema,
+// The messages (`trade.messages.ts`) and the record (`trade.record.ts`) are part of this module's API.
+export {
   AbortMessageSchema,
+  AcceptMessageSchema,
+  CompleteMessageSchema,
+  ProposeMessageSchema,
+  ReadyMessageSchema,
+  RejectMessageSchema,
   ResumeMessageSchema,
-]);
-export type TradeMessage = v.InferOutput<typeof TradeMessageSchema>;
-export type ProposeMessage = v.InferOutput<typeof ProposeMessageSchema>;
-export type ResumeMessage = v.InferOutput<typeof ResumeMessageSchema>;
-export type SequencedMessage = Exclude<TradeMessage, ResumeMessage>;
-type Body<T extends SequencedMessage['t']> = Extract<SequencedMessage, { t: T }>['body'];
-export type SellerContributionWire = NonNullable<ProposeMessage['body']['seller']>;
-export type BuyerContributionWire = NonNullable<ProposeMessage['body']['buyer']>;
-export type ContributionWire = { readonly seller: SellerContributionWire } | { readonly buyer: BuyerContributionWire };
+  SignedMessageSchema,
+  TradeMessageSchema,
+  newTradeId,
+  type BuyerContributionWire,
+  type ContributionWire,
+  type ProposeMessage,
+  type ResumeMessage,
+  type SellerContributionWire,
+  type SequencedMessage,
+  type TradeMessage,
+} from './trade.messages.js';
+export {
+  canCancel,
+  isTerminal,
+  missesMessages,
+  otherRole,
+  resendFrom,
+  resumeRequest,
+  type TradeEffect,
+  type TradeInput,
+  type TradeNotice,
+  type TradeRecord,
+  type TradeStep,
+} from './trade.record.js';
 
-// ---- the record ----------------------------------------------------------------------------------------------
-
-/** Everything about one trade, as persisted (structured-clone friendly: plain data only). */
-export interface TradeRecord {
-  readonly v: typeof TRADE_PROTOCOL_VERSION;
-  readonly id: string;
-  /** The peer id last seen for the counterparty. */
-  readonly peer: string;
-  /** The counterparty's identity key (messages are accepted only from it). */
-  readonly peerKey: string;
-  /** `out`: I proposed. */
-  readonly direction: 'in' | 'out';
-  /** My role. */
-  readonly role: SwapRole;
-  readonly terms: SwapTermsWire;
-  readonly orderId?: string | undefined;
-  readonly seller?: SellerContributionWire | undefined;
-  readonly buyer?: BuyerContributionWire | undefined;
-  readonly state: TradeState;
-  /** The step the deadline belongs to, and when it passes (epoch ms). */
-  readonly step: DeadlineStep | undefined;
-  readonly deadline: number | undefined;
-  readonly deadlines: TradeDeadlines;
-  readonly createdAt: number;
-  readonly updatedAt: number;
-  /** Txid my verification produced, and the one the peer reported. */
-  readonly myTxid?: string | undefined;
-  readonly peerTxid?: string | undefined;
-  /** The "what you sign" review (built after my verification; for the buyer, after the seller's PSBT checked out). */
-  readonly review?: TradeReview | undefined;
-  /** Buyer: the seller's signed PSBT (base64) and whether it verified. */
-  readonly peerPsbt?: string | undefined;
-  readonly peerPsbtChecked?: boolean;
-  /** Whether my signature left this browser (seller: sent; buyer: broadcast). */
-  readonly mySignatureOut: boolean;
-  /** The final transaction (hex) and its txid, once known. */
-  readonly finalTx?: string | undefined;
-  readonly txid?: string | undefined;
-  readonly failure?: TradeFailure | undefined;
-  /** Is the peer's link open (as last seen)? */
-  readonly peerOnline: boolean;
-  /** My numbered messages, for resending after a reload or a loss. */
-  readonly outbox: readonly SequencedMessage[];
-  /** The next `seq` I expect from the peer. */
-  readonly recvNext: number;
-}
-
-/** Work the caller does, then reports back with an input. */
-export type TradeEffect =
-  /** Build the PSBT from terms + contributions, verify it from my side; report `verified` or `verify-failed`. */
-  | { readonly kind: 'verify' }
-  /** Buyer: verify the seller's signed PSBT (`record.peerPsbt`); report `peer-psbt-verified` or `verify-failed`. */
-  | { readonly kind: 'verify-peer-psbt' }
-  /** verifyThenSign (the only path to the wallet); report `signed` or `sign-failed`. */
-  | { readonly kind: 'sign' }
-  /** Buyer: finalize the combined PSBT, hand the transaction to the host; report `broadcast` or `broadcast-failed`. */
-  | { readonly kind: 'finalize'; readonly psbt: string }
-  /** Seller: check the buyer's transaction (txid, every signature); report `final-checked`. */
-  | { readonly kind: 'check-final'; readonly tx: string; readonly txid: string };
-
-/** Something the host should hear about. */
-export type TradeNotice =
-  { readonly kind: 'proposed' } | { readonly kind: 'accepted' } | { readonly kind: 'signed' } | { readonly kind: 'completed' } | { readonly kind: 'failed' };
-
-/** Inputs of the state machine: the user's commands, the peer's messages, work results, time and liveness. */
-export type TradeInput =
-  | { readonly kind: 'message'; readonly message: SequencedMessage }
-  | { readonly kind: 'accept'; readonly contribution: ContributionWire }
-  | { readonly kind: 'reject'; readonly reason: string }
-  | { readonly kind: 'cancel' }
-  | { readonly kind: 'confirm' }
-  /** A local failure before my signature (no wallet, my contribution could not be made, …). */
-  | { readonly kind: 'fail'; readonly code: AbortCode; readonly message: string; readonly verifyCode?: string; readonly stage?: string }
-  | { readonly kind: 'verified'; readonly txid: string; readonly review: TradeReview }
-  | { readonly kind: 'peer-psbt-verified'; readonly review: TradeReview }
-  | { readonly kind: 'verify-failed'; readonly code: string; readonly message: string; readonly stage: string; readonly terms?: boolean }
-  | { readonly kind: 'signed'; readonly psbt: string }
-  | { readonly kind: 'sign-failed'; readonly code: string; readonly message: string; readonly stage: string }
-  | { readonly kind: 'broadcast'; readonly txid: string; readonly tx: string }
-  | { readonly kind: 'broadcast-failed'; readonly message: string }
-  | { readonly kind: 'final-checked'; readonly ok: boolean; readonly message?: string; readonly code?: string }
-  | { readonly kind: 'tick' }
-  | { readonly kind: 'peer-online'; readonly online: boolean; readonly peer?: string };
-
-export interface TradeStep {
-  readonly record: TradeRecord;
-  /** Messages to send to the peer, in order (already appended to the outbox). */
-  readonly send: readonly SequencedMessage[];
-  readonly effects: readonly TradeEffect[];
-  readonly notices: readonly TradeNotice[];
-  /** Why an input changed nothing (a repeat, a late result, a command not allowed now). */
-  readonly ignored?: string;
-  /** When a message arrived out of order: ask the peer to resend from here. */
-  readonly resume?: number;
-}
-
-// ---- helpers -------------------------------------------------------------------------------------------------
-
-export const isTerminal = (state: TradeState): boolean => TERMINAL_STATES.includes(state);
-
-/**
- * May the user cancel now? Only before my own signature has left and while no wallet prompt is open
- * (a late wallet answer is dropped anyway).
- */
-export const canCancel = (r: Pick<TradeRecord, 'state' | 'mySignatureOut'>): boolean =>
-  !isTerminal(r.state) && !r.mySignatureOut && r.state !== 'signing' && r.state !== 'broadcasting';
-
-/** The peer's role. */
-export const otherRole = (role: SwapRole): SwapRole => (role === 'seller' ? 'buyer' : 'seller');
-
-/** The contribution the message carries for `role`, if it carries exactly that one. */
-function contributionOf(
-  body: { seller?: SellerContributionWire | undefined; buyer?: BuyerContributionWire | undefined },
-  role: SwapRole,
-): ContributionWire | undefined {
-  if (role === 'seller') return body.seller && !body.buyer ? { seller: body.seller } : undefined;
-  return body.buyer && !body.seller ? { buyer: body.buyer } : undefined;
-}
+// ---- building a step -----------------------------------------------------------------------------------------
 
 const noStep = (record: TradeRecord, ignored: string): TradeStep => ({ record, send: [], effects: [], notices: [], ignored });
 
@@ -271,7 +105,7 @@ class Builder {
       deadline: step === undefined ? undefined : same ? this.record.deadline : this.now + this.record.deadlines[step],
     });
   }
-  message<T extends SequencedMessage['t']>(t: T, body: Body<T>): this {
+  message<T extends SequencedMessage['t']>(t: T, body: MessageBody<T>): this {
     const seq = this.record.outbox.length;
     const msg = { v: TRADE_PROTOCOL_VERSION, id: this.record.id, seq, t, body } as unknown as SequencedMessage;
     this.send.push(msg);
@@ -641,25 +475,4 @@ export function resumeRecord(record: TradeRecord): { record: TradeRecord; effect
     default:
       return { record, effects: [] };
   }
-}
-
-/** Messages to resend to a peer that asks for them from `next` on. */
-export const resendFrom = (record: TradeRecord, next: number): readonly SequencedMessage[] => record.outbox.slice(next);
-
-/** The resume request for a record: what I expect next and how many I have sent. */
-export const resumeRequest = (record: TradeRecord): ResumeMessage => ({
-  v: TRADE_PROTOCOL_VERSION,
-  id: record.id,
-  t: 'resume',
-  next: record.recvNext,
-  sent: record.outbox.length,
-});
-
-/** Whether a peer's resume request shows messages of its that I have not taken yet. */
-export const missesMessages = (record: TradeRecord, request: ResumeMessage): boolean => record.recvNext < request.sent;
-
-/** A fresh 128-bit trade id. */
-export function newTradeId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return bytesToHex(bytes);
 }

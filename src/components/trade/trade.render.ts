@@ -1,0 +1,173 @@
+/**
+ * The trade widget's templates for one trade: the card of a trade in progress (counterparty, progress steps,
+ * deadline, accept/reject/cancel), its "what you sign" review, and a finished trade in the history. Functions
+ * of plain data returning lit templates; the element passes in what they show and what the buttons do.
+ */
+import { html, nothing, type TemplateResult } from 'lit';
+import type { ConnectionApi } from '../../core/connection-api.js';
+import { fmt } from '../../features/trade/trade.bitcoin.js';
+import { canCancel, type TradeRecord } from '../../features/trade/trade.protocol.js';
+import { PROGRESS_STEPS } from '../../features/trade/trade.types.js';
+
+const STATE_LABELS: Record<TradeRecord['state'], string> = {
+  proposed: 'Waiting for the counterparty to accept',
+  incoming: 'Proposed to you: accept or reject',
+  verifying: 'Building and verifying the transaction',
+  'awaiting-ready': 'Verified; waiting for the counterparty to verify',
+  'awaiting-signature': "Waiting for the seller's signature",
+  review: 'Review what you sign, then confirm',
+  signing: 'Waiting for your wallet to sign',
+  'awaiting-completion': "Signed; waiting for the buyer's signature and broadcast",
+  broadcasting: 'Finalizing and broadcasting',
+  done: 'Completed',
+  failed: 'Failed',
+};
+
+/** Index of the step in progress (PROGRESS_STEPS), PROGRESS_STEPS.length when all are done. */
+export function progressIndex(r: TradeRecord): number {
+  switch (r.state) {
+    case 'proposed':
+    case 'incoming':
+      return 1;
+    case 'verifying':
+    case 'awaiting-ready':
+      return 2;
+    case 'awaiting-signature':
+      return r.peerPsbt ? 4 : 3;
+    case 'review':
+    case 'signing':
+      return r.role === 'seller' ? 3 : 4;
+    case 'awaiting-completion':
+      return 4;
+    case 'broadcasting':
+      return 5;
+    case 'done':
+      return PROGRESS_STEPS.length;
+    default:
+      return -1;
+  }
+}
+
+/** What the trade is, in words, from my side. */
+export function tradeTitle(r: TradeRecord): string {
+  const asset = `${fmt(BigInt(r.terms.amount))} units of ${r.terms.asset.kind} ${r.terms.asset.id}`;
+  const price = `${fmt(BigInt(r.terms.priceSats))} sats`;
+  return r.role === 'seller' ? `You sell ${asset} for ${price}` : `You buy ${asset} for ${price}`;
+}
+
+/** What the buttons of a trade do (the element runs them and shows their errors). */
+export interface TradeActions {
+  accept(id: string): void;
+  reject(id: string): void;
+  cancel(id: string): void;
+  confirm(id: string): void;
+}
+
+/** What a trade card shows besides the record. */
+export interface TradeCardContext {
+  /** The connection service (the counterparty's link status and code). */
+  readonly service: ConnectionApi | undefined;
+  /** What the engine is doing for the trade right now, if anything. */
+  readonly busy: string | undefined;
+  /** Now (epoch ms), for the time left of the step. */
+  readonly now: number;
+  readonly actions: TradeActions;
+}
+
+/** One trade in progress. */
+export function tradeCard(r: TradeRecord, { service, busy, now, actions }: TradeCardContext): TemplateResult {
+  const link = service?.linkStatus(r.peer);
+  const online = link === 'open';
+  const liveness = online ? 'Online' : link === 'reconnecting' || link === 'connecting' ? 'Reconnecting…' : 'Offline';
+  const sas = online ? service?.peerIdentity(r.peer)?.sas : undefined;
+  const left = r.deadline !== undefined ? Math.max(0, Math.ceil((r.deadline - now) / 1000)) : undefined;
+  const current = progressIndex(r);
+  const titleId = `trade-${r.id}`;
+  return html`<li part="trade" data-state=${r.state} data-trade-id=${r.id} aria-labelledby=${titleId}>
+    <h4 part="trade-title" id=${titleId}>${tradeTitle(r)}</h4>
+    <p part="counterparty">
+      ${r.direction === 'in' ? 'From' : 'To'} <code>${r.peer}</code>${sas ? html` · code ${sas}` : nothing} ·
+      <span part="liveness" data-online=${online ? 'true' : 'false'}>${liveness}</span>
+    </p>
+    <ol part="steps" aria-label="Progress">
+      ${PROGRESS_STEPS.map((label, i) => {
+        const s = i < current ? 'complete' : i === current ? 'current' : 'upcoming';
+        return html`<li part="step" data-status=${s} aria-current=${s === 'current' ? 'step' : 'false'}>${label}</li>`;
+      })}
+    </ol>
+    <p part="trade-state" data-state=${r.state}>${busy === 'prepare' ? 'Preparing your side from your wallet' : STATE_LABELS[r.state]}</p>
+    ${left !== undefined ? html`<p part="deadline" class="muted">Step deadline: ${left} s left</p>` : nothing}
+    ${
+      r.state === 'incoming'
+        ? html`<div class="actions">
+            <button part="accept-button" type="button" ?disabled=${!!busy} @click=${() => actions.accept(r.id)}>
+              Accept<span class="visually-hidden"> trade ${tradeTitle(r)}</span>
+            </button>
+            <button part="reject-button" type="button" class="secondary" ?disabled=${!!busy} @click=${() => actions.reject(r.id)}>
+              Reject<span class="visually-hidden"> trade ${tradeTitle(r)}</span>
+            </button>
+          </div>`
+        : nothing
+    }
+    ${r.state === 'review' && r.review ? tradeReview(r, actions) : nothing}
+    ${
+      r.state !== 'incoming' && r.state !== 'review' && canCancel(r)
+        ? html`<div class="actions">
+            <button part="cancel-button" type="button" class="secondary" ?disabled=${busy === 'prepare'} @click=${() => actions.cancel(r.id)}>
+              Cancel trade
+            </button>
+          </div>`
+        : nothing
+    }
+  </li>`;
+}
+
+/** The "what you sign" review of a trade in state `review` (its `review` is set). */
+export function tradeReview(r: TradeRecord, actions: TradeActions): TemplateResult {
+  const review = r.review!;
+  const list = (items: readonly string[]) =>
+    html`<ul>
+      ${items.map((i) => html`<li>${i}</li>`)}
+    </ul>`;
+  const id = `review-${r.id}`;
+  return html`<section part="review" aria-labelledby=${id}>
+    <h5 id=${id}>What you sign</h5>
+    <p>Your wallet will be asked to sign only your inputs of this transaction. Nothing is signed until you confirm.</p>
+    <dl>
+      <dt>You send</dt>
+      <dd part="review-send">${list(review.send)}</dd>
+      <dt>You receive</dt>
+      <dd part="review-receive">${list(review.receive)}</dd>
+      <dt>Network fee</dt>
+      <dd part="review-fee">${review.fee}</dd>
+      <dt>Runestone</dt>
+      <dd part="review-runestone">${list(review.runestone)}</dd>
+      ${
+        review.protostone.length
+          ? html`<dt>Protostone</dt>
+              <dd part="review-runestone">${list(review.protostone)}</dd>`
+          : nothing
+      }
+      <dt>Outputs</dt>
+      <dd part="review-outputs">${list(review.outputs)}</dd>
+      <dt>Your inputs</dt>
+      <dd>${list(review.myInputs)}</dd>
+      <dt>Transaction id</dt>
+      <dd><code part="txid">${review.txid}</code></dd>
+    </dl>
+    <div class="actions">
+      <button part="confirm-button" type="button" @click=${() => actions.confirm(r.id)}>Confirm and sign</button>
+      <button part="cancel-button" type="button" class="secondary" @click=${() => actions.cancel(r.id)}>Cancel trade</button>
+    </div>
+  </section>`;
+}
+
+/** One finished trade. */
+export function historyItem(r: TradeRecord): TemplateResult {
+  return html`<li part="history-item" data-state=${r.state} data-trade-id=${r.id}>
+    <span>${tradeTitle(r)}</span>
+    <span class="result">${r.state === 'done' ? 'Completed' : 'Failed'}</span>
+    ${r.state === 'done' && r.txid ? html`<span>txid <code part="txid">${r.txid}</code></span>` : nothing}
+    ${r.failure ? html`<span part="failure">${r.failure.message}</span>` : nothing}
+  </li>`;
+}

@@ -1,0 +1,103 @@
+/**
+ * The work the trade state machine asks for (`TradeEffect`), done against the Bitcoin layer: build and verify
+ * the swap PSBT, verify the seller's signed PSBT, sign through `verifyThenSign` (the only path to the wallet),
+ * finalize and broadcast, check the final transaction. Each effect resolves to the input that reports its result
+ * back to the state machine; the engine applies it.
+ */
+import type { TradeEffect, TradeInput, TradeRecord } from './trade.protocol.js';
+import { buildReview, fromBase64, loadBitcoin, parseTrade, toBase64, verifyContext, type TradeHost } from './trade.bitcoin.js';
+
+/** Does one effect of a trade; resolves to the input that reports its result (throws only on an unexpected error). */
+export async function runEffect(r: TradeRecord, host: TradeHost, effect: TradeEffect): Promise<TradeInput> {
+  const { btc, signer } = await loadBitcoin();
+  const parsed = parseTrade(btc, r);
+  if (!parsed.ok) {
+    if (effect.kind === 'sign') return { kind: 'sign-failed', code: 'TERMS_INVALID', message: parsed.message, stage: 'verify-own' };
+    return { kind: 'verify-failed', code: 'TERMS_INVALID', message: parsed.message, stage: 'verify-own', terms: true };
+  }
+  const trade = parsed.trade;
+  switch (effect.kind) {
+    case 'verify': {
+      const ctx = await verifyContext(btc, host, trade, r.role);
+      const built = btc.buildSwapPsbt(trade.terms, trade.seller, trade.buyer);
+      if (!built.ok) {
+        return {
+          kind: 'verify-failed',
+          code: built.code,
+          message: built.message,
+          stage: 'verify-own',
+          terms: built.code === 'TERMS_INVALID',
+        };
+      }
+      const res = btc.verifySwapPsbt(built.psbt, ctx);
+      if (!res.ok) return { kind: 'verify-failed', code: res.code, message: res.message, stage: 'verify-own' };
+      return { kind: 'verified', txid: res.summary.txid, review: buildReview(btc, trade, r.role, res.summary, res.built) };
+    }
+    case 'verify-peer-psbt': {
+      const ctx = await verifyContext(btc, host, trade, r.role);
+      const res = btc.verifySwapPsbt(fromBase64(r.peerPsbt!), ctx);
+      if (!res.ok) return { kind: 'verify-failed', code: res.code, message: res.message, stage: 'verify-peer' };
+      if (res.summary.txid !== r.myTxid) {
+        return {
+          kind: 'verify-failed',
+          code: 'TXID_MISMATCH',
+          message: `signed ${res.summary.txid}, agreed ${r.myTxid}`,
+          stage: 'verify-peer',
+        };
+      }
+      return { kind: 'peer-psbt-verified', review: buildReview(btc, trade, r.role, res.summary, res.built) };
+    }
+    case 'sign': {
+      const ctx = await verifyContext(btc, host, trade, r.role);
+      const res = await btc.verifyThenSign({
+        terms: trade.terms,
+        role: r.role,
+        seller: trade.seller,
+        buyer: trade.buyer,
+        wallet: host.wallet,
+        indexer: host.indexer,
+        policy: ctx.policy,
+        ...(r.role === 'buyer' && r.peerPsbt ? { peerPsbt: fromBase64(r.peerPsbt) } : {}),
+      });
+      if (!res.ok) return { kind: 'sign-failed', code: res.code, message: res.message, stage: res.stage };
+      if (res.txid !== r.myTxid) return { kind: 'sign-failed', code: 'TXID_MISMATCH', message: `signed ${res.txid}, agreed ${r.myTxid}`, stage: 'verify-own' };
+      return { kind: 'signed', psbt: toBase64(res.psbt) };
+    }
+    case 'finalize': {
+      const prevouts = btc.prevoutsFrom([...trade.seller.inputs, ...trade.buyer.inputs]);
+      const final = btc.finalizeSwap(fromBase64(effect.psbt), prevouts, r.myTxid);
+      if (!final.ok) return { kind: 'broadcast-failed', message: `${final.code}: ${final.message}` };
+      let published: string;
+      try {
+        published = await host.broadcast(final.txHex);
+      } catch (e) {
+        return { kind: 'broadcast-failed', message: e instanceof Error ? e.message : String(e) };
+      }
+      if (published.toLowerCase() !== final.txid) return { kind: 'broadcast-failed', message: `the broadcaster reported txid ${published}, not ${final.txid}` };
+      return { kind: 'broadcast', txid: final.txid, tx: final.txHex };
+    }
+    case 'check-final': {
+      const raw = btc.fromHex(effect.tx);
+      let txid: string;
+      try {
+        txid = signer.Transaction.fromRaw(raw, btc.PARSE_TX_OPTS).id;
+      } catch (e) {
+        return { kind: 'final-checked', ok: false, code: 'TX_INVALID', message: `not a transaction: ${(e as Error).message}` };
+      }
+      if (txid !== effect.txid || r.txid !== effect.txid)
+        return { kind: 'final-checked', ok: false, code: 'TXID_MISMATCH', message: `transaction ${txid}, agreed ${effect.txid}` };
+      const sigs = btc.verifyTransactionSignatures(raw, btc.prevoutsFrom([...trade.seller.inputs, ...trade.buyer.inputs]));
+      if (!sigs.ok) return { kind: 'final-checked', ok: false, code: sigs.code, message: sigs.message };
+      return { kind: 'final-checked', ok: true };
+    }
+  }
+}
+
+/** The input that reports an effect which threw `error` (an unexpected error, not a verdict). */
+export function effectFailed(effect: TradeEffect, error: unknown): TradeInput {
+  const message = error instanceof Error ? error.message : String(error);
+  if (effect.kind === 'verify' || effect.kind === 'verify-peer-psbt') return { kind: 'verify-failed', code: 'INTERNAL', message, stage: 'verify-own' };
+  if (effect.kind === 'sign') return { kind: 'sign-failed', code: 'INTERNAL', message, stage: 'verify-own' };
+  if (effect.kind === 'finalize') return { kind: 'broadcast-failed', message };
+  return { kind: 'final-checked', ok: false, code: 'INTERNAL', message };
+}

@@ -1,0 +1,95 @@
+/**
+ * The messages on the `trade` channel: valibot schemas (the channel validates every message against
+ * `TradeMessageSchema` and its byte limit before the engine sees it) and the wire types derived from them.
+ * The flow they carry is described in `trade.protocol.ts`.
+ */
+import * as v from 'valibot';
+import { bytesToHex } from '../../core/bytes.js';
+import { BuyerContributionWireSchema, SellerContributionWireSchema, SwapTermsWireSchema, SWAP_ROLES, type SwapRole } from '../../bitcoin/wire.js';
+import { ABORT_CODES, MAX_REASON_LENGTH, MAX_TX_TEXT, TRADE_PROTOCOL_VERSION } from './trade.types.js';
+
+const Hex64 = v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/));
+/** 128-bit random trade id. */
+const TradeId = v.pipe(v.string(), v.regex(/^[0-9a-f]{32}$/));
+const Seq = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1_000));
+const Text = v.pipe(v.string(), v.maxLength(MAX_REASON_LENGTH));
+const Base64 = v.pipe(v.string(), v.maxLength(MAX_TX_TEXT), v.regex(/^[A-Za-z0-9+/]+={0,2}$/));
+const TxHex = v.pipe(v.string(), v.maxLength(MAX_TX_TEXT), v.regex(/^([0-9a-f]{2})+$/));
+
+const head = { v: v.literal(TRADE_PROTOCOL_VERSION), id: TradeId, seq: Seq } as const;
+
+export const ProposeMessageSchema = v.strictObject({
+  ...head,
+  t: v.literal('propose'),
+  body: v.strictObject({
+    terms: SwapTermsWireSchema,
+    /** The proposer's role. */
+    role: v.picklist(SWAP_ROLES),
+    /** Exactly the proposer's contribution (seller or buyer, by role). */
+    seller: v.optional(SellerContributionWireSchema),
+    buyer: v.optional(BuyerContributionWireSchema),
+    /** The orderbook order this trade takes, when it comes from one. */
+    orderId: v.optional(Hex64),
+  }),
+});
+export const AcceptMessageSchema = v.strictObject({
+  ...head,
+  t: v.literal('accept'),
+  body: v.strictObject({ seller: v.optional(SellerContributionWireSchema), buyer: v.optional(BuyerContributionWireSchema) }),
+});
+export const RejectMessageSchema = v.strictObject({ ...head, t: v.literal('reject'), body: v.strictObject({ reason: Text }) });
+export const ReadyMessageSchema = v.strictObject({ ...head, t: v.literal('ready'), body: v.strictObject({ txid: Hex64 }) });
+export const SignedMessageSchema = v.strictObject({ ...head, t: v.literal('signed'), body: v.strictObject({ txid: Hex64, psbt: Base64 }) });
+export const CompleteMessageSchema = v.strictObject({ ...head, t: v.literal('complete'), body: v.strictObject({ txid: Hex64, tx: TxHex }) });
+export const AbortMessageSchema = v.strictObject({
+  ...head,
+  t: v.literal('abort'),
+  body: v.strictObject({ code: v.picklist(ABORT_CODES), message: Text }),
+});
+/**
+ * Not numbered: "send me your messages from `next` on; I have sent `sent`". The receiver resends what was
+ * asked and, when it has not seen all of the sender's `sent` messages, asks back once.
+ */
+export const ResumeMessageSchema = v.strictObject({
+  v: v.literal(TRADE_PROTOCOL_VERSION),
+  id: TradeId,
+  t: v.literal('resume'),
+  next: Seq,
+  sent: Seq,
+});
+
+/** Every message on the `trade` channel. */
+export const TradeMessageSchema = v.variant('t', [
+  ProposeMessageSchema,
+  AcceptMessageSchema,
+  RejectMessageSchema,
+  ReadyMessageSchema,
+  SignedMessageSchema,
+  CompleteMessageSchema,
+  AbortMessageSchema,
+  ResumeMessageSchema,
+]);
+export type TradeMessage = v.InferOutput<typeof TradeMessageSchema>;
+export type ProposeMessage = v.InferOutput<typeof ProposeMessageSchema>;
+export type ResumeMessage = v.InferOutput<typeof ResumeMessageSchema>;
+export type SequencedMessage = Exclude<TradeMessage, ResumeMessage>;
+/** The body of a numbered message of kind `T`. */
+export type MessageBody<T extends SequencedMessage['t']> = Extract<SequencedMessage, { t: T }>['body'];
+export type SellerContributionWire = NonNullable<ProposeMessage['body']['seller']>;
+export type BuyerContributionWire = NonNullable<ProposeMessage['body']['buyer']>;
+export type ContributionWire = { readonly seller: SellerContributionWire } | { readonly buyer: BuyerContributionWire };
+
+/** The contribution the message carries for `role`, if it carries exactly that one. */
+export function contributionOf(
+  body: { seller?: SellerContributionWire | undefined; buyer?: BuyerContributionWire | undefined },
+  role: SwapRole,
+): ContributionWire | undefined {
+  if (role === 'seller') return body.seller && !body.buyer ? { seller: body.seller } : undefined;
+  return body.buyer && !body.seller ? { buyer: body.buyer } : undefined;
+}
+
+/** A fresh 128-bit trade id. */
+export function newTradeId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return bytesToHex(bytes);
+}
