@@ -118,7 +118,14 @@ export default {
   // Elements and what they are built from; the framework-free libraries (src/core, src/bitcoin) and
   // pure widget models are documented in the README and their .d.ts files instead.
   globs: ['src/*.ts', 'src/context/**/*.ts', 'src/internal/**/*.ts', 'src/components/*/*.ts'],
-  exclude: ['src/**/*.test.ts', 'src/components/*/*.view.ts'],
+  exclude: [
+    'src/**/*.test.ts',
+    'src/components/*/*.view.ts',
+    'src/components/*/*.view-controller.ts',
+    'src/components/*/*.render.ts',
+    'src/components/*/*.keyboard.ts',
+    'src/components/*/*.form.ts',
+  ],
   outdir: '.',
   litelement: true,
   // package.json already has "customElements": "custom-elements.json"; never rewrite it (the

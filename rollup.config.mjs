@@ -43,10 +43,32 @@ function noBinarypack() {
   };
 }
 
+/**
+ * The kit's bytes module (dist/core/bytes.js, in the eagerly loaded runtime chunk) gets its own
+ * instance of @scure/base. Rollup puts one module in one chunk with every export any importer uses,
+ * so sharing the instance with @scure/btc-signer (lazily loaded) would pull its bech32/base58 code —
+ * 4.2 KB min+gzip — into the runtime every page loads. Its own instance keeps just hex and base64
+ * (a few hundred bytes, duplicated only for pages that also load the Bitcoin code).
+ */
+function ownScureBaseForCore() {
+  return {
+    name: 'darkswap-own-scure-base-for-core',
+    async resolveId(source, importer, options) {
+      if (source !== '@scure/base' || !importer || !/[\\/]dist[\\/]core[\\/]bytes\.js$/.test(importer)) return null;
+      const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
+      return resolved ? { ...resolved, id: `${resolved.id}?darkswap-core` } : null;
+    },
+    load(id) {
+      return id.endsWith('?darkswap-core') ? this.load({ id: id.slice(0, -'?darkswap-core'.length) }).then((m) => m.code) : null;
+    },
+  };
+}
+
 /** Fresh plugin instances per build (plugins keep per-build state). */
 const plugins = () => [
   evergreenAdapter(),
   noBinarypack(),
+  ownScureBaseForCore(),
   nodeResolve({ browser: true, exportConditions: ['browser'] }),
   // peerjs → webrtc-adapter → `sdp`, whose "module" field points at a CommonJS file.
   commonjs(),

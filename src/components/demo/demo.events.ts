@@ -33,4 +33,3 @@ declare global {
     'darkswap-message': DarkswapMessageEvent;
   }
 }
-

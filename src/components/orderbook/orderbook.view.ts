@@ -80,6 +80,23 @@ export function formatPrice(price: Ratio, baseDecimals: number, quoteDecimals: n
   return formatRatio(displayPrice(price, baseDecimals, quoteDecimals), Math.min(20, Math.max(8, baseDecimals + quoteDecimals)));
 }
 
+/** Display text of prices and amounts in one widget's display units. */
+export interface Formats {
+  price(r: Ratio): string;
+  /** A price that may be negative (the spread of a crossed book). */
+  signedPrice(r: Ratio): string;
+  units(u: bigint, side: 'base' | 'quote'): string;
+}
+
+export function formatsFor(baseDecimals: number, quoteDecimals: number): Formats {
+  const price = (r: Ratio) => formatPrice(r, baseDecimals, quoteDecimals);
+  return {
+    price,
+    signedPrice: (r) => (r.num >= 0n ? price(r) : `-${price(ratio(-r.num, r.den))}`),
+    units: (u, side) => formatUnits(u, side === 'base' ? baseDecimals : quoteDecimals),
+  };
+}
+
 /** `BASE/QUOTE` → its two assets, when both are valid and different. */
 export function parsePair(pair: string): { base: string; quote: string } | undefined {
   const slash = pair.indexOf('/');

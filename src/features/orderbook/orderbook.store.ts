@@ -12,30 +12,17 @@
  *   messages up to MAX_MESSAGE_BYTES, each checked against `SyncMessageSchema` by the service.
  * - Signatures are checked with WebCrypto (async, off the main thread), the orders of one inbound
  *   page concurrently; a burst is as many short tasks as pages, never one long task.
- * - Refresh: a new order with the same terms (new `created`, `expires`, nonce), published before
- *   the old one is cancelled with a signed tombstone, so the offer never has a gap. Only the
- *   store holding the per-identity Web Lock (one tab of an origin) refreshes and republishes.
- * - Orders that expired while the page was closed are not revived: an order lives while its
- *   maker is online (a taker should not reach an absent maker).
+ * - My orders: persisted, republished after a reload and refreshed before they expire by the one
+ *   store per identity holding its Web Lock (`orderbook.mine.ts`).
  */
-import { createStore, del, entries, set, type UseStore } from 'idb-keyval';
 import type { ConnectionApi } from '../../core/connection-api.js';
 import type { Channel } from '../../core/channel.js';
 import type { PeerEvent } from '../../core/events.js';
 import { featureFor, type Feature, type FeatureLease } from '../registry.js';
 import type { BookOptions, MatchResult, TakeRequest } from './book.model.js';
 import { checkHoldings, type OrderbookIndexer } from './assets.model.js';
-import {
-  createCancel,
-  createOrder,
-  parseOrder,
-  serializeOrder,
-  type CancelVerdict,
-  type Order,
-  type OrderTerms,
-  type OrderVerdict,
-  type SignatureVerifier,
-} from './order.model.js';
+import { createCancel, createOrder, type CancelVerdict, type Order, type OrderTerms, type OrderVerdict, type SignatureVerifier } from './order.model.js';
+import { MyOrders, MyOrderStorage } from './orderbook.mine.js';
 import { OrderbookSync, SyncMessageSchema, type BookChange, type SyncMessage, type SyncReject } from './sync.model.js';
 import {
   DEFAULT_INDEXER_RECHECK_MS,
@@ -123,10 +110,12 @@ export class OrderbookError extends Error {
   }
 }
 
-interface Persisted {
-  maker: string;
-  /** The order's wire JSON. */
-  wire: string;
+/**
+ * Whether `e` is an OrderbookError, by name and shape: the store may come from another copy of the
+ * kit on the page (engines are shared per service), whose class `instanceof` would not recognise.
+ */
+export function isOrderbookError(e: unknown): e is OrderbookError {
+  return e instanceof Error && e.name === 'OrderbookError' && typeof (e as { reason?: unknown }).reason === 'string';
 }
 
 const SCREEN_MEMORY = 20_000;
@@ -139,18 +128,13 @@ export class OrderbookStore extends EventTarget implements Feature {
   private service: ConnectionApi | undefined;
   private channel: Channel<SyncMessage> | undefined;
   private readonly joined = new Set<string>();
-  private readonly idb: UseStore | undefined;
-  /** My orders when not persisted (id → order). */
-  private readonly memory = new Map<string, Order>();
+  /** My orders: persisted, republished and refreshed while this store holds my identity's lock. */
+  private readonly mine: MyOrders;
   private readonly screened = new Map<string, OrderVerdict>();
   private readonly ttlMs: number;
   private readonly refreshBeforeMs: number;
   private readonly now: () => number;
   private timers: ReturnType<typeof setInterval>[] = [];
-  private releaseLock: (() => void) | undefined;
-  private managing = false;
-  private managedKey: string | undefined;
-  private refreshing = false;
   private disposed = false;
   /** Counts of refused items by reason (inbound and my own). */
   readonly rejectCounts: Partial<Record<string, number>> = {};
@@ -164,10 +148,6 @@ export class OrderbookStore extends EventTarget implements Feature {
     this.now = options.now ?? Date.now;
     this.ttlMs = Math.min(options.ttlMs ?? DEFAULT_TTL_MS, MAX_TTL_MS);
     this.refreshBeforeMs = Math.max(0, Math.min(options.refreshBeforeMs ?? DEFAULT_REFRESH_BEFORE_MS, this.ttlMs - 1));
-    const persist = options.persist ?? true;
-    if (persist !== false && typeof indexedDB !== 'undefined') {
-      this.idb = persist === true ? createStore('darkswap-orderbook', 'my-orders') : createStore(persist.database, persist.store);
-    }
     this.sync = new OrderbookSync({
       send: (peer, message) => this.send(peer, message),
       sendMany: (peers, message) => this.channel?.sendMany(peers, message),
@@ -180,6 +160,14 @@ export class OrderbookStore extends EventTarget implements Feature {
         this.rejectCounts[reject.reason] = (this.rejectCounts[reject.reason] ?? 0) + 1;
         this.dispatchEvent(new OrderbookRejectEvent(peer, reject));
       },
+    });
+    this.mine = new MyOrders({
+      sync: this.sync,
+      storage: new MyOrderStorage(options.persist ?? true),
+      identity: () => this.service?.identity,
+      now: this.now,
+      ttlMs: this.ttlMs,
+      refreshBeforeMs: this.refreshBeforeMs,
     });
     const pruneEvery = options.pruneEveryMs ?? DEFAULT_PRUNE_EVERY_MS;
     if (pruneEvery > 0) this.timers.push(setInterval(() => this.sync.prune(), pruneEvery));
@@ -230,7 +218,7 @@ export class OrderbookStore extends EventTarget implements Feature {
 
   /** Whether this store refreshes and republishes my orders (it holds the identity's lock). */
   get isManaging(): boolean {
-    return this.managing;
+    return this.mine.isManaging;
   }
 
   /** Sync over `service` (or stop syncing with `undefined`). The book is kept across services. */
@@ -258,7 +246,7 @@ export class OrderbookStore extends EventTarget implements Feature {
     this.channel = undefined;
     for (const peer of this.joined) this.sync.peerLeft(peer);
     this.joined.clear();
-    this.stopManaging();
+    this.mine.stop();
     this.service = undefined;
   }
 
@@ -267,6 +255,7 @@ export class OrderbookStore extends EventTarget implements Feature {
     if (this.disposed) return;
     this.detach();
     this.disposed = true;
+    this.mine.dispose();
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
   }
@@ -284,7 +273,7 @@ export class OrderbookStore extends EventTarget implements Feature {
     const order = await createOrder(identity, terms, this.now(), Math.min(ttlMs, MAX_TTL_MS));
     const verdict = await this.sync.publish(order);
     if (!verdict.ok) throw new OrderbookError(verdict.reason, verdict.message);
-    await this.remember(order);
+    await this.mine.remember(order);
     return order;
   }
 
@@ -296,7 +285,7 @@ export class OrderbookStore extends EventTarget implements Feature {
     if (!order) throw new OrderbookError('unknown-order', 'That order is not in the book (expired or already cancelled).');
     if (order.maker !== identity.publicKey) throw new OrderbookError('not-mine', 'Only the maker of an order can cancel it.');
     const verdict: CancelVerdict = await this.sync.cancel(await createCancel(identity, orderId, this.now()));
-    await this.forget(orderId);
+    await this.mine.forget(orderId);
     if (!verdict.ok) throw new OrderbookError(verdict.reason, verdict.message);
   }
 
@@ -325,85 +314,13 @@ export class OrderbookStore extends EventTarget implements Feature {
   }
 
   /** My orders as persisted (IndexedDB or memory), for my identity. */
-  async persistedOrders(): Promise<Order[]> {
-    const me = this.me;
-    if (!me) return [];
-    if (!this.idb) return [...this.memory.values()].filter((o) => o.maker === me);
-    const out: Order[] = [];
-    for (const [, value] of await entries<string, Persisted>(this.idb)) {
-      if (value?.maker !== me || typeof value.wire !== 'string') continue;
-      let wire: unknown;
-      try {
-        wire = JSON.parse(value.wire);
-      } catch {
-        continue;
-      }
-      const parsed = parseOrder(wire);
-      if (parsed.ok) out.push(parsed.value);
-    }
-    return out.sort((a, b) => a.created - b.created);
-  }
-
-  private async remember(order: Order): Promise<void> {
-    if (!this.idb) {
-      this.memory.set(order.id, order);
-      return;
-    }
-    await set(order.id, { maker: order.maker, wire: serializeOrder(order) } satisfies Persisted, this.idb).catch(() => undefined);
-  }
-
-  private async forget(id: string): Promise<void> {
-    if (!this.idb) {
-      this.memory.delete(id);
-      return;
-    }
-    await del(id, this.idb).catch(() => undefined);
+  persistedOrders(): Promise<Order[]> {
+    return this.mine.persisted();
   }
 
   /** Re-sign my live orders that expire within `refreshBeforeMs` (only while managing). */
-  async refreshDue(): Promise<number> {
-    const identity = this.service?.identity;
-    if (!identity || !this.managing || this.refreshing || this.disposed) return 0;
-    this.refreshing = true;
-    let refreshed = 0;
-    try {
-      const now = this.now();
-      for (const old of await this.persistedOrders()) {
-        if (old.expires <= now) {
-          if (!this.book.has(old.id)) await this.forget(old.id);
-          continue;
-        }
-        if (old.expires - now > this.refreshBeforeMs || !this.book.has(old.id)) continue;
-        const terms: OrderTerms = {
-          base: old.base,
-          quote: old.quote,
-          side: old.side,
-          price: old.price,
-          lot: old.lot,
-          amount: old.amount,
-          minFill: old.minFill,
-          outpoints: old.outpoints,
-        };
-        const fresh = await createOrder(identity, terms, this.now(), this.ttlMs);
-        let verdict = await this.sync.publish(fresh);
-        const tombstone = await createCancel(identity, old.id, this.now());
-        if (!verdict.ok && verdict.reason === 'too-many-live-orders') {
-          // At the cap: give up the old one first (a short gap beats no refresh).
-          await this.sync.cancel(tombstone);
-          verdict = await this.sync.publish(fresh);
-        } else if (verdict.ok) {
-          await this.sync.cancel(tombstone);
-        }
-        if (verdict.ok) {
-          await this.remember(fresh);
-          refreshed++;
-        }
-        await this.forget(old.id);
-      }
-    } finally {
-      this.refreshing = false;
-    }
-    return refreshed;
+  refreshDue(): Promise<number> {
+    return this.mine.refreshDue();
   }
 
   // ---- asset indexer -------------------------------------------------------------------------------------------
@@ -491,60 +408,14 @@ export class OrderbookStore extends EventTarget implements Feature {
 
   private readonly onStatus = (): void => {
     const key = this.service?.status === 'open' ? this.service.identity?.publicKey : undefined;
-    if (key && key !== this.managedKey) {
-      this.stopManaging();
-      this.startManaging(key);
+    if (key && key !== this.mine.managedKey) {
+      this.mine.stop();
+      this.ready = this.mine.start(key);
     }
   };
 
   private onChange(change: BookChange): void {
-    if (change.type === 'removed' && change.order.maker === this.me && change.cause !== 'removed') void this.forget(change.order.id);
+    if (change.type === 'removed' && change.order.maker === this.me && change.cause !== 'removed') void this.mine.forget(change.order.id);
     this.dispatchEvent(new OrderbookChangeEvent(change));
-  }
-
-  /** Take the identity's lock (one store per identity across tabs refreshes), then load and republish. */
-  private startManaging(key: string): void {
-    this.managedKey = key;
-    let granted!: () => void;
-    const got = new Promise<void>((resolve) => (granted = resolve));
-    const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
-    if (locks) {
-      const held = new Promise<void>((resolve) => (this.releaseLock = resolve));
-      locks
-        .request(`darkswap-orderbook:${key}`, () => {
-          granted();
-          return held;
-        })
-        .catch(() => undefined);
-    } else {
-      this.releaseLock = () => undefined;
-      granted();
-    }
-    this.ready = got.then(async () => {
-      if (this.managedKey !== key || this.disposed) return;
-      this.managing = true;
-      await this.republish();
-    });
-  }
-
-  private stopManaging(): void {
-    this.managing = false;
-    this.managedKey = undefined;
-    this.releaseLock?.();
-    this.releaseLock = undefined;
-  }
-
-  private async republish(): Promise<void> {
-    const now = this.now();
-    for (const order of await this.persistedOrders()) {
-      if (order.expires <= now) {
-        await this.forget(order.id);
-        continue;
-      }
-      if (this.book.has(order.id)) continue;
-      const verdict = await this.sync.publish(order);
-      if (!verdict.ok && verdict.reason !== 'duplicate') await this.forget(order.id);
-    }
-    await this.refreshDue();
   }
 }
