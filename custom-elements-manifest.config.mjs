@@ -97,6 +97,9 @@ function darkswapConventions() {
       }
     },
     packageLinkPhase({ customElementsManifest }) {
+      // The analyzer's glob returns files in whatever order the file system answers: sort, so the
+      // committed manifest and a fresh one (check:manifest) compare equal.
+      customElementsManifest.modules.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
       const modules = new Map(customElementsManifest.modules.map((m) => [m.path, m]));
       for (const { modulePath, tag, name, module } of definitions) {
         const moduleDoc = modules.get(modulePath);
