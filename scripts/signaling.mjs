@@ -39,7 +39,9 @@ export async function startSignaling({ host = '127.0.0.1', port = 0, path = '/pe
   let server;
   const sockets = new Set();
 
+  /** Start listening (again, on the same port); does nothing while it runs. */
   async function start() {
+    if (server) return info;
     const app = express();
     server = http.createServer(app);
     server.on('connection', (socket) => {

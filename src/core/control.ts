@@ -43,6 +43,15 @@ export const AckSchema = v.pipe(
 /** Bulk acknowledgement: total bulk bytes received on this connection. */
 export const BulkAckSchema = v.strictObject({ b: v.pipe(v.number(), v.safeInteger(), v.minValue(0)) });
 
+/** `_ready`: I verified your hello on this connection; send data. */
+export const ReadySchema = v.strictObject({});
+
+/** `_nack`: on these channels I processed up to (and including) this number and then saw a gap: resend what follows. */
+export const NackSchema = v.pipe(
+  v.record(v.pipe(v.string(), v.regex(CHANNEL)), v.pipe(Seq, v.minValue(0))),
+  v.check((r) => Object.keys(r).length <= 256, 'too many channels'),
+);
+
 export const ByeSchema = v.strictObject({ reason: v.optional(v.pipe(v.string(), v.maxLength(64))) });
 
 /** Largest control frame payload accepted. */

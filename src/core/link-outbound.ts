@@ -56,6 +56,22 @@ export class OutboundQueue {
   }
 
   /**
+   * Resend a reliable channel's unacknowledged frames (the peer saw a gap): drop that channel's
+   * frames still queued, then queue `items` (oldest first) at their priorities.
+   */
+  requeue(channel: string, items: readonly Unacked[]): void {
+    const prefix = `${channel} `;
+    for (const [level, q] of this.queues.entries()) {
+      if (level === PRIORITY.control) continue;
+      const kept = q.filter((frame) => !frame.startsWith(prefix));
+      q.length = 0;
+      q.push(...kept);
+    }
+    for (const item of items) this.queues[item.priority].push(item.frame);
+    this.flush();
+  }
+
+  /**
    * Pace to the limits in the peer's hello. Pacing outlives a wire: the peer's inbound buckets are
    * per link, not per connection, so starting again with full buckets after a re-dial would overrun
    * them. New only for a new peer session or new limits.
@@ -83,6 +99,8 @@ export class OutboundQueue {
     }
     const pacing = this.pacing!;
     for (const [level, queue] of this.queues.entries()) {
+      // Data waits until the peer confirmed my hello on this wire (control frames go at once).
+      if (level !== PRIORITY.control && !wire.peerReady) return;
       while (queue.length) {
         if (dc.bufferedAmount > MESSAGE_HIGH_WATER) return;
         const frame = queue[0];

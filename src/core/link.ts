@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import { BULK_HIGH_WATER, decodeBulkFrame, type BulkFrame } from './bulk.js';
 import { BulkSender } from './bulk-flow.js';
-import { AckSchema, BulkAckSchema, ByeSchema, HelloSchema, MAX_CONTROL_BYTES } from './control.js';
+import { AckSchema, BulkAckSchema, ByeSchema, HelloSchema, MAX_CONTROL_BYTES, NackSchema, ReadySchema } from './control.js';
 import { DarkswapConnectionError } from './errors.js';
 import { encodeFrame, splitFrame, utf8Length, type RejectReason } from './frame.js';
 import { type Identity } from './identity.js';
@@ -70,6 +70,8 @@ const MAX_BACKLOG = 256;
 const MAX_BACKLOG_CHARS = 1024 * 1024;
 const MAX_BULK_BACKLOG = 32;
 const ACK_EVERY = 32;
+/** A gap on a channel asks for a resend at most this often (per channel, while the stream does not advance). */
+const NACK_INTERVAL_MS = 250;
 
 export class Link {
   state: LinkState = 'connecting';
@@ -95,6 +97,10 @@ export class Link {
   private readonly bulkWaiters = new Set<() => void>();
   private readonly strikes: TokenBucket;
   private readonly ackDue = new Map<string, number>();
+  /** Per channel: the position I last asked the peer to resend from, and when (gap repair). */
+  private readonly nacked = new Map<string, { from: number; at: number }>();
+  /** Per channel: the position the peer last asked me to resend from, and when. */
+  private readonly resent = new Map<string, { from: number; at: number }>();
   private ackCount = 0;
   private ackTimer: ReturnType<typeof setTimeout> | undefined;
   private dead = false;
@@ -233,7 +239,7 @@ export class Link {
         this.onLost(wire, 'bulk-closed');
         continue;
       }
-      if (dc.readyState === 'open' && dc.bufferedAmount + frame.byteLength <= BULK_HIGH_WATER && flow.canSend(frame.byteLength)) {
+      if (wire.peerReady && dc.readyState === 'open' && dc.bufferedAmount + frame.byteLength <= BULK_HIGH_WATER && flow.canSend(frame.byteLength)) {
         try {
           dc.send(frame as Uint8Array<ArrayBuffer>);
         } catch (cause) {
@@ -278,6 +284,8 @@ export class Link {
 
   private clearWireState(): void {
     this.outbound.clear();
+    this.nacked.clear();
+    this.resent.clear();
     this.bulkFlow = new BulkSender(performance.now());
     this.bulkReceived = 0;
     clearTimeout(this.bulkAckTimer);
@@ -326,7 +334,8 @@ export class Link {
     if (split.seq !== undefined) {
       const verdict = this.consume(split.channel, split.seq);
       if (verdict === 'duplicate') return;
-      if (verdict !== 'deliver') return this.reject(split.channel, verdict === 'gap' ? 'out-of-order' : 'unknown-channel');
+      if (verdict === 'gap') return this.onGap(split.channel);
+      if (verdict !== 'deliver') return this.reject(split.channel, 'unknown-channel');
     }
     const reason = this.owner.deliver(this.peer, split.channel, split.payload);
     if (reason) this.reject(split.channel, reason);
@@ -343,6 +352,22 @@ export class Link {
     const verdict = inbox.accept(seq);
     if (verdict !== 'gap') this.scheduleAck(channel, inbox.last);
     return verdict;
+  }
+
+  /**
+   * A reliable frame from the authenticated peer skipped ahead of what I processed: something was
+   * lost on the way. Not the peer's fault, so no strike: count it, drop it, and ask the peer to
+   * resend from where this stream stands (at most once per NACK_INTERVAL_MS while it does not move).
+   */
+  private onGap(channel: string): void {
+    this.owner.counted(this.peer, channel, 'out-of-order');
+    const from = this.reliable.inbox(channel).last;
+    const now = performance.now();
+    const last = this.nacked.get(channel);
+    if (last && last.from === from && now - last.at < NACK_INTERVAL_MS) return;
+    if (!last && this.nacked.size >= MAX_INBOX_CHANNELS) return;
+    this.nacked.set(channel, { from, at: now });
+    this.outbound.push(encodeFrame('_nack', JSON.stringify({ [channel]: from })), PRIORITY.control);
   }
 
   private scheduleAck(channel: string, seq: number): void {
@@ -385,6 +410,28 @@ export class Link {
       }
       return;
     }
+    if (name === '_ready') {
+      if (!v.is(ReadySchema, json)) return this.reject(name, 'invalid');
+      wire.peerReady = true;
+      this.outbound.flush();
+      this.wakeBulk();
+      return;
+    }
+    if (name === '_nack') {
+      const nack = v.safeParse(NackSchema, json);
+      if (!nack.success) return this.reject(name, 'invalid');
+      const now = performance.now();
+      for (const [channel, from] of Object.entries(nack.output)) {
+        const box = this.reliable.out.get(channel);
+        if (!box || from >= box.nextSeq) return this.reject(name, 'invalid');
+        box.ack(from);
+        const last = this.resent.get(channel);
+        if (last && last.from === from && now - last.at < NACK_INTERVAL_MS) continue;
+        this.resent.set(channel, { from, at: now });
+        this.outbound.requeue(channel, box.pending());
+      }
+      return;
+    }
     if (name === '_back') {
       const ack = v.safeParse(BulkAckSchema, json);
       if (!ack.success || !this.bulkFlow?.onAck(ack.output.b, performance.now())) return this.reject(name, 'invalid');
@@ -424,6 +471,8 @@ export class Link {
     this.attempts = 0;
     // Whatever was queued for this wire before the handshake is either unreliable (dropped) or in `resend`.
     this.outbound.restart(resend);
+    // Tell the peer its hello checked out: it sends data on this wire only after this.
+    this.outbound.push(encodeFrame('_ready', '{}'), PRIORITY.control);
     this.owner.opened(this, { previous, restarted, dropped, resent: resend.length });
     this.outbound.flush();
     const backlog = wire.backlog;

@@ -4,7 +4,13 @@ import type { DataConnection } from './signaling.js';
 
 /** One PeerJS DataConnection (plus its negotiated bulk data channel) carrying a link. */
 export class Wire {
+  /** I verified the other side's hello on this wire. */
   ready = false;
+  /**
+   * The other side confirmed (`_ready`) that it verified my hello on this wire: only then do data
+   * frames go out, so none lands in its pre-handshake backlog (or beyond it, refused).
+   */
+  peerReady = false;
   closed = false;
   helloSeen = false;
   /** Resolves true once my hello is on the wire (false if it could not be sent). */
