@@ -38,6 +38,8 @@ export interface ChannelHost {
   /** Peers a broadcast goes to: open links, plus recovering ones for reliable channels. */
   broadcastPeers(reliable: boolean): readonly string[];
   removeChannel(channel: ChannelEndpoint): void;
+  /** A broadcast did not reach these peers (the others got it): report each. */
+  broadcastFailed?(channel: string, failures: ReadonlyMap<string, unknown>): void;
 }
 
 /** The part of a channel the service drives, independent of its message type. */
@@ -118,12 +120,17 @@ export class Channel<T> implements ChannelEndpoint {
     return failed;
   }
 
-  /** Send one message to every connected peer; returns how many peers it went to. */
+  /**
+   * Send one message to every connected peer that can take it; returns how many it went to. A peer
+   * that cannot (its outbox is full, it accepts smaller messages…) does not stop the others: each
+   * such peer is reported as an `error` event on the service (with `peer` set). Throws only for the
+   * message itself (`message-invalid`, `message-too-large` for the channel).
+   */
   broadcast(message: T): number {
-    const json = this.encode(message);
     const peers = this.host.broadcastPeers(this.sendOptions.reliable);
-    for (const peer of peers) this.host.sendMessage(peer, this.name, json, this.sendOptions);
-    return peers.length;
+    const failed = this.sendMany(peers, message);
+    if (failed.size) this.host.broadcastFailed?.(this.name, failed);
+    return peers.length - failed.size;
   }
 
   /** Subscribe; returns a function that unsubscribes. */

@@ -225,6 +225,17 @@ export class ConnectionService extends EventTarget implements ConnectionApi, Cha
   }
 
   /** @internal ChannelHost */
+  broadcastFailed(channel: string, failures: ReadonlyMap<string, unknown>): void {
+    for (const [peer, cause] of failures) {
+      const code = cause instanceof DarkswapConnectionError ? cause.code : 'link-closed';
+      const why = cause instanceof Error ? cause.message : String(cause);
+      this.dispatchEvent(
+        new ServiceErrorEvent(new DarkswapConnectionError(code, `A broadcast on "${channel}" did not reach ${peer}: ${why}`, { cause }), peer),
+      );
+    }
+  }
+
+  /** @internal ChannelHost */
   removeChannel(channel: ChannelEndpoint): void {
     this.channels.get(channel.name)?.delete(channel);
   }

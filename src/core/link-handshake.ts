@@ -50,8 +50,8 @@ export interface HandshakeLink {
   flush(): void;
   lost(wire: Wire, why: string): void;
   reject(channel: string | undefined, reason: RejectReason): void;
-  /** Authentication failed: fatal for this link. */
-  fail(error: DarkswapConnectionError): void;
+  /** Authentication failed on `wire`. */
+  fail(wire: Wire, error: DarkswapConnectionError): void;
   /** The wire is authenticated: the link takes it into use. */
   verified(wire: Wire, result: VerifiedHello): void;
 }
@@ -184,7 +184,7 @@ export class Handshake {
     const stale = () => wire !== link.current() || wire.closed || link.disposed();
     const mismatch = (why: string) => {
       if (stale()) return;
-      link.fail(new DarkswapConnectionError('identity-mismatch', `Peer ${link.peer} failed authentication: ${why}.`));
+      link.fail(wire, new DarkswapConnectionError('identity-mismatch', `Peer ${link.peer} failed authentication: ${why}.`));
     };
     const sasPromise =
       local && remote

@@ -10,6 +10,14 @@ export const MESSAGE_HIGH_WATER = 1024 * 1024;
 /** Start writing again (`bufferedamountlow`) below this many. */
 export const MESSAGE_LOW_WATER = 256 * 1024;
 
+/** Fire-and-forget frames queued for one peer, at most (more are refused with `send-buffer-full`). */
+export const MAX_UNRELIABLE_QUEUED = 1_000;
+/** UTF-16 units of fire-and-forget frames queued for one peer, at most. */
+export const MAX_UNRELIABLE_CHARS = 4 * 1024 * 1024;
+
+/** A data frame without a sequence number (`<channel>\n…`, not `<channel> <seq>\n…`). */
+const isUnreliable = (frame: string): boolean => frame.lastIndexOf(' ', frame.indexOf('\n')) === -1;
+
 /** What the outbound queue needs from its link. */
 export interface OutboundLink {
   /** The wire to write on: the link's current one while the link is open and that wire's handshake is done. */
@@ -26,8 +34,20 @@ export class OutboundQueue {
   private readonly queues: string[][] = [[], [], [], []];
   private pacing: { limits: string; msgs: TokenBucket; bytes: TokenBucket } | undefined;
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
+  private unreliableCount = 0;
+  private unreliableChars = 0;
 
   constructor(private readonly link: OutboundLink) {}
+
+  /** Fire-and-forget frames waiting, and their UTF-16 length. */
+  get unreliableQueued(): { count: number; chars: number } {
+    return { count: this.unreliableCount, chars: this.unreliableChars };
+  }
+
+  /** Whether one more fire-and-forget frame of `chars` fits under the caps. */
+  hasRoomForUnreliable(chars: number): boolean {
+    return this.unreliableCount < MAX_UNRELIABLE_QUEUED && this.unreliableChars + chars <= MAX_UNRELIABLE_CHARS;
+  }
 
   /** The most characters the peer accepts at once (its byte burst), once its hello said so. */
   get byteBurst(): number | undefined {
@@ -36,12 +56,26 @@ export class OutboundQueue {
 
   push(frame: string, priority: number): void {
     this.queues[priority].push(frame);
+    if (priority !== PRIORITY.control && isUnreliable(frame)) {
+      this.unreliableCount++;
+      this.unreliableChars += frame.length;
+    }
     this.flush();
+  }
+
+  /** A queued frame left the queue (sent or dropped). */
+  private taken(level: number, frame: string): void {
+    if (level !== PRIORITY.control && isUnreliable(frame)) {
+      this.unreliableCount--;
+      this.unreliableChars -= frame.length;
+    }
   }
 
   /** Drop everything queued (for a wire that went away) and any pending paced write. */
   clear(): void {
     for (const q of this.queues) q.length = 0;
+    this.unreliableCount = 0;
+    this.unreliableChars = 0;
     clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
   }
@@ -52,6 +86,8 @@ export class OutboundQueue {
    */
   restart(resend: readonly Unacked[]): void {
     for (const q of this.queues) q.length = 0;
+    this.unreliableCount = 0;
+    this.unreliableChars = 0;
     for (const item of resend) this.queues[item.priority].push(item.frame);
   }
 
@@ -109,7 +145,7 @@ export class OutboundQueue {
           const now = performance.now();
           const wait = Math.max(pacing.msgs.waitMs(now), pacing.bytes.waitMs(now, frame.length));
           if (wait === Infinity) {
-            queue.shift(); // bigger than the peer's whole byte burst: it would be refused anyway
+            this.taken(level, queue.shift()!); // bigger than the peer's whole byte burst: it would be refused anyway
             continue;
           }
           if (wait > 0) {
@@ -128,7 +164,7 @@ export class OutboundQueue {
           this.link.lost(wire, 'send-failed');
           return;
         }
-        queue.shift();
+        this.taken(level, queue.shift()!);
       }
     }
   };

@@ -91,6 +91,7 @@ export class LinkRegistry {
         host.emitError(error, link.peer);
         this.dropLink(link.peer, error);
       },
+      warn: (link, error) => host.emitError(error, link.peer),
       left: (link, reason) => this.dropLink(link.peer, linkError('link-closed', `${link.peer} left (${reason}).`), 'remote'),
       block: (link, reason) => this.blockPeer(link.peer, reason),
     };

@@ -52,6 +52,8 @@ export interface LinkOwner {
   lost(link: Link, why: string): void;
   /** Fatal for this link: identity mismatch, or a first connection that never opened. */
   fail(link: Link, error: DarkswapConnectionError): void;
+  /** Report an error about this link without ending it (an impostor refused on one of its wires). */
+  warn(link: Link, error: DarkswapConnectionError): void;
   left(link: Link, reason: string): void;
   block(link: Link, reason: RejectReason): void;
 }
@@ -129,7 +131,14 @@ export class Link {
       flush: () => this.outbound.flush(),
       lost: (wire, why) => this.onLost(wire, why),
       reject: (channel, reason) => this.reject(channel, reason),
-      fail: (error) => this.owner.fail(this, error),
+      fail: (wire, error) => {
+        if (!this.remote) return this.owner.fail(this, error);
+        // This link already authenticated its peer: whoever failed the check on this wire is someone
+        // else using that peer's id. Refuse the wire only; the real peer's link (its queued messages,
+        // numbering and recovery) is untouched.
+        this.owner.warn(this, error);
+        this.onLost(wire, 'impostor');
+      },
       verified: (wire, result) => this.onVerified(wire, result),
     });
   }
@@ -197,7 +206,15 @@ export class Link {
     }
     if (!reliable) {
       if (this.state !== 'open') throw new DarkswapConnectionError('link-closed', `The link to ${this.peer} is not open.`);
-      this.outbound.push(encodeFrame(channel, json), priority);
+      const frame = encodeFrame(channel, json);
+      if (!this.outbound.hasRoomForUnreliable(frame.length)) {
+        const q = this.outbound.unreliableQueued;
+        throw new DarkswapConnectionError(
+          'send-buffer-full',
+          `${q.count} fire-and-forget messages (${q.chars} characters) to ${this.peer} are still queued; the peer drains slowly. Try again later.`,
+        );
+      }
+      this.outbound.push(frame, priority);
       return;
     }
     if (!this.everOpened) throw new DarkswapConnectionError('link-closed', `The link to ${this.peer} is not open yet.`);
