@@ -186,14 +186,8 @@ export class OrderbookSync {
    */
   async receive(peer: string, input: unknown): Promise<SyncReject[]> {
     const rejects: SyncReject[] = [];
-    const refuse = (r: SyncReject) => {
-      rejects.push(r);
-      this.options.onReject?.(peer, r);
-    };
-    if (!this.peerSet.has(peer)) {
-      refuse({ kind: 'message', reason: 'unknown-peer', message: `No link to "${peer}".` });
-      return rejects;
-    }
+    const refuse = this.refuser(peer, rejects);
+    if (!this.knownPeer(peer, refuse)) return rejects;
     let size: number;
     try {
       size = JSON.stringify(input)?.length ?? 0;
@@ -214,19 +208,26 @@ export class OrderbookSync {
     return this.receiveChecked(peer, parsed.output, rejects);
   }
 
+  private knownPeer(peer: string, refuse: (r: SyncReject) => void): boolean {
+    if (this.peerSet.has(peer)) return true;
+    refuse({ kind: 'message', reason: 'unknown-peer', message: `No link to "${peer}".` });
+    return false;
+  }
+
+  private refuser(peer: string, rejects: SyncReject[]): (r: SyncReject) => void {
+    return (r) => {
+      rejects.push(r);
+      this.options.onReject?.(peer, r);
+    };
+  }
+
   /**
    * Handle a message that already passed `SyncMessageSchema` and the `MAX_MESSAGE_BYTES` limit (the
    * connection service's `orderbook` channel checks both before it delivers): nothing is checked twice.
    */
   async receiveChecked(peer: string, msg: SyncMessage, rejects: SyncReject[] = []): Promise<SyncReject[]> {
-    const refuse = (r: SyncReject) => {
-      rejects.push(r);
-      this.options.onReject?.(peer, r);
-    };
-    if (!this.peerSet.has(peer)) {
-      refuse({ kind: 'message', reason: 'unknown-peer', message: `No link to "${peer}".` });
-      return rejects;
-    }
+    const refuse = this.refuser(peer, rejects);
+    if (!this.knownPeer(peer, refuse)) return rejects;
     switch (msg.t) {
       case 'digest':
         this.onDigest(peer, msg.orders, msg.cancels);
