@@ -275,6 +275,8 @@ export class ConnectionService extends EventTarget implements ConnectionApi, Cha
       },
       registered: () => {
         if (typeof window !== 'undefined') window.addEventListener('pagehide', this.registry.onPageHide);
+        // After the first registration `registered` means "back after an outage": restart stalled first dials.
+        queueMicrotask(() => this.registry.signalingBack());
       },
       incoming: (conn) => this.registry.attach(conn, conn.peer),
       unavailable: (target, error) => this.registry.peerUnavailable(target, error),

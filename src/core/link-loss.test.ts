@@ -121,27 +121,21 @@ describe('No acknowledged message lost across a re-dial (20 runs, real WebRTC, r
     const sent = a.channel('tick', { schema: Tick });
     const got: number[] = [];
     b.channel('tick', { schema: Tick }).on((m) => got.push(m.n));
-    // Hold b's "_ready" back for 1.5 s on the next wire, then let it through.
+    // Hold b's "_ready" back for 1.5 s on the next wire, then let it through (patched on the prototype, so
+    // the new wire's channel is covered from its first send).
     const links = (s: ConnectionService) => (s as unknown as { links: Map<string, { wire?: { dc?: RTCDataChannel } }> }).links;
-    let held = 0;
-    const hold = () => {
-      const dc = links(b).get(a.id!)?.wire?.dc;
-      if (!dc || (dc as unknown as { patched?: boolean }).patched) return;
-      (dc as unknown as { patched?: boolean }).patched = true;
-      const send = dc.send.bind(dc);
-      dc.send = ((data: string) => {
-        if (typeof data === 'string' && data.startsWith('_ready\n')) {
-          held++;
-          setTimeout(() => send(data), 1_500);
-          return;
-        }
-        send(data);
-      }) as RTCDataChannel['send'];
-    };
     const first = links(b).get(a.id!)!.wire!.dc;
-    const watch = setInterval(() => {
-      if (links(b).get(a.id!)?.wire?.dc !== first) hold();
-    }, 1);
+    let held = 0;
+    const original = RTCDataChannel.prototype.send;
+    RTCDataChannel.prototype.send = function (this: RTCDataChannel, data: string) {
+      const mine = links(b).get(a.id!)?.wire?.dc;
+      if (this === mine && this !== first && typeof data === 'string' && data.startsWith('_ready\n')) {
+        held++;
+        setTimeout(() => original.call(this, data as never), 1_500);
+        return;
+      }
+      return original.call(this, data as never);
+    } as RTCDataChannel['send'];
     try {
       a.peerConnection(b.id!)!.close();
       for (let i = 0; i < 1_000; i++) sent.send(b.id!, { n: i });
@@ -153,7 +147,7 @@ describe('No acknowledged message lost across a re-dial (20 runs, real WebRTC, r
       expect(got).to.deep.equal(Array.from({ length: 1_000 }, (_, k) => k));
       expect(b.rejects(a.id!).total).to.equal(0);
     } finally {
-      clearInterval(watch);
+      RTCDataChannel.prototype.send = original;
     }
   });
 });

@@ -188,6 +188,26 @@ export class LinkRegistry {
     }
   }
 
+  /**
+   * Signaling is back (registered again after an outage). A first connection I dialed while it was
+   * away, or whose offer/answer it lost, would otherwise wait out its whole connect deadline: dial it
+   * again now (within the same deadline), if its data channel has not opened yet.
+   */
+  signalingBack(): void {
+    const me = this.host.localId;
+    for (const link of this.links.values()) {
+      if (link.state !== 'connecting' || link.everOpened || !this.pending.has(link.peer)) continue;
+      const wire = link.wire;
+      if (!wire) {
+        this.dial(link);
+        continue;
+      }
+      if (wire.dialer !== me || wire.ready || wire.dc?.readyState === 'open') continue;
+      link.dropWire(wire);
+      this.dial(link);
+    }
+  }
+
   readonly onPageHide = (event: PageTransitionEvent): void => {
     if (event.persisted) return;
     for (const link of this.links.values()) link.sayBye('page-closed');

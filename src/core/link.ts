@@ -315,6 +315,14 @@ export class Link {
     this.handshake.clearTimer();
   }
 
+  /** Abandon a wire that never came up, without reporting it lost (the registry dials again itself). */
+  dropWire(wire: Wire): void {
+    if (wire !== this.wire || this.dead || wire.ready) return;
+    this.wire = undefined;
+    this.clearWireState();
+    wire.close();
+  }
+
   /** The wire died (or never came up). Idempotent; stale wires are ignored. */
   onLost(wire: Wire, why: string): void {
     if (wire !== this.wire || this.dead) return;
