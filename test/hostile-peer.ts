@@ -2,7 +2,7 @@
 import { Peer, type DataConnection } from 'peerjs';
 import { buildHello } from '../src/core/control.js';
 import { encodeFrame } from '../src/core/frame.js';
-import { createIdentity, dtlsFingerprint } from '../src/core/identity.js';
+import { createIdentity, dtlsFingerprint, type Identity } from '../src/core/identity.js';
 import { DEFAULT_LIMITS } from '../src/core/rate-limit.js';
 import { createSessionToken } from '../src/core/config.js';
 import { signaling } from './harness.js';
@@ -18,7 +18,7 @@ export interface Hostile {
 const hostiles: Hostile[] = [];
 
 /** Connect raw PeerJS to `target` and send a hello; `tamper` forges the proof over the wrong fingerprints. */
-export async function hostilePeer(target: string, options: { tamper?: boolean; hello?: boolean } = {}): Promise<Hostile> {
+export async function hostilePeer(target: string, options: { tamper?: boolean; hello?: boolean; identity?: Identity } = {}): Promise<Hostile> {
   const s = await signaling();
   const peer = new Peer({ host: s.host, port: s.port, path: s.path, key: s.key, config: { iceServers: [] }, debug: 0 });
   const id = await new Promise<string>((resolve, reject) => {
@@ -42,7 +42,7 @@ export async function hostilePeer(target: string, options: { tamper?: boolean; h
   };
   if (options.hello !== false) {
     const hello = await buildHello({
-      identity: await createIdentity(),
+      identity: options.identity ?? (await createIdentity()),
       session: createSessionToken(),
       known: null,
       // A forged proof: signed over a fingerprint that is not this connection's.

@@ -16,6 +16,7 @@ export const CONNECTION_ERROR_CODES = [
   'send-buffer-full',
   'identity-mismatch',
   'peer-blocked',
+  'identity-changed',
 ] as const;
 export type ConnectionErrorCode = (typeof CONNECTION_ERROR_CODES)[number];
 

@@ -15,6 +15,8 @@ export interface HandshakeOwner {
   readonly limits: LinkLimits;
   readonly handshakeTimeoutMs: number;
   pinnedKey(peer: string): string | undefined;
+  /** Whether this identity key is blocked (under any peer id). */
+  keyBlocked(key: string): boolean;
 }
 
 /** The peer a link authenticated before (on an earlier wire). */
@@ -194,6 +196,10 @@ export class Handshake {
     if (stale()) return;
     if (!proofOk || !local || !remote) {
       return mismatch("its signature does not cover this connection's DTLS fingerprints (a man in the middle, or a tampered handshake)");
+    }
+    if (this.owner.keyBlocked(hello.key)) {
+      if (stale()) return;
+      return link.fail(wire, new DarkswapConnectionError('peer-blocked', `Peer ${link.peer} presents the identity key of a blocked peer.`));
     }
     const pinned = this.owner.pinnedKey(link.peer);
     if (pinned && pinned !== hello.key) return mismatch(`its key ${hello.key.slice(0, 16)}… is not the pinned ${pinned.slice(0, 16)}…`);

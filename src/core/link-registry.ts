@@ -61,6 +61,8 @@ export class LinkRegistry {
   readonly links = new Map<string, Link>();
   /** Blocked peers and the time (epoch ms) their block ends. */
   readonly blocked = new Map<string, number>();
+  /** Identity keys of blocked peers (key → the blocked id and until when). */
+  private readonly blockedKeys = new Map<string, { peer: string; until: number }>();
   readonly rejectCounts = new Map<string, RejectCounts>();
   private readonly pending = new Map<string, Pending[]>();
   private readonly owner: LinkOwner;
@@ -81,6 +83,7 @@ export class LinkRegistry {
         return host.config.handshakeTimeoutMs;
       },
       pinnedKey: (peer) => host.pinnedKey(peer),
+      keyBlocked: (key) => this.isKeyBlocked(key),
       hasChannel: (name) => host.hasChannel(name),
       deliver: (peer, channel, payload) => host.deliver(peer, channel, payload),
       deliverBulk: (peer, frame) => host.deliverBulk(peer, frame),
@@ -233,12 +236,22 @@ export class LinkRegistry {
     return true;
   }
 
-  private linkOpened(link: Link, info: { previous: string; restarted: boolean; dropped: number }): void {
+  private linkOpened(link: Link, info: { previous: string; restarted: boolean; dropped: number; keyChanged?: { from: string; to: string } }): void {
     clearTimeout(link.deadlineTimer);
     clearTimeout(link.redialTimer);
     link.deadlineTimer = link.redialTimer = undefined;
     if (info.restarted && info.previous !== 'connecting') {
-      this.host.dispatchEvent(new PeerEvent('peer-disconnected', link.peer, 'restarted'));
+      this.host.dispatchEvent(new PeerEvent('peer-disconnected', link.peer, info.keyChanged ? 'key-changed' : 'restarted'));
+    }
+    if (info.keyChanged) {
+      const { from, to } = info.keyChanged;
+      this.host.emitError(
+        linkError(
+          'identity-changed',
+          `Peer ${link.peer} came back with a different identity key (${from.slice(0, 16)}… → ${to.slice(0, 16)}…): it may be someone else. Its six-digit code changed; compare it again, or pin the peer.`,
+        ),
+        link.peer,
+      );
     }
     if (info.dropped) {
       this.host.emitError(linkError('link-closed', `${info.dropped} messages to ${link.peer} were not delivered: it restarted.`), link.peer);
@@ -295,9 +308,20 @@ export class LinkRegistry {
     this.dropLink(link.peer, error, 'unreachable');
   }
 
+  /** Whether an identity key is blocked: a blocked peer that comes back under a new id is still refused. */
+  isKeyBlocked(key: string): boolean {
+    const entry = this.blockedKeys.get(key);
+    if (!entry) return false;
+    if (entry.until > Date.now() && this.blocked.has(entry.peer)) return true;
+    this.blockedKeys.delete(key);
+    return false;
+  }
+
   private blockPeer(peerId: string, reason: RejectReason): void {
     const until = Date.now() + this.host.config.limits.blockMs;
     this.blocked.set(peerId, until);
+    const key = this.links.get(peerId)?.remote?.key;
+    if (key) this.blockedKeys.set(key, { peer: peerId, until });
     this.dropLink(peerId, linkError('peer-blocked', `Peer ${peerId} was blocked: too many rejected messages (${reason}).`), 'blocked');
     this.host.dispatchEvent(new PeerBlockedEvent(peerId, reason, until));
   }

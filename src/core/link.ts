@@ -43,11 +43,12 @@ export interface LinkOwner {
   readonly limits: LinkLimits;
   readonly handshakeTimeoutMs: number;
   pinnedKey(peer: string): string | undefined;
+  keyBlocked(key: string): boolean;
   hasChannel(name: string): boolean;
   deliver(peer: string, channel: string, payload: string): RejectReason | undefined;
   deliverBulk(peer: string, frame: BulkFrame): RejectReason | undefined;
   counted(peer: string, channel: string | undefined, reason: RejectReason): void;
-  opened(link: Link, info: { previous: LinkState; restarted: boolean; dropped: number; resent: number }): void;
+  opened(link: Link, info: { previous: LinkState; restarted: boolean; dropped: number; resent: number; keyChanged?: { from: string; to: string } }): void;
   /** The wire died; the link may recover. */
   lost(link: Link, why: string): void;
   /** Fatal for this link: identity mismatch, or a first connection that never opened. */
@@ -473,6 +474,8 @@ export class Link {
   /** The handshake authenticated the wire: take it into use, resume reliable streams, replay what came early. */
   private onVerified(wire: Wire, { hello, local, remote, sas, known }: VerifiedHello): void {
     const restarted = !!known && known.session !== hello.session;
+    // An unpinned peer may come back as someone else: say so plainly (a pinned one is refused before this).
+    const keyChanged = restarted && known.key !== hello.key ? { from: known.key, to: hello.key } : undefined;
     // The peer kept its session but dropped its state for this link (it gave up on it, or blocked me and the
     // block ran out) while I kept mine: both directions number from 1 again; my unacknowledged messages are
     // renumbered and resent, not lost.
@@ -498,7 +501,7 @@ export class Link {
     this.outbound.restart(resend);
     // Tell the peer its hello checked out: it sends data on this wire only after this.
     this.outbound.push(encodeFrame('_ready', '{}'), PRIORITY.control);
-    this.owner.opened(this, { previous, restarted, dropped, resent: resend.length });
+    this.owner.opened(this, { previous, restarted, dropped, resent: resend.length, ...(keyChanged ? { keyChanged } : {}) });
     this.outbound.flush();
     const backlog = wire.backlog;
     const bulkBacklog = wire.bulkBacklog;
