@@ -1,8 +1,12 @@
-/** A block follows the identity key, not only the peer id: a blocked peer that returns under a new id is refused. */
+/**
+ * Who a peer is, across ids and keys: a block follows the identity key, a changed key is said plainly,
+ * and per-peer reject counters stay bounded.
+ */
 import { expect } from '@open-wc/testing';
 import type { PeerBlockedEvent, ServiceErrorEvent } from './events.js';
 import { createIdentity } from './identity.js';
-import { destroyServices, openService, uniqueId, waitFor } from '../../test/harness.js';
+import { destroyServices, linkedPair, openService, uniqueId, waitFor } from '../../test/harness.js';
+import { MAX_REJECT_COUNTERS } from './link-registry.js';
 import type { ConnectionService } from './connection-service.js';
 import type { PeerEvent } from './events.js';
 import { destroyHostiles, hostilePeer } from '../../test/hostile-peer.js';
@@ -81,5 +85,24 @@ describe('Blocks tied to the identity key (raw hostile PeerJS peers, real PeerSe
     expect(changed?.peer).to.equal(b2!.id);
     expect(changed?.error.message).to.contain(oldKey.slice(0, 16));
     expect(changed?.error.message).to.contain(newKey.publicKey.slice(0, 16));
+  });
+});
+
+describe('Per-peer reject counters stay bounded', () => {
+  afterEach(destroyServices);
+
+  it('keeps at most MAX_REJECT_COUNTERS, forgetting the oldest peers with no link first; a linked peer keeps its count', async function () {
+    this.timeout(20_000);
+    const [a, b] = await linkedPair();
+    // b's counters, as the registry keeps them (the path every refused frame takes).
+    const registry = (
+      b as unknown as { registry: { countReject(peer: string, channel: string | undefined, reason: string): void; rejectCounts: Map<string, unknown> } }
+    ).registry;
+    registry.countReject(a.id!, undefined, 'invalid');
+    for (let i = 0; i < 2 * MAX_REJECT_COUNTERS; i++) registry.countReject(`gone-${i}`, undefined, 'not-text');
+    expect(registry.rejectCounts.size).to.equal(MAX_REJECT_COUNTERS);
+    expect(b.rejects(a.id!).total).to.equal(1);
+    expect(b.rejects('gone-0').total).to.equal(0);
+    expect(b.rejects(`gone-${2 * MAX_REJECT_COUNTERS - 1}`).total).to.equal(1);
   });
 });

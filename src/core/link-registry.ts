@@ -17,6 +17,8 @@ interface Pending {
 
 /** Extra dials of a first connection that closed while being set up. */
 const FIRST_DIAL_RETRIES = 2;
+/** Per-peer reject counters kept at most; the oldest of peers with no link and no block are forgotten first. */
+export const MAX_REJECT_COUNTERS = 1_000;
 /** Re-dial backoff for a dropped link: at once, then 250 ms doubling to 5 s, jittered. */
 const REDIAL_FIRST_MS = 0;
 const REDIAL_BASE_MS = 250;
@@ -173,10 +175,21 @@ export class LinkRegistry {
 
   countReject(peerId: string, channel: string | undefined, reason: RejectReason): void {
     let counts = this.rejectCounts.get(peerId);
-    if (!counts) this.rejectCounts.set(peerId, (counts = { total: 0, byReason: {} }));
+    if (!counts) {
+      this.rejectCounts.set(peerId, (counts = { total: 0, byReason: {} }));
+      if (this.rejectCounts.size > MAX_REJECT_COUNTERS) this.pruneRejectCounts();
+    }
     counts.total++;
     counts.byReason[reason] = (counts.byReason[reason] ?? 0) + 1;
     this.host.dispatchEvent(new MessageRejectedEvent(peerId, channel, reason, counts.total));
+  }
+
+  /** Forget the oldest counters of peers with no link and no block, down to the cap. */
+  private pruneRejectCounts(): void {
+    for (const peer of this.rejectCounts.keys()) {
+      if (this.rejectCounts.size <= MAX_REJECT_COUNTERS) return;
+      if (!this.links.has(peer) && !this.isBlocked(peer)) this.rejectCounts.delete(peer);
+    }
   }
 
   /** Forget a link: its `connect()` promises reject with `error`; `by` says who ended it (the event's reason). */
