@@ -4,10 +4,9 @@ import { BulkSender } from './bulk-flow.js';
 import { AckSchema, BulkAckSchema, ByeSchema, HelloSchema, MAX_CONTROL_BYTES, NackSchema, ReadySchema } from './control.js';
 import { DarkswapConnectionError } from './errors.js';
 import { encodeFrame, splitFrame, utf8Length, type RejectReason } from './frame.js';
-import { type Identity } from './identity.js';
-import { Handshake, type VerifiedHello } from './link-handshake.js';
+import { Handshake, type HandshakeOwner, type VerifiedHello } from './link-handshake.js';
 import { OutboundQueue, PRIORITY } from './link-outbound.js';
-import { STRIKE_DRAIN_PER_SECOND, TokenBucket, type LinkLimits } from './rate-limit.js';
+import { STRIKE_DRAIN_PER_SECOND, TokenBucket } from './rate-limit.js';
 import { ReliableState } from './reliable.js';
 import type { Wire } from './wire.js';
 
@@ -36,14 +35,9 @@ export interface PeerIdentity {
   pinned: boolean;
 }
 
-export interface LinkOwner {
+/** What a link needs from the service that owns it (the handshake's needs included). */
+export interface LinkOwner extends HandshakeOwner {
   readonly localId: string;
-  readonly session: string;
-  readonly identity: Identity;
-  readonly limits: LinkLimits;
-  readonly handshakeTimeoutMs: number;
-  pinnedKey(peer: string): string | undefined;
-  keyBlocked(key: string): boolean;
   hasChannel(name: string): boolean;
   deliver(peer: string, channel: string, payload: string): RejectReason | undefined;
   deliverBulk(peer: string, frame: BulkFrame): RejectReason | undefined;
