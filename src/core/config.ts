@@ -34,6 +34,13 @@ export interface ConnectionConfig {
   linkRecoveryMs?: number;
   /** How long a new connection may take to complete the authenticated hello (default 10 s). */
   handshakeTimeoutMs?: number;
+  /**
+   * Admission control: links from peers that dial me, at most (default 100; Chromium allows about 500
+   * peer connections per page). Pinned peers are admitted beyond it. Refused: `peer-refused` event.
+   */
+  maxLinks?: number;
+  /** Incoming connections still in their handshake, at most (default 20); pinned peers are admitted beyond it. */
+  maxPendingHandshakes?: number;
 }
 
 export interface ResolvedConfig {
@@ -52,6 +59,8 @@ export interface ResolvedConfig {
   limits: LinkLimits;
   linkRecoveryMs: number;
   handshakeTimeoutMs: number;
+  maxLinks: number;
+  maxPendingHandshakes: number;
 }
 
 const PEER_ID = /^[A-Za-z0-9]+(?:[ _-][A-Za-z0-9]+)*$/;
@@ -104,6 +113,11 @@ export function resolveConfig(config: ConnectionConfig): ResolvedConfig {
     if (!Number.isFinite(n) || n <= 0) invalid(`${name} must be a positive number of milliseconds.`);
     return n;
   };
+  const count = (value: number | undefined, fallback: number, name: string): number => {
+    const n = value ?? fallback;
+    if (!Number.isInteger(n) || n <= 0) invalid(`${name} must be a positive whole number.`);
+    return n;
+  };
   return {
     host: config.host.trim(),
     port,
@@ -119,6 +133,8 @@ export function resolveConfig(config: ConnectionConfig): ResolvedConfig {
     limits,
     linkRecoveryMs: positive(config.linkRecoveryMs, 30_000, 'linkRecoveryMs'),
     handshakeTimeoutMs: positive(config.handshakeTimeoutMs, 10_000, 'handshakeTimeoutMs'),
+    maxLinks: count(config.maxLinks, 100, 'maxLinks'),
+    maxPendingHandshakes: count(config.maxPendingHandshakes, 20, 'maxPendingHandshakes'),
   };
 }
 

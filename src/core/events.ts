@@ -38,6 +38,19 @@ export class PeerBlockedEvent extends Event {
   }
 }
 
+export const REFUSAL_REASONS = ['too-many-links', 'too-many-handshakes'] as const;
+export type RefusalReason = (typeof REFUSAL_REASONS)[number];
+
+/** An incoming connection was refused by admission control and closed at once. */
+export class PeerRefusedEvent extends Event {
+  constructor(
+    readonly peer: string,
+    readonly reason: RefusalReason,
+  ) {
+    super('peer-refused');
+  }
+}
+
 export class ServiceErrorEvent extends Event {
   constructor(
     readonly error: DarkswapConnectionError,
@@ -66,6 +79,7 @@ export interface ConnectionServiceEventMap {
   'peer-reconnecting': PeerEvent;
   'peer-disconnected': PeerEvent;
   'peer-blocked': PeerBlockedEvent;
+  'peer-refused': PeerRefusedEvent;
   error: ServiceErrorEvent;
   'message-rejected': MessageRejectedEvent;
 }

@@ -2,7 +2,7 @@ import type { BulkFrame } from './bulk.js';
 import type { ResolvedConfig } from './config.js';
 import type { RejectCounts } from './connection-api.js';
 import { DarkswapConnectionError, type ConnectionErrorCode } from './errors.js';
-import { MessageRejectedEvent, PeerBlockedEvent, PeerEvent, type ServiceStatus } from './events.js';
+import { MessageRejectedEvent, PeerBlockedEvent, PeerEvent, PeerRefusedEvent, type RefusalReason, type ServiceStatus } from './events.js';
 import type { RejectReason } from './frame.js';
 import type { Identity } from './identity.js';
 import { Link, type LinkOwner } from './link.js';
@@ -130,6 +130,14 @@ export class LinkRegistry {
     if (this.isBlocked(peerId) || this.host.status === 'closed') {
       conn.close();
       return;
+    }
+    if (!this.links.has(peerId) && dialer === peerId) {
+      const refusal = this.admission(peerId);
+      if (refusal) {
+        conn.close();
+        this.host.dispatchEvent(new PeerRefusedEvent(peerId, refusal));
+        return;
+      }
     }
     const link = this.links.get(peerId) ?? this.createLink(peerId);
     const current = link.wire;
@@ -319,6 +327,21 @@ export class LinkRegistry {
       this.host.emitError(linkError('link-closed', `${undelivered} messages to ${link.peer} were not delivered: the link did not recover.`), link.peer);
     }
     this.dropLink(link.peer, error, 'unreachable');
+  }
+
+  /**
+   * Admission control for a connection from a peer I have no link with: pinned peers always get in;
+   * others only while there are fewer than `maxLinks` links and `maxPendingHandshakes` links still in
+   * their handshake.
+   */
+  private admission(peerId: string): RefusalReason | undefined {
+    if (this.host.pinnedKey(peerId)) return undefined;
+    const { maxLinks, maxPendingHandshakes } = this.host.config;
+    if (this.links.size >= maxLinks) return 'too-many-links';
+    let pending = 0;
+    for (const link of this.links.values()) if (link.state === 'connecting' && !link.everOpened) pending++;
+    if (pending >= maxPendingHandshakes) return 'too-many-handshakes';
+    return undefined;
   }
 
   /** Whether an identity key is blocked: a blocked peer that comes back under a new id is still refused. */
