@@ -37,6 +37,21 @@ export function destroyServices(): void {
   for (const s of services.splice(0)) s.destroy();
 }
 
+/**
+ * Open a service with `peerId`, retrying while signaling still holds that id for a service that just
+ * went away (a crashed page coming back, or someone else taking the id).
+ */
+export async function claimPeerId(peerId: string, extra: Partial<ConnectionConfig> = {}): Promise<ConnectionService> {
+  for (let i = 0; ; i++) {
+    try {
+      return await openService({ ...extra, peerId });
+    } catch (error) {
+      if (i >= 40) throw error;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}
+
 /** Two services with an open link between them. */
 export async function linkedPair(
   extraA: Partial<ConnectionConfig> = {},

@@ -17,23 +17,31 @@ import { STORAGE_ROOT } from '../features/file-share/file-share.storage.js';
 import '../components/orderbook/darkswap-orderbook.js';
 import '../components/file-share/darkswap-file-share.js';
 import type { DarkswapOrderbook } from '../components/orderbook/orderbook.js';
-import type { DarkswapFileShare } from '../components/file-share/file-share.js';
 
 const PAIR = 'RUNE:840000:3/BTC';
 
-async function orderbooks(service: ConnectionService, n: number): Promise<DarkswapOrderbook[]> {
+/** Mount `n` widgets of one tag side by side on `service`; `setup` sets each one's options first. */
+async function mountMany<K extends 'darkswap-orderbook' | 'darkswap-file-share'>(
+  tag: K,
+  service: ConnectionService,
+  n: number,
+  setup: (el: HTMLElementTagNameMap[K]) => void = () => undefined,
+): Promise<{ wrap: HTMLElement; els: HTMLElementTagNameMap[K][] }> {
   const wrap = await fixture<HTMLElement>(html`<div></div>`);
-  const els: DarkswapOrderbook[] = [];
+  const els: HTMLElementTagNameMap[K][] = [];
   for (let i = 0; i < n; i++) {
-    const el = document.createElement('darkswap-orderbook');
-    el.pair = PAIR;
+    const el = document.createElement(tag);
+    setup(el);
     el.connection = service;
     wrap.append(el);
     els.push(el);
   }
   await Promise.all(els.map((e) => e.updateComplete));
-  return els;
+  return { wrap, els };
 }
+
+const orderbooks = async (service: ConnectionService, n: number): Promise<DarkswapOrderbook[]> =>
+  (await mountMany('darkswap-orderbook', service, n, (el) => (el.pair = PAIR))).els;
 
 describe('FeatureController: one engine per service, shared by every widget of a kind', function () {
   this.timeout(30_000);
@@ -106,16 +114,7 @@ describe('FeatureController: one engine per service, shared by every widget of a
   it('two file-share widgets and a headless session on one service share one engine; an offer is handled once', async () => {
     const [sender, receiver] = await linkedPair();
     const key = uniqueId('fs');
-    const wrap = await fixture<HTMLElement>(html`<div></div>`);
-    const widgets: DarkswapFileShare[] = [];
-    for (let i = 0; i < 2; i++) {
-      const el = document.createElement('darkswap-file-share');
-      el.storageKey = key;
-      el.connection = receiver;
-      wrap.append(el);
-      widgets.push(el);
-    }
-    await Promise.all(widgets.map((w) => w.updateComplete));
+    const { wrap, els: widgets } = await mountMany('darkswap-file-share', receiver, 2, (el) => (el.storageKey = key));
     const offered: string[] = [];
     for (const w of widgets) w.addEventListener('darkswap-file-offered', (e) => offered.push(e.detail.transferId));
     const feature = peekFeature<FileShareFeature>(receiver, FILE_SHARE_FEATURE)!;

@@ -50,11 +50,6 @@ export class FeatureController<T extends Feature> implements ReactiveController 
     return this.lease?.feature;
   }
 
-  /** The service the engine lives on. */
-  get service(): ConnectionApi | undefined {
-    return this.leasedOn;
-  }
-
   /** Re-check `enabled` (and the service): acquire or release accordingly. */
   refresh(): void {
     this.follow(this.current);
@@ -66,10 +61,7 @@ export class FeatureController<T extends Feature> implements ReactiveController 
     this.follow(this.current);
   }
 
-  hostConnected(): void {
-    // The connection controller re-binds (and calls `follow`) in its own hostConnected.
-  }
-
+  // No hostConnected: the connection controller re-binds in its own and calls `follow` through `watch`.
   hostDisconnected(): void {
     this.follow(undefined);
   }

@@ -13,12 +13,11 @@ describe('connect() across a signaling restart (real WebRTC, real PeerServer)', 
   });
 
   for (const when of ['just after the dial', 'before the dial'] as const) {
-    it(`a signaling restart ${when} delays the first connect only until signaling is back`, async function () {
+    it(`a first connect survives a signaling restart ${when}: it is dialed again once signaling is back`, async function () {
       this.timeout(30_000);
       const a = await openService();
       const b = await openService();
       let connecting: Promise<void>;
-      const started = performance.now();
       if (when === 'before the dial') {
         await executeServerCommand('signaling-stop');
         connecting = a.connect(b.id!);
@@ -28,11 +27,9 @@ describe('connect() across a signaling restart (real WebRTC, real PeerServer)', 
       }
       await new Promise((r) => setTimeout(r, 500));
       await executeServerCommand('signaling-start');
+      // Without the retry, connect() rejects at its 15 s deadline (connect-timeout).
       await connecting;
-      const took = performance.now() - started;
       expect(a.linkStatus(b.id!)).to.equal('open');
-      // The connect deadline is 15 s; re-registration takes about a second of backoff (jittered, ≤ 1.5 s here).
-      expect(took).to.be.below(8_000);
     });
   }
 });

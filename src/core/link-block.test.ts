@@ -5,9 +5,8 @@
 import { expect } from '@open-wc/testing';
 import type { PeerBlockedEvent, ServiceErrorEvent } from './events.js';
 import { createIdentity } from './identity.js';
-import { destroyServices, linkedPair, openService, uniqueId, waitFor } from '../../test/harness.js';
+import { claimPeerId, destroyServices, linkedPair, openService, uniqueId, waitFor } from '../../test/harness.js';
 import { MAX_REJECT_COUNTERS } from './link-registry.js';
-import type { ConnectionService } from './connection-service.js';
 import type { PeerEvent } from './events.js';
 import { destroyHostiles, hostilePeer } from '../../test/hostile-peer.js';
 
@@ -70,19 +69,12 @@ describe('Blocks tied to the identity key (raw hostile PeerJS peers, real PeerSe
     (b1 as unknown as { links: Map<string, unknown> }).links.clear();
     b1.destroy();
     await waitFor(() => a.linkStatus(bId) === 'reconnecting', 10_000, 'reconnecting');
-    let b2: ConnectionService | undefined;
     const newKey = await createIdentity();
-    for (let i = 0; i < 40 && !b2; i++) {
-      try {
-        b2 = await openService({ peerId: `b-${suffix}`, identity: newKey });
-      } catch {
-        await new Promise((r) => setTimeout(r, 250));
-      }
-    }
-    await waitFor(() => a.linkStatus(b2!.id!) === 'open' && a.peerIdentity(b2!.id!)?.publicKey === newKey.publicKey, 20_000, 'a re-dialed the new b');
+    const b2 = await claimPeerId(`b-${suffix}`, { identity: newKey });
+    await waitFor(() => a.linkStatus(b2.id!) === 'open' && a.peerIdentity(b2.id!)?.publicKey === newKey.publicKey, 20_000, 'a re-dialed the new b');
     expect(reasons).to.deep.equal(['key-changed']);
     const changed = errors.find((e) => e.error.code === 'identity-changed');
-    expect(changed?.peer).to.equal(b2!.id);
+    expect(changed?.peer).to.equal(b2.id);
     expect(changed?.error.message).to.contain(oldKey.slice(0, 16));
     expect(changed?.error.message).to.contain(newKey.publicKey.slice(0, 16));
   });

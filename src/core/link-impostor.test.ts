@@ -6,24 +6,11 @@
 import { expect } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
 import * as v from 'valibot';
-import type { ConnectionService } from './connection-service.js';
 import type { PeerEvent, ServiceErrorEvent } from './events.js';
 import { createIdentity } from './identity.js';
-import { destroyServices, openService, uniqueId, waitFor } from '../../test/harness.js';
+import { claimPeerId as claim, destroyServices, openService, uniqueId, waitFor } from '../../test/harness.js';
 
 const Tick = v.strictObject({ n: v.pipe(v.number(), v.integer()) });
-
-/** Open a service with `peerId`, retrying while signaling still holds the id of one that just went away. */
-async function claim(peerId: string, extra: Parameters<typeof openService>[0] = {}): Promise<ConnectionService> {
-  for (let i = 0; ; i++) {
-    try {
-      return await openService({ peerId, ...extra });
-    } catch (error) {
-      if (i >= 40) throw error;
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }
-}
 
 describe('An impostor on a pinned peer’s id (real WebRTC, real PeerServer)', () => {
   afterEach(async () => {

@@ -1,7 +1,7 @@
 import { expect } from '@open-wc/testing';
 import * as v from 'valibot';
 import type { ServiceErrorEvent, PeerEvent } from './events.js';
-import { destroyServices, linkedPair, openService, uniqueId, waitFor } from '../../test/harness.js';
+import { claimPeerId, destroyServices, linkedPair, openService, uniqueId, waitFor } from '../../test/harness.js';
 
 const Tick = v.strictObject({ n: v.pipe(v.number(), v.integer()) });
 
@@ -133,22 +133,15 @@ describe('Link recovery and reliable channels (real PeerServer, real WebRTC)', (
     (b1 as unknown as { links: Map<string, unknown> }).links.clear();
     b1.destroy();
     await waitFor(() => events.includes('peer-reconnecting:closed') || events.some((e) => e.startsWith('peer-reconnecting')), 10_000, 'reconnecting');
-    let b2: Awaited<ReturnType<typeof openService>> | undefined;
-    for (let i = 0; i < 40 && !b2; i++) {
-      try {
-        b2 = await openService({ peerId: `b-${suffix}` });
-      } catch {
-        await new Promise((r) => setTimeout(r, 250));
-      }
-    }
+    const b2 = await claimPeerId(`b-${suffix}`);
     const got: number[] = [];
-    b2!.channel('tick', { schema: Tick }).on((m) => got.push(m.n));
+    b2.channel('tick', { schema: Tick }).on((m) => got.push(m.n));
     await waitFor(() => events.includes('peer-connected:'), 20_000, 'a re-dialed the new b');
     expect(events.filter((e) => !e.startsWith('peer-reconnecting'))).to.deep.equal(['peer-disconnected:restarted', 'peer-connected:']);
-    ch.send(b2!.id!, { n: 2 });
+    ch.send(b2.id!, { n: 2 });
     await waitFor(() => got.length === 1, 5_000, 'message to the new session');
     expect(got).to.deep.equal([2]); // the old session's message is not replayed to the new one
-    expect(a.peers).to.deep.equal([b2!.id]);
+    expect(a.peers).to.deep.equal([b2.id]);
   });
 
   it('keeps pacing across a re-dial: 800 messages at default limits, dropped mid-stream, all arrive, none rate-limited', async function () {
