@@ -2,6 +2,7 @@ import { DarkswapConnectionError } from './errors.js';
 import { bytesToHex } from './bytes.js';
 import type { Identity } from './identity.js';
 import { DEFAULT_LIMITS, type LinkLimits } from './rate-limit.js';
+import type { OfferRates } from './signaling-guard.js';
 
 /** How the service reaches its signaling server and which ICE servers links may use. */
 export interface ConnectionConfig {
@@ -41,6 +42,17 @@ export interface ConnectionConfig {
   maxLinks?: number;
   /** Incoming connections still in their handshake, at most (default 20); pinned peers are admitted beyond it. */
   maxPendingHandshakes?: number;
+  /**
+   * Connection offers relayed by signaling, at most per minute: from one peer (default 30) and from all
+   * unpinned peers together (default 120). Offers beyond are dropped before a peer connection exists
+   * (`peer-refused` with reason `rate-limited`).
+   */
+  offerRates?: Partial<OfferRates>;
+  /**
+   * An incoming link from an unpinned peer with no messages either way for this long (default 60 s)
+   * may be closed to admit a new peer when `maxLinks` is reached.
+   */
+  idleLinkMs?: number;
 }
 
 export interface ResolvedConfig {
@@ -61,6 +73,8 @@ export interface ResolvedConfig {
   handshakeTimeoutMs: number;
   maxLinks: number;
   maxPendingHandshakes: number;
+  offerRates: OfferRates;
+  idleLinkMs: number;
 }
 
 const PEER_ID = /^[A-Za-z0-9]+(?:[ _-][A-Za-z0-9]+)*$/;
@@ -135,6 +149,11 @@ export function resolveConfig(config: ConnectionConfig): ResolvedConfig {
     handshakeTimeoutMs: positive(config.handshakeTimeoutMs, 10_000, 'handshakeTimeoutMs'),
     maxLinks: count(config.maxLinks, 100, 'maxLinks'),
     maxPendingHandshakes: count(config.maxPendingHandshakes, 20, 'maxPendingHandshakes'),
+    offerRates: {
+      perPeerPerMinute: count(config.offerRates?.perPeerPerMinute, 30, 'offerRates.perPeerPerMinute'),
+      perMinute: count(config.offerRates?.perMinute, 120, 'offerRates.perMinute'),
+    },
+    idleLinkMs: positive(config.idleLinkMs, 60_000, 'idleLinkMs'),
   };
 }
 

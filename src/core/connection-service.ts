@@ -9,6 +9,7 @@ import { isPublicKey, loadIdentity, loadPins, savePins, type Identity } from './
 import { PRIORITY, type Link, type PeerIdentity } from './link.js';
 import { LinkRegistry, type LinkRegistryHost } from './link-registry.js';
 import { Signaling, type SignalingHost } from './signaling.js';
+import type { SignalDrop } from './signaling-guard.js';
 
 // Typed listeners for the class itself (merged with the class declaration below).
 export interface ConnectionService {
@@ -80,6 +81,11 @@ export class ConnectionService extends EventTarget implements ConnectionApi, Cha
   /** Who is on the other end of an open link: key, short authentication string, pin state. */
   peerIdentity(peer: string): PeerIdentity | undefined {
     return this.links.get(peer)?.identity;
+  }
+
+  /** Messages relayed by the signaling server that were dropped before PeerJS saw them, by reason. */
+  get signalingDrops(): Readonly<Record<SignalDrop, number>> {
+    return { ...this.signaling.guard.drops };
   }
 
   rejects(peer: string): RejectCounts {
@@ -280,6 +286,9 @@ export class ConnectionService extends EventTarget implements ConnectionApi, Cha
       },
       incoming: (conn) => this.registry.attach(conn, conn.peer),
       unavailable: (target, error) => this.registry.peerUnavailable(target, error),
+      admitOffer: (peer) => this.registry.admitOffer(peer),
+      isPinned: (peer) => !!this.pins[peer],
+      signalDropped: (peer, reason, detail) => this.registry.signalDropped(peer, reason, detail),
     };
   }
 

@@ -38,7 +38,11 @@ export class PeerBlockedEvent extends Event {
   }
 }
 
-export const REFUSAL_REASONS = ['too-many-links', 'too-many-handshakes'] as const;
+/**
+ * Why an incoming connection was refused: the link cap, the handshake cap, the offer rate (per peer or
+ * for the page), or an idle link closed to make room (`evicted`, reported for the peer that was closed).
+ */
+export const REFUSAL_REASONS = ['too-many-links', 'too-many-handshakes', 'rate-limited', 'evicted'] as const;
 export type RefusalReason = (typeof REFUSAL_REASONS)[number];
 
 /** An incoming connection was refused by admission control and closed at once. */

@@ -4,6 +4,7 @@
  * are always admitted.
  */
 import { expect } from '@open-wc/testing';
+import * as v from 'valibot';
 import type { PeerRefusedEvent } from './events.js';
 import { createIdentity } from './identity.js';
 import { destroyServices, openService, waitFor } from '../../test/harness.js';
@@ -58,5 +59,41 @@ describe('Admission control (real WebRTC, real PeerServer)', () => {
     await waitFor(() => refused.length === 1, 10_000, 'the third refused');
     expect(refused[0]).to.include({ peer: honest.id, reason: 'too-many-handshakes' });
     expect(await attempt).to.not.equal('open');
+  });
+
+  it('at maxLinks, closes the idle incoming link of an unpinned peer to admit a new one; links I dialed and pinned peers stay', async function () {
+    this.timeout(30_000);
+    const victim = await openService({ maxLinks: 3, idleLinkMs: 400, identity: await createIdentity() });
+    const refused: PeerRefusedEvent[] = [];
+    victim.addEventListener('peer-refused', (e: PeerRefusedEvent) => refused.push(e));
+    const [mine, friend, idle, busy, newcomer] = await Promise.all(
+      [0, 1, 2, 3, 4].map(async () => openService({ identity: await createIdentity(), connectTimeoutMs: 5_000 })),
+    );
+    await victim.connect(mine.id!); // dialed by the victim: never evicted
+    await victim.pin(friend.id!, friend.publicKey);
+    await friend.connect(victim.id!); // pinned: never evicted
+    await idle.connect(victim.id!);
+    await new Promise((r) => setTimeout(r, 600));
+    // All three are idle now; only `idle` may go. With it gone there is room for `busy`.
+    await busy.connect(victim.id!);
+    await waitFor(() => refused.length === 1, 5_000, 'the idle link evicted');
+    expect(refused[0]).to.include({ peer: idle.id, reason: 'evicted' });
+    expect(victim.peers).to.have.members([mine.id, friend.id, busy.id]);
+    // `busy` keeps talking, so nothing is idle enough: the next newcomer is refused.
+    const channel = victim.channel('chat', { schema: v.object({ hi: v.number() }) });
+    const talk = setInterval(() => channel.send(busy.id!, { hi: 1 }), 100);
+    try {
+      await new Promise((r) => setTimeout(r, 500));
+      const attempt = newcomer.connect(victim.id!).then(
+        () => 'open',
+        (e: Error) => e.message,
+      );
+      await waitFor(() => refused.length === 2, 10_000, 'the newcomer refused');
+      expect(refused[1]).to.include({ peer: newcomer.id, reason: 'too-many-links' });
+      expect(await attempt).to.not.equal('open');
+      expect(victim.peers).to.have.members([mine.id, friend.id, busy.id]);
+    } finally {
+      clearInterval(talk);
+    }
   });
 });

@@ -2,12 +2,13 @@ import type { BulkFrame } from './bulk.js';
 import type { ResolvedConfig } from './config.js';
 import type { RejectCounts } from './connection-api.js';
 import { DarkswapConnectionError, type ConnectionErrorCode } from './errors.js';
-import { MessageRejectedEvent, PeerBlockedEvent, PeerEvent, PeerRefusedEvent, type RefusalReason, type ServiceStatus } from './events.js';
+import { MessageRejectedEvent, PeerBlockedEvent, PeerEvent, PeerRefusedEvent, REFUSAL_REASONS, type RefusalReason, type ServiceStatus } from './events.js';
 import type { RejectReason } from './frame.js';
 import type { Identity } from './identity.js';
 import { Link, type LinkOwner } from './link.js';
 import type { LinkLimits } from './rate-limit.js';
 import type { DataConnection } from './signaling.js';
+import type { SignalDrop } from './signaling-guard.js';
 import { Wire } from './wire.js';
 
 interface Pending {
@@ -139,7 +140,7 @@ export class LinkRegistry {
         return;
       }
     }
-    const link = this.links.get(peerId) ?? this.createLink(peerId);
+    const link = this.links.get(peerId) ?? this.createLink(peerId, dialer === peerId);
     const current = link.wire;
     if (current && !current.closed) {
       // Two dials crossed: the connection dialed by the lower id wins; the newest one from it wins.
@@ -156,6 +157,24 @@ export class LinkRegistry {
         if (link.wire === wire && !wire.ready) link.onLost(wire, 'attempt-timeout');
       }, REDIAL_ATTEMPT_MS);
     }
+  }
+
+  /**
+   * Checked by the signaling guard for each connection offer, before a peer connection exists for it:
+   * a reason to drop it, or undefined to let it through. Peers with a link are re-dialing and pass.
+   */
+  admitOffer(peerId: string): string | undefined {
+    if (this.host.status === 'closed') return 'closed';
+    if (this.isBlocked(peerId)) return 'blocked';
+    if (this.links.has(peerId)) return undefined;
+    return this.admission(peerId);
+  }
+
+  /** The signaling guard dropped a relayed message: an offer refused by admission or its rate is reported. */
+  signalDropped(peerId: string | undefined, reason: SignalDrop, detail?: string): void {
+    if (!peerId) return;
+    const refusal = reason === 'refused' ? detail : reason === 'rate-limited' && detail === 'OFFER' ? 'rate-limited' : undefined;
+    if (refusal && (REFUSAL_REASONS as readonly string[]).includes(refusal)) this.host.dispatchEvent(new PeerRefusedEvent(peerId, refusal as RefusalReason));
   }
 
   /**
@@ -237,8 +256,9 @@ export class LinkRegistry {
     for (const link of this.links.values()) link.sayBye('page-closed');
   };
 
-  private createLink(peerId: string): Link {
+  private createLink(peerId: string, incoming = false): Link {
     const link = new Link(peerId, this.owner);
+    link.incoming = incoming;
     this.links.set(peerId, link);
     this.host.dispatchEvent(new PeerEvent('peer-connecting', peerId));
     // The first connection must open within connectTimeoutMs.
@@ -337,11 +357,30 @@ export class LinkRegistry {
   private admission(peerId: string): RefusalReason | undefined {
     if (this.host.pinnedKey(peerId)) return undefined;
     const { maxLinks, maxPendingHandshakes } = this.host.config;
-    if (this.links.size >= maxLinks) return 'too-many-links';
+    if (this.links.size >= maxLinks && !this.evictIdle()) return 'too-many-links';
     let pending = 0;
     for (const link of this.links.values()) if (link.state === 'connecting' && !link.everOpened) pending++;
     if (pending >= maxPendingHandshakes) return 'too-many-handshakes';
     return undefined;
+  }
+
+  /**
+   * Make room for a new peer: close the incoming link from an unpinned peer that has been idle longest,
+   * if it has been idle at least `idleLinkMs`. Links I dialed and pinned peers are never evicted.
+   */
+  private evictIdle(): boolean {
+    const now = performance.now();
+    let victim: Link | undefined;
+    for (const link of this.links.values()) {
+      if (!link.incoming || link.state !== 'open' || this.host.pinnedKey(link.peer)) continue;
+      if (now - link.lastActive < this.host.config.idleLinkMs) continue;
+      if (!victim || link.lastActive < victim.lastActive) victim = link;
+    }
+    if (!victim) return false;
+    victim.sayBye('evicted');
+    this.dropLink(victim.peer, linkError('link-closed', `The idle link to ${victim.peer} was closed to make room for a new peer.`), 'evicted');
+    this.host.dispatchEvent(new PeerRefusedEvent(victim.peer, 'evicted'));
+    return true;
   }
 
   /** Whether an identity key is blocked: a blocked peer that comes back under a new id is still refused. */

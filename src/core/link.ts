@@ -80,6 +80,10 @@ export class Link {
   deadlineTimer: ReturnType<typeof setTimeout> | undefined;
   redialTimer: ReturnType<typeof setTimeout> | undefined;
   attempts = 0;
+  /** The peer dialed me first (admission control may close it to make room when it is idle and not pinned). */
+  incoming = false;
+  /** When a message last went either way (performance.now()). */
+  lastActive = performance.now();
 
   private readonly outbound: OutboundQueue;
   private readonly handshake: Handshake;
@@ -184,6 +188,7 @@ export class Link {
 
   /** Queue one user message; see Channel.send for the contract. */
   send(channel: string, json: string, reliable: boolean, priority: number): void {
+    this.lastActive = performance.now();
     const wire = this.wire;
     const limit = wire?.maxMessageSize ?? 262_144;
     // UTF-8 is at most 3 bytes per UTF-16 unit: count exactly only when the message might not fit.
@@ -357,6 +362,7 @@ export class Link {
       if (verdict === 'gap') return this.onGap(split.channel);
       if (verdict !== 'deliver') return this.reject(split.channel, 'unknown-channel');
     }
+    this.lastActive = performance.now();
     const reason = this.owner.deliver(this.peer, split.channel, split.payload);
     if (reason) this.reject(split.channel, reason);
   }

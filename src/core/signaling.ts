@@ -2,6 +2,7 @@ import { Peer, type DataConnection, type PeerError } from 'peerjs';
 import type { ResolvedConfig } from './config.js';
 import { DarkswapConnectionError, type ConnectionErrorCode } from './errors.js';
 import type { ServiceStatus } from './events.js';
+import { SignalingGuard, type SignalDrop } from './signaling-guard.js';
 
 /** PeerJS's connection type, for the modules that carry links over it (they never import peerjs). */
 export type { DataConnection };
@@ -31,6 +32,16 @@ export interface SignalingHost {
    * being recovered re-dials until its deadline), false when the error should be reported.
    */
   unavailable(target: string | undefined, error: DarkswapConnectionError): boolean;
+  /** Whether this peer may open a connection to me now; a reason when not (checked before any peer connection exists). */
+  admitOffer(peer: string): string | undefined;
+  isPinned(peer: string): boolean;
+  /** The guard dropped a relayed message. */
+  signalDropped(peer: string | undefined, reason: SignalDrop, detail?: string): void;
+}
+
+/** PeerJS's handler of server messages, which the guard wraps (not in PeerJS's public types). */
+interface PeerInternals {
+  _handleMessage(message: unknown): void;
 }
 
 /**
@@ -42,8 +53,24 @@ export class Signaling {
   private retries = 0;
   private registeredAs: string | undefined;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private checker: SignalingGuard | undefined;
 
   constructor(private readonly host: SignalingHost) {}
+
+  /** Checks every message relayed by the signaling server before PeerJS handles it (made on first use: the config comes later). */
+  get guard(): SignalingGuard {
+    const host = this.host;
+    this.checker ??= new SignalingGuard(
+      {
+        hasConnection: (peer, id) => !!this.peer?.getConnection(peer, id)?.peerConnection,
+        admitOffer: (peer) => host.admitOffer(peer),
+        isPinned: (peer) => host.isPinned(peer),
+        dropped: (peer, reason, detail) => host.signalDropped(peer, reason, detail),
+      },
+      host.config.offerRates,
+    );
+    return this.checker;
+  }
 
   /** The id the server gave me; kept while signaling reconnects (PeerJS itself forgets it on disconnect). */
   get registeredId(): string | undefined {
@@ -76,6 +103,7 @@ export class Signaling {
       };
       const peer = c.peerId ? new Peer(c.peerId, options) : new Peer(options);
       this.peer = peer;
+      this.guardMessages(peer);
       const timer = setTimeout(() => {
         fail(connectionError('signaling-unreachable', `No answer from the signaling server at ${this.signalingUrl()} within ${c.openTimeoutMs} ms.`));
       }, c.openTimeoutMs);
@@ -119,6 +147,16 @@ export class Signaling {
         host.emitError(error);
       });
     });
+  }
+
+  /** Route the server's messages through the guard (PeerJS calls `this._handleMessage` for each). */
+  private guardMessages(peer: Peer): void {
+    const internals = peer as unknown as PeerInternals;
+    if (typeof internals._handleMessage !== 'function') throw new Error('This PeerJS version has no _handleMessage: the signaling guard cannot be installed.');
+    const handle = internals._handleMessage.bind(peer);
+    internals._handleMessage = (message: unknown) => {
+      if (this.guard.admit(message)) handle(message);
+    };
   }
 
   /** Open a raw PeerJS connection to a peer; undefined while not registered. */
