@@ -53,6 +53,12 @@ export interface ConnectionConfig {
    * may be closed to admit a new peer when `maxLinks` is reached.
    */
   idleLinkMs?: number;
+  /**
+   * Messages held across all links together (unacknowledged reliable and queued fire-and-forget ones), at
+   * most: default 50,000 messages and 64 Mi UTF-16 units. Each link also holds at most 10,000 reliable
+   * messages (16 Mi units) and 1,000 fire-and-forget ones (4 Mi units). `send` beyond: `send-buffer-full`.
+   */
+  maxQueued?: Partial<{ messages: number; chars: number }>;
 }
 
 export interface ResolvedConfig {
@@ -75,6 +81,7 @@ export interface ResolvedConfig {
   maxPendingHandshakes: number;
   offerRates: OfferRates;
   idleLinkMs: number;
+  maxQueued: { messages: number; chars: number };
 }
 
 const PEER_ID = /^[A-Za-z0-9]+(?:[ _-][A-Za-z0-9]+)*$/;
@@ -154,6 +161,10 @@ export function resolveConfig(config: ConnectionConfig): ResolvedConfig {
       perMinute: count(config.offerRates?.perMinute, 120, 'offerRates.perMinute'),
     },
     idleLinkMs: positive(config.idleLinkMs, 60_000, 'idleLinkMs'),
+    maxQueued: {
+      messages: count(config.maxQueued?.messages, 50_000, 'maxQueued.messages'),
+      chars: count(config.maxQueued?.chars, 64 * 1024 * 1024, 'maxQueued.chars'),
+    },
   };
 }
 

@@ -43,6 +43,43 @@ describe('Bounded queues and per-peer broadcast failures (real WebRTC, real Peer
     expect(a.linkStatus(b.id!)).to.equal('open');
   });
 
+  it('caps the messages held across all links together (maxQueued), each link under its own cap', async function () {
+    this.timeout(30_000);
+    // b and c accept 10 messages/s: what a sends them waits (unacknowledged) in a's outboxes.
+    const a = await openService({ maxQueued: { messages: 150 } });
+    const slow = { limits: { messagesPerSecond: 10, messageBurst: 20 } };
+    const [b, c] = [await openService(slow), await openService(slow)];
+    for (const p of [b, c]) {
+      await a.connect(p.id!);
+      await waitFor(() => p.peers.includes(a.id!));
+    }
+    const chat = a.channel('chat', { schema: Text });
+    const sendMany = (to: string, n: number) => {
+      let ok = 0;
+      let error: DarkswapConnectionError | undefined;
+      for (let i = 0; i < n; i++) {
+        try {
+          chat.send(to, { t: `m${i}` });
+          ok++;
+        } catch (e) {
+          error = e as DarkswapConnectionError;
+        }
+      }
+      return { ok, error };
+    };
+    expect(sendMany(b.id!, 100)).to.deep.equal({ ok: 100, error: undefined });
+    const toC = sendMany(c.id!, 100);
+    expect(toC.ok).to.equal(50);
+    expect(toC.error?.code).to.equal('send-buffer-full');
+    expect(toC.error?.message).to.contain('across all 2 links');
+    // Everything accepted is delivered in time; then there is room again.
+    const got = { b: 0, c: 0 };
+    b.channel('chat', { schema: Text }).on(() => got.b++);
+    c.channel('chat', { schema: Text }).on(() => got.c++);
+    await waitFor(() => got.b === 100 && got.c === 50, 20_000, 'the held messages delivered');
+    await waitFor(() => sendMany(c.id!, 1).ok === 1, 5_000, 'room again');
+  });
+
   it('a broadcast reaches every peer that can take it; the one that cannot is reported per peer', async function () {
     this.timeout(30_000);
     const a = await openService();

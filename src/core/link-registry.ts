@@ -100,6 +100,7 @@ export class LinkRegistry {
       warn: (link, error) => host.emitError(error, link.peer),
       left: (link, reason) => this.dropLink(link.peer, linkError('link-closed', `${link.peer} left (${reason}).`), 'remote'),
       block: (link, reason) => this.blockPeer(link.peer, reason),
+      roomAcrossLinks: (chars) => this.roomAcrossLinks(chars),
     };
   }
 
@@ -157,6 +158,23 @@ export class LinkRegistry {
         if (link.wire === wire && !wire.ready) link.onLost(wire, 'attempt-timeout');
       }, REDIAL_ATTEMPT_MS);
     }
+  }
+
+  /**
+   * The cap on messages held across all links (`maxQueued`): every link may hold up to its own limit,
+   * but together they stay under this, so many slow peers cannot exhaust the page's memory.
+   */
+  private roomAcrossLinks(chars: number): string | undefined {
+    const { messages, chars: maxChars } = this.host.config.maxQueued;
+    let count = 0;
+    let held = 0;
+    for (const link of this.links.values()) {
+      const h = link.held();
+      count += h.count;
+      held += h.chars;
+    }
+    if (count < messages && held + chars <= maxChars) return undefined;
+    return `${count} messages (${held} characters) are waiting across all ${this.links.size} links, the most this page holds (maxQueued); try again when they drain.`;
   }
 
   /**

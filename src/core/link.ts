@@ -51,6 +51,8 @@ export interface LinkOwner extends HandshakeOwner {
   warn(link: Link, error: DarkswapConnectionError): void;
   left(link: Link, reason: string): void;
   block(link: Link, reason: RejectReason): void;
+  /** Whether messages of `chars` more UTF-16 units fit under the cap across all links; a refusal message when not. */
+  roomAcrossLinks(chars: number): string | undefined;
 }
 
 /** Reliable messages kept per link waiting for acknowledgement before `send` refuses more. */
@@ -204,6 +206,8 @@ export class Link {
         `A ${json.length}-character message exceeds the ${burst} characters ${this.peer} accepts at once (its byte burst).`,
       );
     }
+    const full = this.owner.roomAcrossLinks(json.length + channel.length + 18);
+    if (full) throw new DarkswapConnectionError('send-buffer-full', full);
     if (!reliable) {
       if (this.state !== 'open') throw new DarkswapConnectionError('link-closed', `The link to ${this.peer} is not open.`);
       const frame = encodeFrame(channel, json);
@@ -291,6 +295,12 @@ export class Link {
       if (dc?.readyState === 'open' && dc.bufferedAmount > 0) setTimeout(() => wire.close(), 100);
       else wire.close();
     }
+  }
+
+  /** Messages held for this peer (unacknowledged reliable ones and queued fire-and-forget ones) and their UTF-16 length. */
+  held(): { count: number; chars: number } {
+    const q = this.outbound.unreliableQueued;
+    return { count: this.reliable.unackedCount() + q.count, chars: this.unackedChars() + q.chars };
   }
 
   private unackedChars(): number {
