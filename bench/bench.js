@@ -2,19 +2,21 @@
 // The kit comes from the built bundle (production code path) unless the page URL has ?impl=source;
 // bare PeerJS comes from node_modules (served unbundled by the bench's dev server).
 import { Peer } from 'peerjs';
+import { abuse, useKit } from './abuse-bench.js';
 
 const impl = new URLSearchParams(location.search).get('impl') === 'source' ? 'source' : 'cdn';
 
 async function loadKit() {
   if (impl === 'source') {
     const [core, model] = await Promise.all([import('../src/core/index.ts'), import('../src/components/demo/demo.model.ts')]);
-    return { ConnectionService: core.ConnectionService, DemoMessageSchema: model.DemoMessageSchema, DEMO_MAX_BYTES: model.DEMO_MAX_BYTES };
+    return { ConnectionService: core.ConnectionService, createIdentity: core.createIdentity, DemoMessageSchema: model.DemoMessageSchema, DEMO_MAX_BYTES: model.DEMO_MAX_BYTES };
   }
   const kit = await import('../cdn/darkswap.js');
-  return { ConnectionService: kit.ConnectionService, DemoMessageSchema: kit.DemoMessageSchema, DEMO_MAX_BYTES: kit.DEMO_MAX_BYTES };
+  return { ConnectionService: kit.ConnectionService, createIdentity: kit.createIdentity, DemoMessageSchema: kit.DemoMessageSchema, DEMO_MAX_BYTES: kit.DEMO_MAX_BYTES };
 }
 
 const kit = await loadKit();
+useKit(kit);
 
 /** Reject after `ms` so no await in a bench can hang. */
 function timeout(promise, ms, what) {
@@ -286,4 +288,4 @@ async function trade() {
   return tradeBench();
 }
 
-window.darkswapBench = { ready: true, impl, connect, roundtrip, latency, recovery, file, orderbook, trade };
+window.darkswapBench = { ready: true, impl, connect, roundtrip, latency, recovery, file, orderbook, trade, abuse };

@@ -49,6 +49,9 @@ const BENCHES = [
   { name: 'orderbook_burst500_longest_task_ms', group: 'orderbook' },
   { name: 'orderbook_sync_1000_ms', group: 'orderbook' },
   { name: 'link_recovery_ms_p95', group: 'recovery' },
+  { name: 'connect_idle_ms', group: 'abuse' },
+  { name: 'connect_after_churn_ms', group: 'abuse' },
+  { name: 'connect_under_flood_ms', group: 'abuse' },
   { name: 'bundle_runtime_gzip_bytes', group: 'bundle' },
   { name: 'bundle_demo_gzip_bytes', group: 'bundle' },
   { name: 'bundle_orderbook_gzip_bytes', group: 'bundle' },
@@ -137,7 +140,7 @@ async function main() {
     }
   }
 
-  if (['connect', 'roundtrip', 'latency', 'recovery', 'file', 'orderbook', 'trade'].some((g) => groups.has(g))) {
+  if (['connect', 'roundtrip', 'latency', 'recovery', 'file', 'orderbook', 'trade', 'abuse'].some((g) => groups.has(g))) {
     if (!opts.source && !existsSync(path.join(ROOT, 'cdn', 'darkswap.js'))) {
       log('cdn/darkswap.js not found: run `npm run build` (or pass --source)');
       return 1;
@@ -146,6 +149,68 @@ async function main() {
     if (!ok) failed = true;
   }
   return failed ? 1 : 0;
+}
+
+/**
+ * Floods and churn: a victim (this page), an attacker page and an honest page. The honest page times fresh
+ * connects to the victim (median of 5): idle, right after 1,000 connect/disconnect cycles by one attacking
+ * peer, and while 400 hostile authenticated links are open (the victim allows that many links for this run).
+ */
+async function abuseBench({ browser, page, origin, source, sig, emit }) {
+  // Chromium allows about 255 WebSockets per profile: the 400 hostiles (one signaling socket each) are split
+  // across two attacker pages in separate browser contexts.
+  const open = async (context = browser) => {
+    const p = await context.newPage();
+    p.on('pageerror', (e) => log(`abuse page error: ${e.message}`));
+    await p.goto(`${origin}/bench/index.html${source ? '?impl=source' : ''}`, { timeout: 30_000 });
+    await p.waitForFunction(() => window.darkswapBench?.ready === true, { timeout: 30_000 });
+    return p;
+  };
+  const contexts = [await browser.createBrowserContext(), await browser.createBrowserContext()];
+  const [attacker, attacker2, honest] = [await open(contexts[0]), await open(contexts[1]), await open()];
+  const median = (r) => {
+    const ok = r.times.filter((t) => t !== null);
+    for (const e of r.errors) log(`abuse: honest connect failed: ${e}`);
+    return ok.length ? round(percentile(ok, 50)) : null;
+  };
+  const honestConnects = (target) => withTimeout(honest.evaluate((s, t) => window.darkswapBench.abuse.honestConnects(s, t, 5), sig, target), 120_000, 'honest connects');
+  try {
+    log('abuse: churn — 1,000 connect/disconnect cycles by one peer, then honest connects…');
+    let victim = await page.evaluate((s) => window.darkswapBench.abuse.victimOpen(s), sig);
+    const idle1 = median(await honestConnects(victim));
+    const c = await withTimeout(attacker.evaluate((s, t) => window.darkswapBench.abuse.churn(s, t), sig, victim), 300_000, 'churn');
+    const afterChurn = median(await honestConnects(victim));
+    const churnStats = await page.evaluate(() => window.darkswapBench.abuse.victimStats());
+    log(
+      `abuse: churn ${c.cycles} cycles in ${round(c.ms / 1000, 1)} s, ${c.opened} opened; victim refused ${JSON.stringify(churnStats.refused)}; ` +
+        `honest connect idle ${idle1} ms, after churn ${afterChurn} ms`,
+    );
+    await page.evaluate(() => window.darkswapBench.abuse.victimClose());
+
+    log('abuse: flood — 400 hostile authenticated links (victim maxLinks 450), then honest connects…');
+    victim = await page.evaluate((s) => window.darkswapBench.abuse.victimOpen(s, { maxLinks: 450, maxPendingHandshakes: 50, offerRates: { perMinute: 100_000 } }), sig);
+    const idle2 = median(await honestConnects(victim));
+    const floods = await withTimeout(
+      Promise.all([attacker, attacker2].map((p) => p.evaluate((s, t) => window.darkswapBench.abuse.flood(s, t, { count: 200 }), sig, victim))),
+      400_000,
+      'flood',
+    );
+    const f = { open: floods[0].open + floods[1].open };
+    for (const e of [...floods[0].errors, ...floods[1].errors]) log(`abuse: hostile connect failed: ${e}`);
+    const underFlood = median(await honestConnects(victim));
+    const floodStats = await page.evaluate(() => window.darkswapBench.abuse.victimStats());
+    log(`abuse: ${f.open} hostile links open (victim sees ${floodStats.links}); idle ${idle2} ms, under flood ${underFlood} ms`);
+    await Promise.all([attacker, attacker2].map((p) => p.evaluate(() => window.darkswapBench.abuse.floodStop())));
+    await page.evaluate(() => window.darkswapBench.abuse.victimClose());
+    const idle = [idle1, idle2].filter((x) => x !== null);
+    if (idle.length) emit('connect_idle_ms', round(idle.reduce((a, b) => a + b, 0) / idle.length), 'ms');
+    if (afterChurn !== null) emit('connect_after_churn_ms', afterChurn, 'ms');
+    if (underFlood !== null) emit('connect_under_flood_ms', underFlood, 'ms');
+    return afterChurn !== null && underFlood !== null;
+  } finally {
+    await honest.close().catch(() => {});
+    for (const context of contexts) await context.close().catch(() => {});
+  }
 }
 
 async function browserBenches({ groups, emit, wants, source }) {
@@ -183,7 +248,8 @@ async function browserBenches({ groups, emit, wants, source }) {
       executablePath,
       headless: true,
       // precise performance.memory for the file bench's heap-growth figure
-      args: [...CHROME_ARGS, '--enable-precise-memory-info'],
+      // gc() for the abuse bench's attacker page (its own closed peer connections count until collected)
+      args: [...CHROME_ARGS, '--enable-precise-memory-info', '--js-flags=--expose-gc'],
       protocolTimeout: 400_000,
     });
     launched = browser;
@@ -290,6 +356,8 @@ async function browserBenches({ groups, emit, wants, source }) {
       );
       emit('trade_swap_build_verify_ms', round(r.trade_swap_build_verify_ms), 'ms');
     }
+
+    if (groups.has('abuse') && !(await abuseBench({ browser, page, origin, source, sig, emit }))) ok = false;
 
     if (groups.has('file')) {
       const heap = wants('file_1gib_heap_growth_mb');
