@@ -80,6 +80,24 @@ describe('Bounded queues and per-peer broadcast failures (real WebRTC, real Peer
     await waitFor(() => sendMany(c.id!, 1).ok === 1, 5_000, 'room again');
   });
 
+  it('says how many messages were not delivered when a peer leaves with some still waiting', async function () {
+    this.timeout(30_000);
+    const a = await openService();
+    const b = await openService({ limits: { messagesPerSecond: 10, messageBurst: 20 } });
+    await a.connect(b.id!);
+    await waitFor(() => b.peers.includes(a.id!));
+    const errors: string[] = [];
+    a.addEventListener('error', (e: ServiceErrorEvent) => errors.push(e.error.message));
+    const chat = a.channel('chat', { schema: Text });
+    for (let i = 0; i < 100; i++) chat.send(b.id!, { t: `m${i}` });
+    const bId = b.id!;
+    b.destroy(); // leaves with a goodbye; a's paced queue still holds most of the 100
+    await waitFor(() => a.linkStatus(bId) === undefined, 10_000, 'b gone');
+    const report = errors.find((m) => /messages to .* were not delivered/.test(m)) ?? `none in: ${errors.join(' | ')}`;
+    expect(report).to.match(/^(\d+) messages to .* were not delivered: .* left \(destroyed\)/);
+    expect(Number(/^(\d+)/.exec(report)![1])).to.be.within(60, 100);
+  });
+
   it('a broadcast reaches every peer that can take it; the one that cannot is reported per peer', async function () {
     this.timeout(30_000);
     const a = await openService();

@@ -243,6 +243,11 @@ export class LinkRegistry {
     this.settle(peerId, error);
     if (!link) return;
     this.links.delete(peerId);
+    // Messages still waiting for the peer are lost with the link: say how many.
+    const undelivered = link.held().count;
+    if (undelivered) {
+      this.host.emitError(linkError('link-closed', `${undelivered} messages to ${peerId} were not delivered: ${error.message}`), peerId);
+    }
     link.dispose();
     if (link.everOpened || by === undefined) {
       this.host.dispatchEvent(new PeerEvent('peer-disconnected', peerId, by ?? error.code));
@@ -358,12 +363,8 @@ export class LinkRegistry {
 
   private giveUp(link: Link): void {
     if (this.links.get(link.peer) !== link || link.state === 'open') return;
-    const undelivered = link.reliable.unackedCount();
     const seconds = Math.round(this.host.config.linkRecoveryMs / 1000);
     const error = linkError('link-closed', `The link to ${link.peer} dropped and did not come back within ${seconds} s.`);
-    if (undelivered) {
-      this.host.emitError(linkError('link-closed', `${undelivered} messages to ${link.peer} were not delivered: the link did not recover.`), link.peer);
-    }
     this.dropLink(link.peer, error, 'unreachable');
   }
 
