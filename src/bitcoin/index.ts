@@ -17,6 +17,7 @@ export * from './psbt-build.js';
 export * from './psbt-verify.js';
 export * from './finalize.js';
 export * from './verify-then-sign.js';
+export * from './cancel.js';
 export * from './memory-wallet.js';
 export * from './swap-scenario.js';
 export * from './tab-ledger.js';

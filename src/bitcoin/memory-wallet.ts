@@ -16,10 +16,19 @@ import { decipherRunestone } from './runestone.js';
 import { checkWitness, type Prevout } from './signature.js';
 import { simulateAlkanes, simulateRunes, type Balances } from './simulate.js';
 import type { SwapInput } from './terms.js';
-import type { AssetBalance, AssetIndexer, OutputInfo, SignPsbtRequest, WalletAccount, WalletAdapter } from './wallet.js';
+import type { AssetBalance, AssetIndexer, ChainSource, OutputInfo, SignPsbtRequest, SpendInfo, TxStatus, WalletAccount, WalletAdapter } from './wallet.js';
 
 /** Misbehaviours a test can switch on. */
-export const MEMORY_WALLET_FAULTS = ['none', 'sighash-none', 'sighash-single-acp', 'sign-extra-input', 'finalize', 'modify-tx', 'reject'] as const;
+export const MEMORY_WALLET_FAULTS = [
+  'none',
+  'sighash-none',
+  'sighash-single-acp',
+  'sign-extra-input',
+  'finalize',
+  'modify-tx',
+  'reject',
+  'extra-fields',
+] as const;
 export type MemoryWalletFault = (typeof MEMORY_WALLET_FAULTS)[number];
 
 interface Key {
@@ -131,6 +140,10 @@ export class MemoryWallet implements WalletAdapter {
         tx.signIdx(key.priv, index);
       }
       if (this.fault === 'finalize') tx.finalizeIdx(index);
+      // What real wallets add: the key's BIP32 origin (which reveals the wallet's derivation path).
+      if (this.fault === 'extra-fields' && key.type === 'p2wpkh') {
+        tx.updateInput(index, { bip32Derivation: [[key.pub, { fingerprint: 0x12345678, path: [0x80000054, 0x80000001, 0x80000000, 0, 7] }]] }, true);
+      }
     }
     if (this.fault === 'modify-tx') {
       const out = tx.getOutput(0);
@@ -164,14 +177,37 @@ export interface FundOptions {
   readonly label?: string;
 }
 
+/** A transaction the ledger accepted (in its mempool until mined). */
+interface LedgerTx {
+  readonly inputs: readonly string[];
+  readonly outputs: number;
+  readonly fee: bigint;
+  readonly vsize: number;
+  confirmations: number;
+}
+
+/** BIP125: a replacement pays at least this much more per vbyte of its own size (sat/vB). */
+const INCREMENTAL_RELAY_FEE = 1n;
+
 /**
  * An in-memory ledger of outputs: the `AssetIndexer` of tests and the demo, and a broadcaster that accepts a
  * transaction only if every input exists, is unspent and carries a valid signature (ALL/DEFAULT), and value
  * is conserved; it then applies ord's and protorune's transfer rules to the assets.
+ *
+ * Accepted transactions sit in a mempool (0 confirmations) until `mine()`. A transaction that spends an
+ * output already spent by a mempool transaction replaces it (replace-by-fee, BIP125 rules 3–4) when it pays
+ * more in total than everything it replaces plus 1 sat/vB of its own size, and the replaced transactions
+ * have no spent outputs; the replaced ones vanish with their outputs. It is also a `ChainSource`
+ * (`txStatus`, `spentBy`), and broadcasting a transaction it already has is a no-op that returns its txid.
  */
-export class MemoryIndexer implements AssetIndexer {
+export class MemoryIndexer implements AssetIndexer, ChainSource {
   readonly network: BitcoinNetwork;
   readonly #outputs = new Map<string, Entry>();
+  readonly #txs = new Map<string, LedgerTx>();
+  /** Outpoint → the accepted transaction that spends it. */
+  readonly #spender = new Map<string, string>();
+  /** Replaced txid → the txid that replaced it. */
+  readonly replaced = new Map<string, string>();
   #funded = 0;
   /** Sum of what was burned or stranded, per `kind:id` (tests assert it stays empty). */
   readonly lost = new Map<string, bigint>();
@@ -201,6 +237,19 @@ export class MemoryIndexer implements AssetIndexer {
   mine(blocks = 1): void {
     if (!Number.isSafeInteger(blocks) || blocks < 1) throw new Error('blocks must be a positive integer');
     for (const e of this.#outputs.values()) e.confirmations += blocks;
+    for (const t of this.#txs.values()) t.confirmations += blocks;
+  }
+
+  async txStatus(txid: string): Promise<TxStatus> {
+    const t = this.#txs.get(txid.toLowerCase());
+    if (!t) return { state: 'unknown', confirmations: 0 };
+    return { state: t.confirmations > 0 ? 'confirmed' : 'mempool', confirmations: t.confirmations };
+  }
+
+  async spentBy(outpoint: string): Promise<SpendInfo | undefined> {
+    const txid = this.#spender.get(outpoint.toLowerCase());
+    const t = txid ? this.#txs.get(txid) : undefined;
+    return txid && t ? { txid, confirmations: t.confirmations } : undefined;
   }
 
   /** Changes what the ledger says about an outpoint (tests: mark spent, add assets, lie about value). */
@@ -241,15 +290,22 @@ export class MemoryIndexer implements AssetIndexer {
   /** Validates and applies a raw transaction; resolves to its txid, rejects with the reason. */
   async broadcast(txHex: string): Promise<string> {
     const tx = Transaction.fromRaw(fromHex(txHex), PARSE_TX_OPTS);
+    if (this.#txs.has(tx.id)) return tx.id;
     const prevouts: Prevout[] = [];
     const entries: Entry[] = [];
     const seen = new Set<string>();
+    const conflicts = new Set<string>();
     for (let i = 0; i < tx.inputsLength; i++) {
       const input = tx.getInput(i);
       const key = outpointKey(toHex(input.txid!), input.index!);
       const e = this.#outputs.get(key);
       if (!e) throw new Error(`input ${i}: unknown outpoint ${key}`);
-      if (e.spent || seen.has(key)) throw new Error(`input ${i}: ${key} is already spent`);
+      if (seen.has(key)) throw new Error(`input ${i}: ${key} is spent twice`);
+      if (e.spent) {
+        const by = this.#spender.get(key);
+        if (!by || this.#txs.get(by)!.confirmations > 0) throw new Error(`input ${i}: ${key} is already spent`);
+        conflicts.add(by);
+      }
       seen.add(key);
       prevouts.push({ script: fromHex(e.scriptPubKey), amount: e.value });
       entries.push(e);
@@ -261,7 +317,9 @@ export class MemoryIndexer implements AssetIndexer {
     }
     const scripts = Array.from({ length: tx.outputsLength }, (_, i) => tx.getOutput(i).script!);
     const outSum = Array.from({ length: tx.outputsLength }, (_, i) => tx.getOutput(i).amount!).reduce((a, b) => a + b, 0n);
-    if (outSum > prevouts.reduce((a, p) => a + p.amount, 0n)) throw new Error('outputs exceed inputs');
+    const fee = prevouts.reduce((a, p) => a + p.amount, 0n) - outSum;
+    if (fee < 0n) throw new Error('outputs exceed inputs');
+    if (conflicts.size) this.#replace(tx.id, [...conflicts], fee, tx.vsize);
     const artifact = decipherRunestone(scripts);
     const toMap = (list: readonly AssetBalance[]): Balances => new Map(list.map((b) => [b.id, b.amount] as const));
     const runes = simulateRunes(
@@ -282,6 +340,9 @@ export class MemoryIndexer implements AssetIndexer {
     }
     for (const e of entries) e.spent = true;
     const txid = tx.id;
+    const inputs = [...seen];
+    for (const key of inputs) this.#spender.set(key, txid);
+    this.#txs.set(txid, { inputs, outputs: tx.outputsLength, fee, vsize: tx.vsize, confirmations: 0 });
     for (let v = 0; v < tx.outputsLength; v++) {
       const out = tx.getOutput(v);
       const list = (m: Balances): AssetBalance[] => [...m].map(([id, amount]) => ({ id, amount }));
@@ -296,5 +357,31 @@ export class MemoryIndexer implements AssetIndexer {
       });
     }
     return txid;
+  }
+
+  /** BIP125 rules 3–4 and no descendants; then the replaced transactions are evicted with their outputs. */
+  #replace(txid: string, conflicts: readonly string[], fee: bigint, vsize: number): void {
+    let replacedFee = 0n;
+    for (const old of conflicts) {
+      const t = this.#txs.get(old)!;
+      replacedFee += t.fee;
+      for (let v = 0; v < t.outputs; v++) {
+        if (this.#outputs.get(outpointKey(old, v))?.spent) throw new Error(`cannot replace ${old}: its outputs are spent`);
+      }
+      if (fee * BigInt(t.vsize) <= t.fee * BigInt(vsize)) throw new Error(`replacement fee rate is not above ${old}'s`);
+    }
+    const needed = replacedFee + INCREMENTAL_RELAY_FEE * BigInt(vsize);
+    if (fee < needed) throw new Error(`insufficient fee to replace ${conflicts.join(', ')}: ${fee} sats, ${needed} needed`);
+    for (const old of conflicts) {
+      const t = this.#txs.get(old)!;
+      for (const key of t.inputs) {
+        this.#spender.delete(key);
+        const e = this.#outputs.get(key);
+        if (e) e.spent = false;
+      }
+      for (let v = 0; v < t.outputs; v++) this.#outputs.delete(outpointKey(old, v));
+      this.#txs.delete(old);
+      this.replaced.set(old, txid);
+    }
   }
 }

@@ -12,9 +12,12 @@
  * survives reloads (until `clear()` or the site's storage is cleared). `patch` is not replicated.
  */
 import { createStore, del, get, update, type UseStore } from 'idb-keyval';
+import { Transaction } from '@scure/btc-signer';
+import { fromHex } from './bytes.js';
 import { MemoryIndexer, type FundOptions } from './memory-wallet.js';
+import { PARSE_TX_OPTS } from './psbt-build.js';
 import type { BitcoinNetwork } from './network.js';
-import type { AssetBalance, OutputInfo } from './wallet.js';
+import type { AssetBalance, OutputInfo, SpendInfo, TxStatus } from './wallet.js';
 
 interface FundOp {
   readonly op: 'fund';
@@ -135,6 +138,16 @@ export class TabLedger extends MemoryIndexer {
     return super.listSpendable(address);
   }
 
+  override async txStatus(txid: string): Promise<TxStatus> {
+    await this.synced();
+    return super.txStatus(txid);
+  }
+
+  override async spentBy(outpoint: string): Promise<SpendInfo | undefined> {
+    await this.synced();
+    return super.spentBy(outpoint);
+  }
+
   /** Validates against the shared ledger and appends; resolves to the txid, rejects with the reason. */
   override broadcast(txHex: string): Promise<string> {
     return this.#serial(async () => await navigator.locks.request(`darkswap-ledger-${this.name}`, () => this.#append(txHex)));
@@ -143,7 +156,10 @@ export class TabLedger extends MemoryIndexer {
   /** Under the ledger's lock: catch up, validate, then log (and mine, with `autoMine`). */
   async #append(txHex: string): Promise<string> {
     await this.#replay();
+    const known = await super.txStatus(Transaction.fromRaw(fromHex(txHex), PARSE_TX_OPTS).id);
     const txid = await super.broadcast(txHex);
+    // A transaction the ledger already has (a second broadcast of it) is not logged again.
+    if (known.state !== 'unknown' || this.#applied.has(`tx:${txid}`)) return txid;
     this.#applied.add(`tx:${txid}`);
     const ops: LedgerOp[] = [{ op: 'tx', id: txid, hex: txHex }];
     if (this.autoMine) ops.push(this.#mineLocally(1));

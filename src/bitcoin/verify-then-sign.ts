@@ -13,10 +13,10 @@
 import { Transaction } from '@scure/btc-signer';
 import { equalBytes, fromHex, outpointKey } from './bytes.js';
 import { prevoutsFrom, takePeerSignatures, type FinalizeCode } from './finalize.js';
-import { buildSwapPsbt, PARSE_TX_OPTS } from './psbt-build.js';
+import { buildSwapPsbt, PARSE_TX_OPTS, SWAP_TX_OPTS } from './psbt-build.js';
 import { verifySwapPsbt, type SwapSummary, type VerifyCode, type VerifyContext, type VerifyPolicy } from './psbt-verify.js';
 import { scriptToAddress } from './network.js';
-import { checkPsbtInputSignature, hasSignature } from './signature.js';
+import { checkPsbtInputSignature, hasSignature, type Prevout } from './signature.js';
 import type { BuyerContribution, SellerContribution, SwapRole, SwapTerms } from './terms.js';
 import type { AssetIndexer, SignInputRequest, WalletAdapter } from './wallet.js';
 
@@ -102,39 +102,11 @@ export async function verifyThenSign(o: VerifyThenSignOptions): Promise<SignSucc
     return { ok: false, stage: 'wallet', code: 'WALLET_REJECTED', message: (e as Error).message };
   }
 
-  const walletFail = (code: WalletCheckCode, message: string, input?: number): SignFailure => ({
-    ok: false,
-    stage: 'wallet-result',
-    code,
-    message,
-    ...(input !== undefined ? { input } : {}),
-  });
-  let signed: Transaction;
-  try {
-    signed = Transaction.fromPSBT(returned, PARSE_TX_OPTS);
-  } catch (e) {
-    return walletFail('WALLET_RETURNED_GARBAGE', `the wallet returned no readable PSBT: ${(e as Error).message}`);
-  }
-  const original = Transaction.fromPSBT(mine.psbt, PARSE_TX_OPTS);
-  if (!equalBytes(signed.unsignedTx, original.unsignedTx)) {
-    return walletFail('WALLET_TX_CHANGED', `the wallet returned transaction ${signed.id}, not ${original.id}`);
-  }
   const prevouts = prevoutsFrom(all);
-  for (let i = 0; i < signed.inputsLength; i++) {
-    const input = signed.getInput(i);
-    const isMine = myIndexes.includes(i);
-    if (!isMine) {
-      if (hasSignature(input)) return walletFail('WALLET_SIGNED_OTHER_INPUT', `the wallet signed input ${i}, which is not mine to sign`, i);
-      continue;
-    }
-    if (!hasSignature(input)) return walletFail('WALLET_SIGNATURE_MISSING', `the wallet did not sign input ${i}`, i);
-    const check = checkPsbtInputSignature(signed, i, prevouts, input);
-    if (!check.ok) {
-      return walletFail(check.code === 'SIGHASH_NOT_ALL' ? 'WALLET_SIGHASH_NOT_ALL' : 'WALLET_SIGNATURE_INVALID', check.message, i);
-    }
-  }
-
-  let psbt = signed.toPSBT(0);
+  const checked = checkWalletResult(mine.psbt, returned, myIndexes, prevouts);
+  if (!checked.ok) return checked;
+  // Only the signatures go on: whatever else the wallet added (key derivations, proprietary fields) stays here.
+  let psbt = onlySignatures(mine.psbt, checked.signed, myIndexes);
   if (o.peerPsbt) {
     const peerTx = Transaction.fromPSBT(o.peerPsbt, PARSE_TX_OPTS);
     const peerIndexes = Array.from({ length: peerTx.inputsLength }, (_, i) => i).filter((i) => !myIndexes.includes(i) && hasSignature(peerTx.getInput(i)));
@@ -150,4 +122,68 @@ function unsignedSellerInput(peerPsbt: Uint8Array | undefined, indexes: readonly
   if (!peerPsbt) return indexes[0] ?? 0;
   const tx = Transaction.fromPSBT(peerPsbt, PARSE_TX_OPTS);
   return indexes.find((i) => !hasSignature(tx.getInput(i)));
+}
+
+/**
+ * `unsigned` (my own build) with just the signatures of `indexes` taken from the wallet's PSBT: whatever else
+ * the wallet added (BIP32 derivations, proprietary fields) never reaches the peer.
+ */
+export function onlySignatures(unsigned: Uint8Array, signed: Transaction, indexes: readonly number[]): Uint8Array {
+  const tx = Transaction.fromPSBT(unsigned, SWAP_TX_OPTS);
+  for (const i of indexes) {
+    const input = signed.getInput(i);
+    tx.updateInput(
+      i,
+      {
+        ...(input.partialSig ? { partialSig: input.partialSig } : {}),
+        ...(input.tapKeySig ? { tapKeySig: input.tapKeySig } : {}),
+        // A wallet that finalized: the final witness is nothing but the signature (and, for P2WPKH, the key).
+        ...(input.finalScriptWitness ? { finalScriptWitness: input.finalScriptWitness } : {}),
+      },
+      true,
+    );
+  }
+  return tx.toPSBT(0);
+}
+
+/**
+ * What a wallet returned for `original`, checked (§4 E): a readable PSBT of the same transaction, every
+ * input in `myIndexes` signed with a valid ALL/DEFAULT signature and no other input signed.
+ */
+export function checkWalletResult(
+  original: Uint8Array,
+  returned: Uint8Array,
+  myIndexes: readonly number[],
+  prevouts: readonly Prevout[],
+): { ok: true; signed: Transaction } | SignFailure {
+  const walletFail = (code: WalletCheckCode, message: string, input?: number): SignFailure => ({
+    ok: false,
+    stage: 'wallet-result',
+    code,
+    message,
+    ...(input !== undefined ? { input } : {}),
+  });
+  let signed: Transaction;
+  try {
+    signed = Transaction.fromPSBT(returned, PARSE_TX_OPTS);
+  } catch (e) {
+    return walletFail('WALLET_RETURNED_GARBAGE', `the wallet returned no readable PSBT: ${(e as Error).message}`);
+  }
+  const before = Transaction.fromPSBT(original, PARSE_TX_OPTS);
+  if (!equalBytes(signed.unsignedTx, before.unsignedTx)) {
+    return walletFail('WALLET_TX_CHANGED', `the wallet returned transaction ${signed.id}, not ${before.id}`);
+  }
+  for (let i = 0; i < signed.inputsLength; i++) {
+    const input = signed.getInput(i);
+    if (!myIndexes.includes(i)) {
+      if (hasSignature(input)) return walletFail('WALLET_SIGNED_OTHER_INPUT', `the wallet signed input ${i}, which is not mine to sign`, i);
+      continue;
+    }
+    if (!hasSignature(input)) return walletFail('WALLET_SIGNATURE_MISSING', `the wallet did not sign input ${i}`, i);
+    const check = checkPsbtInputSignature(signed, i, prevouts, input);
+    if (!check.ok) {
+      return walletFail(check.code === 'SIGHASH_NOT_ALL' ? 'WALLET_SIGHASH_NOT_ALL' : 'WALLET_SIGNATURE_INVALID', check.message, i);
+    }
+  }
+  return { ok: true, signed };
 }

@@ -82,3 +82,33 @@ export interface AssetIndexer {
   getPrevTx?(txid: string): Promise<string | undefined>;
   tipHeight?(): Promise<number>;
 }
+
+/** What the chain says about a transaction. */
+export interface TxStatus {
+  /** `unknown`: neither in the mempool nor in a block (never seen, or replaced and gone). */
+  readonly state: 'unknown' | 'mempool' | 'confirmed';
+  readonly confirmations: number;
+}
+
+/** The transaction that spends an output, as far as the chain source knows. */
+export interface SpendInfo {
+  readonly txid: string;
+  /** 0 while the spending transaction is in the mempool (it may still be replaced). */
+  readonly confirmations: number;
+}
+
+/**
+ * What a trade needs to see settlement on chain (an Esplora-style API answers both): where a transaction is,
+ * and which transaction spends an output. `MemoryIndexer` and `TabLedger` implement it, with a mempool that
+ * accepts replace-by-fee.
+ */
+export interface ChainSource {
+  txStatus(txid: string): Promise<TxStatus>;
+  spentBy(outpoint: string): Promise<SpendInfo | undefined>;
+}
+
+/** Whether an indexer (or any object) is also a chain source. */
+export function isChainSource(value: unknown): value is ChainSource {
+  const v = value as Partial<ChainSource> | undefined;
+  return typeof v?.txStatus === 'function' && typeof v?.spentBy === 'function';
+}

@@ -73,11 +73,14 @@ describe('Admission control (real WebRTC, real PeerServer)', () => {
     await victim.pin(friend.id!, friend.publicKey);
     await friend.connect(victim.id!); // pinned: never evicted
     await idle.connect(victim.id!);
+    await waitFor(() => victim.peers.length === 3, 5_000, 'three links on the victim');
     await new Promise((r) => setTimeout(r, 600));
     // All three are idle now; only `idle` may go. With it gone there is room for `busy`.
     await busy.connect(victim.id!);
     await waitFor(() => refused.length === 1, 5_000, 'the idle link evicted');
     expect(refused[0]).to.include({ peer: idle.id, reason: 'evicted' });
+    // busy's connect() resolves when its side is open; the victim's side opens a moment later.
+    await waitFor(() => victim.peers.includes(busy.id!), 5_000, 'busy linked on the victim');
     expect(victim.peers).to.have.members([mine.id, friend.id, busy.id]);
     // `busy` keeps talking, so nothing is idle enough: the next newcomer is refused.
     const channel = victim.channel('chat', { schema: v.object({ hi: v.number() }) });
