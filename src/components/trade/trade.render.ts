@@ -19,6 +19,7 @@ const STATE_LABELS: Record<TradeRecord['state'], string> = {
   signing: 'Waiting for your wallet to sign',
   'awaiting-completion': "Signed; waiting for the buyer's signature and broadcast",
   broadcasting: 'Finalizing and broadcasting',
+  settling: 'Published; waiting to see it on chain',
   done: 'Completed',
   failed: 'Failed',
 };
@@ -40,6 +41,7 @@ export function progressIndex(r: TradeRecord): number {
     case 'awaiting-completion':
       return 4;
     case 'broadcasting':
+    case 'settling':
       return 5;
     case 'done':
       return PROGRESS_STEPS.length;
@@ -61,6 +63,7 @@ export interface TradeActions {
   reject(id: string): void;
   cancel(id: string): void;
   confirm(id: string): void;
+  cancelOnChain(id: string): void;
 }
 
 /** What a trade card shows besides the record. */
@@ -109,7 +112,8 @@ export function tradeCard(r: TradeRecord, { service, busy, now, actions }: Trade
           </div>`
         : nothing
     }
-    ${r.state === 'review' && r.review ? tradeReview(r, actions) : nothing}
+    ${r.state === 'incoming' ? feeLine(r) : nothing} ${r.state === 'review' && r.review ? tradeReview(r, actions) : nothing}
+    ${exposure(r, busy, actions)}
     ${
       r.state !== 'incoming' && r.state !== 'review' && canCancel(r)
         ? html`<div class="actions">
@@ -162,12 +166,35 @@ export function tradeReview(r: TradeRecord, actions: TradeActions): TemplateResu
   </section>`;
 }
 
+/** Before Accept: the fee rate and who pays the fee (the buyer pays the whole network fee). */
+function feeLine(r: TradeRecord): TemplateResult {
+  const payer = r.role === 'buyer' ? 'you (the buyer)' : 'the buyer';
+  return html`<p part="fee">Network fee: ${r.terms.feeRate} sat/vB of the transaction's size, paid by ${payer}; the seller's inputs must be the fewest that hold the amount.</p>`;
+}
+
+/** After my signature left: say so, and offer the way out on chain until my inputs are spent in a block. */
+function exposure(r: TradeRecord, busy: string | undefined, actions: TradeActions): TemplateResult | typeof nothing {
+  if (!r.mySignatureOut || r.exposureCleared || r.state === 'done' || r.state === 'settling' || r.state === 'broadcasting') return nothing;
+  if (r.cancelTx) {
+    return html`<p part="exposure">Cancel transaction <code part="txid">${r.cancelTx.txid}</code> is out; waiting for a block.</p>`;
+  }
+  return html`<div part="exposure" class="actions">
+    <p>Your signature was sent: the counterparty can still publish the swap. Your inputs stay reserved until they are spent.</p>
+    <button part="cancel-on-chain-button" type="button" class="secondary" ?disabled=${busy === 'cancel-on-chain'} @click=${() => actions.cancelOnChain(r.id)}>
+      ${busy === 'cancel-on-chain' ? 'Cancelling on chain…' : 'Cancel on chain'}<span class="visually-hidden"> trade ${tradeTitle(r)}</span>
+    </button>
+  </div>`;
+}
+
+const SETTLEMENT_WORDS = { mempool: 'seen in the mempool', confirmed: 'confirmed', unverified: 'published (not checked on chain)' } as const;
+
 /** One finished trade. */
-export function historyItem(r: TradeRecord): TemplateResult {
+export function historyItem(r: TradeRecord, { busy, actions }: { busy: string | undefined; actions: TradeActions }): TemplateResult {
   return html`<li part="history-item" data-state=${r.state} data-trade-id=${r.id}>
     <span>${tradeTitle(r)}</span>
     <span class="result">${r.state === 'done' ? 'Completed' : 'Failed'}</span>
     ${r.state === 'done' && r.txid ? html`<span>txid <code part="txid">${r.txid}</code></span>` : nothing}
-    ${r.failure ? html`<span part="failure">${r.failure.message}</span>` : nothing}
+    ${r.state === 'done' && r.settlement ? html`<span part="settlement">${SETTLEMENT_WORDS[r.settlement]}</span>` : nothing}
+    ${r.failure ? html`<span part="failure">${r.failure.message}</span>` : nothing} ${exposure(r, busy, actions)}
   </li>`;
 }

@@ -2,7 +2,7 @@ import { ContextConsumer } from '@lit/context';
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
-import type { AssetIndexer, WalletAdapter } from '../../bitcoin/wallet.js';
+import { isChainSource, type AssetIndexer, type ChainSource, type WalletAdapter } from '../../bitcoin/wallet.js';
 import type { ConnectionApi } from '../../core/connection-api.js';
 import { ConnectionController } from '../../context/connection-controller.js';
 import { DarkswapElement } from '../../internal/base-element.js';
@@ -11,7 +11,7 @@ import type { TradeHost } from '../../features/trade/trade.bitcoin.js';
 import { FeatureController } from '../../context/feature-controller.js';
 import { TRADE_FEATURE, TradeFeature } from '../../features/trade/trade.feature.js';
 import { walletContext, type WalletProvision } from '../../context/wallet-context.js';
-import { TradeEngine, TradeNoticeEvent } from '../../features/trade/trade.engine.js';
+import { TradeEngine, TradeNoticeEvent, type TradeErrorEvent } from '../../features/trade/trade.engine.js';
 import {
   DarkswapTradeAcceptedEvent,
   DarkswapTradeCompletedEvent,
@@ -41,8 +41,8 @@ export type { ProposeRequest } from './trade.form.js';
  * @fires darkswap-trade-proposed - A trade was proposed, by me or to me; `detail: { tradeId, peer, direction, role, terms, orderId }`.
  * @fires darkswap-trade-accepted - A proposal was accepted (either side); `detail: { tradeId, peer, role }`.
  * @fires darkswap-trade-signed - My wallet signed my inputs of the verified transaction; `detail: { tradeId, peer, role, txid }`.
- * @fires darkswap-trade-completed - The swap transaction was broadcast (buyer) or checked (seller); `detail: { tradeId, peer, role, txid, direction, orderId? }`.
- * @fires darkswap-trade-failed - The trade ended without a transaction; `detail: { tradeId, peer, role, failure: { code, message, by, verifyCode?, stage? }, exposed }`.
+ * @fires darkswap-trade-completed - The chain source sees the swap (without one: it was broadcast, or checked by the seller); `detail: { tradeId, peer, role, txid, direction, orderId? }`.
+ * @fires darkswap-trade-failed - The trade ended without the swap (or the swap was replaced); `detail: { tradeId, peer, role, failure: { code, message, by, verifyCode?, stage? }, exposed }`.
  * @csspart base - The widget's outer box.
  * @csspart header - Title and status row.
  * @csspart title - The heading.
@@ -72,6 +72,10 @@ export type { ProposeRequest } from './trade.form.js';
  * @csspart review-outputs - Every output of the transaction.
  * @csspart confirm-button - Confirms the review and asks the wallet to sign.
  * @csspart cancel-button - Cancels a trade before my signature.
+ * @csspart cancel-on-chain-button - Spends my exposed inputs back to me (after my signature left).
+ * @csspart exposure - Says that my signature is out and my inputs stay reserved.
+ * @csspart settlement - Where the swap is on chain (mempool, confirmed, unverified).
+ * @csspart standby - Shown while another tab of the site runs this store's trades.
  * @csspart failure - Why a trade failed.
  * @csspart txid - A transaction id.
  * @csspart history - The finished trades.
@@ -126,6 +130,15 @@ export class DarkswapTrade extends DarkswapElement {
   /** Clock (epoch ms), injectable for tests. */
   @property({ attribute: false }) clock: () => number = Date.now;
 
+  /** Where settlement is seen (transaction status, spent-by); default: the indexer when it is a chain source. */
+  @property({ attribute: false }) chain: ChainSource | undefined;
+
+  /**
+   * When a trade fails after my signature left, spend my inputs back to me at once (the wallet is asked to
+   * sign that cancel, after it was verified). Off by default: the widget offers a button.
+   */
+  @property({ attribute: 'auto-cancel-on-chain', type: Boolean }) autoCancelOnChain = false;
+
   @state() private provided: WalletProvision | undefined;
   @state() private formError = '';
   @state() private actionError = '';
@@ -153,8 +166,10 @@ export class DarkswapTrade extends DarkswapElement {
       const engine = feature.engine;
       const change = () => this.requestUpdate();
       const notice = (e: Event) => this.onNotice(e as TradeNoticeEvent);
+      const error = (e: Event) => (this.actionError = (e as TradeErrorEvent).message);
       engine.addEventListener('change', change);
       engine.addEventListener('notice', notice);
+      engine.addEventListener('trade-error', error);
       void engine.ready.then(() => {
         // Failures already in the store were reported before the reload.
         for (const r of engine.trades) if (r.state === 'failed') this.seenFailures.add(r.id);
@@ -163,11 +178,13 @@ export class DarkswapTrade extends DarkswapElement {
         host: () => this.tradeHost(),
         clock: () => this.clock(),
         deadlines: () => this.deadlines,
+        autoCancelOnChain: () => this.autoCancelOnChain,
       });
       return () => {
         leave();
         engine.removeEventListener('change', change);
         engine.removeEventListener('notice', notice);
+        engine.removeEventListener('trade-error', error);
       };
     },
   });
@@ -218,7 +235,14 @@ export class DarkswapTrade extends DarkswapElement {
       this.broadcast ??
       this.provided?.broadcast ??
       (wallet.broadcast ? (hex: string) => wallet.broadcast!(hex) : async () => Promise.reject(new Error('no broadcaster: set the broadcast property')));
-    return { wallet, indexer, broadcast, feeRateBand: { min: BigInt(Math.max(1, Math.floor(this.minFeeRate))), max: BigInt(Math.floor(this.maxFeeRate)) } };
+    const chain = this.chain ?? (isChainSource(indexer) ? indexer : undefined);
+    return {
+      wallet,
+      indexer,
+      broadcast,
+      chain,
+      feeRateBand: { min: BigInt(Math.max(1, Math.floor(this.minFeeRate))), max: BigInt(Math.floor(this.maxFeeRate)) },
+    };
   }
 
   // ---- public API ----------------------------------------------------------------------------------------------
@@ -295,6 +319,15 @@ export class DarkswapTrade extends DarkswapElement {
     if (step?.ignored) throw new Error(`Cannot confirm: ${step.ignored}.`);
   }
 
+  /**
+   * After my signature left (the counterparty holds a signed swap), spends my inputs of that trade back to my
+   * own address at a higher fee, so a late broadcast of the swap is refused or replaced. The cancel is built
+   * and verified before the wallet is asked. Resolves to its txid.
+   */
+  cancelOnChain(id: string): Promise<string> {
+    return this.requireEngine().cancelOnChain(id);
+  }
+
   /** The signed audit log as JSON (verify it with `verifyAuditExport`). */
   exportAudit(): Promise<string> {
     return this.requireEngine().store.exportAudit(this.clock());
@@ -365,6 +398,7 @@ export class DarkswapTrade extends DarkswapElement {
     reject: (id) => this.run(() => this.reject(id)),
     cancel: (id) => this.run(() => this.cancel(id)),
     confirm: (id) => this.run(() => this.confirm(id)),
+    cancelOnChain: (id) => this.run(() => this.cancelOnChain(id)),
   };
 
   private onProposeSubmit(event: SubmitEvent): void {
@@ -417,6 +451,11 @@ export class DarkswapTrade extends DarkswapElement {
           ? nothing
           : html`<p part="no-wallet">No wallet: the page must set this widget's <code>wallet</code> and <code>indexer</code> (or provide them).</p>`
       }
+      ${
+        this.engine?.standby
+          ? html`<p part="standby" role="status">Trades of this site are open in another tab: they continue there. This one takes over when it closes.</p>`
+          : nothing
+      }
       ${service ? this.renderProposeForm(service.peers, !!wallet && !!indexer) : nothing}
       <p part="error" role="alert">${this.actionError}</p>
       <p part="announcement" role="status">${this.announcement}</p>
@@ -442,7 +481,7 @@ export class DarkswapTrade extends DarkswapElement {
                 ${repeat(
                   history,
                   (r) => r.id,
-                  (r) => historyItem(r),
+                  (r) => historyItem(r, { busy: this.engine?.busy(r.id), actions: this.actions }),
                 )}
               </ul>`
             : html`<p class="muted">No finished trades yet.</p>`

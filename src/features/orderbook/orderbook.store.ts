@@ -15,6 +15,7 @@
  * - My orders: persisted, republished after a reload and refreshed before they expire by the one
  *   store per identity holding its Web Lock (`orderbook.mine.ts`).
  */
+import { ORDERBOOK_FEATURE } from './orderbook.key.js';
 import type { ConnectionApi } from '../../core/connection-api.js';
 import type { Channel } from '../../core/channel.js';
 import type { PeerEvent } from '../../core/events.js';
@@ -119,8 +120,7 @@ export function isOrderbookError(e: unknown): e is OrderbookError {
 }
 
 const SCREEN_MEMORY = 20_000;
-/** Registry key of the orderbook feature (one store per connection service). */
-export const ORDERBOOK_FEATURE = 'orderbook.v1';
+export { ORDERBOOK_FEATURE };
 
 export class OrderbookStore extends EventTarget implements Feature {
   private readonly headlessLeases: FeatureLease<OrderbookStore>[] = [];

@@ -8,7 +8,7 @@
 import type { BuiltSwap } from '../../bitcoin/psbt-build.js';
 import type { SwapSummary, VerifyContext, VerifyPolicy } from '../../bitcoin/psbt-verify.js';
 import type { BuyerContribution, SellerContribution, SwapInput, SwapRole, SwapTerms } from '../../bitcoin/terms.js';
-import type { AssetIndexer, OutputInfo, WalletAccount, WalletAdapter } from '../../bitcoin/wallet.js';
+import type { AssetIndexer, ChainSource, OutputInfo, WalletAccount, WalletAdapter } from '../../bitcoin/wallet.js';
 import type { BuyerContributionWire, ContributionWire, SellerContributionWire, TradeRecord } from './trade.protocol.js';
 import type { TradeReview } from './trade.types.js';
 
@@ -32,6 +32,8 @@ export interface TradeHost {
   readonly broadcast: (txHex: string) => Promise<string>;
   /** Fee rates I accept, sat/vB. */
   readonly feeRateBand: { readonly min: bigint; readonly max: bigint };
+  /** Where the trade sees settlement (the indexer, when it is one); without it, `done` means "published", unverified. */
+  readonly chain?: ChainSource | undefined;
 }
 
 export const fmt = (n: bigint): string => n.toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');

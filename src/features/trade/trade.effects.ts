@@ -4,7 +4,7 @@
  * finalize and broadcast, check the final transaction. Each effect resolves to the input that reports its result
  * back to the state machine; the engine applies it.
  */
-import type { TradeEffect, TradeInput, TradeRecord } from './trade.protocol.js';
+import { basisOf, digest, type TradeEffect, type TradeInput, type TradeRecord } from './trade.protocol.js';
 import { buildReview, fromBase64, loadBitcoin, parseTrade, toBase64, verifyContext, type TradeHost } from './trade.bitcoin.js';
 
 /** Does one effect of a trade; resolves to the input that reports its result (throws only on an unexpected error). */
@@ -31,7 +31,7 @@ export async function runEffect(r: TradeRecord, host: TradeHost, effect: TradeEf
       }
       const res = btc.verifySwapPsbt(built.psbt, ctx);
       if (!res.ok) return { kind: 'verify-failed', code: res.code, message: res.message, stage: 'verify-own' };
-      return { kind: 'verified', txid: res.summary.txid, review: buildReview(btc, trade, r.role, res.summary, res.built) };
+      return { kind: 'verified', txid: res.summary.txid, review: buildReview(btc, trade, r.role, res.summary, res.built), basis: basisOf(r) };
     }
     case 'verify-peer-psbt': {
       const ctx = await verifyContext(btc, host, trade, r.role);
@@ -45,7 +45,7 @@ export async function runEffect(r: TradeRecord, host: TradeHost, effect: TradeEf
           stage: 'verify-peer',
         };
       }
-      return { kind: 'peer-psbt-verified', review: buildReview(btc, trade, r.role, res.summary, res.built) };
+      return { kind: 'peer-psbt-verified', review: buildReview(btc, trade, r.role, res.summary, res.built), psbt: digest(r.peerPsbt!) };
     }
     case 'sign': {
       const ctx = await verifyContext(btc, host, trade, r.role);
@@ -67,14 +67,19 @@ export async function runEffect(r: TradeRecord, host: TradeHost, effect: TradeEf
       const prevouts = btc.prevoutsFrom([...trade.seller.inputs, ...trade.buyer.inputs]);
       const final = btc.finalizeSwap(fromBase64(effect.psbt), prevouts, r.myTxid);
       if (!final.ok) return { kind: 'broadcast-failed', message: `${final.code}: ${final.message}` };
+      return { kind: 'finalized', txid: final.txid, tx: final.txHex };
+    }
+    case 'publish': {
+      const watched = !!host.chain;
+      if (!r.finalTx || !r.txid) return { kind: 'publish-failed', message: 'no final transaction to publish', watched };
       let published: string;
       try {
-        published = await host.broadcast(final.txHex);
+        published = await host.broadcast(r.finalTx);
       } catch (e) {
-        return { kind: 'broadcast-failed', message: e instanceof Error ? e.message : String(e) };
+        return { kind: 'publish-failed', message: e instanceof Error ? e.message : String(e), watched };
       }
-      if (published.toLowerCase() !== final.txid) return { kind: 'broadcast-failed', message: `the broadcaster reported txid ${published}, not ${final.txid}` };
-      return { kind: 'broadcast', txid: final.txid, tx: final.txHex };
+      if (published.toLowerCase() !== r.txid) return { kind: 'publish-failed', message: `the broadcaster reported txid ${published}, not ${r.txid}`, watched };
+      return { kind: 'published', watched };
     }
     case 'check-final': {
       const raw = btc.fromHex(effect.tx);
@@ -87,8 +92,8 @@ export async function runEffect(r: TradeRecord, host: TradeHost, effect: TradeEf
       if (txid !== effect.txid || r.txid !== effect.txid)
         return { kind: 'final-checked', ok: false, code: 'TXID_MISMATCH', message: `transaction ${txid}, agreed ${effect.txid}` };
       const sigs = btc.verifyTransactionSignatures(raw, btc.prevoutsFrom([...trade.seller.inputs, ...trade.buyer.inputs]));
-      if (!sigs.ok) return { kind: 'final-checked', ok: false, code: sigs.code, message: sigs.message };
-      return { kind: 'final-checked', ok: true };
+      if (!sigs.ok) return { kind: 'final-checked', ok: false, code: sigs.code, message: sigs.message, tx: digest(effect.tx) };
+      return { kind: 'final-checked', ok: true, tx: digest(effect.tx) };
     }
   }
 }
@@ -99,5 +104,6 @@ export function effectFailed(effect: TradeEffect, error: unknown): TradeInput {
   if (effect.kind === 'verify' || effect.kind === 'verify-peer-psbt') return { kind: 'verify-failed', code: 'INTERNAL', message, stage: 'verify-own' };
   if (effect.kind === 'sign') return { kind: 'sign-failed', code: 'INTERNAL', message, stage: 'verify-own' };
   if (effect.kind === 'finalize') return { kind: 'broadcast-failed', message };
+  if (effect.kind === 'publish') return { kind: 'publish-failed', message, watched: false };
   return { kind: 'final-checked', ok: false, code: 'INTERNAL', message };
 }

@@ -12,8 +12,12 @@ import type { Identity } from '../../core/identity.js';
 import type { SwapRole, SwapTermsWire } from '../../bitcoin/wire.js';
 import {
   canCancel,
+  digest,
+  holdsInputs,
   isTerminal,
   missesMessages,
+  myInputs,
+  needsWatch,
   newTradeId,
   otherRole,
   proposeTrade,
@@ -29,13 +33,21 @@ import {
   type TradeRecord,
   type TradeStep,
 } from './trade.protocol.js';
-import { loadBitcoin, prepareContribution, type TradeHost } from './trade.bitcoin.js';
+import { loadBitcoin, parseTrade, prepareContribution, type TradeHost } from './trade.bitcoin.js';
 import { effectFailed, runEffect } from './trade.effects.js';
-import { digest, type TradeStore } from './trade.store.js';
+import type { TradeStore } from './trade.store.js';
 import type { TradeDeadlines } from './trade.types.js';
 
 /** Unanswered incoming proposals kept per counterparty key; more are dropped. */
 export const MAX_PENDING_PROPOSALS_PER_PEER = 5;
+/** Unanswered incoming proposals kept in all (from every peer); more are dropped. They are never persisted. */
+export const MAX_PENDING_PROPOSALS = 20;
+/** Finished proposals that were never accepted (declined, expired) kept in memory for display; the oldest go first. */
+const MAX_UNSAVED_FINISHED = 20;
+/** How often the chain is asked about trades whose signature is out (default). */
+export const DEFAULT_CHAIN_POLL_MS = 10_000;
+/** Tries to save a step before it is given up (nothing of it is sent then). */
+const SAVE_TRIES = 3;
 
 export interface TradeEngineOptions {
   readonly store: TradeStore;
@@ -54,6 +66,25 @@ export interface TradeEngineOptions {
   /** Wallet, indexer, broadcaster and fee band; undefined while the host has not supplied them. */
   host(): TradeHost | undefined;
   deadlines(): TradeDeadlines;
+  /** How often to ask the chain source about trades whose signature is out (ms). */
+  readonly chainPollMs?: number;
+  /** Whether to cancel on chain by itself when a trade with my signature out fails. */
+  autoCancelOnChain?(): boolean;
+  /**
+   * Checks an incoming proposal that names one of my orders (`orderId`) against that order as it stands
+   * (asset, side, price, remaining amount): a reason to reject it, or undefined.
+   */
+  checkOrder?(record: TradeRecord): string | undefined;
+}
+
+/** A problem the engine cannot put into a trade's state (a save that failed, a cancel on chain that failed). */
+export class TradeErrorEvent extends Event {
+  constructor(
+    readonly tradeId: string,
+    readonly message: string,
+  ) {
+    super('trade-error');
+  }
 }
 
 /** Fired on the engine for each host notice, with the record after the step. */
@@ -81,8 +112,16 @@ export class TradeEngine extends EventTarget {
   readonly #chains = new Map<string, Promise<unknown>>();
   /** Incoming proposals being stored, per counterparty key. */
   readonly #arriving = new Map<string, Set<string>>();
+  /** Trades never saved (unanswered proposals, and those that ended unanswered), oldest first. */
+  readonly #unsaved = new Set<string>();
   #timer: ReturnType<typeof setTimeout> | undefined;
+  #watchTimer: ReturnType<typeof setInterval> | undefined;
   #closed = false;
+  #standby = false;
+  #releaseWriter: (() => void) | undefined;
+  readonly #abortWait = new AbortController();
+  /** Coin selection and its commit run one at a time, so two quick accepts never pick the same UTXO. */
+  #selection: Promise<unknown> = Promise.resolve();
   /** Resolves once the stored trades are loaded (and resumed). */
   readonly ready: Promise<void>;
 
@@ -108,9 +147,17 @@ export class TradeEngine extends EventTarget {
     return this.#busy.get(id);
   }
 
+  /** True while another tab of this site holds this store (its trades run there; this engine waits). */
+  get standby(): boolean {
+    return this.#standby;
+  }
+
   close(): void {
     this.#closed = true;
     clearTimeout(this.#timer);
+    clearInterval(this.#watchTimer);
+    this.#abortWait.abort();
+    this.#releaseWriter?.();
   }
 
   // ---- commands ----------------------------------------------------------------------------------------------
@@ -125,6 +172,8 @@ export class TradeEngine extends EventTarget {
     const { btc } = await loadBitcoin();
     const parsed = btc.parseTerms(options.terms);
     if (!parsed.ok) throw new Error(`Invalid terms: ${parsed.message}`);
+    this.#writable();
+    return this.#underSelection(async () => {
     const prepared = await prepareContribution(btc, host, parsed.terms, options.role, this.#reserved());
     if (!prepared.ok) throw new Error(`Your wallet cannot make this trade: ${prepared.message}.`);
     const step = proposeTrade(
@@ -142,11 +191,13 @@ export class TradeEngine extends EventTarget {
     );
     await this.#serial(step.record.id, () => this.#commit(undefined, step));
     return step.record.id;
+    });
   }
 
   /** Accepts an incoming proposal: my contribution is taken from my wallet, then both sides verify. */
   async accept(id: string): Promise<void> {
     await this.ready;
+    this.#writable();
     const r = this.#records.get(id);
     if (!r || r.state !== 'incoming') throw new Error('No incoming proposal with this id.');
     const host = this.#o.host();
@@ -162,12 +213,14 @@ export class TradeEngine extends EventTarget {
         await this.#apply(id, { kind: 'fail', code: 'invalid-terms', message: `The terms are invalid: ${parsed.message}` });
         return;
       }
-      const prepared = await prepareContribution(btc, host, parsed.terms, r.role, this.#reserved(id));
-      if (!prepared.ok) {
-        await this.#apply(id, { kind: 'fail', code: 'invalid-terms', message: `Your wallet cannot make this trade: ${prepared.message}.` });
-        return;
-      }
-      await this.#apply(id, { kind: 'accept', contribution: prepared.contribution });
+      await this.#underSelection(async () => {
+        const prepared = await prepareContribution(btc, host, parsed.terms, r.role, this.#reserved(id));
+        if (!prepared.ok) {
+          await this.#apply(id, { kind: 'fail', code: 'invalid-terms', message: `Your wallet cannot make this trade: ${prepared.message}.` });
+          return;
+        }
+        await this.#apply(id, { kind: 'accept', contribution: prepared.contribution });
+      });
     } finally {
       this.#setBusy(id);
     }
@@ -210,7 +263,10 @@ export class TradeEngine extends EventTarget {
   }
 
   async #onMessage(message: TradeMessage, from: string): Promise<void> {
+    // Another tab of this site runs the trades of this store: it answers (the peer resumes with it).
+    if (this.#standby) return;
     await this.ready;
+    if (this.#closed) return;
     const key = this.#o.peerKey(from);
     if (!key) return;
     const r = this.#records.get(message.id);
@@ -218,6 +274,11 @@ export class TradeEngine extends EventTarget {
       if (!r || r.peerKey !== key) return;
       if (r.peer !== from) await this.#apply(r.id, { kind: 'peer-online', online: true, peer: from });
       const current = this.#records.get(r.id)!;
+      if (current.state === 'failed') {
+        // A failed trade answers with an abort only: never a signature it sent before it failed.
+        if (message.next < current.outbox.length) this.#trySend(from, this.#abortAt(current, message.next));
+        return;
+      }
       for (const m of resendFrom(current, message.next)) this.#trySend(from, m);
       if (missesMessages(current, message)) this.#trySend(from, resumeRequest(current));
       return;
@@ -225,8 +286,10 @@ export class TradeEngine extends EventTarget {
     if (!r) {
       if (message.t !== 'propose') return;
       // A peer may keep only a few unanswered proposals here (each one is stored until it ends).
-      const pending = [...this.#records.values()].filter((x) => x.peerKey === key && x.state === 'incoming').length + (this.#arriving.get(key)?.size ?? 0);
-      if (pending >= MAX_PENDING_PROPOSALS_PER_PEER) return;
+      const incoming = [...this.#records.values()].filter((x) => x.state === 'incoming');
+      const storing = [...this.#arriving.values()].reduce((a, set) => a + set.size, 0);
+      const pending = incoming.filter((x) => x.peerKey === key).length + (this.#arriving.get(key)?.size ?? 0);
+      if (pending >= MAX_PENDING_PROPOSALS_PER_PEER || incoming.length + storing >= MAX_PENDING_PROPOSALS) return;
       const received = receiveProposal(message, { peer: from, peerKey: key }, this.#o.deadlines(), this.#now());
       if (!received.ok || this.#records.has(message.id) || this.#arriving.get(key)?.has(message.id)) return;
       // Counted synchronously, so proposals arriving together cannot all pass the cap while being stored.
@@ -243,7 +306,14 @@ export class TradeEngine extends EventTarget {
     }
     if (r.peerKey !== key) return;
     if (r.peer !== from) await this.#apply(r.id, { kind: 'peer-online', online: true, peer: from });
-    await this.#apply(r.id, { kind: 'message', message });
+    await this.#apply(r.id, { kind: 'message', message, digest: digest(JSON.stringify(message)) });
+  }
+
+  /** The abort a failed trade answers a resume with, numbered where the peer expects my next message. */
+  #abortAt(r: TradeRecord, seq: number): TradeMessage {
+    const failure = r.failure;
+    const code = failure?.code === 'deadline' || failure?.code === 'peer-left' ? 'deadline' : failure?.code === 'protocol-error' ? 'protocol-error' : 'cancelled';
+    return { v: r.v, id: r.id, seq, t: 'abort', body: { code, message: (failure?.message ?? 'the trade failed').slice(0, 300) } };
   }
 
   /** A link opened: mark the counterparty online and ask it for anything I missed. */
@@ -281,7 +351,41 @@ export class TradeEngine extends EventTarget {
 
   // ---- internals ---------------------------------------------------------------------------------------------
 
+  /**
+   * One engine per store across the site's tabs: a Web Lock named after the store, held while this engine
+   * lives. Another tab that holds it keeps this engine in `standby` (nothing loaded, nothing sent) until it
+   * closes.
+   */
+  async #acquireWriter(): Promise<void> {
+    const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
+    if (!locks) return;
+    const name = `darkswap-trade-writer:${this.store.name}`;
+    const held = new Promise<void>((release) => (this.#releaseWriter = release));
+    await new Promise<void>((granted, failed) => {
+      const hold = async (): Promise<void> => {
+        granted();
+        await held;
+      };
+      locks
+        .request(name, { ifAvailable: true }, async (lock) => {
+          if (lock) return hold();
+          this.#standby = true;
+          this.#changed();
+          locks
+            .request(name, { signal: this.#abortWait.signal }, async () => {
+              this.#standby = false;
+              if (this.#closed) return;
+              return hold();
+            })
+            .catch((e: unknown) => (this.#closed ? undefined : failed(e)));
+        })
+        .catch(failed);
+    });
+  }
+
   async #load(): Promise<void> {
+    await this.#acquireWriter();
+    if (this.#closed) return;
     const stored = await this.store.list();
     const peers = new Set(this.#o.peers());
     for (const loaded of stored) {
@@ -296,6 +400,7 @@ export class TradeEngine extends EventTarget {
       else void this.#o.connect?.(live.peer).catch(() => undefined);
     }
     this.#schedule();
+    this.#startWatching();
     this.#changed();
   }
 
@@ -327,12 +432,21 @@ export class TradeEngine extends EventTarget {
   }
 
   async #commit(previous: TradeRecord | undefined, step: TradeStep): Promise<void> {
-    const r = step.record;
-    // Persist before anything is visible or sent: after a crash the outbox still holds what may have gone out.
-    try {
-      await this.store.save(r);
-    } catch (e) {
-      console.warn('[darkswap] trade not saved:', e);
+    const r: TradeRecord = { ...step.record, rev: (previous?.rev ?? step.record.rev ?? 0) + 1 };
+    // Unanswered proposals are never stored (a flood of them costs nothing on disk); accepting one stores it.
+    const unsaved = r.state === 'incoming' || (r.state === 'failed' && this.#unsaved.has(r.id) && previous?.state === 'incoming');
+    if (unsaved) {
+      this.#unsaved.delete(r.id);
+      this.#unsaved.add(r.id);
+    } else {
+      // Persist before anything is visible or sent: after a crash the outbox still holds what may have gone out,
+      // and a step whose save failed sends nothing.
+      const error = await this.#save(r);
+      if (error) {
+        this.dispatchEvent(new TradeErrorEvent(r.id, `The trade could not be saved (${error}); nothing was sent. It stays as it was.`));
+        return;
+      }
+      this.#unsaved.delete(r.id);
     }
     // Audit entries are queued in order before the new state can be observed.
     for (const m of step.send) void this.#audit(r, `sent:${m.t}`, `seq ${m.seq} sha256 ${digest(JSON.stringify(m))}`);
@@ -346,8 +460,40 @@ export class TradeEngine extends EventTarget {
     if (step.resume !== undefined) this.#trySend(r.peer, resumeRequest(r));
     for (const n of step.notices) this.dispatchEvent(new TradeNoticeEvent(n, r));
     for (const e of step.effects) void this.#run(r.id, e);
+    if (r.state === 'settling' || (r.mySignatureOut && !previous?.mySignatureOut)) void this.#watch(r.id);
+    if (step.notices.some((n) => n.kind === 'failed')) this.#maybeAutoCancel(r);
+    this.#pruneUnsaved();
     this.#schedule();
     this.#changed();
+  }
+
+  /** Saves with a few tries; the error text when it could not. */
+  async #save(r: TradeRecord): Promise<string | undefined> {
+    let last = '';
+    for (let i = 0; i < SAVE_TRIES; i++) {
+      try {
+        await this.store.save(r);
+        return undefined;
+      } catch (e) {
+        last = e instanceof Error ? e.message : String(e);
+        // A stale write (another writer saved a newer state) is not retried: this state must not win.
+        if (e instanceof Error && e.name === 'StaleTradeError') break;
+        await new Promise((resolve) => setTimeout(resolve, 50 * (i + 1)));
+      }
+    }
+    console.warn('[darkswap] trade not saved:', last);
+    return last;
+  }
+
+  /** Forgets the oldest finished proposals that were never accepted, beyond the cap. */
+  #pruneUnsaved(): void {
+    let finished = [...this.#unsaved].filter((id) => this.#records.get(id)?.state !== 'incoming');
+    while (finished.length > MAX_UNSAVED_FINISHED) {
+      const id = finished.shift()!;
+      this.#unsaved.delete(id);
+      this.#records.delete(id);
+    }
+    finished = [];
   }
 
   #trySend(peer: string, message: TradeMessage): void {
@@ -378,15 +524,137 @@ export class TradeEngine extends EventTarget {
     this.#changed();
   }
 
-  /** Outpoints of my contributions in trades still in flight (never offered twice). */
+  /**
+   * Outpoints never offered again: my inputs in trades still in flight, and in any trade whose signature left
+   * until the chain shows them spent in a block (the peer may still publish the old swap).
+   */
   #reserved(except?: string): Set<string> {
     const out = new Set<string>();
     for (const r of this.#records.values()) {
-      if (r.id === except || isTerminal(r.state)) continue;
-      const mine = r.role === 'seller' ? r.seller : r.buyer;
-      for (const i of mine?.inputs ?? []) out.add(`${i.txid}:${i.vout}`);
+      if (r.id === except || !holdsInputs(r)) continue;
+      for (const o of myInputs(r)) out.add(o);
     }
     return out;
+  }
+
+  /** Coin selection and what commits it, one at a time. */
+  #underSelection<T>(job: () => Promise<T>): Promise<T> {
+    const next = this.#selection.then(job, job);
+    this.#selection = next.catch(() => undefined);
+    return next;
+  }
+
+  #writable(): void {
+    if (this.#standby) throw new Error('Trades of this site are open in another tab: finish them there (or close it).');
+  }
+
+  // ---- the chain ---------------------------------------------------------------------------------------------
+
+  #startWatching(): void {
+    clearInterval(this.#watchTimer);
+    if (this.#closed) return;
+    this.#watchTimer = setInterval(() => {
+      for (const r of this.#records.values()) if (needsWatch(r)) void this.#watch(r.id);
+    }, this.#o.chainPollMs ?? DEFAULT_CHAIN_POLL_MS);
+    for (const r of this.#records.values()) if (needsWatch(r)) void this.#watch(r.id);
+  }
+
+  /** Asks the chain source about one trade's swap and my inputs, and applies what it says. */
+  async #watch(id: string): Promise<void> {
+    const r = this.#records.get(id);
+    const chain = this.#o.host()?.chain;
+    if (!r || !chain || !needsWatch(r) || this.#closed) return;
+    try {
+      const inputs = myInputs(r);
+      const [swap, ...spends] = await Promise.all([chain.txStatus(r.myTxid!), ...inputs.map((o) => chain.spentBy(o))]);
+      await this.#apply(id, { kind: 'chain', view: { swap: swap as Awaited<ReturnType<typeof chain.txStatus>>, spends: spends as never } });
+    } catch (e) {
+      console.warn('[darkswap] chain source failed:', e);
+    }
+  }
+
+  /** Checks the chain for one trade now (tests, and the widget's "check now"). */
+  watchNow(id: string): Promise<void> {
+    return this.#watch(id);
+  }
+
+  #maybeAutoCancel(r: TradeRecord): void {
+    if (!this.#o.autoCancelOnChain?.() || !r.mySignatureOut || r.exposureCleared || r.cancelTx) return;
+    if (r.failure?.code === 'replaced' || r.failure?.code === 'cancelled-on-chain') return;
+    void this.cancelOnChain(r.id).catch((e: unknown) => this.dispatchEvent(new TradeErrorEvent(r.id, `Cancel on chain failed: ${(e as Error).message}`)));
+  }
+
+  /**
+   * Spends my exposed inputs of a trade back to my own address, at twice the swap's fee rate and above the
+   * swap's fee, so a late broadcast of the swap is refused or replaced. Built and verified before the wallet
+   * is asked (`cancelThenSign`); then broadcast. Resolves to the cancel's txid.
+   */
+  cancelOnChain(id: string): Promise<string> {
+    return this.#serialCancel(id, async () => {
+      await this.ready;
+      this.#writable();
+      const r = this.#records.get(id);
+      if (!r) throw new Error('No trade with this id.');
+      if (!r.mySignatureOut) throw new Error('Your signature never left: cancel the trade instead.');
+      if (r.exposureCleared) throw new Error('Your inputs are already spent in a block: there is nothing to cancel.');
+      if (r.cancelTx) return r.cancelTx.txid;
+      const host = this.#o.host();
+      if (!host) throw new Error('No wallet and indexer to cancel with.');
+      this.#setBusy(id, 'cancel-on-chain');
+      try {
+        const { btc } = await loadBitcoin();
+        const parsed = parseTrade(btc, r);
+        if (!parsed.ok) throw new Error(`The trade's terms do not parse: ${parsed.message}`);
+        const { terms, seller, buyer } = parsed.trade;
+        const inputs = r.role === 'seller' ? seller.inputs : buyer.inputs;
+        const prevouts = await host.indexer.getOutputs(inputs.map((i) => btc.outpointKey(i.txid, i.vout)));
+        const confirmedSpends = new Set<string>();
+        for (const p of prevouts) {
+          const by = await host.chain?.spentBy(p.outpoint);
+          if (by && by.confirmations > 0) confirmedSpends.add(p.outpoint);
+        }
+        const swap = btc.buildSwapPsbt(terms, seller, buyer);
+        const doubled = terms.feeRate * 2n > terms.feeRate + 1n ? terms.feeRate * 2n : terms.feeRate + 1n;
+        const accounts = await host.wallet.getAccounts();
+        const myScripts = accounts.flatMap((a) => {
+          const script = btc.addressToScript(a.address, terms.network);
+          return script ? [btc.toHex(script)] : [];
+        });
+        const signed = await btc.cancelThenSign(host.wallet, {
+          plan: {
+            network: terms.network,
+            inputs,
+            destination: r.role === 'seller' ? seller.assetChangeAddress : buyer.changeAddress,
+            feeRate: doubled > host.feeRateBand.min ? doubled : host.feeRateBand.min,
+            replaceFee: swap.ok ? swap.fee : 0n,
+            carries: { runes: prevouts.some((p) => p.runes.length > 0), alkanes: prevouts.some((p) => p.alkanes.length > 0) },
+          },
+          prevouts,
+          confirmedSpends,
+          myScripts,
+        });
+        if (!signed.ok) throw new Error(`the cancel was not signed (${signed.code}): ${signed.message}`);
+        const published = await host.broadcast(signed.txHex);
+        if (published.toLowerCase() !== signed.txid) throw new Error(`the broadcaster reported txid ${published}, not ${signed.txid}`);
+        void this.#audit(r, 'cancel-on-chain', `txid ${signed.txid} fee ${signed.fee}`);
+        await this.#apply(id, { kind: 'cancelled-on-chain', txid: signed.txid, tx: signed.txHex, fee: signed.fee.toString() });
+        void this.#watch(id);
+        return signed.txid;
+      } finally {
+        this.#setBusy(id);
+      }
+    });
+  }
+
+  readonly #cancels = new Map<string, Promise<string>>();
+
+  /** One cancel on chain per trade at a time (a second call gets the first one's result). */
+  #serialCancel(id: string, job: () => Promise<string>): Promise<string> {
+    const running = this.#cancels.get(id);
+    if (running) return running;
+    const p = job().finally(() => this.#cancels.delete(id));
+    this.#cancels.set(id, p);
+    return p;
   }
 
   #schedule(): void {
@@ -410,7 +678,13 @@ export class TradeEngine extends EventTarget {
       const c = theirs === 'seller' ? btc.parseSellerContribution(r.seller, t.terms.network) : btc.parseBuyerContribution(r.buyer, t.terms.network);
       if (!c.ok) problem = c.message;
     }
-    if (problem) await this.#apply(id, { kind: 'reject', reason: `invalid terms: ${problem}` });
+    if (problem) {
+      await this.#apply(id, { kind: 'reject', reason: `invalid terms: ${problem}` });
+      return;
+    }
+    const current = this.#records.get(id);
+    const orderProblem = current?.orderId && current.state === 'incoming' ? this.#o.checkOrder?.(current) : undefined;
+    if (orderProblem) await this.#apply(id, { kind: 'reject', reason: `the order: ${orderProblem}` });
   }
 
   async #run(id: string, effect: TradeEffect): Promise<void> {

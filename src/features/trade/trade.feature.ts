@@ -6,7 +6,10 @@
  */
 import type { ConnectionApi } from '../../core/connection-api.js';
 import type { PeerEvent } from '../../core/events.js';
-import type { Feature } from '../registry.js';
+import { peekFeature, type Feature } from '../registry.js';
+import { ORDERBOOK_FEATURE } from '../orderbook/orderbook.key.js';
+import type { OrderbookStore } from '../orderbook/orderbook.store.js';
+import { checkAgainstOrder } from './trade.proposal.js';
 import type { TradeHost } from './trade.bitcoin.js';
 import { TradeEngine } from './trade.engine.js';
 import { TradeMessageSchema, type TradeMessage } from './trade.protocol.js';
@@ -22,11 +25,14 @@ export interface TradeUser {
   host(): TradeHost | undefined;
   clock?(): number;
   deadlines?(): Partial<TradeDeadlines> | undefined;
+  /** Whether this user wants a failed exposed trade cancelled on chain at once. */
+  autoCancelOnChain?(): boolean;
 }
 
 export class TradeFeature implements Feature {
   readonly engine: TradeEngine;
   private readonly users: TradeUser[] = [];
+
   private readonly cleanup: (() => void)[] = [];
 
   constructor(service: ConnectionApi, storeName: string) {
@@ -47,6 +53,14 @@ export class TradeFeature implements Feature {
         return undefined;
       },
       deadlines: () => ({ ...DEFAULT_DEADLINES, ...this.users[0]?.deadlines?.() }),
+      autoCancelOnChain: () => this.users.some((u) => u.autoCancelOnChain?.()),
+      // A proposal naming one of my orders is checked against that order in the orderbook on the same service.
+      checkOrder: (record) => {
+        const book = peekFeature<OrderbookStore>(service, ORDERBOOK_FEATURE);
+        if (!book || !record.orderId) return undefined;
+        const order = book.myOrders().find((o) => o.id === record.orderId);
+        return checkAgainstOrder(record, order, Date.now());
+      },
     });
     channel.on((message, from) => this.engine.onMessage(message, from));
     const up = (e: Event) => this.engine.onPeerConnected((e as PeerEvent).peer);

@@ -39,7 +39,12 @@ export const AcceptMessageSchema = v.strictObject({
 });
 export const RejectMessageSchema = v.strictObject({ ...head, t: v.literal('reject'), body: v.strictObject({ reason: Text }) });
 export const ReadyMessageSchema = v.strictObject({ ...head, t: v.literal('ready'), body: v.strictObject({ txid: Hex64 }) });
-export const SignedMessageSchema = v.strictObject({ ...head, t: v.literal('signed'), body: v.strictObject({ txid: Hex64, psbt: Base64 }) });
+/** `until`: the seller's own deadline for completion (epoch ms); the buyer's never runs past it. */
+export const SignedMessageSchema = v.strictObject({
+  ...head,
+  t: v.literal('signed'),
+  body: v.strictObject({ txid: Hex64, psbt: Base64, until: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))) }),
+});
 export const CompleteMessageSchema = v.strictObject({ ...head, t: v.literal('complete'), body: v.strictObject({ txid: Hex64, tx: TxHex }) });
 export const AbortMessageSchema = v.strictObject({
   ...head,

@@ -106,3 +106,44 @@ export function proposalToTerms(
   };
   return { ok: true, terms, role: makerSellsAsset ? 'buyer' : 'seller', orderId: order.id };
 }
+
+/** The parts of my live order an incoming proposal is checked against. */
+export interface LiveOrder extends TradeProposalOrder {
+  readonly price: bigint;
+  readonly lot: bigint;
+  /** Base units still offered (sell) or wanted (buy). */
+  readonly amount: bigint;
+  readonly minFill?: bigint | undefined;
+  readonly expires: number;
+}
+
+/**
+ * Whether a proposal that names my order matches that order as it stands: live, the same asset, me on the
+ * maker's side, an amount within what remains (and at least the minimum fill), and at least my price when
+ * I sell the asset (at most when I buy it). A reason when it does not. Pure.
+ */
+export function checkAgainstOrder(
+  p: { readonly terms: SwapTermsWire; readonly role: SwapRole },
+  order: LiveOrder | undefined,
+  now: number,
+): string | undefined {
+  if (!order) return 'no live order of mine has that id';
+  if (order.expires <= now) return 'that order has expired';
+  const baseIsBtc = order.base === 'BTC';
+  const amount = BigInt(p.terms.amount);
+  const priceSats = BigInt(p.terms.priceSats);
+  // The take in base units, and the quote units it pays.
+  const take = baseIsBtc ? { amount: priceSats, quoteAmount: amount } : { amount, quoteAmount: priceSats };
+  const expected = proposalToTerms({ order, take }, { network: p.terms.network, feeRate: BigInt(p.terms.feeRate) });
+  if (!expected.ok) return expected.message;
+  if (expected.terms.asset.kind !== p.terms.asset.kind || expected.terms.asset.id !== p.terms.asset.id) return 'the asset is not the order’s';
+  // proposalToTerms gives the taker's role; mine (the maker's) is the other one.
+  if (expected.role === p.role) return 'the sides are not the order’s';
+  if (take.amount > order.amount) return `it takes ${take.amount} base units; ${order.amount} remain`;
+  if (take.amount < (order.minFill ?? order.lot)) return `it takes ${take.amount} base units, below the minimum fill`;
+  if (take.amount % order.lot !== 0n) return 'it is not a whole number of lots';
+  const quoteAtPrice = (take.amount * order.price) / order.lot;
+  // The maker sells base: the taker pays at least the price in quote units; the maker buys base: at most.
+  if (order.side === 'sell' ? take.quoteAmount < quoteAtPrice : take.quoteAmount > quoteAtPrice) return 'the price is not the order’s';
+  return undefined;
+}

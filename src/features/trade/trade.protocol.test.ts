@@ -3,7 +3,9 @@
 import { expect } from '@open-wc/testing';
 import * as v from 'valibot';
 import {
+  basisOf,
   canCancel,
+  digest,
   proposeTrade,
   receiveProposal,
   resumeRecord,
@@ -112,7 +114,7 @@ describe('trade protocol (pure)', () => {
     expect(s2[1]!.record.state).to.equal('review');
     expect(s2[2]!.effects).to.deep.equal([{ kind: 'sign' }]);
     expect(last(s2).record).to.include({ state: 'awaiting-completion', mySignatureOut: true });
-    expect(last(s2).send[0]).to.deep.include({ t: 'signed', body: { txid: TXID, psbt: 'cHNidP8=' } });
+    expect(last(s2).send[0]).to.deep.include({ t: 'signed', body: { txid: TXID, psbt: 'cHNidP8=', until: last(s2).record.deadline } });
     expect(last(s2).notices).to.deep.equal([{ kind: 'signed' }]);
     expect(canCancel(last(s2).record)).to.equal(false);
 
@@ -122,18 +124,111 @@ describe('trade protocol (pure)', () => {
       [{ kind: 'peer-psbt-verified', review: review('buyer') }, T0 + 5_000],
       [{ kind: 'confirm' }],
       [{ kind: 'signed', psbt: 'cHNidP8=' }],
-      [{ kind: 'broadcast', txid: TXID, tx: '0200' }],
+      [{ kind: 'finalized', txid: TXID, tx: '0200' }],
+      [{ kind: 'published', watched: true }],
     );
     expect(b2[1]!.effects).to.deep.equal([{ kind: 'verify-peer-psbt' }]);
     expect(b2[2]!.record).to.include({ state: 'review', deadline: T0 + 5_000 + DEFAULT_DEADLINES.sign });
     expect(b2[4]!.effects).to.deep.equal([{ kind: 'finalize', psbt: 'cHNidP8=' }]);
-    expect(last(b2).record).to.include({ state: 'done', txid: TXID });
+    // The final transaction is saved (and my signature counts as out) before anything is published.
+    expect(b2[5]!.record).to.include({ state: 'broadcasting', finalTx: '0200', txid: TXID, mySignatureOut: true });
+    expect(b2[5]!.effects).to.deep.equal([{ kind: 'publish' }]);
+    expect(b2[5]!.send).to.deep.equal([]);
+    expect(last(b2).record).to.include({ state: 'settling', txid: TXID });
     expect(last(b2).send[0]).to.deep.include({ t: 'complete', seq: 2 });
+    // Done only when the chain source sees it.
+    const seen = stepTrade(last(b2).record, { kind: 'chain', view: { swap: { state: 'mempool', confirmations: 0 }, spends: [{ txid: TXID, confirmations: 0 }] } }, T0);
+    expect(seen.record).to.include({ state: 'done', settlement: 'mempool', exposureCleared: false });
+    expect(seen.notices).to.deep.equal([{ kind: 'completed' }]);
 
-    const s3 = run(last(s2), [msg(2, 'complete', { txid: TXID, tx: '0200' })], [{ kind: 'final-checked', ok: true }]);
+    const s3 = run(
+      last(s2),
+      [msg(2, 'complete', { txid: TXID, tx: '0200' })],
+      [{ kind: 'final-checked', ok: true, tx: digest('0200') }],
+      [{ kind: 'published', watched: true }],
+      [{ kind: 'chain', view: { swap: { state: 'confirmed', confirmations: 1 }, spends: [{ txid: TXID, confirmations: 1 }] } }],
+    );
     expect(s3[1]!.effects).to.deep.equal([{ kind: 'check-final', tx: '0200', txid: TXID }]);
-    expect(last(s3).record.state).to.equal('done');
+    expect(s3[2]!.effects, 'the seller publishes the final transaction too').to.deep.equal([{ kind: 'publish' }]);
+    expect(s3[3]!.record.state).to.equal('settling');
+    expect(last(s3).record).to.include({ state: 'done', settlement: 'confirmed', exposureCleared: true });
     expect(last(s3).notices).to.deep.equal([{ kind: 'completed' }]);
+  });
+
+  it('without a chain source, a published transaction is done at once but marked unverified', () => {
+    const r = { ...pair().seller.record, state: 'awaiting-completion' as const, mySignatureOut: true, finalTx: '0200', txid: TXID, myTxid: TXID };
+    const step = stepTrade(r, { kind: 'published', watched: false }, T0);
+    expect(step.record).to.include({ state: 'done', settlement: 'unverified' });
+  });
+
+  it('exposure is sticky: after my signature left, an abort fails the trade but the chain still decides', () => {
+    const { seller } = pair();
+    const signed = last(
+      run(
+        seller,
+        [{ kind: 'accept', contribution: sellerC }],
+        [{ kind: 'verified', txid: TXID, review: review('seller') }],
+        [msg(1, 'ready', { txid: TXID })],
+        [{ kind: 'confirm' }],
+        [{ kind: 'signed', psbt: 'AA==' }],
+      ),
+    );
+    expect(signed.record.exposed).to.deep.equal([`${'ff'.repeat(32)}:0`]);
+    expect(signed.send[0]!.t).to.equal('signed');
+    expect((signed.send[0]!.body as { until?: number }).until).to.equal(signed.record.deadline);
+    // My completion deadline passes (the buyer's complete is on its way).
+    const aborted = stepTrade(signed.record, { kind: 'tick' }, signed.record.deadline!).record;
+    expect(aborted).to.include({ state: 'failed', mySignatureOut: true });
+    expect(aborted.failure).to.include({ code: 'deadline' });
+    expect(canCancel(aborted)).to.equal(false);
+    // The buyer publishes anyway: seen on chain, the failure turns into done.
+    const late = stepTrade(aborted, { kind: 'chain', view: { swap: { state: 'mempool', confirmations: 0 }, spends: [{ txid: TXID, confirmations: 0 }] } }, T0);
+    expect(late.record).to.include({ state: 'done', failure: undefined });
+    expect(late.notices).to.deep.equal([{ kind: 'completed' }]);
+    // Or my input is spent by something else: replaced.
+    const other = 'ee'.repeat(32);
+    const replaced = stepTrade(aborted, { kind: 'chain', view: { swap: { state: 'unknown', confirmations: 0 }, spends: [{ txid: other, confirmations: 1 }] } }, T0);
+    expect(replaced.record.failure).to.include({ code: 'replaced' });
+    expect(replaced.record.exposureCleared).to.equal(true);
+    // My cancel on chain, then seen: cancelled-on-chain.
+    const cancelled = stepTrade(aborted, { kind: 'cancelled-on-chain', txid: other, tx: '02', fee: '900' }, T0).record;
+    expect(cancelled.cancelTx).to.deep.equal({ txid: other, tx: '02', fee: '900' });
+    const seen = stepTrade(cancelled, { kind: 'chain', view: { swap: { state: 'unknown', confirmations: 0 }, spends: [{ txid: other, confirmations: 0 }] } }, T0);
+    expect(seen.record.failure).to.include({ code: 'cancelled-on-chain' });
+    expect(seen.record.exposureCleared).to.equal(false);
+    // A late but valid complete also turns a deadline failure into done (after the check and the publish).
+    const complete = stepTrade(aborted, msg(2, 'complete', { txid: TXID, tx: '0200' }), T0);
+    expect(complete.effects).to.deep.equal([{ kind: 'check-final', tx: '0200', txid: TXID }]);
+    const checked = stepTrade(complete.record, { kind: 'final-checked', ok: true, tx: digest('0200') }, T0);
+    expect(checked.effects).to.deep.equal([{ kind: 'publish' }]);
+    expect(stepTrade(checked.record, { kind: 'published', watched: true }, T0).record.state).to.equal('settling');
+  });
+
+  it('a repeat with other content is a protocol error; a check result about something else is ignored', () => {
+    const { buyer } = pair();
+    const body = sellerC;
+    const a = stepTrade(buyer.record, { ...msg(0, 'accept', body), digest: 'aa' }, T0);
+    expect(stepTrade(a.record, { ...msg(0, 'accept', body), digest: 'aa' }, T0).ignored).to.equal('repeat of message 0');
+    const forked = stepTrade(a.record, { ...msg(0, 'accept', body), digest: 'bb' }, T0);
+    expect(forked.record.failure).to.include({ code: 'protocol-error' });
+    expect(forked.record.failure!.message).to.contain('a second message 0 (accept) with other content');
+    const stale = stepTrade(a.record, { kind: 'verified', txid: TXID, review: review('buyer'), basis: 'not-this-one' }, T0);
+    expect(stale.ignored).to.equal('a verification of other terms or contributions');
+    expect(stepTrade(a.record, { kind: 'verified', txid: TXID, review: review('buyer'), basis: basisOf(a.record) }, T0).record.state).to.equal('awaiting-ready');
+  });
+
+  it("caps the buyer's signing deadline at the seller's, and resumes a published trade into publishing, not review", () => {
+    const { buyer } = pair();
+    const waiting = last(run(buyer, [msg(0, 'accept', sellerC)], [msg(1, 'ready', { txid: TXID })], [{ kind: 'verified', txid: TXID, review: review('buyer') }]));
+    const until = T0 + 30_000;
+    const got = stepTrade(waiting.record, msg(2, 'signed', { txid: TXID, psbt: 'AA==', until }), T0);
+    expect(got.record.peerUntil).to.equal(until);
+    const reviewing = stepTrade(got.record, { kind: 'peer-psbt-verified', review: review('buyer'), psbt: digest('AA==') }, T0 + 1_000);
+    expect(reviewing.record).to.include({ state: 'review', deadline: until });
+    const finalized = last(run(reviewing, [{ kind: 'confirm' }], [{ kind: 'signed', psbt: 'AA==' }], [{ kind: 'finalized', txid: TXID, tx: '0200' }])).record;
+    expect(resumeRecord(finalized)).to.deep.equal({ record: finalized, effects: [{ kind: 'publish' }] });
+    const unfinalized = last(run(reviewing, [{ kind: 'confirm' }], [{ kind: 'signed', psbt: 'AA==' }])).record;
+    expect(resumeRecord(unfinalized).record.state, 'nothing left this browser: sign again').to.equal('review');
   });
 
   it('fails when the two sides built different transactions', () => {

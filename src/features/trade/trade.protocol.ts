@@ -40,7 +40,20 @@ import {
   type TradeState,
 } from './trade.types.js';
 import { contributionOf, type ContributionWire, type MessageBody, type ProposeMessage, type SequencedMessage } from './trade.messages.js';
-import { canCancel, isTerminal, otherRole, type TradeEffect, type TradeInput, type TradeNotice, type TradeRecord, type TradeStep } from './trade.record.js';
+import {
+  basisOf,
+  canCancel,
+  digest,
+  isTerminal,
+  myInputs,
+  otherRole,
+  type ChainView,
+  type TradeEffect,
+  type TradeInput,
+  type TradeNotice,
+  type TradeRecord,
+  type TradeStep,
+} from './trade.record.js';
 
 // The messages (`trade.messages.ts`) and the record (`trade.record.ts`) are part of this module's API.
 export {
@@ -63,12 +76,18 @@ export {
   type TradeMessage,
 } from './trade.messages.js';
 export {
+  basisOf,
   canCancel,
+  digest,
+  holdsInputs,
   isTerminal,
   missesMessages,
+  myInputs,
+  needsWatch,
   otherRole,
   resendFrom,
   resumeRequest,
+  type ChainView,
   type TradeEffect,
   type TradeInput,
   type TradeNotice,
@@ -97,13 +116,13 @@ class Builder {
   }
   /** Moves to `state`; the deadline restarts when the step changes (or when `restart` says so). */
   to(state: TradeState, restart = false): this {
-    const step = isTerminal(state) ? undefined : STATE_STEP[state as keyof typeof STATE_STEP];
+    const step = isTerminal(state) ? undefined : (STATE_STEP as Partial<Record<TradeState, DeadlineStep>>)[state];
     const same = !restart && step !== undefined && step === this.record.step && this.record.deadline !== undefined;
-    return this.set({
-      state,
-      step,
-      deadline: step === undefined ? undefined : same ? this.record.deadline : this.now + this.record.deadlines[step],
-    });
+    let deadline = step === undefined ? undefined : same ? this.record.deadline : this.now + this.record.deadlines[step];
+    // The buyer never signs or completes past the seller's own deadline (after it, the seller may cancel on chain).
+    const cap = this.record.peerUntil;
+    if (deadline !== undefined && cap !== undefined && this.record.role === 'buyer' && (step === 'sign' || step === 'complete')) deadline = Math.min(deadline, cap);
+    return this.set({ state, step, deadline });
   }
   message<T extends SequencedMessage['t']>(t: T, body: MessageBody<T>): this {
     const seq = this.record.outbox.length;
@@ -212,7 +231,9 @@ export function stepTrade(record: TradeRecord, input: TradeInput, now: number): 
     const change: Partial<TradeRecord> = { peerOnline: input.online, ...(input.peer ? { peer: input.peer } : {}) };
     return { record: { ...record, ...change }, send: [], effects: [], notices: [] };
   }
-  if (isTerminal(record.state)) return noStep(record, `the trade is ${record.state}`);
+  if (input.kind === 'chain') return chainStep(record, input.view, now);
+  if (input.kind === 'cancelled-on-chain') return cancelledOnChain(record, input, now);
+  if (isTerminal(record.state) && !lateCompletion(record, input)) return noStep(record, `the trade is ${record.state}`);
   const b = new Builder(record, now);
   const r = record;
   switch (input.kind) {
@@ -285,11 +306,13 @@ export function stepTrade(record: TradeRecord, input: TradeInput, now: number): 
         .done();
     case 'verified': {
       if (r.state !== 'verifying') return noStep(r, 'late verification result');
+      if (input.basis !== undefined && input.basis !== basisOf(r)) return noStep(r, 'a verification of other terms or contributions');
       b.set({ myTxid: input.txid, review: input.review }).message('ready', { txid: input.txid });
       return afterReady(b).done();
     }
     case 'peer-psbt-verified':
       if (r.state !== 'awaiting-signature' || !r.peerPsbt) return noStep(r, 'late verification result');
+      if (input.psbt !== undefined && input.psbt !== digest(r.peerPsbt)) return noStep(r, 'a verification of another PSBT');
       // The buyer's own review gets a fresh signing deadline.
       return b.set({ review: input.review, peerPsbtChecked: true }).to('review', true).done();
     case 'verify-failed': {
@@ -310,8 +333,10 @@ export function stepTrade(record: TradeRecord, input: TradeInput, now: number): 
       if (r.state !== 'signing') return noStep(r, 'late signature');
       b.notice('signed');
       if (r.role === 'seller') {
-        b.set({ mySignatureOut: true }).message('signed', { txid: r.myTxid!, psbt: input.psbt });
-        return b.to('awaiting-completion').done();
+        // Exposed from here on: the buyer holds my signature. My deadline for completion travels with it.
+        b.set({ mySignatureOut: true, exposed: myInputs(r) }).to('awaiting-completion');
+        b.message('signed', { txid: r.myTxid!, psbt: input.psbt, ...(b.record.deadline !== undefined ? { until: b.record.deadline } : {}) });
+        return b.done();
       }
       return b.to('broadcasting').effect({ kind: 'finalize', psbt: input.psbt }).done();
     case 'sign-failed': {
@@ -330,22 +355,51 @@ export function stepTrade(record: TradeRecord, input: TradeInput, now: number): 
         )
         .done();
     }
-    case 'broadcast':
-      if (r.state !== 'broadcasting') return noStep(r, 'late broadcast result');
-      b.set({ mySignatureOut: true, finalTx: input.tx, txid: input.txid }).message('complete', { txid: input.txid, tx: input.tx });
-      return b.to('done').notice('completed').done();
+    case 'finalized':
+      if (r.state !== 'broadcasting') return noStep(r, 'late finalize result');
+      // Saved before it is published: from here my signature may be out, and a reload publishes it again.
+      return b
+        .set({ mySignatureOut: true, exposed: myInputs(r), finalTx: input.tx, txid: input.txid })
+        .effect({ kind: 'publish' })
+        .done();
     case 'broadcast-failed':
       if (r.state !== 'broadcasting') return noStep(r, 'late broadcast result');
-      // My signature never left this browser: the transaction was not published.
+      // The final transaction was not made: my signature never left this browser.
       return b
         .fail(
-          { code: 'broadcast-failed', by: 'me', message: `The final transaction could not be finalized or broadcast: ${input.message}` },
+          { code: 'broadcast-failed', by: 'me', message: `The final transaction could not be finalized: ${input.message}` },
           { code: 'broadcast-failed', message: input.message.slice(0, 300) },
         )
         .done();
+    case 'published':
+    case 'publish-failed': {
+      if (r.role === 'buyer') {
+        if (r.state !== 'broadcasting' || !r.finalTx || !r.txid) return noStep(r, 'late publish result');
+        if (input.kind === 'publish-failed') {
+          return b
+            .fail(
+              {
+                code: 'broadcast-failed',
+                by: 'me',
+                message: `The final transaction could not be broadcast: ${input.message}. It may still reach the chain: this trade watches for it.`,
+              },
+              { code: 'broadcast-failed', message: input.message.slice(0, 300) },
+            )
+            .done();
+        }
+        b.message('complete', { txid: r.txid, tx: r.finalTx });
+      } else if (!r.finalTx || (r.state !== 'awaiting-completion' && r.state !== 'failed')) {
+        return noStep(r, 'late publish result');
+      }
+      // The seller publishes the buyer's transaction too; a failure there changes nothing (the buyer published it).
+      if (input.watched) return b.set({ failure: undefined }).to('settling').done();
+      return b.set({ failure: undefined, settlement: 'unverified' }).to('done').notice('completed').done();
+    }
     case 'final-checked':
-      if (r.state !== 'awaiting-completion' || !r.finalTx) return noStep(r, 'late check');
-      if (input.ok) return b.to('done').notice('completed').done();
+      if ((r.state !== 'awaiting-completion' && r.state !== 'failed') || !r.finalTx) return noStep(r, 'late check');
+      if (input.tx !== undefined && input.tx !== digest(r.finalTx)) return noStep(r, 'a check of another transaction');
+      if (input.ok) return b.effect({ kind: 'publish' }).done();
+      if (r.state === 'failed') return noStep(r, 'a late complete that did not check out');
       return b
         .fail({
           code: 'final-invalid',
@@ -356,8 +410,20 @@ export function stepTrade(record: TradeRecord, input: TradeInput, now: number): 
         .done();
     case 'message': {
       const m = input.message;
-      if (m.seq < r.recvNext) return noStep(r, `repeat of message ${m.seq}`);
+      if (m.seq < r.recvNext) {
+        const seen = r.recvDigests?.[m.seq];
+        if (input.digest && seen && seen !== input.digest && !isTerminal(r.state)) {
+          const why = `a second message ${m.seq} (${m.t}) with other content`;
+          return b.fail({ code: 'protocol-error', by: 'peer', message: `The counterparty broke the protocol: ${why}.` }, { code: 'protocol-error', message: why }).done();
+        }
+        return noStep(r, `repeat of message ${m.seq}`);
+      }
       if (m.seq > r.recvNext) return { ...noStep(r, `message ${m.seq} before ${r.recvNext}`), resume: r.recvNext };
+      if (input.digest) {
+        const digests = [...(r.recvDigests ?? [])];
+        digests[m.seq] = input.digest;
+        b.set({ recvDigests: digests });
+      }
       return receive(b, m);
     }
     default:
@@ -393,8 +459,8 @@ function receive(b: Builder, m: SequencedMessage): TradeStep {
     case 'propose':
       return protocolError('a second proposal for the same trade');
     case 'abort': {
-      // Too late to stop: both signatures are in and the host is publishing the transaction.
-      if (r.state === 'broadcasting') return b.done();
+      // Too late to stop: both signatures are in and the transaction is (being) published.
+      if (r.state === 'broadcasting' || r.state === 'settling') return b.done();
       const exposed = r.mySignatureOut;
       const code: FailureCode =
         m.body.code === 'cancelled'
@@ -445,9 +511,10 @@ function receive(b: Builder, m: SequencedMessage): TradeStep {
       if (r.role !== 'buyer') return protocolError('a signed PSBT sent to the seller');
       if (r.state !== 'awaiting-signature') return protocolError(`a signed PSBT while ${r.state}`);
       if (m.body.txid !== r.myTxid) return protocolError(`a signed PSBT for ${m.body.txid}, not the agreed ${r.myTxid}`);
-      return b.set({ peerPsbt: m.body.psbt, peerPsbtChecked: false }).effect({ kind: 'verify-peer-psbt' }).done();
+      b.set({ peerPsbt: m.body.psbt, peerPsbtChecked: false, ...(m.body.until !== undefined ? { peerUntil: m.body.until } : {}) });
+      return b.effect({ kind: 'verify-peer-psbt' }).done();
     case 'complete':
-      if (r.role !== 'seller' || r.state !== 'awaiting-completion') return protocolError(`a complete while ${r.state}`);
+      if (r.role !== 'seller' || (r.state !== 'awaiting-completion' && !(r.state === 'failed' && r.mySignatureOut))) return protocolError(`a complete while ${r.state}`);
       return b.set({ finalTx: m.body.tx, txid: m.body.txid }).effect({ kind: 'check-final', tx: m.body.tx, txid: r.myTxid! }).done();
     default:
       return protocolError('an unknown message');
@@ -470,9 +537,73 @@ export function resumeRecord(record: TradeRecord): { record: TradeRecord; effect
     case 'awaiting-completion':
       return { record, effects: record.finalTx && record.txid ? [{ kind: 'check-final', tx: record.finalTx, txid: record.myTxid! }] : [] };
     case 'broadcasting':
-      // The finalize/broadcast result was lost with the page: the signed PSBT was not kept, so sign again.
+      // The final transaction was saved before it was published: publish it again (idempotent), never review it again.
+      if (record.finalTx && record.mySignatureOut) return { record, effects: [{ kind: 'publish' }] };
+      // Finalizing was lost with the page before anything was saved: my signature never left, so sign again.
       return { record: { ...record, state: 'review' }, effects: [] };
     default:
       return { record, effects: [] };
   }
 }
+
+// ---- after my signature left: late completion, the chain, cancel on chain --------------------------------------
+
+/**
+ * A failed seller whose signature is out still takes the buyer's `complete` (a valid late one turns the failure
+ * into `done`), its check and the publish result — unless it already cancelled on chain.
+ */
+function lateCompletion(r: TradeRecord, input: TradeInput): boolean {
+  if (r.state !== 'failed' || r.role !== 'seller' || !r.mySignatureOut || r.cancelTx) return false;
+  if (input.kind === 'message') return input.message.t === 'complete';
+  return input.kind === 'final-checked' || input.kind === 'published' || input.kind === 'publish-failed';
+}
+
+/** What the chain source says, applied: the swap seen → `done`; an input spent by another transaction → `failed`. */
+function chainStep(r: TradeRecord, view: ChainView, now: number): TradeStep {
+  if (!r.myTxid) return noStep(r, 'no swap to watch');
+  const allConfirmed = view.spends.length > 0 && view.spends.every((s) => !!s && s.confirmations > 0);
+  if (view.swap.state !== 'unknown') {
+    const settlement = view.swap.state;
+    const cleared = settlement === 'confirmed' && allConfirmed;
+    if (r.state === 'done' && r.settlement === settlement && !!r.exposureCleared === cleared) return noStep(r, 'nothing new on chain');
+    const b = new Builder(r, now).set({ settlement, exposureCleared: cleared, txid: r.myTxid });
+    if (r.state !== 'done') b.set({ failure: undefined }).to('done').notice('completed');
+    return b.done();
+  }
+  const i = view.spends.findIndex((s) => !!s && s.txid !== r.myTxid);
+  if (i < 0) {
+    if (r.state === 'done' && r.settlement !== 'unverified' && r.settlement !== undefined) {
+      // Seen before, gone now: replaced by something that does not spend my inputs yet (or dropped from the mempool).
+      return noStep(r, 'the swap left the mempool; waiting');
+    }
+    return noStep(r, 'nothing new on chain');
+  }
+  const other = view.spends[i]!;
+  const cancelled = r.cancelTx?.txid === other.txid;
+  const code = cancelled ? 'cancelled-on-chain' : 'replaced';
+  if (r.state === 'failed' && r.failure?.code === code && !!r.exposureCleared === allConfirmed) return noStep(r, 'nothing new on chain');
+  const b = new Builder(r, now).set({ exposureCleared: allConfirmed, settlement: undefined });
+  if (r.state === 'failed' && r.failure?.code === code) return b.done();
+  const where = other.confirmations > 0 ? 'in a block' : 'in the mempool';
+  const message = cancelled
+    ? `Your cancel ${other.txid} took your inputs back (${where}): the swap can no longer confirm.`
+    : `Input ${myInputs(r)[i]} was spent by transaction ${other.txid} (${where}), not by the swap ${r.myTxid}: the swap can no longer confirm.`;
+  const failure = { code, by: cancelled ? 'me' : 'peer', message } as const;
+  if (!isTerminal(r.state)) b.message('abort', { code: 'cancelled', message: cancelled ? 'cancelled on chain' : `input spent by ${other.txid}` });
+  b.to('failed').set({ failure }).notice(r.state === 'done' ? 'settlement-changed' : 'failed');
+  return b.done();
+}
+
+/** My cancel on chain is out: the trade ends (the peer is told) and the watcher follows the cancel. */
+function cancelledOnChain(r: TradeRecord, input: Extract<TradeInput, { kind: 'cancelled-on-chain' }>, now: number): TradeStep {
+  if (!r.mySignatureOut || r.exposureCleared) return noStep(r, 'nothing to cancel on chain');
+  const b = new Builder(r, now).set({ cancelTx: { txid: input.txid, tx: input.tx, fee: input.fee } });
+  if (isTerminal(r.state)) return b.done();
+  return b
+    .fail(
+      { code: 'cancelled-on-chain', by: 'me', message: `You spent your inputs back to yourself (transaction ${input.txid}): the swap can no longer confirm.` },
+      { code: 'cancelled', message: 'cancelled on chain' },
+    )
+    .done();
+}
+

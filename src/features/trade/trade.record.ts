@@ -3,6 +3,9 @@
  * steps, effects and notices; plus the plain queries on a record (terminal? cancellable? what to resend).
  * Plain data only (structured-clone friendly), no behaviour beyond pure functions.
  */
+import { sha256 } from '@noble/hashes/sha2.js';
+import { utf8ToBytes } from '@noble/hashes/utils.js';
+import { bytesToHex } from '../../core/bytes.js';
 import type { SwapRole, SwapTermsWire } from '../../bitcoin/wire.js';
 import type { BuyerContributionWire, ContributionWire, ResumeMessage, SellerContributionWire, SequencedMessage } from './trade.messages.js';
 import {
@@ -59,6 +62,20 @@ export interface TradeRecord {
   readonly outbox: readonly SequencedMessage[];
   /** The next `seq` I expect from the peer. */
   readonly recvNext: number;
+  /** sha256 of each message taken from the peer, by `seq` (a repeat with other content is a protocol error). */
+  readonly recvDigests?: readonly string[];
+  /** Save version: each save must be newer than the stored one (compare-and-set across tabs). */
+  readonly rev?: number;
+  /** Outpoints (`txid:vout`) of my inputs whose signature left: reserved until the chain shows them spent. */
+  readonly exposed?: readonly string[];
+  /** Every exposed input is spent in a block (by the swap or otherwise): nothing is at stake any more. */
+  readonly exposureCleared?: boolean;
+  /** What the chain source last said about the swap: seen in the mempool, confirmed, or (no chain source) unverified. */
+  readonly settlement?: 'mempool' | 'confirmed' | 'unverified';
+  /** My cancel on chain, once broadcast. */
+  readonly cancelTx?: { readonly txid: string; readonly tx: string; readonly fee: string };
+  /** Buyer: the seller's own deadline for completion (from its `signed` message); mine never runs past it. */
+  readonly peerUntil?: number;
 }
 
 /** Work the caller does, then reports back with an input. */
@@ -69,32 +86,55 @@ export type TradeEffect =
   | { readonly kind: 'verify-peer-psbt' }
   /** verifyThenSign (the only path to the wallet); report `signed` or `sign-failed`. */
   | { readonly kind: 'sign' }
-  /** Buyer: finalize the combined PSBT, hand the transaction to the host; report `broadcast` or `broadcast-failed`. */
+  /** Buyer: finalize the combined PSBT; report `finalized` (saved before anything is published) or `broadcast-failed`. */
   | { readonly kind: 'finalize'; readonly psbt: string }
+  /** Publish the final transaction (`record.finalTx`; idempotent); report `published` or `publish-failed`. */
+  | { readonly kind: 'publish' }
   /** Seller: check the buyer's transaction (txid, every signature); report `final-checked`. */
   | { readonly kind: 'check-final'; readonly tx: string; readonly txid: string };
 
 /** Something the host should hear about. */
 export type TradeNotice =
-  { readonly kind: 'proposed' } | { readonly kind: 'accepted' } | { readonly kind: 'signed' } | { readonly kind: 'completed' } | { readonly kind: 'failed' };
+  | { readonly kind: 'proposed' }
+  | { readonly kind: 'accepted' }
+  | { readonly kind: 'signed' }
+  | { readonly kind: 'completed' }
+  | { readonly kind: 'failed' }
+  /** A `done` trade turned out replaced (a conflicting spend), or a failed one completed after all. */
+  | { readonly kind: 'settlement-changed' };
+
+/** What the chain source says about a trade: the swap's status and who spends each of my inputs. */
+export interface ChainView {
+  readonly swap: { readonly state: 'unknown' | 'mempool' | 'confirmed'; readonly confirmations: number };
+  /** By input (`myInputs(record)` order): the spending transaction, if any. */
+  readonly spends: readonly ({ readonly txid: string; readonly confirmations: number } | undefined)[];
+}
 
 /** Inputs of the state machine: the user's commands, the peer's messages, work results, time and liveness. */
 export type TradeInput =
-  | { readonly kind: 'message'; readonly message: SequencedMessage }
+  /** `digest`: sha256 of the message (so a repeat with other content is caught). */
+  | { readonly kind: 'message'; readonly message: SequencedMessage; readonly digest?: string }
   | { readonly kind: 'accept'; readonly contribution: ContributionWire }
   | { readonly kind: 'reject'; readonly reason: string }
   | { readonly kind: 'cancel' }
   | { readonly kind: 'confirm' }
   /** A local failure before my signature (no wallet, my contribution could not be made, …). */
   | { readonly kind: 'fail'; readonly code: AbortCode; readonly message: string; readonly verifyCode?: string; readonly stage?: string }
-  | { readonly kind: 'verified'; readonly txid: string; readonly review: TradeReview }
-  | { readonly kind: 'peer-psbt-verified'; readonly review: TradeReview }
+  /** Each check result names what it checked (`basis`: `basisOf(record)`; `psbt`/`tx`: `digest` of it); a stale one is ignored. */
+  | { readonly kind: 'verified'; readonly txid: string; readonly review: TradeReview; readonly basis?: string }
+  | { readonly kind: 'peer-psbt-verified'; readonly review: TradeReview; readonly psbt?: string }
   | { readonly kind: 'verify-failed'; readonly code: string; readonly message: string; readonly stage: string; readonly terms?: boolean }
   | { readonly kind: 'signed'; readonly psbt: string }
   | { readonly kind: 'sign-failed'; readonly code: string; readonly message: string; readonly stage: string }
-  | { readonly kind: 'broadcast'; readonly txid: string; readonly tx: string }
+  | { readonly kind: 'finalized'; readonly txid: string; readonly tx: string }
   | { readonly kind: 'broadcast-failed'; readonly message: string }
-  | { readonly kind: 'final-checked'; readonly ok: boolean; readonly message?: string; readonly code?: string }
+  /** `watched`: a chain source will tell when the swap is seen (else `done` at once, unverified). */
+  | { readonly kind: 'published'; readonly watched: boolean }
+  | { readonly kind: 'publish-failed'; readonly message: string; readonly watched: boolean }
+  | { readonly kind: 'final-checked'; readonly ok: boolean; readonly message?: string; readonly code?: string; readonly tx?: string }
+  | { readonly kind: 'chain'; readonly view: ChainView }
+  /** My cancel on chain was built, verified, signed and broadcast. */
+  | { readonly kind: 'cancelled-on-chain'; readonly txid: string; readonly tx: string; readonly fee: string }
   | { readonly kind: 'tick' }
   | { readonly kind: 'peer-online'; readonly online: boolean; readonly peer?: string };
 
@@ -138,3 +178,20 @@ export const resumeRequest = (record: TradeRecord): ResumeMessage => ({
 
 /** Whether a peer's resume request shows messages of its that I have not taken yet. */
 export const missesMessages = (record: TradeRecord, request: ResumeMessage): boolean => record.recvNext < request.sent;
+
+/** sha256 hex of a text (message digests, check bases, audit details). */
+export const digest = (text: string): string => bytesToHex(sha256(utf8ToBytes(text)));
+
+/** What a verification of the swap rests on: the terms and both contributions. */
+export const basisOf = (r: Pick<TradeRecord, 'terms' | 'seller' | 'buyer'>): string => digest(JSON.stringify([r.terms, r.seller ?? null, r.buyer ?? null]));
+
+/** My inputs (`txid:vout`), in contribution order. */
+export const myInputs = (r: Pick<TradeRecord, 'role' | 'seller' | 'buyer'>): string[] =>
+  ((r.role === 'seller' ? r.seller : r.buyer)?.inputs ?? []).map((i) => `${i.txid}:${i.vout}`);
+
+/** Whether the chain must still be watched for this trade: my signature is out and not everything has settled. */
+export const needsWatch = (r: TradeRecord): boolean => !r.exposureCleared && (r.mySignatureOut || r.state === 'settling') && !!r.myTxid;
+
+/** Whether my inputs in this trade are held back from other trades (in flight, or exposed and not yet spent). */
+export const holdsInputs = (r: TradeRecord): boolean => !isTerminal(r.state) || (r.mySignatureOut && !r.exposureCleared);
+

@@ -13,7 +13,7 @@
  * - `sig` = Ed25519 signature by `key` (the connection service's identity) over
  *   `domainMessage('darkswap/trade-audit/v1', canonical)`, 128 hex.
  */
-import { createStore, del, entries, get, set, update, type UseStore } from 'idb-keyval';
+import { createStore, del, entries, get, update, type UseStore } from 'idb-keyval';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { utf8ToBytes } from '@noble/hashes/utils.js';
 import { bytesToHex, hexToBytes } from '../../core/bytes.js';
@@ -66,7 +66,18 @@ const AuditExportSchema = v.strictObject({
 const canonical = (e: Omit<AuditEntry, 'sig'>): string => JSON.stringify([e.seq, e.at, e.tradeId, e.event, e.detail, e.key, e.prev]);
 const entryHash = (e: AuditEntry): string => bytesToHex(sha256(utf8ToBytes(`${canonical(e)}\n${e.sig}`)));
 /** sha256 hex of a text (message digests in the audit log). */
-export const digest = (text: string): string => bytesToHex(sha256(utf8ToBytes(text)));
+export { digest } from './trade.record.js';
+
+/** A save that would overwrite a newer (or further advanced) stored state of the trade; nothing was stored. */
+export class StaleTradeError extends Error {
+  override readonly name = 'StaleTradeError';
+  constructor(
+    readonly tradeId: string,
+    why: string,
+  ) {
+    super(`Trade ${tradeId} was not saved: ${why}.`);
+  }
+}
 
 export class TradeStore {
   readonly name: string;
@@ -78,8 +89,25 @@ export class TradeStore {
     this.#db = createStore(name, 'trades');
   }
 
+  /**
+   * Saves a record if it is newer than the stored one (compare-and-set on `rev`, in one IndexedDB
+   * transaction) and never moves backwards: a terminal trade stays terminal, "my signature is out" stays
+   * set. Otherwise rejects with a `StaleTradeError` and stores nothing.
+   */
   async save(record: TradeRecord): Promise<void> {
-    await set(TRADE_PREFIX + record.id, record, this.#db);
+    await update<TradeRecord>(
+      TRADE_PREFIX + record.id,
+      (old) => {
+        if (old) {
+          const stale = (old.rev ?? 0) >= (record.rev ?? 0) && record.rev !== undefined;
+          if (stale) throw new StaleTradeError(record.id, `revision ${record.rev} is not newer than the stored ${old.rev}`);
+          if (old.mySignatureOut && !record.mySignatureOut) throw new StaleTradeError(record.id, 'my signature is out in the stored state');
+          if (isTerminal(old.state) && !isTerminal(record.state)) throw new StaleTradeError(record.id, `the stored trade is already ${old.state}`);
+        }
+        return record;
+      },
+      this.#db,
+    );
   }
 
   async get(id: string): Promise<TradeRecord | undefined> {

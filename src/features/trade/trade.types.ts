@@ -28,8 +28,13 @@ export const HISTORY_LIMIT = 50;
  * - `signing`: my wallet was asked to sign (after a final verification).
  * - `awaiting-completion`: (seller) I signed; waiting for the buyer's signature and broadcast.
  * - `broadcasting`: (buyer) both signatures in; finalizing and handing the transaction to the host.
- * - `done`: the transaction was broadcast (buyer) or received and checked (seller): it has a txid.
- * - `failed`: ended without a transaction; `failure` says why.
+ * - `settling`: the final transaction is published (buyer) or received, checked and published again (seller);
+ *   waiting for the chain source to see it.
+ * - `done`: the chain source sees the swap (in the mempool or a block); without a chain source, the transaction
+ *   was published (buyer) or received and checked (seller). It has a txid. A watcher keeps looking until the
+ *   swap confirms: a conflicting spend turns it into `failed` (`replaced`).
+ * - `failed`: ended without the swap; `failure` says why. With my signature out, the swap may still appear on
+ *   chain (then `done`), until my inputs are spent otherwise (`cancelOnChain`).
  */
 export const TRADE_STATES = [
   'proposed',
@@ -41,6 +46,7 @@ export const TRADE_STATES = [
   'signing',
   'awaiting-completion',
   'broadcasting',
+  'settling',
   'done',
   'failed',
 ] as const;
@@ -59,8 +65,8 @@ export type TradeDeadlines = Readonly<Record<DeadlineStep, number>>;
  */
 export const DEFAULT_DEADLINES: TradeDeadlines = { accept: 60_000, verify: 30_000, sign: 120_000, complete: 120_000 };
 
-/** The deadline step of each non-terminal state. */
-export const STATE_STEP: Readonly<Record<Exclude<TradeState, 'done' | 'failed'>, DeadlineStep>> = {
+/** The deadline step of each non-terminal state (`settling` has none: the chain decides). */
+export const STATE_STEP: Readonly<Record<Exclude<TradeState, 'done' | 'failed' | 'settling'>, DeadlineStep>> = {
   proposed: 'accept',
   incoming: 'accept',
   verifying: 'verify',
@@ -103,6 +109,12 @@ export const FAILURE_CODES = [
   'broadcast-failed',
   /** The transaction the peer reported as broadcast is not the agreed, fully signed one. */
   'final-invalid',
+  /** An input of the swap was spent by another transaction: the swap can no longer confirm. */
+  'replaced',
+  /** I spent my exposed inputs back to myself (`cancelOnChain`). */
+  'cancelled-on-chain',
+  /** The trade's state could not be saved, so nothing was sent. */
+  'storage',
 ] as const;
 export type FailureCode = (typeof FAILURE_CODES)[number];
 
