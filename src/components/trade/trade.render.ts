@@ -112,8 +112,7 @@ export function tradeCard(r: TradeRecord, { service, busy, now, actions }: Trade
           </div>`
         : nothing
     }
-    ${r.state === 'incoming' ? feeLine(r) : nothing} ${r.state === 'review' && r.review ? tradeReview(r, actions) : nothing}
-    ${exposure(r, busy, actions)}
+    ${r.state === 'incoming' ? feeLine(r) : nothing} ${r.state === 'review' && r.review ? tradeReview(r, actions) : nothing} ${exposure(r, busy, actions)}
     ${
       r.state !== 'incoming' && r.state !== 'review' && canCancel(r)
         ? html`<div class="actions">
@@ -169,7 +168,9 @@ export function tradeReview(r: TradeRecord, actions: TradeActions): TemplateResu
 /** Before Accept: the fee rate and who pays the fee (the buyer pays the whole network fee). */
 function feeLine(r: TradeRecord): TemplateResult {
   const payer = r.role === 'buyer' ? 'you (the buyer)' : 'the buyer';
-  return html`<p part="fee">Network fee: ${r.terms.feeRate} sat/vB of the transaction's size, paid by ${payer}; the seller's inputs must be the fewest that hold the amount.</p>`;
+  return html`<p part="fee">
+    Network fee: ${r.terms.feeRate} sat/vB of the transaction's size, paid by ${payer}; the seller's inputs must be the fewest that hold the amount.
+  </p>`;
 }
 
 /** After my signature left: say so, and offer the way out on chain until my inputs are spent in a block. */

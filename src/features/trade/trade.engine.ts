@@ -19,6 +19,7 @@ import {
   myInputs,
   needsWatch,
   newTradeId,
+  swapInputs,
   otherRole,
   proposeTrade,
   receiveProposal,
@@ -164,6 +165,7 @@ export class TradeEngine extends EventTarget {
 
   /** Proposes a trade to a connected peer: my contribution is taken from my wallet. Resolves to the trade id. */
   async propose(peer: string, options: ProposeOptions): Promise<string> {
+    this.#writable();
     await this.ready;
     const host = this.#o.host();
     if (!host) throw new Error('No wallet and indexer: set the wallet and indexer properties (or provide them).');
@@ -174,30 +176,30 @@ export class TradeEngine extends EventTarget {
     if (!parsed.ok) throw new Error(`Invalid terms: ${parsed.message}`);
     this.#writable();
     return this.#underSelection(async () => {
-    const prepared = await prepareContribution(btc, host, parsed.terms, options.role, this.#reserved());
-    if (!prepared.ok) throw new Error(`Your wallet cannot make this trade: ${prepared.message}.`);
-    const step = proposeTrade(
-      {
-        id: newTradeId(),
-        peer,
-        peerKey,
-        role: options.role,
-        terms: options.terms,
-        contribution: prepared.contribution,
-        orderId: options.orderId,
-        deadlines: this.#o.deadlines(),
-      },
-      this.#now(),
-    );
-    await this.#serial(step.record.id, () => this.#commit(undefined, step));
-    return step.record.id;
+      const prepared = await prepareContribution(btc, host, parsed.terms, options.role, this.#reserved());
+      if (!prepared.ok) throw new Error(`Your wallet cannot make this trade: ${prepared.message}.`);
+      const step = proposeTrade(
+        {
+          id: newTradeId(),
+          peer,
+          peerKey,
+          role: options.role,
+          terms: options.terms,
+          contribution: prepared.contribution,
+          orderId: options.orderId,
+          deadlines: this.#o.deadlines(),
+        },
+        this.#now(),
+      );
+      await this.#serial(step.record.id, () => this.#commit(undefined, step));
+      return step.record.id;
     });
   }
 
   /** Accepts an incoming proposal: my contribution is taken from my wallet, then both sides verify. */
   async accept(id: string): Promise<void> {
-    await this.ready;
     this.#writable();
+    await this.ready;
     const r = this.#records.get(id);
     if (!r || r.state !== 'incoming') throw new Error('No incoming proposal with this id.');
     const host = this.#o.host();
@@ -312,7 +314,8 @@ export class TradeEngine extends EventTarget {
   /** The abort a failed trade answers a resume with, numbered where the peer expects my next message. */
   #abortAt(r: TradeRecord, seq: number): TradeMessage {
     const failure = r.failure;
-    const code = failure?.code === 'deadline' || failure?.code === 'peer-left' ? 'deadline' : failure?.code === 'protocol-error' ? 'protocol-error' : 'cancelled';
+    const code =
+      failure?.code === 'deadline' || failure?.code === 'peer-left' ? 'deadline' : failure?.code === 'protocol-error' ? 'protocol-error' : 'cancelled';
     return { v: r.v, id: r.id, seq, t: 'abort', body: { code, message: (failure?.message ?? 'the trade failed').slice(0, 300) } };
   }
 
@@ -565,7 +568,7 @@ export class TradeEngine extends EventTarget {
     const chain = this.#o.host()?.chain;
     if (!r || !chain || !needsWatch(r) || this.#closed) return;
     try {
-      const inputs = myInputs(r);
+      const inputs = swapInputs(r);
       const [swap, ...spends] = await Promise.all([chain.txStatus(r.myTxid!), ...inputs.map((o) => chain.spentBy(o))]);
       await this.#apply(id, { kind: 'chain', view: { swap: swap as Awaited<ReturnType<typeof chain.txStatus>>, spends: spends as never } });
     } catch (e) {
@@ -591,8 +594,8 @@ export class TradeEngine extends EventTarget {
    */
   cancelOnChain(id: string): Promise<string> {
     return this.#serialCancel(id, async () => {
-      await this.ready;
       this.#writable();
+      await this.ready;
       const r = this.#records.get(id);
       if (!r) throw new Error('No trade with this id.');
       if (!r.mySignatureOut) throw new Error('Your signature never left: cancel the trade instead.');

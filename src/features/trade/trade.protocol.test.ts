@@ -137,7 +137,20 @@ describe('trade protocol (pure)', () => {
     expect(last(b2).record).to.include({ state: 'settling', txid: TXID });
     expect(last(b2).send[0]).to.deep.include({ t: 'complete', seq: 2 });
     // Done only when the chain source sees it.
-    const seen = stepTrade(last(b2).record, { kind: 'chain', view: { swap: { state: 'mempool', confirmations: 0 }, spends: [{ txid: TXID, confirmations: 0 }] } }, T0);
+    const seen = stepTrade(
+      last(b2).record,
+      {
+        kind: 'chain',
+        view: {
+          swap: { state: 'mempool', confirmations: 0 },
+          spends: [
+            { txid: TXID, confirmations: 0 },
+            { txid: TXID, confirmations: 0 },
+          ],
+        },
+      },
+      T0,
+    );
     expect(seen.record).to.include({ state: 'done', settlement: 'mempool', exposureCleared: false });
     expect(seen.notices).to.deep.equal([{ kind: 'completed' }]);
 
@@ -146,7 +159,18 @@ describe('trade protocol (pure)', () => {
       [msg(2, 'complete', { txid: TXID, tx: '0200' })],
       [{ kind: 'final-checked', ok: true, tx: digest('0200') }],
       [{ kind: 'published', watched: true }],
-      [{ kind: 'chain', view: { swap: { state: 'confirmed', confirmations: 1 }, spends: [{ txid: TXID, confirmations: 1 }] } }],
+      [
+        {
+          kind: 'chain',
+          view: {
+            swap: { state: 'confirmed', confirmations: 1 },
+            spends: [
+              { txid: TXID, confirmations: 1 },
+              { txid: TXID, confirmations: 1 },
+            ],
+          },
+        },
+      ],
     );
     expect(s3[1]!.effects).to.deep.equal([{ kind: 'check-final', tx: '0200', txid: TXID }]);
     expect(s3[2]!.effects, 'the seller publishes the final transaction too').to.deep.equal([{ kind: 'publish' }]);
@@ -182,18 +206,39 @@ describe('trade protocol (pure)', () => {
     expect(aborted.failure).to.include({ code: 'deadline' });
     expect(canCancel(aborted)).to.equal(false);
     // The buyer publishes anyway: seen on chain, the failure turns into done.
-    const late = stepTrade(aborted, { kind: 'chain', view: { swap: { state: 'mempool', confirmations: 0 }, spends: [{ txid: TXID, confirmations: 0 }] } }, T0);
+    const late = stepTrade(
+      aborted,
+      {
+        kind: 'chain',
+        view: {
+          swap: { state: 'mempool', confirmations: 0 },
+          spends: [
+            { txid: TXID, confirmations: 0 },
+            { txid: TXID, confirmations: 0 },
+          ],
+        },
+      },
+      T0,
+    );
     expect(late.record).to.include({ state: 'done', failure: undefined });
     expect(late.notices).to.deep.equal([{ kind: 'completed' }]);
     // Or my input is spent by something else: replaced.
     const other = 'ee'.repeat(32);
-    const replaced = stepTrade(aborted, { kind: 'chain', view: { swap: { state: 'unknown', confirmations: 0 }, spends: [{ txid: other, confirmations: 1 }] } }, T0);
+    const replaced = stepTrade(
+      aborted,
+      { kind: 'chain', view: { swap: { state: 'unknown', confirmations: 0 }, spends: [{ txid: other, confirmations: 1 }, undefined] } },
+      T0,
+    );
     expect(replaced.record.failure).to.include({ code: 'replaced' });
     expect(replaced.record.exposureCleared).to.equal(true);
     // My cancel on chain, then seen: cancelled-on-chain.
     const cancelled = stepTrade(aborted, { kind: 'cancelled-on-chain', txid: other, tx: '02', fee: '900' }, T0).record;
     expect(cancelled.cancelTx).to.deep.equal({ txid: other, tx: '02', fee: '900' });
-    const seen = stepTrade(cancelled, { kind: 'chain', view: { swap: { state: 'unknown', confirmations: 0 }, spends: [{ txid: other, confirmations: 0 }] } }, T0);
+    const seen = stepTrade(
+      cancelled,
+      { kind: 'chain', view: { swap: { state: 'unknown', confirmations: 0 }, spends: [{ txid: other, confirmations: 0 }, undefined] } },
+      T0,
+    );
     expect(seen.record.failure).to.include({ code: 'cancelled-on-chain' });
     expect(seen.record.exposureCleared).to.equal(false);
     // A late but valid complete also turns a deadline failure into done (after the check and the publish).
@@ -214,12 +259,16 @@ describe('trade protocol (pure)', () => {
     expect(forked.record.failure!.message).to.contain('a second message 0 (accept) with other content');
     const stale = stepTrade(a.record, { kind: 'verified', txid: TXID, review: review('buyer'), basis: 'not-this-one' }, T0);
     expect(stale.ignored).to.equal('a verification of other terms or contributions');
-    expect(stepTrade(a.record, { kind: 'verified', txid: TXID, review: review('buyer'), basis: basisOf(a.record) }, T0).record.state).to.equal('awaiting-ready');
+    expect(stepTrade(a.record, { kind: 'verified', txid: TXID, review: review('buyer'), basis: basisOf(a.record) }, T0).record.state).to.equal(
+      'awaiting-ready',
+    );
   });
 
   it("caps the buyer's signing deadline at the seller's, and resumes a published trade into publishing, not review", () => {
     const { buyer } = pair();
-    const waiting = last(run(buyer, [msg(0, 'accept', sellerC)], [msg(1, 'ready', { txid: TXID })], [{ kind: 'verified', txid: TXID, review: review('buyer') }]));
+    const waiting = last(
+      run(buyer, [msg(0, 'accept', sellerC)], [msg(1, 'ready', { txid: TXID })], [{ kind: 'verified', txid: TXID, review: review('buyer') }]),
+    );
     const until = T0 + 30_000;
     const got = stepTrade(waiting.record, msg(2, 'signed', { txid: TXID, psbt: 'AA==', until }), T0);
     expect(got.record.peerUntil).to.equal(until);

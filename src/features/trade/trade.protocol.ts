@@ -47,6 +47,7 @@ import {
   isTerminal,
   myInputs,
   otherRole,
+  swapInputs,
   type ChainView,
   type TradeEffect,
   type TradeInput,
@@ -85,6 +86,7 @@ export {
   myInputs,
   needsWatch,
   otherRole,
+  swapInputs,
   resendFrom,
   resumeRequest,
   type ChainView,
@@ -121,7 +123,8 @@ class Builder {
     let deadline = step === undefined ? undefined : same ? this.record.deadline : this.now + this.record.deadlines[step];
     // The buyer never signs or completes past the seller's own deadline (after it, the seller may cancel on chain).
     const cap = this.record.peerUntil;
-    if (deadline !== undefined && cap !== undefined && this.record.role === 'buyer' && (step === 'sign' || step === 'complete')) deadline = Math.min(deadline, cap);
+    if (deadline !== undefined && cap !== undefined && this.record.role === 'buyer' && (step === 'sign' || step === 'complete'))
+      deadline = Math.min(deadline, cap);
     return this.set({ state, step, deadline });
   }
   message<T extends SequencedMessage['t']>(t: T, body: MessageBody<T>): this {
@@ -414,7 +417,9 @@ export function stepTrade(record: TradeRecord, input: TradeInput, now: number): 
         const seen = r.recvDigests?.[m.seq];
         if (input.digest && seen && seen !== input.digest && !isTerminal(r.state)) {
           const why = `a second message ${m.seq} (${m.t}) with other content`;
-          return b.fail({ code: 'protocol-error', by: 'peer', message: `The counterparty broke the protocol: ${why}.` }, { code: 'protocol-error', message: why }).done();
+          return b
+            .fail({ code: 'protocol-error', by: 'peer', message: `The counterparty broke the protocol: ${why}.` }, { code: 'protocol-error', message: why })
+            .done();
         }
         return noStep(r, `repeat of message ${m.seq}`);
       }
@@ -514,7 +519,8 @@ function receive(b: Builder, m: SequencedMessage): TradeStep {
       b.set({ peerPsbt: m.body.psbt, peerPsbtChecked: false, ...(m.body.until !== undefined ? { peerUntil: m.body.until } : {}) });
       return b.effect({ kind: 'verify-peer-psbt' }).done();
     case 'complete':
-      if (r.role !== 'seller' || (r.state !== 'awaiting-completion' && !(r.state === 'failed' && r.mySignatureOut))) return protocolError(`a complete while ${r.state}`);
+      if (r.role !== 'seller' || (r.state !== 'awaiting-completion' && !(r.state === 'failed' && r.mySignatureOut)))
+        return protocolError(`a complete while ${r.state}`);
       return b.set({ finalTx: m.body.tx, txid: m.body.txid }).effect({ kind: 'check-final', tx: m.body.tx, txid: r.myTxid! }).done();
     default:
       return protocolError('an unknown message');
@@ -561,7 +567,10 @@ function lateCompletion(r: TradeRecord, input: TradeInput): boolean {
 /** What the chain source says, applied: the swap seen → `done`; an input spent by another transaction → `failed`. */
 function chainStep(r: TradeRecord, view: ChainView, now: number): TradeStep {
   if (!r.myTxid) return noStep(r, 'no swap to watch');
-  const allConfirmed = view.spends.length > 0 && view.spends.every((s) => !!s && s.confirmations > 0);
+  const inputs = swapInputs(r);
+  const mine = new Set(myInputs(r));
+  const mySpends = view.spends.filter((_, i) => mine.has(inputs[i]!));
+  const allConfirmed = mySpends.length > 0 && mySpends.every((s) => !!s && s.confirmations > 0);
   if (view.swap.state !== 'unknown') {
     const settlement = view.swap.state;
     const cleared = settlement === 'confirmed' && allConfirmed;
@@ -587,10 +596,12 @@ function chainStep(r: TradeRecord, view: ChainView, now: number): TradeStep {
   const where = other.confirmations > 0 ? 'in a block' : 'in the mempool';
   const message = cancelled
     ? `Your cancel ${other.txid} took your inputs back (${where}): the swap can no longer confirm.`
-    : `Input ${myInputs(r)[i]} was spent by transaction ${other.txid} (${where}), not by the swap ${r.myTxid}: the swap can no longer confirm.`;
+    : `${mine.has(inputs[i]!) ? 'Your input' : "The counterparty's input"} ${inputs[i]} was spent by transaction ${other.txid} (${where}), not by the swap ${r.myTxid}: the swap can no longer confirm.`;
   const failure = { code, by: cancelled ? 'me' : 'peer', message } as const;
   if (!isTerminal(r.state)) b.message('abort', { code: 'cancelled', message: cancelled ? 'cancelled on chain' : `input spent by ${other.txid}` });
-  b.to('failed').set({ failure }).notice(r.state === 'done' ? 'settlement-changed' : 'failed');
+  b.to('failed')
+    .set({ failure })
+    .notice(r.state === 'done' ? 'settlement-changed' : 'failed');
   return b.done();
 }
 
@@ -606,4 +617,3 @@ function cancelledOnChain(r: TradeRecord, input: Extract<TradeInput, { kind: 'ca
     )
     .done();
 }
-

@@ -106,7 +106,7 @@ export type TradeNotice =
 /** What the chain source says about a trade: the swap's status and who spends each of my inputs. */
 export interface ChainView {
   readonly swap: { readonly state: 'unknown' | 'mempool' | 'confirmed'; readonly confirmations: number };
-  /** By input (`myInputs(record)` order): the spending transaction, if any. */
+  /** By input of the swap (`swapInputs(record)`: the seller's, then the buyer's): the spending transaction, if any. */
   readonly spends: readonly ({ readonly txid: string; readonly confirmations: number } | undefined)[];
 }
 
@@ -189,9 +189,12 @@ export const basisOf = (r: Pick<TradeRecord, 'terms' | 'seller' | 'buyer'>): str
 export const myInputs = (r: Pick<TradeRecord, 'role' | 'seller' | 'buyer'>): string[] =>
   ((r.role === 'seller' ? r.seller : r.buyer)?.inputs ?? []).map((i) => `${i.txid}:${i.vout}`);
 
+/** Every input of the swap (`txid:vout`): the seller's, then the buyer's. */
+export const swapInputs = (r: Pick<TradeRecord, 'seller' | 'buyer'>): string[] =>
+  [...(r.seller?.inputs ?? []), ...(r.buyer?.inputs ?? [])].map((i) => `${i.txid}:${i.vout}`);
+
 /** Whether the chain must still be watched for this trade: my signature is out and not everything has settled. */
 export const needsWatch = (r: TradeRecord): boolean => !r.exposureCleared && (r.mySignatureOut || r.state === 'settling') && !!r.myTxid;
 
 /** Whether my inputs in this trade are held back from other trades (in flight, or exposed and not yet spent). */
 export const holdsInputs = (r: TradeRecord): boolean => !isTerminal(r.state) || (r.mySignatureOut && !r.exposureCleared);
-
