@@ -580,10 +580,33 @@ const ledgerCases: LedgerCase[] = [
     setup: (s) => (s.indexer.patch(s.buyerUtxos[0]!.outpoint, { runes: [{ id: '840000:3', amount: 5n }] }), s),
   },
   {
-    name: "alkanes on the seller's rune input (stranded without a protostone)",
+    name: "alkanes on the seller's rune input (they would be stranded without a protostone)",
     role: 'seller',
-    code: 'ASSET_STRANDED',
+    code: 'INPUT_FOREIGN_ASSET',
     setup: (s) => (s.indexer.patch(s.sellerAssetUtxo.outpoint, { alkanes: [{ id: '2:0', amount: 7n }] }), s),
+  },
+  {
+    name: "another rune on the seller's input (the buyer would pay to move it)",
+    role: 'buyer',
+    code: 'INPUT_FOREIGN_ASSET',
+    setup: (s) => (
+      s.indexer.patch(s.sellerAssetUtxo.outpoint, {
+        runes: [
+          { id: '840000:3', amount: 1500n },
+          { id: '840000:9', amount: 10n },
+        ],
+      }),
+      s
+    ),
+  },
+  {
+    name: 'a seller input that is not needed for the amount (padding paid for by the buyer)',
+    role: 'buyer',
+    code: 'INPUT_NOT_NEEDED',
+    setup: (s) => {
+      const extra = s.indexer.fund(s.sellerWallet.address('p2tr'), 10_000n, { runes: [{ id: '840000:3', amount: 1n }] });
+      return { ...s, seller: { ...s.seller, inputs: [...s.seller.inputs, s.sellerWallet.swapInput(extra)] } };
+    },
   },
   { name: 'the seller holds less than the amount', role: 'buyer', code: 'ASSET_INSUFFICIENT', options: { held: 999n }, setup: (s) => s },
   {

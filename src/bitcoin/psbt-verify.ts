@@ -14,7 +14,8 @@
  * F. assets: the runestone is no cenotaph, etches and mints nothing, has the pointer at the seller's asset
  *    change and exactly the agreed edict (rune trade) or exactly one tag-1 protostone with that edict,
  *    pointer and refund (alkane trade), and no other field; then the transfer is simulated over the indexer
- *    balances of every input: the seller holds enough, nothing is burned or stranded, and each party's change
+ *    balances of every input: the seller holds enough with the fewest inputs (none it could leave out, each
+ *    holding only the traded asset: the buyer pays the fee), nothing is burned or stranded, and each party's change
  *    per asset is exactly the trade (so runes or alkanes hidden on a buyer input are caught);
  * E. signatures already present (the peer's) verify, with hash type ALL/DEFAULT;
  * and last, the txid equals my own deterministic rebuild.
@@ -66,6 +67,8 @@ export const VERIFY_CODES = [
   'INPUT_DUPLICATE',
   'INPUT_MINE_NOT_AGREED',
   'INPUT_NO_ASSET',
+  'INPUT_NOT_NEEDED',
+  'INPUT_FOREIGN_ASSET',
   'INPUT_UNKNOWN',
   'INPUT_MISSING',
   'INPUT_ORDER',
@@ -431,6 +434,18 @@ function verify(psbt: Uint8Array, ctx: VerifyContext): VerifyResult {
   const bare = tradedIn.slice(0, sellerCount).findIndex((m) => (m.get(terms.asset.id) ?? 0n) <= 0n);
   if (bare >= 0) {
     return fail('INPUT_NO_ASSET', `the seller's input ${bare} holds none of ${terms.asset.id}; the buyer would pay its fee`, { input: bare });
+  }
+  // Fee fairness: the buyer pays the fee for every input, so the seller brings the fewest that hold the amount
+  // (no input it could leave out) and nothing but the traded asset (no other rune or alkane to consolidate).
+  const heldOf = (m: Balances): bigint => m.get(terms.asset.id) ?? 0n;
+  const spare = tradedIn.slice(0, sellerCount).findIndex((m) => sellerHolds - heldOf(m) >= terms.amount);
+  if (spare >= 0) {
+    return fail('INPUT_NOT_NEEDED', `the seller's input ${spare} is not needed for ${terms.amount} of ${terms.asset.id}; the buyer would pay its fee`, { input: spare });
+  }
+  for (let i = 0; i < sellerCount; i++) {
+    const other = [...runesIn[i]!.keys()].map((id) => `rune ${id}`).concat([...alkanesIn[i]!.keys()].map((id) => `alkane ${id}`));
+    const foreign = other.find((a) => a !== `${terms.asset.kind} ${terms.asset.id}`);
+    if (foreign) return fail('INPUT_FOREIGN_ASSET', `the seller's input ${i} also carries ${foreign}; only ${terms.asset.id} may be on the seller's inputs`, { input: i });
   }
   const buyerOutputs = built.hasBuyerChange ? [BUYER_ASSET_OUTPUT, BUYER_CHANGE_OUTPUT] : [BUYER_ASSET_OUTPUT];
   const sellerOutputs = [SELLER_PAYMENT_OUTPUT, SELLER_ASSET_CHANGE_OUTPUT];
