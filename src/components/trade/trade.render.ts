@@ -168,8 +168,13 @@ export function tradeReview(r: TradeRecord, actions: TradeActions): TemplateResu
 /** Before Accept: the fee rate and who pays the fee (the buyer pays the whole network fee). */
 function feeLine(r: TradeRecord): TemplateResult {
   const payer = r.role === 'buyer' ? 'you (the buyer)' : 'the buyer';
+  // Before my side is chosen the size is an estimate: the proposer's inputs plus one of mine, ~68 vB each,
+  // and ~190 vB of outputs (four payments and the runestone) and overhead. The review shows the exact fee.
+  const inputs = (r.seller?.inputs.length ?? 0) + (r.buyer?.inputs.length ?? 0) + 1;
+  const vsize = 190 + 68 * inputs;
+  const estimate = BigInt(r.terms.feeRate) * BigInt(vsize);
   return html`<p part="fee">
-    Network fee: ${r.terms.feeRate} sat/vB of the transaction's size, paid by ${payer}; the seller's inputs must be the fewest that hold the amount.
+    Network fee: ${r.terms.feeRate} sat/vB, about ${fmt(estimate)} sats (~${vsize} vB), paid by ${payer}. The seller brings only the inputs the amount needs.
   </p>`;
 }
 
