@@ -20,7 +20,7 @@ import type { DarkswapTrade } from './trade.js';
 import { toBase64 } from '../../features/trade/trade.bitcoin.js';
 import { provideWallet } from '../../context/wallet-context.js';
 import type { DarkswapTradeCompletedEvent, DarkswapTradeFailedEvent } from './trade.events.js';
-import { TradeMessageSchema, type ProposeMessage, type TradeMessage } from '../../features/trade/trade.protocol.js';
+import { signTradeMessage, TradeMessageSchema, type ProposeMessage, type SequencedMessage, type TradeMessage } from '../../features/trade/trade.protocol.js';
 import { TradeStore, verifyAuditExport } from '../../features/trade/trade.store.js';
 import { TRADE_CHANNEL, TRADE_MAX_BYTES, type TradeState } from '../../features/trade/trade.types.js';
 
@@ -331,6 +331,15 @@ describe('<darkswap-trade>', function () {
     expect(doc.entries.find((e) => e.event === 'state:done')!.detail).to.contain(sellerEl.trade(id)!.txid!);
     // Someone else's key is not trusted; an edited entry breaks its signature.
     expect((await verifyAuditExport(json, [w.buyer.identity.publicKey])).ok).to.equal(false);
+    // An export cut short at the tail no longer matches its signed head.
+    const cut = { ...doc, entries: doc.entries.slice(0, -2) };
+    const truncated = await verifyAuditExport(JSON.stringify(cut), [w.seller.identity.publicKey]);
+    expect(truncated).to.deep.include({ ok: false, index: doc.entries.length - 2 });
+    expect((truncated as { reason: string }).reason).to.match(/^the head says \d+ entries/);
+    // Without its head it does not verify at all.
+    const { head: _head, ...headless } = doc as typeof doc & { head: unknown };
+    void _head;
+    expect((await verifyAuditExport(JSON.stringify(headless))).ok).to.equal(false);
     doc.entries[1]!.detail = 'edited';
     const edited = await verifyAuditExport(JSON.stringify(doc));
     expect(edited).to.deep.equal({ ok: false, index: 1, reason: 'entry 1 has a bad signature' });
@@ -384,20 +393,22 @@ describe('<darkswap-trade> against a tampering counterparty', function () {
     const id = await proposeBuy(buyerEl, w.seller.service.id!);
     await waitFor(() => inbox.some((m) => m.t === 'propose'), 5_000, 'proposal');
     const proposal = inbox.find((m) => m.t === 'propose') as ProposeMessage;
-    const send = (m: unknown) => channel.send(w.buyer.service.id!, m as TradeMessage);
+    // The hostile peer signs what it says with its own identity key (it is authenticated: it lies, it does not forge).
+    const send = async (m: unknown) => channel.send(w.buyer.service.id!, await signTradeMessage(w.seller.identity, m as SequencedMessage));
+    const sendUnsigned = (m: unknown) => channel.send(w.buyer.service.id!, m as TradeMessage);
     const honestSeller = {
       inputs: [w.seller.wallet.swapInput(w.assetUtxo)],
       paymentAddress: w.seller.wallet.address('p2wpkh'),
       assetChangeAddress: w.seller.wallet.address('p2tr'),
     };
-    return { w, buyerEl, inbox, id, proposal, send, honestSeller };
+    return { w, buyerEl, inbox, id, proposal, send, sendUnsigned, honestSeller };
   }
 
   it('a contribution that lies about its input value → PREVOUT_MISMATCH, failed visibly, the victim wallet never asked', async () => {
     const { w, buyerEl, inbox, id, send, honestSeller } = await hostileSetup();
     const failed = collect<DarkswapTradeFailedEvent>(buyerEl, 'darkswap-trade-failed');
     const lying = sellerToWire({ ...honestSeller, inputs: [{ ...honestSeller.inputs[0]!, value: 90_000n }] });
-    send({ v: 1, id, seq: 0, t: 'accept', body: { seller: lying } });
+    await send({ v: 1, id, seq: 0, t: 'accept', body: { seller: lying } });
     await waitState(buyerEl, id, 'failed');
     const failure = buyerEl.trade(id)!.failure!;
     expect(failure).to.include({ code: 'verification-failed', verifyCode: 'PREVOUT_MISMATCH', stage: 'verify-own', by: 'me' });
@@ -417,7 +428,7 @@ describe('<darkswap-trade> against a tampering counterparty', function () {
 
   it('a signed PSBT that differs from the agreed terms (more to the seller) → refused before the review, wallet never asked', async () => {
     const { w, buyerEl, inbox, id, proposal, send, honestSeller } = await hostileSetup();
-    send({ v: 1, id, seq: 0, t: 'accept', body: { seller: sellerToWire(honestSeller) } });
+    await send({ v: 1, id, seq: 0, t: 'accept', body: { seller: sellerToWire(honestSeller) } });
     const terms = parseTerms(proposal.body.terms);
     const buyer = parseBuyerContribution(proposal.body.buyer, 'regtest');
     if (!terms.ok || !buyer.ok) throw new Error('bad proposal');
@@ -425,7 +436,7 @@ describe('<darkswap-trade> against a tampering counterparty', function () {
     if (!honest.ok) throw new Error(honest.message);
     await waitFor(() => inbox.some((m) => m.t === 'ready'), 5_000, "victim's ready");
     expect(inbox.find((m) => m.t === 'ready')).to.deep.include({ body: { txid: honest.txid } });
-    send({ v: 1, id, seq: 1, t: 'ready', body: { txid: honest.txid } });
+    await send({ v: 1, id, seq: 1, t: 'ready', body: { txid: honest.txid } });
     await waitState(buyerEl, id, 'awaiting-signature');
     // The hostile seller signs a transaction that pays it 10 000 sats more, and claims the agreed txid.
     const greedy = buildSwapPsbt({ ...terms.terms, priceSats: terms.terms.priceSats + 10_000n }, honestSeller, buyer.buyer);
@@ -434,7 +445,7 @@ describe('<darkswap-trade> against a tampering counterparty', function () {
       inputs: [{ index: 0, address: w.seller.wallet.address('p2tr'), publicKey: honestSeller.inputs[0]!.publicKey, sighash: 'DEFAULT' }],
       finalize: false,
     });
-    send({ v: 1, id, seq: 2, t: 'signed', body: { txid: honest.txid, psbt: toBase64(signedPsbt) } });
+    await send({ v: 1, id, seq: 2, t: 'signed', body: { txid: honest.txid, psbt: toBase64(signedPsbt) } });
     await waitState(buyerEl, id, 'failed');
     const failure = buyerEl.trade(id)!.failure!;
     expect(failure.stage).to.equal('verify-peer');
@@ -449,9 +460,25 @@ describe('<darkswap-trade> against a tampering counterparty', function () {
     expect(w.buyer.wallet.signCalls).to.equal(0);
   });
 
+  it('drops a message that is not signed by the peer, or signed over other content', async () => {
+    const { w, buyerEl, id, sendUnsigned } = await hostileSetup();
+    sendUnsigned({ v: 1, id, seq: 0, t: 'reject', body: { reason: 'unsigned' } });
+    const forged = await signTradeMessage(w.seller.identity, { v: 1, id, seq: 0, t: 'reject', body: { reason: 'signed' } });
+    sendUnsigned({ ...forged, body: { reason: 'changed after signing' } });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(buyerEl.trade(id)!.state).to.equal('proposed');
+    // The same message properly signed is taken, and the log names its signature.
+    sendUnsigned(forged);
+    await waitState(buyerEl, id, 'failed');
+    const entries = (JSON.parse(await buyerEl.exportAudit()) as { entries: { tradeId: string; event: string; detail: string }[] }).entries;
+    const received = entries.find((e) => e.tradeId === id && e.event === 'received:reject')!;
+    expect(received.detail).to.contain(`sig ${forged.sig}`);
+    expect(received.detail).to.contain(`by ${w.seller.identity.publicKey}`);
+  });
+
   it('shows a hostile reject reason as text only', async () => {
     const { buyerEl, id, send } = await hostileSetup();
-    send({ v: 1, id, seq: 0, t: 'reject', body: { reason: '<img src=x onerror="window.pwned=1">' } });
+    await send({ v: 1, id, seq: 0, t: 'reject', body: { reason: '<img src=x onerror="window.pwned=1">' } });
     await waitState(buyerEl, id, 'failed');
     await buyerEl.updateComplete;
     const failure = q(buyerEl, `[part~="history-item"][data-trade-id="${id}"] [part~="failure"]`)!;
@@ -473,7 +500,7 @@ describe('<darkswap-trade> against a tampering counterparty', function () {
         assetChangeAddress: proposal.body.buyer!.assetAddress,
       },
     };
-    for (const id of ids) send({ v: 1, id, seq: 0, t: 'propose', body: sellerBody });
+    for (const id of ids) await send({ v: 1, id, seq: 0, t: 'propose', body: sellerBody });
     await waitFor(() => buyerEl.trades.filter((r) => r.direction === 'in').length === 5, 5_000, 'five incoming');
     await new Promise((r) => setTimeout(r, 300));
     expect(

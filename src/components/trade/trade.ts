@@ -330,7 +330,7 @@ export class DarkswapTrade extends DarkswapElement {
 
   /** The signed audit log as JSON (verify it with `verifyAuditExport`). */
   exportAudit(): Promise<string> {
-    return this.requireEngine().store.exportAudit(this.clock());
+    return this.requireEngine().exportAudit(this.clock());
   }
 
   private requireEngine(): TradeEngine {

@@ -7,8 +7,9 @@ import { fromBase64 } from '../../core/bytes.js';
 import { loadBitcoin, parseTrade } from './trade.bitcoin.js';
 import { enginePair, proposeBuy, RUNE, stateOf, toSellerSigned, until, waitState, type Pair } from './trade.engine-harness.js';
 import { MAX_PENDING_PROPOSALS, TradeEngine, type TradeErrorEvent } from './trade.engine.js';
-import type { SequencedMessage, TradeRecord } from './trade.protocol.js';
-import { StaleTradeError, TradeStore } from './trade.store.js';
+import { signTradeMessage, type SequencedMessage, type TradeRecord } from './trade.protocol.js';
+import { createIdentity } from '../../core/identity.js';
+import { StaleTradeError, TradeStore, verifyAuditExport } from './trade.store.js';
 
 /** What a buyer holding the seller's signed PSBT can publish whenever it likes: the finalized swap. */
 async function buyerFinalizes(p: Pair, id: string): Promise<{ txid: string; hex: string }> {
@@ -238,13 +239,26 @@ describe('trade engine: trades that cannot be gamed (two engines, real stores, i
     })()) as SequencedMessage;
     for (let i = 0; i < 40; i++) {
       const peer = `throwaway-${i}`;
-      keys.set(peer, (i + 1).toString(16).padStart(64, '0'));
-      flood.onMessage({ ...template, id: i.toString(16).padStart(32, '0') } as SequencedMessage, peer);
+      const identity = await createIdentity();
+      keys.set(peer, identity.publicKey);
+      const { sig: _old, ...unsigned } = template as SequencedMessage & { sig?: string };
+      void _old;
+      flood.onMessage(await signTradeMessage(identity, { ...unsigned, id: i.toString(16).padStart(32, '0') } as SequencedMessage), peer);
     }
     await until(() => flood.trades.length >= MAX_PENDING_PROPOSALS, 'the cap filled');
     await new Promise((r) => setTimeout(r, 200));
     expect(flood.trades.filter((r) => r.state === 'incoming')).to.have.length(MAX_PENDING_PROPOSALS);
     expect(await flood.store.list()).to.deep.equal([]);
     flood.close();
+  });
+
+  it('class 8 — two writers of one audit log (two tabs) keep one hash chain; the export verifies whole', async () => {
+    const name = `trade-audit-${crypto.randomUUID()}`;
+    const [a, b] = [new TradeStore(name), new TradeStore(name)];
+    const identity = await createIdentity();
+    await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 ? a : b).appendAudit(identity, { at: i, tradeId: 'x', event: `e${i}`, detail: '' })));
+    const json = await a.exportAudit(identity, 1);
+    const verdict = await verifyAuditExport(json, [identity.publicKey]);
+    expect(verdict).to.deep.equal({ ok: true, entries: 40, keys: [identity.publicKey] });
   });
 });

@@ -12,11 +12,13 @@ import type { Identity } from '../../core/identity.js';
 import type { SwapRole, SwapTermsWire } from '../../bitcoin/wire.js';
 import {
   canCancel,
-  digest,
   holdsInputs,
   isTerminal,
+  messageDigest,
   missesMessages,
   myInputs,
+  signTradeMessage,
+  verifyTradeMessage,
   needsWatch,
   newTradeId,
   swapInputs,
@@ -33,6 +35,7 @@ import {
   type TradeNotice,
   type TradeRecord,
   type TradeStep,
+  type SequencedMessage,
 } from './trade.protocol.js';
 import { loadBitcoin, parseTrade, prepareContribution, type TradeHost } from './trade.bitcoin.js';
 import { effectFailed, runEffect } from './trade.effects.js';
@@ -141,6 +144,13 @@ export class TradeEngine extends EventTarget {
 
   get(id: string): TradeRecord | undefined {
     return this.#records.get(id);
+  }
+
+  /** The signed audit log as JSON, closed by a head record signed by my identity. */
+  exportAudit(now = this.#now()): Promise<string> {
+    const identity = this.#o.identity();
+    if (!identity) return Promise.reject(new Error('No identity yet to sign the export with: open the connection first.'));
+    return this.store.exportAudit(identity, now);
   }
 
   /** What the engine is doing for a trade right now (`verify`, `sign`, `prepare`, …), if anything. */
@@ -272,13 +282,18 @@ export class TradeEngine extends EventTarget {
     const key = this.#o.peerKey(from);
     if (!key) return;
     const r = this.#records.get(message.id);
+    // Every numbered message must be signed by the key of the peer it came from: the audit log can prove it.
+    if (message.t !== 'resume' && !(await verifyTradeMessage(key, message))) {
+      console.warn(`[darkswap] trade message ${message.t} ${message.seq} from ${from} dropped: missing or bad signature`);
+      return;
+    }
     if (message.t === 'resume') {
       if (!r || r.peerKey !== key) return;
       if (r.peer !== from) await this.#apply(r.id, { kind: 'peer-online', online: true, peer: from });
       const current = this.#records.get(r.id)!;
       if (current.state === 'failed') {
         // A failed trade answers with an abort only: never a signature it sent before it failed.
-        if (message.next < current.outbox.length) this.#trySend(from, this.#abortAt(current, message.next));
+        if (message.next < current.outbox.length) this.#trySend(from, await this.#abortAt(current, message.next));
         return;
       }
       for (const m of resendFrom(current, message.next)) this.#trySend(from, m);
@@ -308,15 +323,24 @@ export class TradeEngine extends EventTarget {
     }
     if (r.peerKey !== key) return;
     if (r.peer !== from) await this.#apply(r.id, { kind: 'peer-online', online: true, peer: from });
-    await this.#apply(r.id, { kind: 'message', message, digest: digest(JSON.stringify(message)) });
+    await this.#apply(r.id, { kind: 'message', message, digest: messageDigest(message) });
   }
 
   /** The abort a failed trade answers a resume with, numbered where the peer expects my next message. */
-  #abortAt(r: TradeRecord, seq: number): TradeMessage {
+  async #abortAt(r: TradeRecord, seq: number): Promise<TradeMessage> {
     const failure = r.failure;
     const code =
       failure?.code === 'deadline' || failure?.code === 'peer-left' ? 'deadline' : failure?.code === 'protocol-error' ? 'protocol-error' : 'cancelled';
-    return { v: r.v, id: r.id, seq, t: 'abort', body: { code, message: (failure?.message ?? 'the trade failed').slice(0, 300) } };
+    const abort: SequencedMessage = { v: r.v, id: r.id, seq, t: 'abort', body: { code, message: (failure?.message ?? 'the trade failed').slice(0, 300) } };
+    const identity = this.#o.identity();
+    return identity ? signTradeMessage(identity, abort) : abort;
+  }
+
+  /** Signs the messages of a step (each by my identity key), in order. */
+  async #sign(messages: readonly SequencedMessage[]): Promise<SequencedMessage[]> {
+    const identity = this.#o.identity();
+    if (!identity) throw new Error('no identity to sign trade messages with');
+    return Promise.all(messages.map((m) => signTradeMessage(identity, m)));
   }
 
   /** A link opened: mark the counterparty online and ask it for anything I missed. */
@@ -427,14 +451,29 @@ export class TradeEngine extends EventTarget {
         if (step.resume !== undefined) this.#trySend(r.peer, resumeRequest(r));
         return step;
       }
-      if (input.kind === 'message')
-        void this.#audit(r, `received:${input.message.t}`, `seq ${input.message.seq} sha256 ${digest(JSON.stringify(input.message))}`);
+      if (input.kind === 'message') {
+        const m = input.message as SequencedMessage & { sig?: string };
+        void this.#audit(r, `received:${m.t}`, `seq ${m.seq} digest ${messageDigest(m)} sig ${m.sig ?? 'none'} by ${r.peerKey}`);
+      }
       await this.#commit(r, step);
       return step;
     });
   }
 
-  async #commit(previous: TradeRecord | undefined, step: TradeStep): Promise<void> {
+  async #commit(previous: TradeRecord | undefined, unsignedStep: TradeStep): Promise<void> {
+    let step = unsignedStep;
+    if (step.send.length) {
+      // My messages are signed before they are saved in the outbox (a resend is the same signed message).
+      let signed: SequencedMessage[];
+      try {
+        signed = await this.#sign(step.send);
+      } catch (e) {
+        this.dispatchEvent(new TradeErrorEvent(step.record.id, `The trade's messages could not be signed (${(e as Error).message}); nothing was sent.`));
+        return;
+      }
+      const bySeq = new Map(signed.map((m) => [m.seq, m] as const));
+      step = { ...step, send: signed, record: { ...step.record, outbox: step.record.outbox.map((m) => bySeq.get(m.seq) ?? m) } };
+    }
     const r: TradeRecord = { ...step.record, rev: (previous?.rev ?? step.record.rev ?? 0) + 1 };
     // Unanswered proposals are never stored (a flood of them costs nothing on disk); accepting one stores it.
     const unsaved = r.state === 'incoming' || (r.state === 'failed' && this.#unsaved.has(r.id) && previous?.state === 'incoming');
@@ -452,7 +491,7 @@ export class TradeEngine extends EventTarget {
       this.#unsaved.delete(r.id);
     }
     // Audit entries are queued in order before the new state can be observed.
-    for (const m of step.send) void this.#audit(r, `sent:${m.t}`, `seq ${m.seq} sha256 ${digest(JSON.stringify(m))}`);
+    for (const m of step.send) void this.#audit(r, `sent:${m.t}`, `seq ${m.seq} digest ${messageDigest(m)} sig ${(m as { sig?: string }).sig ?? 'none'}`);
     if (previous?.state !== r.state) {
       const detail =
         r.state === 'failed' ? `${r.failure?.code}: ${r.failure?.message}` : r.state === 'done' ? `txid ${r.txid}` : r.myTxid ? `txid ${r.myTxid}` : '';

@@ -4,7 +4,10 @@
  * The flow they carry is described in `trade.protocol.ts`.
  */
 import * as v from 'valibot';
-import { bytesToHex } from '../../core/bytes.js';
+import { bytesToHex, hexToBytes } from '../../core/bytes.js';
+import { domainMessage, verifySignature, type Identity } from '../../core/identity.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { utf8ToBytes } from '@noble/hashes/utils.js';
 import { BuyerContributionWireSchema, SellerContributionWireSchema, SwapTermsWireSchema, SWAP_ROLES, type SwapRole } from '../../bitcoin/wire.js';
 import { ABORT_CODES, MAX_REASON_LENGTH, MAX_TX_TEXT, TRADE_PROTOCOL_VERSION } from './trade.types.js';
 
@@ -16,7 +19,12 @@ const Text = v.pipe(v.string(), v.maxLength(MAX_REASON_LENGTH));
 const Base64 = v.pipe(v.string(), v.maxLength(MAX_TX_TEXT), v.regex(/^[A-Za-z0-9+/]+={0,2}$/));
 const TxHex = v.pipe(v.string(), v.maxLength(MAX_TX_TEXT), v.regex(/^([0-9a-f]{2})+$/));
 
-const head = { v: v.literal(TRADE_PROTOCOL_VERSION), id: TradeId, seq: Seq } as const;
+/**
+ * Every numbered message is signed by its sender's identity key: `sig` = Ed25519 over
+ * `domainMessage(MESSAGE_TAG, messageDigest(message))`, so the audit log proves what the peer said.
+ */
+const Sig = v.pipe(v.string(), v.regex(/^[0-9a-f]{128}$/));
+const head = { v: v.literal(TRADE_PROTOCOL_VERSION), id: TradeId, seq: Seq, sig: v.optional(Sig) } as const;
 
 export const ProposeMessageSchema = v.strictObject({
   ...head,
@@ -97,4 +105,42 @@ export function contributionOf(
 export function newTradeId(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
   return bytesToHex(bytes);
+}
+
+/** sha256 hex of a text (message digests, check bases, audit details). */
+export const digest = (text: string): string => bytesToHex(sha256(utf8ToBytes(text)));
+
+/** Domain tag of trade message signatures. */
+export const MESSAGE_TAG = 'darkswap/trade-msg/v1';
+
+/** JSON with object keys sorted at every level: the same text for the same message on both sides. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, x]) => x !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${canonicalJson(x)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** sha256 hex of a numbered message without its signature (what the sender signs). */
+export function messageDigest(message: SequencedMessage): string {
+  const { sig: _sig, ...unsigned } = message as SequencedMessage & { sig?: string };
+  void _sig;
+  return digest(canonicalJson(unsigned));
+}
+
+/** The message with its sender's signature (`sig`) over `messageDigest`. */
+export async function signTradeMessage<M extends SequencedMessage>(identity: Identity, message: M): Promise<M & { sig: string }> {
+  const sig = bytesToHex(await identity.sign(domainMessage(MESSAGE_TAG, messageDigest(message))));
+  return { ...message, sig };
+}
+
+/** Whether a numbered message carries a valid signature by `key`. */
+export async function verifyTradeMessage(key: string, message: SequencedMessage): Promise<boolean> {
+  const sig = (message as { sig?: string }).sig;
+  if (!sig) return false;
+  return verifySignature(key, domainMessage(MESSAGE_TAG, messageDigest(message)), hexToBytes(sig));
 }

@@ -3,11 +3,15 @@
  * steps, effects and notices; plus the plain queries on a record (terminal? cancellable? what to resend).
  * Plain data only (structured-clone friendly), no behaviour beyond pure functions.
  */
-import { sha256 } from '@noble/hashes/sha2.js';
-import { utf8ToBytes } from '@noble/hashes/utils.js';
-import { bytesToHex } from '../../core/bytes.js';
 import type { SwapRole, SwapTermsWire } from '../../bitcoin/wire.js';
-import type { BuyerContributionWire, ContributionWire, ResumeMessage, SellerContributionWire, SequencedMessage } from './trade.messages.js';
+import {
+  digest,
+  type BuyerContributionWire,
+  type ContributionWire,
+  type ResumeMessage,
+  type SellerContributionWire,
+  type SequencedMessage,
+} from './trade.messages.js';
 import {
   TERMINAL_STATES,
   TRADE_PROTOCOL_VERSION,
@@ -179,8 +183,7 @@ export const resumeRequest = (record: TradeRecord): ResumeMessage => ({
 /** Whether a peer's resume request shows messages of its that I have not taken yet. */
 export const missesMessages = (record: TradeRecord, request: ResumeMessage): boolean => record.recvNext < request.sent;
 
-/** sha256 hex of a text (message digests, check bases, audit details). */
-export const digest = (text: string): string => bytesToHex(sha256(utf8ToBytes(text)));
+export { digest };
 
 /** What a verification of the swap rests on: the terms and both contributions. */
 export const basisOf = (r: Pick<TradeRecord, 'terms' | 'seller' | 'buyer'>): string => digest(JSON.stringify([r.terms, r.seller ?? null, r.buyer ?? null]));

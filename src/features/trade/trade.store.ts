@@ -7,11 +7,14 @@
  * `trade:<id>` (a `TradeRecord`) and `audit` (the array of entries). One writer per store name at a time
  * (one widget per page); appends are serialised inside a store instance.
  *
- * Audit entry = `{seq, at, tradeId, event, detail, key, prev, sig}`:
+ * Audit entry = `{seq, at, tradeId, event, detail, key, prev, sig}` (appends under a Web Lock per store name):
  * - `prev` = sha256 hex of the previous entry's canonical text plus its signature (64 zeros for the first);
  * - canonical = `JSON.stringify([seq, at, tradeId, event, detail, key, prev])`;
  * - `sig` = Ed25519 signature by `key` (the connection service's identity) over
  *   `domainMessage('darkswap/trade-audit/v1', canonical)`, 128 hex.
+ * An export ends with a head `{count, last, at, key, sig}` signed over
+ * `domainMessage('darkswap/trade-audit-head/v1', JSON.stringify([count, last, at, key]))`; verifying requires it.
+ * Messages received from the peer are logged with their digest and the peer's signature over it.
  */
 import { createStore, del, entries, get, update, type UseStore } from 'idb-keyval';
 import { sha256 } from '@noble/hashes/sha2.js';
@@ -23,7 +26,8 @@ import { isTerminal, type TradeRecord } from './trade.protocol.js';
 
 export const DEFAULT_TRADE_STORE = 'darkswap-trade';
 export const AUDIT_TAG = 'darkswap/trade-audit/v1';
-export const AUDIT_EXPORT_FORMAT = 'darkswap-trade-audit/v1';
+export const AUDIT_EXPORT_FORMAT = 'darkswap-trade-audit/v2';
+export const AUDIT_HEAD_TAG = 'darkswap/trade-audit-head/v1';
 const ZERO_HASH = '0'.repeat(64);
 const TRADE_PREFIX = 'trade:';
 
@@ -41,10 +45,20 @@ export interface AuditEntry {
   readonly sig: string;
 }
 
+/** The signed end of an export: `count` entries, the last one hashing to `last`, exported `at`, by `key`. */
+export interface AuditHead {
+  readonly count: number;
+  readonly last: string;
+  readonly at: number;
+  readonly key: string;
+  readonly sig: string;
+}
+
 export interface AuditExport {
   readonly format: typeof AUDIT_EXPORT_FORMAT;
   readonly exportedAt: number;
   readonly entries: readonly AuditEntry[];
+  readonly head: AuditHead;
 }
 
 const AuditEntrySchema = v.strictObject({
@@ -57,13 +71,22 @@ const AuditEntrySchema = v.strictObject({
   prev: v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/)),
   sig: v.pipe(v.string(), v.regex(/^[0-9a-f]{128}$/)),
 });
+const Hex64 = v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/));
 const AuditExportSchema = v.strictObject({
   format: v.literal(AUDIT_EXPORT_FORMAT),
   exportedAt: v.number(),
   entries: v.array(AuditEntrySchema),
+  head: v.strictObject({
+    count: v.pipe(v.number(), v.integer(), v.minValue(0)),
+    last: Hex64,
+    at: v.pipe(v.number(), v.integer()),
+    key: Hex64,
+    sig: v.pipe(v.string(), v.regex(/^[0-9a-f]{128}$/)),
+  }),
 });
 
 const canonical = (e: Omit<AuditEntry, 'sig'>): string => JSON.stringify([e.seq, e.at, e.tradeId, e.event, e.detail, e.key, e.prev]);
+const headCanonical = (h: Omit<AuditHead, 'sig'>): string => JSON.stringify([h.count, h.last, h.at, h.key]);
 const entryHash = (e: AuditEntry): string => bytesToHex(sha256(utf8ToBytes(`${canonical(e)}\n${e.sig}`)));
 /** sha256 hex of a text (message digests in the audit log). */
 export { digest } from './trade.record.js';
@@ -132,9 +155,12 @@ export class TradeStore {
     return (await this.list()).filter((r) => isTerminal(r.state));
   }
 
-  /** Appends one entry signed by `identity`; appends are chained in call order. */
+  /**
+   * Appends one entry signed by `identity`; appends are chained in call order, and across the site's tabs
+   * under a Web Lock named after the store (two writers never fork the hash chain).
+   */
   appendAudit(identity: Identity, entry: { at: number; tradeId: string; event: string; detail?: string }): Promise<AuditEntry> {
-    const next = this.#chain.then(async () => {
+    const append = async (): Promise<AuditEntry> => {
       const log = (await get<AuditEntry[]>('audit', this.#db)) ?? [];
       const last = log[log.length - 1];
       const unsigned = {
@@ -148,9 +174,22 @@ export class TradeStore {
       };
       const sig = bytesToHex(await identity.sign(domainMessage(AUDIT_TAG, canonical(unsigned))));
       const signed: AuditEntry = { ...unsigned, sig };
-      await update<AuditEntry[]>('audit', (old) => [...(old ?? []), signed], this.#db);
+      await update<AuditEntry[]>(
+        'audit',
+        (old) => {
+          const tail = old?.[old.length - 1];
+          // Compare-and-set: the chain must still end where it did when this entry was chained to it.
+          if ((tail ? entryHash(tail) : ZERO_HASH) !== signed.prev) throw new Error('the audit log changed while an entry was being signed');
+          return [...(old ?? []), signed];
+        },
+        this.#db,
+      );
       return signed;
-    });
+    };
+    const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
+    const run = async (): Promise<AuditEntry> =>
+      locks ? ((await locks.request(`darkswap-trade-audit:${this.name}`, append)) as unknown as AuditEntry) : append();
+    const next = this.#chain.then(run, run);
     this.#chain = next.catch(() => undefined);
     return next;
   }
@@ -161,9 +200,17 @@ export class TradeStore {
     return tradeId ? log.filter((e) => e.tradeId === tradeId) : log;
   }
 
-  /** The whole audit log as JSON text (the chain only verifies whole, so there is no per-trade export). */
-  async exportAudit(now = Date.now()): Promise<string> {
-    const doc: AuditExport = { format: AUDIT_EXPORT_FORMAT, exportedAt: now, entries: await this.audit() };
+  /**
+   * The whole audit log as JSON text (the chain only verifies whole, so there is no per-trade export), closed
+   * by a head record signed by `identity`: how many entries, the hash of the last, when. An export cut short
+   * at the tail no longer matches its head.
+   */
+  async exportAudit(identity: Identity, now = Date.now()): Promise<string> {
+    const entries = await this.audit();
+    const last = entries.length ? entryHash(entries[entries.length - 1]!) : ZERO_HASH;
+    const unsigned = { count: entries.length, last, at: now, key: identity.publicKey };
+    const sig = bytesToHex(await identity.sign(domainMessage(AUDIT_HEAD_TAG, headCanonical(unsigned))));
+    const doc: AuditExport = { format: AUDIT_EXPORT_FORMAT, exportedAt: now, entries, head: { ...unsigned, sig } };
     return JSON.stringify(doc, null, 2);
   }
 }
@@ -194,5 +241,15 @@ export async function verifyAuditExport(json: string, trustedKeys?: readonly str
     keys.add(e.key);
     prev = entryHash(e);
   }
-  return { ok: true, entries: r.output.entries.length, keys: [...keys] };
+  // The signed head: nothing was cut off at the tail, and the exporter stands behind it.
+  const head = r.output.head;
+  const n = r.output.entries.length;
+  if (head.count !== n || head.last !== prev)
+    return { ok: false, index: n, reason: `the head says ${head.count} entries ending in ${head.last.slice(0, 16)}…; the export has ${n}` };
+  if (trustedKeys && !trustedKeys.includes(head.key)) return { ok: false, index: n, reason: 'the head is signed by an untrusted key' };
+  if (n > 0 && !keys.has(head.key)) return { ok: false, index: n, reason: 'the head is not signed by a key of the log' };
+  if (!(await verifySignature(head.key, domainMessage(AUDIT_HEAD_TAG, headCanonical(head)), hexToBytes(head.sig)))) {
+    return { ok: false, index: n, reason: 'the head has a bad signature' };
+  }
+  return { ok: true, entries: n, keys: [...keys] };
 }
