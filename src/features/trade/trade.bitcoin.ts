@@ -106,9 +106,11 @@ export async function prepareContribution(
       .map((o) => ({ o, held: (kind === 'rune' ? o.info.runes : o.info.alkanes).find((b) => b.id === terms.asset.id)?.amount ?? 0n }))
       .filter((x) => x.held > 0n)
       .sort((a, b) => (b.held > a.held ? 1 : b.held < a.held ? -1 : 0));
-    const chosen: Owned[] = [];
-    let held = 0n;
-    for (const x of holding) {
+    // Privacy and fee fairness: the smallest single output that holds the amount, else the fewest (largest first).
+    const single = [...holding].reverse().find((x) => x.held >= terms.amount);
+    const chosen: Owned[] = single ? [single.o] : [];
+    let held = single ? single.held : 0n;
+    for (const x of single ? [] : holding) {
       if (held >= terms.amount) break;
       chosen.push(x.o);
       held += x.held;
@@ -121,11 +123,13 @@ export async function prepareContribution(
   const plain = free
     .filter((o) => o.info.runes.length === 0 && o.info.alkanes.length === 0)
     .sort((a, b) => (b.info.value > a.info.value ? 1 : b.info.value < a.info.value ? -1 : 0));
-  const chosen: Owned[] = [];
-  let total = 0n;
   // Price + the asset output + a generous fee estimate (about 70 vB per input plus 250 vB of the rest).
   const need = (n: number): bigint => terms.priceSats + terms.assetOutputValue + terms.feeRate * BigInt(250 + 70 * n);
-  for (const o of plain) {
+  // Privacy: the smallest single coin that covers it (my largest coin is not shown to a stranger), else the fewest.
+  const single = [...plain].reverse().find((o) => o.info.value >= need(1));
+  const chosen: Owned[] = single ? [single] : [];
+  let total = single ? single.info.value : 0n;
+  for (const o of single ? [] : plain) {
     if (total >= need(chosen.length)) break;
     chosen.push(o);
     total += o.info.value;

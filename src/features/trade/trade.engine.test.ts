@@ -261,4 +261,15 @@ describe('trade engine: trades that cannot be gamed (two engines, real stores, i
     const verdict = await verifyAuditExport(json, [identity.publicKey]);
     expect(verdict).to.deep.equal({ ok: true, entries: 40, keys: [identity.publicKey] });
   });
+
+  it('class 7 — coin selection shows the smallest coin that covers the trade, not my largest', async () => {
+    const p = (pair = await enginePair());
+    // The buyer also holds a small coin (too small) and a large one; the 100 000-sat coin is the smallest that covers.
+    p.indexer.fund(p.buyer.wallet.address('p2wpkh'), 20_000n);
+    const large = p.indexer.fund(p.buyer.wallet.address('p2wpkh'), 5_000_000n);
+    const id = await proposeBuy(p);
+    const inputs = p.buyer.engine.get(id)!.buyer!.inputs;
+    expect(inputs.map((i) => i.value)).to.deep.equal(['100000']);
+    expect(inputs.some((i) => `${i.txid}:${i.vout}` === large.outpoint)).to.equal(false);
+  });
 });
