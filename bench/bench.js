@@ -9,10 +9,20 @@ const impl = new URLSearchParams(location.search).get('impl') === 'source' ? 'so
 async function loadKit() {
   if (impl === 'source') {
     const [core, model] = await Promise.all([import('../src/core/index.ts'), import('../src/components/demo/demo.model.ts')]);
-    return { ConnectionService: core.ConnectionService, createIdentity: core.createIdentity, DemoMessageSchema: model.DemoMessageSchema, DEMO_MAX_BYTES: model.DEMO_MAX_BYTES };
+    return {
+      ConnectionService: core.ConnectionService,
+      createIdentity: core.createIdentity,
+      DemoMessageSchema: model.DemoMessageSchema,
+      DEMO_MAX_BYTES: model.DEMO_MAX_BYTES,
+    };
   }
   const kit = await import('../cdn/darkswap.js');
-  return { ConnectionService: kit.ConnectionService, createIdentity: kit.createIdentity, DemoMessageSchema: kit.DemoMessageSchema, DEMO_MAX_BYTES: kit.DEMO_MAX_BYTES };
+  return {
+    ConnectionService: kit.ConnectionService,
+    createIdentity: kit.createIdentity,
+    DemoMessageSchema: kit.DemoMessageSchema,
+    DEMO_MAX_BYTES: kit.DEMO_MAX_BYTES,
+  };
 }
 
 const kit = await loadKit();

@@ -173,12 +173,21 @@ async function abuseBench({ browser, page, origin, source, sig, emit }) {
     for (const e of r.errors) log(`abuse: honest connect failed: ${e}`);
     return ok.length ? round(percentile(ok, 50)) : null;
   };
-  const honestConnects = (target) => withTimeout(honest.evaluate((s, t) => window.darkswapBench.abuse.honestConnects(s, t, 5), sig, target), 120_000, 'honest connects');
+  const honestConnects = (target) =>
+    withTimeout(
+      honest.evaluate((s, t) => window.darkswapBench.abuse.honestConnects(s, t, 5), sig, target),
+      120_000,
+      'honest connects',
+    );
   try {
     log('abuse: churn — 1,000 connect/disconnect cycles by one peer, then honest connects…');
     let victim = await page.evaluate((s) => window.darkswapBench.abuse.victimOpen(s), sig);
     const idle1 = median(await honestConnects(victim));
-    const c = await withTimeout(attacker.evaluate((s, t) => window.darkswapBench.abuse.churn(s, t), sig, victim), 300_000, 'churn');
+    const c = await withTimeout(
+      attacker.evaluate((s, t) => window.darkswapBench.abuse.churn(s, t), sig, victim),
+      300_000,
+      'churn',
+    );
     const afterChurn = median(await honestConnects(victim));
     const churnStats = await page.evaluate(() => window.darkswapBench.abuse.victimStats());
     log(
@@ -188,7 +197,10 @@ async function abuseBench({ browser, page, origin, source, sig, emit }) {
     await page.evaluate(() => window.darkswapBench.abuse.victimClose());
 
     log('abuse: flood — 400 hostile authenticated links (victim maxLinks 450), then honest connects…');
-    victim = await page.evaluate((s) => window.darkswapBench.abuse.victimOpen(s, { maxLinks: 450, maxPendingHandshakes: 50, offerRates: { perMinute: 100_000 } }), sig);
+    victim = await page.evaluate(
+      (s) => window.darkswapBench.abuse.victimOpen(s, { maxLinks: 450, maxPendingHandshakes: 50, offerRates: { perMinute: 100_000 } }),
+      sig,
+    );
     const idle2 = median(await honestConnects(victim));
     const floods = await withTimeout(
       Promise.all([attacker, attacker2].map((p) => p.evaluate((s, t) => window.darkswapBench.abuse.flood(s, t, { count: 200 }), sig, victim))),

@@ -440,12 +440,15 @@ function verify(psbt: Uint8Array, ctx: VerifyContext): VerifyResult {
   const heldOf = (m: Balances): bigint => m.get(terms.asset.id) ?? 0n;
   const spare = tradedIn.slice(0, sellerCount).findIndex((m) => sellerHolds - heldOf(m) >= terms.amount);
   if (spare >= 0) {
-    return fail('INPUT_NOT_NEEDED', `the seller's input ${spare} is not needed for ${terms.amount} of ${terms.asset.id}; the buyer would pay its fee`, { input: spare });
+    return fail('INPUT_NOT_NEEDED', `the seller's input ${spare} is not needed for ${terms.amount} of ${terms.asset.id}; the buyer would pay its fee`, {
+      input: spare,
+    });
   }
   for (let i = 0; i < sellerCount; i++) {
     const other = [...runesIn[i]!.keys()].map((id) => `rune ${id}`).concat([...alkanesIn[i]!.keys()].map((id) => `alkane ${id}`));
     const foreign = other.find((a) => a !== `${terms.asset.kind} ${terms.asset.id}`);
-    if (foreign) return fail('INPUT_FOREIGN_ASSET', `the seller's input ${i} also carries ${foreign}; only ${terms.asset.id} may be on the seller's inputs`, { input: i });
+    if (foreign)
+      return fail('INPUT_FOREIGN_ASSET', `the seller's input ${i} also carries ${foreign}; only ${terms.asset.id} may be on the seller's inputs`, { input: i });
   }
   const buyerOutputs = built.hasBuyerChange ? [BUYER_ASSET_OUTPUT, BUYER_CHANGE_OUTPUT] : [BUYER_ASSET_OUTPUT];
   const sellerOutputs = [SELLER_PAYMENT_OUTPUT, SELLER_ASSET_CHANGE_OUTPUT];

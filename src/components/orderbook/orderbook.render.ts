@@ -89,6 +89,8 @@ export interface BookState {
   formErrors: Partial<Record<OrderFormField | 'form', string>>;
   formNote: string;
   placeDisabled: boolean;
+  /** Whether the maker with this identity key has an open link (its orders can be taken). */
+  reachable(maker: string): boolean;
   actions: BookActions;
 }
 
@@ -125,11 +127,13 @@ export function renderBook(s: BookState) {
 function renderSide(side: Side, sv: SideView, s: BookState) {
   const name = side === 'buy' ? 'bids' : 'asks';
   const title = side === 'buy' ? 'Bids (buy orders)' : 'Asks (sell orders)';
-  const quote = s.view?.quote ?? '';
-  const base = s.view?.base ?? '';
+  const quote = s.fmt.unit('quote', s.view?.quote ?? '');
+  const base = s.fmt.unit('base', s.view?.base ?? '');
   return html`<section part="side ${name}" aria-labelledby="${name}-title">
     <h3 part="side-title" id="${name}-title">${title}</h3>
-    <div part="columns" class="grid" aria-hidden="true"><span>Price (${quote})</span><span>Amount (${base})</span><span>Total</span><span>Orders</span></div>
+    <div part="columns" class="grid" aria-hidden="true">
+      <span>Price (${quote} per ${base})</span><span>Amount (${base})</span><span>Total (${quote})</span><span>Orders</span>
+    </div>
     ${
       sv.rows.length === 0
         ? html`<p part="empty">No ${name}.</p>`
@@ -190,17 +194,21 @@ function renderRow(row: BookRow, index: number, size: number, s: BookState) {
         ? html`<button part="cancel-button" class="secondary" type="button" tabindex=${tabindex} data-index=${index} @click=${() => s.actions.cancel(o.id)}>
             Cancel<span class="visually-hidden"> my order of ${units(o.amount, 'base')} at ${price({ num: o.price, den: o.lot })}</span>
           </button>`
-        : html`<button
-            part="take-button"
-            type="button"
-            tabindex=${tabindex}
-            data-index=${index}
-            @click=${(e: Event) => s.actions.openTake(o, e.currentTarget as HTMLElement)}
-          >
-            ${o.side === 'sell' ? 'Buy' : 'Sell'}<span class="visually-hidden">
-              ${units(o.amount, 'base')} at ${price({ num: o.price, den: o.lot })} from ${shortKey(o.maker)}</span
+        : s.reachable(o.maker)
+          ? html`<button
+              part="take-button"
+              type="button"
+              tabindex=${tabindex}
+              data-index=${index}
+              @click=${(e: Event) => s.actions.openTake(o, e.currentTarget as HTMLElement)}
             >
-          </button>`
+              ${o.side === 'sell' ? 'Buy' : 'Sell'}<span class="visually-hidden">
+                ${units(o.amount, 'base')} at ${price({ num: o.price, den: o.lot })} from ${shortKey(o.maker)}</span
+              >
+            </button>`
+          : html`<button part="take-button unreachable" type="button" tabindex=${tabindex} data-index=${index} aria-disabled="true" disabled>
+              Maker offline<span class="visually-hidden">: connect to ${shortKey(o.maker)} to take this order</span>
+            </button>`
     }
   </div>`;
 }
@@ -223,12 +231,12 @@ function renderTake(s: BookState) {
       }
     }}
   >
-    <h3 id="take-title">${verb} from ${shortKey(o.maker)} at ${price({ num: o.price, den: o.lot })} ${o.quote}</h3>
+    <h3 id="take-title">${verb} from ${shortKey(o.maker)} at ${price({ num: o.price, den: o.lot })} ${s.fmt.unit('quote', o.quote)}</h3>
     <p>
       Available ${units(o.amount, 'base')}
-      ${o.base}${o.minFill !== undefined ? `, minimum ${units(o.minFill, 'base')}` : ''}${o.lot > 1n ? `, in multiples of ${units(o.lot, 'base')}` : ''}.
+      ${s.fmt.unit('base', o.base)}${o.minFill !== undefined ? `, minimum ${units(o.minFill, 'base')}` : ''}${o.lot > 1n ? `, in multiples of ${units(o.lot, 'base')}` : ''}.
     </p>
-    <label for="take-amount">Amount (${o.base})</label>
+    <label for="take-amount">Amount (${s.fmt.unit('base', o.base)})</label>
     <input
       part="take-input"
       id="take-amount"
@@ -256,7 +264,10 @@ function renderMine(s: BookState) {
             ${mine.map(
               (o) =>
                 html`<li part="my-order" data-id=${o.id}>
-                  <span>${o.side === 'sell' ? 'Sell' : 'Buy'} ${units(o.amount, 'base')} ${o.base} at ${price({ num: o.price, den: o.lot })} ${o.quote}</span>
+                  <span
+                    >${o.side === 'sell' ? 'Sell' : 'Buy'} ${units(o.amount, 'base')} ${s.fmt.unit('base', o.base)} at ${price({ num: o.price, den: o.lot })}
+                    ${s.fmt.unit('quote', o.quote)}</span
+                  >
                   <span part="expiry">until ${new Date(o.expires).toLocaleTimeString()}</span>
                   <button part="cancel-button" class="secondary" type="button" @click=${() => s.actions.cancel(o.id)}>
                     Cancel<span class="visually-hidden"> ${o.side} ${units(o.amount, 'base')} at ${price({ num: o.price, den: o.lot })}</span>
@@ -286,8 +297,8 @@ function renderForm(s: BookState) {
       ${hint ? html`<small id="f-${name}-hint">${hint}</small>` : nothing}
       <p part="field-error" id="f-${name}-error">${e[name] ?? ''}</p>
     </div>`;
-  const base = s.view?.base ?? 'base';
-  const quote = s.view?.quote ?? 'quote';
+  const base = s.view ? s.fmt.unit('base', s.view.base) : 'base';
+  const quote = s.view ? s.fmt.unit('quote', s.view.quote) : 'quote';
   return html`<form part="order-form" aria-labelledby="form-title" novalidate @submit=${s.actions.orderSubmit}>
     <h3 id="form-title">New order</h3>
     <fieldset part="side-choice" aria-describedby="f-side-error">

@@ -240,7 +240,7 @@ describe('<darkswap-orderbook>', () => {
       expect(d.take).to.deep.equal({ amount: 60n, quoteAmount: 60_600n });
       expect(d.peer, 'the maker is linked directly').to.equal(maker.service.id);
       expect(q(el, '#take-amount')).to.equal(null);
-      expect(text(q(el, '#take-note'))).to.equal('Trade proposed: buy 60 RUNE:840000:3 for 60600 BTC.');
+      expect(text(q(el, '#take-note'))).to.equal('Trade proposed: buy 60 RUNE:840000:3 for 60600 sats.');
       // My own order cannot be taken: it shows Cancel instead, and takeOrder refuses the self-match.
       const own = await taker.store.place(terms({ price: 1030n, amount: 10n }));
       expect(() => el.takeOrder(own, '10')).to.throw('That is your own order.');
@@ -248,6 +248,28 @@ describe('<darkswap-orderbook>', () => {
     } finally {
       document.removeEventListener('darkswap-order-taken', listener);
     }
+  });
+
+  it('names units as what they are (sats, or BTC with 8 decimals) and shows a departed maker’s order as not takeable', async () => {
+    const { maker, taker, el } = await withBook();
+    const columns = () => text(q(el, '[part~="columns"]'));
+    // quote-decimals 0: amounts of BTC are sats, and say so.
+    expect(columns()).to.contain('Price (sats per RUNE:840000:3)');
+    expect(columns()).to.contain('Total (sats)');
+    expect(columns()).to.not.match(/\(BTC/);
+    el.quoteDecimals = 8;
+    await el.updateComplete;
+    expect(columns()).to.contain('Price (BTC per RUNE:840000:3)');
+    expect(text(q(el, '[part~="order-form"]'))).to.contain('Price (BTC per RUNE:840000:3)');
+    // The maker leaves: its orders stay until they expire, but cannot be taken.
+    await expand(el, 'sell');
+    expect(q(el, '[data-list="sell"] [part~="take-button"]')!.hasAttribute('disabled')).to.equal(false);
+    maker.service.destroy();
+    await waitFor(() => !taker.service.peers.includes(maker.service.id ?? ''), 10_000, 'maker gone');
+    await waitFor(() => !!q(el, '[data-list="sell"] [part~="unreachable"]'), 5_000, 'shown as offline');
+    const button = q<HTMLButtonElement>(el, '[data-list="sell"] [part~="take-button"]')!;
+    expect(button.disabled).to.equal(true);
+    expect(text(button)).to.contain('Maker offline');
   });
 
   it('is accessible: with a book, an expanded level and the take panel; and when not connected', async () => {

@@ -123,7 +123,10 @@ export class DarkswapOrderbook extends DarkswapElement {
   /** An orderbook store to use instead of the one shared per service (apps that configure TTL, persistence…). */
   @property({ attribute: false }) store: OrderbookStore | undefined;
 
-  /** Host's asset indexer, used when this widget creates the shared store for its service. */
+  /**
+   * Host's asset indexer: orders (mine included, at placement) whose outpoints do not hold what they offer are
+   * refused. Applies to the store shared on the service, also when set after it was made.
+   */
   @property({ attribute: false }) indexer: OrderbookIndexer | undefined;
 
   @state() private expanded = new Set<string>();
@@ -214,6 +217,8 @@ export class DarkswapOrderbook extends DarkswapElement {
       return;
     }
     if (this.bookView.store !== this.shared.feature) this.bookView.setStore(this.shared.feature);
+    // An indexer set after the shared store was made still applies (to orders placed here too).
+    if (this.indexer) this.shared.feature?.useIndexer(this.indexer);
   }
 
   /**
@@ -320,7 +325,8 @@ export class DarkswapOrderbook extends DarkswapElement {
     const input = this.renderRoot.querySelector<HTMLInputElement>('#take-amount');
     try {
       const d = this.takeOrder(take.order, input?.value ?? '');
-      this.takeNote = `Trade proposed: ${d.side} ${this.formats.units(d.amount, 'base')} ${d.base} for ${this.formats.units(d.quoteAmount, 'quote')} ${d.quote}.`;
+      const f = this.formats;
+      this.takeNote = `Trade proposed: ${d.side} ${f.units(d.amount, 'base')} ${f.unit('base', d.base)} for ${f.units(d.quoteAmount, 'quote')} ${f.unit('quote', d.quote)}.`;
       this.closeTake();
     } catch (e) {
       this.take = { ...take, error: e instanceof Error ? e.message : String(e) };
@@ -433,6 +439,7 @@ export class DarkswapOrderbook extends DarkswapElement {
       formErrors: this.formErrors,
       formNote: this.formNote,
       placeDisabled: this.placing || !view || !this.bookView.store?.me,
+      reachable: (maker) => !!this.bookView.store?.peerOf(maker),
       actions: this.actions,
     };
   }

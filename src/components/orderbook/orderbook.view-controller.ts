@@ -67,8 +67,10 @@ export class OrderbookViewController implements ReactiveController {
   /** Show `store`'s book (listening to its changes), or none. */
   setStore(store: OrderbookStore | undefined): void {
     this.current?.removeEventListener('orderbook-change', this.onBookChange);
+    this.current?.removeEventListener('orderbook-peers', this.onPeers);
     this.current = store;
     store?.addEventListener('orderbook-change', this.onBookChange);
+    store?.addEventListener('orderbook-peers', this.onPeers);
     this.recompute();
   }
 
@@ -92,6 +94,9 @@ export class OrderbookViewController implements ReactiveController {
     this.lastFlush = performance.now();
     this.recompute();
   }
+
+  /** A maker came or went: rows show whether its orders can be taken. */
+  private readonly onPeers = (): void => this.flush(true);
 
   private readonly onBookChange = (event: OrderbookChangeEvent): void => {
     const o = event.change.order;

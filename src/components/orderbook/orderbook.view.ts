@@ -80,8 +80,21 @@ export function formatPrice(price: Ratio, baseDecimals: number, quoteDecimals: n
   return formatRatio(displayPrice(price, baseDecimals, quoteDecimals), Math.min(20, Math.max(8, baseDecimals + quoteDecimals)));
 }
 
+/**
+ * The unit an amount of `asset` is shown in, named as what it is: BTC with 8 decimals is `BTC`, with 0 it is
+ * `sats` (never sats labelled BTC); other assets keep their name.
+ */
+export function unitLabel(asset: string, decimals: number): string {
+  if (asset !== 'BTC') return asset;
+  if (decimals === 8) return 'BTC';
+  if (decimals === 0) return 'sats';
+  return `BTC ×10⁻${decimals}`;
+}
+
 /** Display text of prices and amounts in one widget's display units. */
 export interface Formats {
+  /** The unit of the base or quote side (`unitLabel`). */
+  unit(side: 'base' | 'quote', asset: string): string;
   price(r: Ratio): string;
   /** A price that may be negative (the spread of a crossed book). */
   signedPrice(r: Ratio): string;
@@ -91,6 +104,7 @@ export interface Formats {
 export function formatsFor(baseDecimals: number, quoteDecimals: number): Formats {
   const price = (r: Ratio) => formatPrice(r, baseDecimals, quoteDecimals);
   return {
+    unit: (side, asset) => unitLabel(asset, side === 'base' ? baseDecimals : quoteDecimals),
     price,
     signedPrice: (r) => (r.num >= 0n ? price(r) : `-${price(ratio(-r.num, r.den))}`),
     units: (u, side) => formatUnits(u, side === 'base' ? baseDecimals : quoteDecimals),

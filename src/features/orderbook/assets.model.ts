@@ -9,6 +9,7 @@
  * unspent.
  */
 import { parseAsset, quoteFor, type Order, type OrderVerdict } from './order.model.js';
+import { BTC_DUST_SATS } from './orderbook.types.js';
 
 /** One asset balance of an output (`id` is `block:tx`). Same shape as the bitcoin layer's `AssetBalance`. */
 export interface IndexedBalance {
@@ -39,6 +40,26 @@ export interface OrderbookIndexer {
 /** The asset and amount an order's outpoints must hold. */
 export function offerOf(order: Pick<Order, 'side' | 'base' | 'quote' | 'amount' | 'price' | 'lot'>): { asset: string; amount: bigint } {
   return order.side === 'sell' ? { asset: order.base, amount: order.amount } : { asset: order.quote, amount: quoteFor(order, order.amount) };
+}
+
+/**
+ * Whether a trade from this order could ever settle: its smallest fill must move at least the dust limit of
+ * BTC (546 sats), or the swap's payment output would be refused. Checked with an indexer (at placement too).
+ */
+export function checkSettleable(order: Pick<Order, 'base' | 'quote' | 'price' | 'lot' | 'minFill'>): OrderVerdict {
+  const smallest = order.minFill ?? order.lot;
+  const base = parseAsset(order.base);
+  const quote = parseAsset(order.quote);
+  if (!base || !quote) return { ok: false, reason: 'bad-asset', message: 'Unknown asset.' };
+  const btc = base.kind === 'btc' ? smallest : quote.kind === 'btc' ? quoteFor(order, smallest) : BTC_DUST_SATS;
+  if (btc < BTC_DUST_SATS) {
+    return {
+      ok: false,
+      reason: 'dust',
+      message: `The smallest fill moves ${btc} sats, below the ${BTC_DUST_SATS}-sat dust limit: no trade from it could settle. Raise the minimum fill or the price.`,
+    };
+  }
+  return { ok: true };
 }
 
 /** Whether `outputs` (the indexer's answer for the order's outpoints) cover what the order offers. */

@@ -269,7 +269,7 @@ describe('order model', () => {
     });
 
     it('covers every order reject reason (book-level ones in book tests)', () => {
-      const bookLevel: OrderRejectReason[] = ['cancelled', 'duplicate', 'book-full', 'asset-not-held']; // asset-not-held: store tests
+      const bookLevel: OrderRejectReason[] = ['cancelled', 'duplicate', 'book-full', 'asset-not-held', 'dust']; // asset-not-held, dust: store tests
       const missing = ORDER_REJECT_REASONS.filter((r) => !seenOrderReasons.has(r) && !bookLevel.includes(r));
       expect(missing).to.deep.equal([]);
     });

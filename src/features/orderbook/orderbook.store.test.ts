@@ -251,6 +251,30 @@ describe('orderbook store on real peers', () => {
     expect(b.store.book.has(bid.id)).to.equal(true);
   });
 
+  it('with an indexer (also one supplied later), my own orders that cannot settle are refused at placement: not held, or dust', async () => {
+    const a = await node();
+    const outputs = new Map<string, IndexedOutput>([
+      [outpoint(1), { outpoint: outpoint(1), value: 546n, spent: false, runes: [{ id: '840000:3', amount: 1000n }], alkanes: [] }],
+    ]);
+    // Without an indexer nothing can be checked: placement goes through.
+    const unchecked = await a.store.place(terms({ outpoints: [outpoint(7)] }));
+    expect(a.store.book.has(unchecked.id)).to.equal(true);
+    a.store.useIndexer({ getOutputs: async (ops) => ops.flatMap((o) => (outputs.has(o) ? [outputs.get(o)!] : [])) });
+    const refusal = (p: Promise<unknown>) =>
+      p.then(
+        () => 'placed',
+        (e: OrderbookError) => e.reason,
+      );
+    expect(await refusal(a.store.place(terms({ outpoints: [outpoint(7)] }))), 'an outpoint the indexer does not know').to.equal('asset-not-held');
+    expect(await refusal(a.store.place(terms({ amount: 5000n }))), 'more than the outpoint holds').to.equal('asset-not-held');
+    // 1 sat per unit: the smallest fill (one unit) would pay 1 sat, below dust.
+    expect(await refusal(a.store.place(terms({ price: 1n }))), 'a dust payment').to.equal('dust');
+    expect(await refusal(a.store.place(terms({ price: 1n, amount: 1000n, minFill: 600n }))), 'a minimum fill above dust').to.equal('placed');
+    expect(await refusal(a.store.place(terms()))).to.equal('placed');
+    // The order placed before the indexer came is checked again and dropped.
+    await waitFor(() => !a.store.book.has(unchecked.id), 5_000, 'the unchecked order dropped');
+  });
+
   it('a reloaded maker republishes its live orders (a real tab, tab-reload, same IndexedDB)', async function () {
     this.timeout(40_000);
     const s = await signaling();

@@ -21,7 +21,7 @@ import type { Channel } from '../../core/channel.js';
 import type { PeerEvent } from '../../core/events.js';
 import { featureFor, type Feature, type FeatureLease } from '../registry.js';
 import type { BookOptions, MatchResult, TakeRequest } from './book.model.js';
-import { checkHoldings, type OrderbookIndexer } from './assets.model.js';
+import { checkHoldings, checkSettleable, type OrderbookIndexer } from './assets.model.js';
 import { createCancel, createOrder, type CancelVerdict, type Order, type OrderTerms, type OrderVerdict, type SignatureVerifier } from './order.model.js';
 import { MyOrders, MyOrderStorage } from './orderbook.mine.js';
 import { OrderbookSync, SyncMessageSchema, type BookChange, type SyncMessage, type SyncReject } from './sync.model.js';
@@ -83,6 +83,8 @@ export class OrderbookRejectEvent extends Event {
 export interface OrderbookStoreEventMap {
   'orderbook-change': OrderbookChangeEvent;
   'orderbook-reject': OrderbookRejectEvent;
+  /** A peer linked or left: which makers can be reached (`peerOf`) changed. */
+  'orderbook-peers': Event;
 }
 
 export interface OrderbookStore {
@@ -154,7 +156,8 @@ export class OrderbookStore extends EventTarget implements Feature {
       now: this.now,
       book: options.book,
       ...(options.verify ? { verify: options.verify } : {}),
-      ...(options.indexer ? { screen: (order: Order) => this.screen(order) } : {}),
+      // Installed always: a host may supply its indexer later (`useIndexer`); without one the screen passes.
+      screen: (order: Order) => this.screen(order),
       onChange: (change) => this.onChange(change),
       onReject: (peer, reject) => {
         this.rejectCounts[reject.reason] = (this.rejectCounts[reject.reason] ?? 0) + 1;
@@ -175,9 +178,32 @@ export class OrderbookStore extends EventTarget implements Feature {
       const every = Math.max(250, Math.min(30_000, Math.floor(this.refreshBeforeMs / 4)));
       this.timers.push(setInterval(() => void this.refreshDue(), every));
     }
-    const recheck = options.indexerRecheckMs ?? DEFAULT_INDEXER_RECHECK_MS;
-    if (options.indexer && recheck > 0) this.timers.push(setInterval(() => void this.recheckAssets(), recheck));
+    this.indexer = options.indexer;
+    if (this.indexer) this.startRecheck();
     if (options.service) this.attach(options.service);
+  }
+
+  private indexer: OrderbookIndexer | undefined;
+  private rechecking = false;
+
+  private startRecheck(): void {
+    const recheck = this.options.indexerRecheckMs ?? DEFAULT_INDEXER_RECHECK_MS;
+    if (this.rechecking || recheck <= 0) return;
+    this.rechecking = true;
+    this.timers.push(setInterval(() => void this.recheckAssets(), recheck));
+  }
+
+  /**
+   * Supply (or replace) the host's asset indexer after creation: from then on orders, my own included, are
+   * refused when their outpoints do not hold what they offer; live orders are checked again at once.
+   */
+  useIndexer(indexer: OrderbookIndexer | undefined): void {
+    if (indexer === this.indexer) return;
+    this.indexer = indexer;
+    this.screened.clear();
+    if (!indexer) return;
+    this.startRecheck();
+    void this.recheckAssets();
   }
 
   /**
@@ -328,8 +354,10 @@ export class OrderbookStore extends EventTarget implements Feature {
   private async screen(order: Order): Promise<OrderVerdict> {
     const known = this.screened.get(order.id);
     if (known) return known;
-    const indexer = this.options.indexer;
+    const indexer = this.indexer;
     if (!indexer) return { ok: true };
+    const settleable = checkSettleable(order);
+    if (!settleable.ok) return settleable;
     let verdict: OrderVerdict;
     try {
       verdict = checkHoldings(order, await indexer.getOutputs(order.outpoints));
@@ -347,7 +375,7 @@ export class OrderbookStore extends EventTarget implements Feature {
 
   /** Ask the indexer again about every live order (outpoints get spent); drops the ones that fail. */
   async recheckAssets(): Promise<number> {
-    const indexer = this.options.indexer;
+    const indexer = this.indexer;
     if (!indexer) return 0;
     const orders = [...this.book.all()];
     let dropped = 0;
@@ -399,9 +427,12 @@ export class OrderbookStore extends EventTarget implements Feature {
   private readonly onPeerConnected = (event: PeerEvent): void => {
     // A peer that restarted comes back as disconnected → connected: a fresh digest exchange.
     this.join(event.peer);
+    this.dispatchEvent(new Event('orderbook-peers'));
   };
 
   private readonly onPeerDisconnected = (event: PeerEvent): void => {
+    // Whose orders can be taken changed (`peerOf`): views say so.
+    this.dispatchEvent(new Event('orderbook-peers'));
     if (!this.joined.delete(event.peer)) return;
     this.sync.peerLeft(event.peer);
   };

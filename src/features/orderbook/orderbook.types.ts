@@ -62,6 +62,11 @@ export const ORDER_REJECT_REASONS = [
   'total-out-of-range',
   /** Minimum fill is 0, above the amount, or not a whole number of lots. */
   'min-fill-invalid',
+  /**
+   * The smallest fill would move less than the dust limit of BTC (546 sats): such a trade could never be
+   * settled (its payment output would be refused). Against BTC only.
+   */
+  'dust',
   /** An outpoint is not `<64 hex txid>:<vout>`, or there is none. */
   'bad-outpoint',
   /** The same outpoint is listed twice. */
@@ -91,6 +96,9 @@ export const ORDER_REJECT_REASONS = [
   'duplicate',
 ] as const;
 export type OrderRejectReason = (typeof ORDER_REJECT_REASONS)[number];
+
+/** The smallest BTC output a trade can pay (sats): Bitcoin Core's dust limit for the largest common output type. */
+export const BTC_DUST_SATS = 546n;
 
 /** Why a cancel (tombstone) is refused. */
 export const CANCEL_REJECT_REASONS = [
