@@ -267,6 +267,35 @@ describe('<darkswap-trade>', function () {
     expect(w.buyer.wallet.signCalls + w.seller.wallet.signCalls).to.equal(0);
   });
 
+  it('after my signature left and the buyer vanished: the trade says so, keeps no Cancel, and Cancel on chain takes my runes back', async () => {
+    const w = await world();
+    const sellerEl = await mount(w.seller, w.indexer, 'Seller', { deadlines: { complete: 1_500 } });
+    const buyerEl = await mount(w.buyer, w.indexer, 'Buyer');
+    const id = await toSellerReview(w, sellerEl, buyerEl);
+    await sellerEl.confirm(id);
+    await waitState(sellerEl, id, 'awaiting-completion');
+    await sellerEl.updateComplete;
+    // Exposed: no Cancel button, a notice and the way out on chain instead.
+    expect(inTrade(sellerEl, id, 'cancel-button')).to.equal(null);
+    expect(text(q(sellerEl, `[data-trade-id="${id}"] [part~="exposure"]`))).to.contain('Your signature was sent');
+    // The buyer vanishes with the signed PSBT; the seller's completion deadline passes.
+    w.buyer.service.destroy();
+    await waitState(sellerEl, id, 'failed', 8_000);
+    await sellerEl.updateComplete;
+    const button = q<HTMLButtonElement>(sellerEl, `[part~="history-item"][data-trade-id="${id}"] [part~="cancel-on-chain-button"]`)!;
+    expect(button).to.not.equal(null);
+    await expect(sellerEl).shadowDom.to.be.accessible();
+    button.click();
+    await waitFor(() => !!sellerEl.trade(id)?.cancelTx, 10_000, 'the cancel broadcast');
+    await waitFor(() => sellerEl.trade(id)?.failure?.code === 'cancelled-on-chain', 10_000, 'the watcher sees the cancel');
+    const cancel = sellerEl.trade(id)!.cancelTx!;
+    const [back] = await w.indexer.getOutputs([`${cancel.txid}:0`]);
+    expect(back!.runes).to.deep.equal([{ id: RUNE, amount: 1500n }]);
+    expect(w.seller.wallet.signCalls).to.equal(2);
+    await sellerEl.updateComplete;
+    expect(text(q(sellerEl, `[part~="history-item"][data-trade-id="${id}"] [part~="exposure"]`))).to.contain(cancel.txid);
+  });
+
   it('a reload mid-trade resumes from IndexedDB and recovers a message that arrived while no widget listened', async () => {
     const w = await world();
     // The buyer's indexer can be held, to pin the moment its "ready" goes out.

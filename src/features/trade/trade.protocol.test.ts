@@ -18,7 +18,7 @@ import {
   type TradeRecord,
   type TradeStep,
 } from './trade.protocol.js';
-import { proposalToTerms } from './trade.proposal.js';
+import { checkAgainstOrder, proposalToTerms } from './trade.proposal.js';
 import { DEFAULT_DEADLINES, type TradeReview } from './trade.types.js';
 
 const T0 = 1_700_000_000_000;
@@ -414,5 +414,31 @@ describe('trade protocol (pure)', () => {
       ok: false,
       message: 'only BTC against one rune or alkane can be traded',
     });
+  });
+
+  it('checks a proposal against the live order it names: asset, side, price, remaining amount, minimum fill, expiry', () => {
+    // My order: sell 2,000 units of the rune at 50 sats each, minimum fill 100.
+    const order = {
+      id: 'd'.repeat(64),
+      maker: KEY,
+      base: 'RUNE:840000:3',
+      quote: 'BTC',
+      side: 'sell' as const,
+      price: 50n,
+      lot: 1n,
+      amount: 2_000n,
+      minFill: 100n,
+      expires: T0 + 60_000,
+    };
+    // The taker buys 1,000 for 50,000 sats: I (the maker) sell.
+    const p = { terms, role: 'seller' as const };
+    expect(checkAgainstOrder(p, order, T0)).to.equal(undefined);
+    expect(checkAgainstOrder(p, undefined, T0)).to.equal('no live order of mine has that id');
+    expect(checkAgainstOrder(p, order, T0 + 60_000)).to.equal('that order has expired');
+    expect(checkAgainstOrder({ ...p, role: 'buyer' }, order, T0)).to.equal('the sides are not the order’s');
+    expect(checkAgainstOrder({ ...p, terms: { ...terms, priceSats: '49999' } }, order, T0)).to.equal('the price is not the order’s');
+    expect(checkAgainstOrder({ ...p, terms: { ...terms, amount: '3000', priceSats: '150000' } }, order, T0)).to.contain('2000 remain');
+    expect(checkAgainstOrder({ ...p, terms: { ...terms, amount: '50', priceSats: '2500' } }, order, T0)).to.contain('below the minimum fill');
+    expect(checkAgainstOrder({ ...p, terms: { ...terms, asset: { kind: 'rune', id: '840000:4' } } }, order, T0)).to.equal('the asset is not the order’s');
   });
 });
