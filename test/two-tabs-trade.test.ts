@@ -37,7 +37,7 @@ function placeSellOrder(pair: string, price: string, amount: string, outpoint: s
   root.querySelector<HTMLInputElement>('[part~="price-input"]')!.value = price;
   root.querySelector<HTMLInputElement>('[part~="amount-input"]')!.value = amount;
   // The demo's orderbook checks orders against the ledger: the smallest fill must pay at least 546 sats (not dust).
-  root.querySelector<HTMLInputElement>('[part~="min-fill-input"]')!.value = '20';
+  root.querySelector<HTMLInputElement>('[part~="min-fill-input"]')!.value = '50';
   root.querySelector<HTMLTextAreaElement>('[part~="outpoints-input"]')!.value = outpoint;
   const submit = root.querySelector<HTMLButtonElement>('[part~="submit-button"]')!;
   if (submit.disabled) throw new Error('Place order is disabled');
