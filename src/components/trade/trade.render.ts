@@ -168,9 +168,9 @@ export function tradeReview(r: TradeRecord, actions: TradeActions): TemplateResu
 /** Before Accept: the fee rate and who pays the fee (the buyer pays the whole network fee). */
 function feeLine(r: TradeRecord): TemplateResult {
   const payer = r.role === 'buyer' ? 'you (the buyer)' : 'the buyer';
-  // Before my side is chosen the size is an estimate: the proposer's inputs plus one of mine, ~68 vB each,
+  // Before the coins are known the size is an estimate: one input a side (or as many as are known), ~68 vB each,
   // and ~190 vB of outputs (four payments and the runestone) and overhead. The review shows the exact fee.
-  const inputs = (r.seller?.inputs.length ?? 0) + (r.buyer?.inputs.length ?? 0) + 1;
+  const inputs = (r.seller?.inputs.length ?? 1) + (r.buyer?.inputs.length ?? 1);
   const vsize = 190 + 68 * inputs;
   const estimate = BigInt(r.terms.feeRate) * BigInt(vsize);
   return html`<p part="fee">

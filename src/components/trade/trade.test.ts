@@ -458,8 +458,12 @@ describe('<darkswap-trade> against a tampering counterparty', function () {
   it('a signed PSBT that differs from the agreed terms (more to the seller) → refused before the review, wallet never asked', async () => {
     const { w, buyerEl, inbox, id, proposal, send, honestSeller } = await hostileSetup();
     await send({ v: 1, id, seq: 0, t: 'accept', body: { seller: sellerToWire(honestSeller) } });
+    // The victim's coins arrive only now, after the accept.
+    await waitFor(() => inbox.some((m) => m.t === 'contribute'), 5_000, "victim's contribution");
+    const contribution = inbox.find((m) => m.t === 'contribute') as Extract<TradeMessage, { t: 'contribute' }>;
+    expect(proposal.body).to.not.have.property('buyer');
     const terms = parseTerms(proposal.body.terms);
-    const buyer = parseBuyerContribution(proposal.body.buyer, 'regtest');
+    const buyer = parseBuyerContribution(contribution.body.buyer, 'regtest');
     if (!terms.ok || !buyer.ok) throw new Error('bad proposal');
     const honest = buildSwapPsbt(terms.terms, honestSeller, buyer.buyer);
     if (!honest.ok) throw new Error(honest.message);
@@ -520,15 +524,7 @@ describe('<darkswap-trade> against a tampering counterparty', function () {
     const { buyerEl, proposal, send } = await hostileSetup();
     const ids = Array.from({ length: 7 }, (_, i) => i.toString(16).padStart(32, 'f'));
     // The hostile peer proposes to its victim in turn (it sells; the body is a valid seller proposal).
-    const sellerBody = {
-      terms: proposal.body.terms,
-      role: 'seller',
-      seller: {
-        inputs: proposal.body.buyer!.inputs,
-        paymentAddress: proposal.body.buyer!.changeAddress,
-        assetChangeAddress: proposal.body.buyer!.assetAddress,
-      },
-    };
+    const sellerBody = { terms: proposal.body.terms, role: 'seller' };
     for (const id of ids) await send({ v: 1, id, seq: 0, t: 'propose', body: sellerBody });
     await waitFor(() => buyerEl.trades.filter((r) => r.direction === 'in').length === 5, 5_000, 'five incoming');
     await new Promise((r) => setTimeout(r, 300));

@@ -22,7 +22,6 @@ import {
   needsWatch,
   newTradeId,
   swapInputs,
-  otherRole,
   proposeTrade,
   receiveProposal,
   resendFrom,
@@ -708,18 +707,14 @@ export class TradeEngine extends EventTarget {
     this.#timer = setTimeout(() => void this.tick(), Math.max(0, next - this.#now()) + 5);
   }
 
-  /** An incoming proposal whose terms or contribution break the Bitcoin rules is rejected at once. */
+  /** An incoming proposal whose terms break the Bitcoin rules, or that does not match the order it names, is rejected at once. */
   async #screen(id: string): Promise<void> {
     const r = this.#records.get(id);
     if (!r) return;
     const { btc } = await loadBitcoin();
+    // Only the terms can be checked now: the proposer's coins come after my accept (and are verified then).
     const t = btc.parseTerms(r.terms);
-    let problem = t.ok ? undefined : t.message;
-    if (t.ok) {
-      const theirs = otherRole(r.role);
-      const c = theirs === 'seller' ? btc.parseSellerContribution(r.seller, t.terms.network) : btc.parseBuyerContribution(r.buyer, t.terms.network);
-      if (!c.ok) problem = c.message;
-    }
+    const problem = t.ok ? undefined : t.message;
     if (problem) {
       await this.#apply(id, { kind: 'reject', reason: `invalid terms: ${problem}` });
       return;

@@ -31,14 +31,17 @@ export const ProposeMessageSchema = v.strictObject({
   t: v.literal('propose'),
   body: v.strictObject({
     terms: SwapTermsWireSchema,
-    /** The proposer's role. */
+    /** The proposer's role. Its contribution (coins, addresses) follows only once the terms are accepted. */
     role: v.picklist(SWAP_ROLES),
-    /** Exactly the proposer's contribution (seller or buyer, by role). */
-    seller: v.optional(SellerContributionWireSchema),
-    buyer: v.optional(BuyerContributionWireSchema),
     /** The orderbook order this trade takes, when it comes from one. */
     orderId: v.optional(Hex64),
   }),
+});
+/** The proposer's contribution, sent only after the counterparty accepted the terms (privacy: no coins shown before). */
+export const ContributeMessageSchema = v.strictObject({
+  ...head,
+  t: v.literal('contribute'),
+  body: v.strictObject({ seller: v.optional(SellerContributionWireSchema), buyer: v.optional(BuyerContributionWireSchema) }),
 });
 export const AcceptMessageSchema = v.strictObject({
   ...head,
@@ -75,6 +78,7 @@ export const ResumeMessageSchema = v.strictObject({
 export const TradeMessageSchema = v.variant('t', [
   ProposeMessageSchema,
   AcceptMessageSchema,
+  ContributeMessageSchema,
   RejectMessageSchema,
   ReadyMessageSchema,
   SignedMessageSchema,
@@ -88,8 +92,8 @@ export type ResumeMessage = v.InferOutput<typeof ResumeMessageSchema>;
 export type SequencedMessage = Exclude<TradeMessage, ResumeMessage>;
 /** The body of a numbered message of kind `T`. */
 export type MessageBody<T extends SequencedMessage['t']> = Extract<SequencedMessage, { t: T }>['body'];
-export type SellerContributionWire = NonNullable<ProposeMessage['body']['seller']>;
-export type BuyerContributionWire = NonNullable<ProposeMessage['body']['buyer']>;
+export type SellerContributionWire = NonNullable<MessageBody<'accept'>['seller']>;
+export type BuyerContributionWire = NonNullable<MessageBody<'accept'>['buyer']>;
 export type ContributionWire = { readonly seller: SellerContributionWire } | { readonly buyer: BuyerContributionWire };
 
 /** The contribution the message carries for `role`, if it carries exactly that one. */

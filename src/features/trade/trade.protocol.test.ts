@@ -99,18 +99,28 @@ describe('trade protocol (pure)', () => {
     expect(buyer.record.state).to.equal('proposed');
     expect(seller.record).to.include({ state: 'incoming', role: 'seller', direction: 'in', recvNext: 1, deadline: T0 + DEFAULT_DEADLINES.accept });
 
-    const s = run(seller, [{ kind: 'accept', contribution: sellerC }], [{ kind: 'verified', txid: TXID, review: review('seller') }]);
+    const s = run(
+      seller,
+      [{ kind: 'accept', contribution: sellerC }],
+      [msg(1, 'contribute', buyerC)],
+      [{ kind: 'verified', txid: TXID, review: review('seller') }],
+    );
     expect(s[1]!.send.map((m) => m.t)).to.deep.equal(['accept']);
-    expect(s[1]!.effects).to.deep.equal([{ kind: 'verify' }]);
+    expect(s[1]!.effects, 'no verification before the proposer’s coins are in').to.deep.equal([]);
+    expect(s[2]!.effects).to.deep.equal([{ kind: 'verify' }]);
     expect(last(s).record.state).to.equal('awaiting-ready');
     expect(last(s).send.map((m) => [m.t, m.seq])).to.deep.equal([['ready', 1]]);
 
     const b = run(buyer, [msg(0, 'accept', sellerC)], [msg(1, 'ready', { txid: TXID })], [{ kind: 'verified', txid: TXID, review: review('buyer') }]);
     expect(b[1]!.effects).to.deep.equal([{ kind: 'verify' }]);
+    expect(
+      b[1]!.send.map((m) => [m.t, m.seq]),
+      'my coins only after the accept',
+    ).to.deep.equal([['contribute', 1]]);
     expect(b[2]!.record.state, 'the peer was faster: still verifying').to.equal('verifying');
     expect(last(b).record.state).to.equal('awaiting-signature');
 
-    const s2 = run(last(s), [msg(1, 'ready', { txid: TXID })], [{ kind: 'confirm' }], [{ kind: 'signed', psbt: 'cHNidP8=' }]);
+    const s2 = run(last(s), [msg(2, 'ready', { txid: TXID })], [{ kind: 'confirm' }], [{ kind: 'signed', psbt: 'cHNidP8=' }]);
     expect(s2[1]!.record.state).to.equal('review');
     expect(s2[2]!.effects).to.deep.equal([{ kind: 'sign' }]);
     expect(last(s2).record).to.include({ state: 'awaiting-completion', mySignatureOut: true });
@@ -135,7 +145,7 @@ describe('trade protocol (pure)', () => {
     expect(b2[5]!.effects).to.deep.equal([{ kind: 'publish' }]);
     expect(b2[5]!.send).to.deep.equal([]);
     expect(last(b2).record).to.include({ state: 'settling', txid: TXID });
-    expect(last(b2).send[0]).to.deep.include({ t: 'complete', seq: 2 });
+    expect(last(b2).send[0]).to.deep.include({ t: 'complete', seq: 3 });
     // Done only when the chain source sees it.
     const seen = stepTrade(
       last(b2).record,
@@ -156,7 +166,7 @@ describe('trade protocol (pure)', () => {
 
     const s3 = run(
       last(s2),
-      [msg(2, 'complete', { txid: TXID, tx: '0200' })],
+      [msg(3, 'complete', { txid: TXID, tx: '0200' })],
       [{ kind: 'final-checked', ok: true, tx: digest('0200') }],
       [{ kind: 'published', watched: true }],
       [
@@ -191,8 +201,9 @@ describe('trade protocol (pure)', () => {
       run(
         seller,
         [{ kind: 'accept', contribution: sellerC }],
+        [msg(1, 'contribute', buyerC)],
         [{ kind: 'verified', txid: TXID, review: review('seller') }],
-        [msg(1, 'ready', { txid: TXID })],
+        [msg(2, 'ready', { txid: TXID })],
         [{ kind: 'confirm' }],
         [{ kind: 'signed', psbt: 'AA==' }],
       ),
@@ -242,7 +253,7 @@ describe('trade protocol (pure)', () => {
     expect(seen.record.failure).to.include({ code: 'cancelled-on-chain' });
     expect(seen.record.exposureCleared).to.equal(false);
     // A late but valid complete also turns a deadline failure into done (after the check and the publish).
-    const complete = stepTrade(aborted, msg(2, 'complete', { txid: TXID, tx: '0200' }), T0);
+    const complete = stepTrade(aborted, msg(3, 'complete', { txid: TXID, tx: '0200' }), T0);
     expect(complete.effects).to.deep.equal([{ kind: 'check-final', tx: '0200', txid: TXID }]);
     const checked = stepTrade(complete.record, { kind: 'final-checked', ok: true, tx: digest('0200') }, T0);
     expect(checked.effects).to.deep.equal([{ kind: 'publish' }]);
@@ -305,8 +316,9 @@ describe('trade protocol (pure)', () => {
     const w = run(
       seller,
       [{ kind: 'accept', contribution: sellerC }],
+      [msg(1, 'contribute', buyerC)],
       [{ kind: 'verified', txid: TXID, review: review('seller') }],
-      [msg(1, 'ready', { txid: TXID })],
+      [msg(2, 'ready', { txid: TXID })],
       [{ kind: 'confirm' }],
       [{ kind: 'sign-failed', code: 'WALLET_REJECTED', message: 'the user rejected', stage: 'wallet' }],
     );
@@ -326,15 +338,16 @@ describe('trade protocol (pure)', () => {
     const signing = run(
       seller,
       [{ kind: 'accept', contribution: sellerC }],
+      [msg(1, 'contribute', buyerC)],
       [{ kind: 'verified', txid: TXID, review: review('seller') }],
-      [msg(1, 'ready', { txid: TXID })],
+      [msg(2, 'ready', { txid: TXID })],
       [{ kind: 'confirm' }],
     );
     expect(stepTrade(last(signing).record, { kind: 'cancel' }, T0).ignored).to.equal('cannot cancel while signing');
     const signed = stepTrade(last(signing).record, { kind: 'signed', psbt: 'AA==' }, T0);
     expect(stepTrade(signed.record, { kind: 'cancel' }, T0).ignored).to.contain('my signature already left');
     // The peer's abort after my signature warns that my signature is out.
-    const aborted = stepTrade(signed.record, msg(2, 'abort', { code: 'cancelled', message: 'x' }), T0);
+    const aborted = stepTrade(signed.record, msg(3, 'abort', { code: 'cancelled', message: 'x' }), T0);
     expect(aborted.record.failure!.message).to.contain('spend your inputs');
   });
 
@@ -364,7 +377,7 @@ describe('trade protocol (pure)', () => {
     const gap = stepTrade(a.record, msg(2, 'signed', { txid: TXID, psbt: 'AA==' }), T0);
     expect(gap.resume).to.equal(1);
     expect(gap.record).to.equal(a.record);
-    expect(resumeRequest(a.record)).to.deep.equal({ v: 1, id: 'a'.repeat(32), t: 'resume', next: 1, sent: 1 });
+    expect(resumeRequest(a.record)).to.deep.equal({ v: 1, id: 'a'.repeat(32), t: 'resume', next: 1, sent: 2 });
   });
 
   it('refuses protocol violations: wrong contribution, a signed PSBT to the seller, a second proposal', () => {
@@ -374,12 +387,13 @@ describe('trade protocol (pure)', () => {
     const toSeller = run(seller, [{ kind: 'accept', contribution: sellerC }], [msg(1, 'signed', { txid: TXID, psbt: 'AA==' })]);
     expect(last(toSeller).record.failure!.message).to.contain('a signed PSBT sent to the seller');
     expect(stepTrade(seller.record, { kind: 'message', message: { ...propose, seq: 1 } }, T0).record.failure!.code).to.equal('protocol-error');
-    expect(
-      receiveProposal({ ...propose, body: { ...propose.body, seller: sellerC.seller } }, { peer: 'p', peerKey: KEY }, DEFAULT_DEADLINES, T0),
-    ).to.deep.equal({
-      ok: false,
-      reason: "the proposal must carry exactly the buyer's contribution",
-    });
+    // A proposal shows no coins: one that carries a contribution is not a valid message.
+    expect(v.is(TradeMessageSchema, { ...propose, body: { ...propose.body, buyer: buyerC.buyer } })).to.equal(false);
+    // A contribution from the acceptor's side, or a second one, is a protocol error.
+    const accepted = stepTrade(seller.record, { kind: 'accept', contribution: sellerC }, T0).record;
+    expect(stepTrade(accepted, msg(1, 'contribute', sellerC), T0).record.failure!.message).to.contain("exactly the buyer's");
+    const twice = stepTrade(stepTrade(accepted, msg(1, 'contribute', buyerC), T0).record, msg(2, 'contribute', buyerC), T0);
+    expect(twice.record.failure!.code).to.equal('protocol-error');
   });
 
   it('resumes a reloaded record: a wallet prompt becomes the review again, a running check runs again', () => {
@@ -388,13 +402,16 @@ describe('trade protocol (pure)', () => {
       run(
         seller,
         [{ kind: 'accept', contribution: sellerC }],
+        [msg(1, 'contribute', buyerC)],
         [{ kind: 'verified', txid: TXID, review: review('seller') }],
-        [msg(1, 'ready', { txid: TXID })],
+        [msg(2, 'ready', { txid: TXID })],
         [{ kind: 'confirm' }],
       ),
     ).record;
     expect(resumeRecord(signing).record.state).to.equal('review');
-    const verifying: TradeRecord = stepTrade(seller.record, { kind: 'accept', contribution: sellerC }, T0).record;
+    const accepted: TradeRecord = stepTrade(seller.record, { kind: 'accept', contribution: sellerC }, T0).record;
+    expect(resumeRecord(accepted).effects, 'waiting for the proposer’s coins: nothing to verify yet').to.deep.equal([]);
+    const verifying = stepTrade(accepted, msg(1, 'contribute', buyerC), T0).record;
     expect(resumeRecord(verifying).effects).to.deep.equal([{ kind: 'verify' }]);
   });
 

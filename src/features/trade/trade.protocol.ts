@@ -6,8 +6,9 @@
  * ## Flow (roles: the asset `seller` and the `buyer` who pays BTC; either may propose)
  * ```
  * proposer                      counterparty
- *   propose {terms, role, my contribution} ─►      (incoming: the user accepts or rejects)
+ *   propose {terms, role} ─►                       (incoming: the user accepts or rejects)
  *   ◄─ accept {its contribution}  |  reject {reason}
+ *   contribute {my contribution} ─►               (only now: no coins are shown before the terms are agreed)
  * both: build the swap PSBT from terms + both contributions, verify it (my point of view)
  *   ready {txid} ─►   ◄─ ready {txid}      (both verified the same transaction)
  * seller: "what you sign" review → confirm → verify again → wallet signs own inputs
@@ -194,8 +195,9 @@ function blank(t: Omit<NewTrade, 'contribution'>, direction: 'in' | 'out', now: 
 /** A trade I propose: the record (state `proposed`) and the `propose` message to send. */
 export function proposeTrade(t: NewTrade, now: number): TradeStep {
   const b = new Builder(blank(t, 'out', now), now);
+  // My contribution is chosen (and reserved) now, but sent only once the counterparty accepted the terms.
   b.set(t.contribution).to('proposed');
-  b.message('propose', { terms: t.terms, role: t.role, ...t.contribution, ...(t.orderId ? { orderId: t.orderId } : {}) });
+  b.message('propose', { terms: t.terms, role: t.role, ...(t.orderId ? { orderId: t.orderId } : {}) });
   return b.notice('proposed').done();
 }
 
@@ -210,8 +212,6 @@ export function receiveProposal(
   now: number,
 ): { ok: true; step: TradeStep } | { ok: false; reason: string } {
   if (message.seq !== 0) return { ok: false, reason: 'a proposal must be the first message (seq 0)' };
-  const theirs = contributionOf(message.body, message.body.role);
-  if (!theirs) return { ok: false, reason: `the proposal must carry exactly the ${message.body.role}'s contribution` };
   const base = blank(
     {
       id: message.id,
@@ -225,7 +225,7 @@ export function receiveProposal(
     'in',
     now,
   );
-  const b = new Builder({ ...base, ...theirs, recvNext: 1 }, now);
+  const b = new Builder({ ...base, recvNext: 1 }, now);
   b.to('incoming').notice('proposed');
   return { ok: true, step: b.done() };
 }
@@ -295,7 +295,8 @@ export function stepTrade(record: TradeRecord, input: TradeInput, now: number): 
     case 'accept': {
       if (r.state !== 'incoming') return noStep(r, 'only an incoming proposal can be accepted');
       if (!contributionOf(input.contribution as never, r.role)) return noStep(r, `my contribution must be the ${r.role}'s`);
-      b.set(input.contribution).message('accept', input.contribution).to('verifying').effect({ kind: 'verify' }).notice('accepted');
+      // The proposer's contribution comes next (`contribute`); verification starts when both are in.
+      b.set(input.contribution).message('accept', input.contribution).to('verifying').notice('accepted');
       return b.done();
     }
     case 'fail':
@@ -509,7 +510,16 @@ function receive(b: Builder, m: SequencedMessage): TradeStep {
       if (r.state !== 'proposed') return protocolError(`an accept while ${r.state}`);
       const theirs = contributionOf(m.body, otherRole(r.role));
       if (!theirs) return protocolError(`the accept must carry exactly the ${otherRole(r.role)}'s contribution`);
-      return b.set(theirs).to('verifying').effect({ kind: 'verify' }).notice('accepted').done();
+      const mine: ContributionWire | undefined = r.role === 'seller' ? (r.seller ? { seller: r.seller } : undefined) : r.buyer ? { buyer: r.buyer } : undefined;
+      if (!mine) return protocolError('my own contribution is missing');
+      return b.set(theirs).message('contribute', mine).to('verifying').effect({ kind: 'verify' }).notice('accepted').done();
+    }
+    case 'contribute': {
+      const already = otherRole(r.role) === 'seller' ? r.seller : r.buyer;
+      if (r.direction !== 'in' || r.state !== 'verifying' || already) return protocolError(`a contribution while ${r.state}`);
+      const theirs = contributionOf(m.body, otherRole(r.role));
+      if (!theirs) return protocolError(`the contribution must be exactly the ${otherRole(r.role)}'s`);
+      return b.set(theirs).effect({ kind: 'verify' }).done();
     }
     case 'ready': {
       if (!['verifying', 'awaiting-ready'].includes(r.state)) return protocolError(`a ready while ${r.state}`);
@@ -539,7 +549,8 @@ export function resumeRecord(record: TradeRecord): { record: TradeRecord; effect
   if (isTerminal(record.state)) return { record, effects: [] };
   switch (record.state) {
     case 'verifying':
-      return { record, effects: [{ kind: 'verify' }] };
+      // Verification needs both contributions (the proposer's arrives after my accept).
+      return { record, effects: record.seller && record.buyer ? [{ kind: 'verify' }] : [] };
     case 'signing':
       return { record: { ...record, state: 'review' }, effects: [] };
     case 'awaiting-signature':
