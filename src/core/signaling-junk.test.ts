@@ -114,6 +114,7 @@ describe('Signaling guard (real PeerServer, raw WebSocket client)', () => {
     // The victim still works for an honest peer.
     const honest = await openService();
     await honest.connect(dst);
+    await waitFor(() => victim.peers.includes(honest.id!), 5_000, 'the honest link open on the victim');
     expect(victim.peers).to.deep.equal([honest.id]);
   });
 
@@ -136,6 +137,7 @@ describe('Signaling guard (real PeerServer, raw WebSocket client)', () => {
     flooder.close();
     const honest = await openService();
     await honest.connect(victim.id!);
-    expect(victim.linkStatus(honest.id!)).to.equal('open');
+    // connect() resolves on the honest side first; the victim's side opens a moment later.
+    await waitFor(() => victim.linkStatus(honest.id!) === 'open', 5_000, 'the honest link open on the victim');
   });
 });
