@@ -5,24 +5,13 @@
 import { Peer } from 'peerjs';
 
 let kit;
+let service;
 const state = { victim: undefined, hostiles: [], churner: undefined };
 
-export function useKit(k) {
+/** The kit module and bench.js's service factory `(sig, extra) → ConnectionService`. */
+export function useKit(k, makeService) {
   kit = k;
-}
-
-function service(sig, extra = {}) {
-  return new kit.ConnectionService({
-    host: sig.host,
-    port: sig.port,
-    path: sig.path,
-    key: sig.key,
-    iceServers: [],
-    connectTimeoutMs: 10_000,
-    openTimeoutMs: 10_000,
-    identity: extra.identity,
-    ...extra,
-  });
+  service = makeService;
 }
 
 /** Victim page: one service that stays open; its id. */

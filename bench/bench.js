@@ -26,7 +26,7 @@ async function loadKit() {
 }
 
 const kit = await loadKit();
-useKit(kit);
+useKit(kit, kitService);
 
 /** Reject after `ms` so no await in a bench can hang. */
 function timeout(promise, ms, what) {
@@ -41,7 +41,7 @@ function timeout(promise, ms, what) {
 
 // ---- kit -------------------------------------------------------------------------------------------------------
 
-function kitService(sig) {
+function kitService(sig, extra = {}) {
   return new kit.ConnectionService({
     host: sig.host,
     port: sig.port,
@@ -50,6 +50,7 @@ function kitService(sig) {
     iceServers: [],
     connectTimeoutMs: 10_000,
     openTimeoutMs: 10_000,
+    ...extra,
   });
 }
 

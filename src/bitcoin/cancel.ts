@@ -17,14 +17,14 @@
  */
 import { Transaction } from '@scure/btc-signer';
 import { equalBytes, fromHex, outpointKey, toHex } from './bytes.js';
-import { addressToScript, dustThreshold, scriptKind, scriptToAddress, type BitcoinNetwork } from './network.js';
+import { addressToScript, dustThreshold, scriptKind, type BitcoinNetwork } from './network.js';
 import { ALKANES_PROTOCOL_TAG, encodeProtostones } from './protostone.js';
 import { estimateVsize, PARSE_TX_OPTS, SWAP_TX_OPTS } from './psbt-build.js';
 import { decipherRunestone, encodeRunestone, isOpReturn, type RunestoneSpec } from './runestone.js';
 import { simulateAlkanes, simulateRunes, type Balances } from './simulate.js';
 import { SWAP_SEQUENCE, type SwapInput } from './terms.js';
 import { finalizeSwap, prevoutsFrom } from './finalize.js';
-import { checkWalletResult, onlySignatures } from './verify-then-sign.js';
+import { checkWalletResult, onlySignatures, signRequest } from './verify-then-sign.js';
 import type { OutputInfo, SignInputRequest, WalletAdapter } from './wallet.js';
 
 /** BIP125: a replacement pays at least this much more per vbyte of its own size. */
@@ -207,12 +207,7 @@ export async function cancelThenSign(wallet: WalletAdapter, ctx: CancelContext):
   if (!built.ok) return { ok: false, stage: 'verify', code: built.code, message: built.message };
   const checked = verifyCancelPsbt(built.psbt, ctx);
   if (!checked.ok) return { ok: false, stage: 'verify', code: checked.code, message: checked.message };
-  const requests: SignInputRequest[] = ctx.plan.inputs.map((input, index) => ({
-    index,
-    address: scriptToAddress(fromHex(input.scriptPubKey), ctx.plan.network) ?? '',
-    publicKey: input.publicKey,
-    sighash: input.addressType === 'p2tr' ? 'DEFAULT' : 'ALL',
-  }));
+  const requests: SignInputRequest[] = ctx.plan.inputs.map((input, index) => signRequest(input, index, ctx.plan.network));
   let returned: Uint8Array;
   try {
     returned = await wallet.signPsbt(built.psbt, { inputs: requests, finalize: false });

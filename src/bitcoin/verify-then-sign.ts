@@ -15,9 +15,9 @@ import { equalBytes, fromHex, outpointKey } from './bytes.js';
 import { prevoutsFrom, takePeerSignatures, type FinalizeCode } from './finalize.js';
 import { buildSwapPsbt, PARSE_TX_OPTS, SWAP_TX_OPTS } from './psbt-build.js';
 import { verifySwapPsbt, type SwapSummary, type VerifyCode, type VerifyContext, type VerifyPolicy } from './psbt-verify.js';
-import { scriptToAddress } from './network.js';
+import { scriptToAddress, type BitcoinNetwork } from './network.js';
 import { checkPsbtInputSignature, hasSignature, type Prevout } from './signature.js';
-import type { BuyerContribution, SellerContribution, SwapRole, SwapTerms } from './terms.js';
+import type { BuyerContribution, SellerContribution, SwapInput, SwapRole, SwapTerms } from './terms.js';
 import type { AssetIndexer, SignInputRequest, WalletAdapter } from './wallet.js';
 
 export interface VerifyThenSignOptions {
@@ -85,15 +85,7 @@ export async function verifyThenSign(o: VerifyThenSignOptions): Promise<SignSucc
   }
   const contribution = o.role === 'seller' ? o.seller : o.buyer;
   const myIndexes = o.role === 'seller' ? mine.sellerInputIndexes : mine.buyerInputIndexes;
-  const requests: SignInputRequest[] = myIndexes.map((index, n) => {
-    const input = contribution.inputs[n]!;
-    return {
-      index,
-      address: scriptToAddress(fromHex(input.scriptPubKey), o.terms.network) ?? '',
-      publicKey: input.publicKey,
-      sighash: input.addressType === 'p2tr' ? 'DEFAULT' : 'ALL',
-    };
-  });
+  const requests: SignInputRequest[] = myIndexes.map((index, n) => signRequest(contribution.inputs[n]!, index, o.terms.network));
 
   let returned: Uint8Array;
   try {
@@ -122,6 +114,16 @@ function unsignedSellerInput(peerPsbt: Uint8Array | undefined, indexes: readonly
   if (!peerPsbt) return indexes[0] ?? 0;
   const tx = Transaction.fromPSBT(peerPsbt, PARSE_TX_OPTS);
   return indexes.find((i) => !hasSignature(tx.getInput(i)));
+}
+
+/** What the wallet is asked for one of my inputs: that input, its address and key, sighash DEFAULT (taproot) or ALL. */
+export function signRequest(input: SwapInput, index: number, network: BitcoinNetwork): SignInputRequest {
+  return {
+    index,
+    address: scriptToAddress(fromHex(input.scriptPubKey), network) ?? '',
+    publicKey: input.publicKey,
+    sighash: input.addressType === 'p2tr' ? 'DEFAULT' : 'ALL',
+  };
 }
 
 /**
