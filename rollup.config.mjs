@@ -33,6 +33,8 @@ function evergreenAdapter() {
   };
 }
 
+import { isPeerjsModule, PUBLIC_SERVER_PATTERN, stripPeerjsPublicDefaults } from './scripts/peerjs-no-public-defaults.mjs';
+
 const binarypackStandIn = fileURLToPath(new URL('./scripts/binarypack-stand-in.mjs', import.meta.url));
 
 /** Resolve PeerJS's `peerjs-js-binarypack` import to a stand-in: the kit only uses raw serialization (see that file). */
@@ -64,8 +66,27 @@ function ownScureBaseForCore() {
   };
 }
 
+/**
+ * PeerJS without its public defaults (Google STUN, PeerJS TURN, the PeerJS cloud host), and a last check on
+ * every output chunk that no public server is named anywhere (see scripts/peerjs-no-public-defaults.mjs).
+ */
+function noPublicDefaults() {
+  return {
+    name: 'darkswap-no-public-defaults',
+    transform: (code, id) => (isPeerjsModule(id) ? { code: stripPeerjsPublicDefaults(code), map: null } : null),
+    generateBundle(_options, bundle) {
+      for (const [name, file] of Object.entries(bundle)) {
+        const text = file.type === 'chunk' ? file.code : '';
+        const found = PUBLIC_SERVER_PATTERN.exec(text.replace(/team@peerjs\.com/g, ''));
+        if (found) this.error(`${name} names a public server ("${found[0]}"): no default may point at one`);
+      }
+    },
+  };
+}
+
 /** Fresh plugin instances per build (plugins keep per-build state). */
 const plugins = () => [
+  noPublicDefaults(),
   evergreenAdapter(),
   noBinarypack(),
   ownScureBaseForCore(),

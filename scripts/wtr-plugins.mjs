@@ -1,5 +1,6 @@
 // Test-runner plugins: a real PeerServer for the browser, extra tabs, and the `sdp` CommonJS shim.
 import { startSignaling } from './signaling.mjs';
+import { isPeerjsModule, stripPeerjsPublicDefaults } from './peerjs-no-public-defaults.mjs';
 
 /**
  * Starts a real PeerServer on 127.0.0.1 with an ephemeral port when the test runner starts.
@@ -98,6 +99,8 @@ export function sdpEsmPlugin() {
       if (/\/node_modules\/sdp\/sdp\.js$/.test(context.path)) {
         return { body: `const module = { exports: {} };\n${context.body}\nexport default module.exports;\n` };
       }
+      // PeerJS served to tests and benches without its public defaults, as in the build.
+      if (isPeerjsModule(context.path)) return { body: stripPeerjsPublicDefaults(context.body) };
       return undefined;
     },
   };
