@@ -3,6 +3,7 @@ import { bytesToHex } from './bytes.js';
 import type { Identity } from './identity.js';
 import { DEFAULT_LIMITS, type LinkLimits } from './rate-limit.js';
 import type { OfferRates } from './signaling-guard.js';
+import { iceConfiguration, validateIceServers, type IcePreset } from './ice.js';
 
 /** How the service reaches its signaling server and which ICE servers links may use. */
 export interface ConnectionConfig {
@@ -16,8 +17,10 @@ export interface ConnectionConfig {
   secure?: boolean;
   /** PeerServer key (default `peerjs`). */
   key?: string;
-  /** ICE servers for every link. Defaults to none: loopback and LAN only. */
+  /** ICE servers for every link (validated: stun:/turn:/turns: URLs; TURN with credentials). Defaults to none: loopback and LAN only. */
   iceServers?: RTCIceServer[];
+  /** How the servers are used (`lan`, `default`, `relay`, `data-saver`; see ice.ts). Changeable later with `setIce()`. */
+  icePreset?: IcePreset;
   /** Ask for this peer id; by default the server assigns one. */
   peerId?: string;
   /** How long connect() waits for a link to open (ms). */
@@ -68,6 +71,7 @@ export interface ResolvedConfig {
   secure: boolean;
   key: string;
   iceServers: RTCIceServer[];
+  icePreset: IcePreset;
   peerId: string | undefined;
   token: string;
   connectTimeoutMs: number;
@@ -110,14 +114,9 @@ export function resolveConfig(config: ConnectionConfig): ResolvedConfig {
   if (!Number.isInteger(port) || port < 1 || port > 65535) invalid(`Invalid signaling port: ${String(config.port)}`);
   let path = config.path ?? '/';
   if (!path.startsWith('/')) path = `/${path}`;
-  const iceServers = config.iceServers ?? [];
-  if (!Array.isArray(iceServers)) invalid('iceServers must be an array of RTCIceServer objects.');
-  for (const server of iceServers) {
-    const urls = server?.urls;
-    if (!(typeof urls === 'string' || (Array.isArray(urls) && urls.every((u) => typeof u === 'string')))) {
-      invalid('Each ICE server needs `urls` (a string or an array of strings).');
-    }
-  }
+  const iceServers = validateIceServers(config.iceServers ?? []);
+  // Validates the preset against the servers (a relay preset needs TURN) before anything starts.
+  iceConfiguration({ preset: config.icePreset, servers: iceServers });
   if (config.peerId !== undefined && !isValidPeerId(config.peerId)) {
     invalid(`Invalid peer id "${config.peerId}": use letters, digits and single - _ between them (max 64).`);
   }
@@ -145,7 +144,8 @@ export function resolveConfig(config: ConnectionConfig): ResolvedConfig {
     path,
     secure,
     key: config.key || 'peerjs',
-    iceServers: iceServers.map((s) => ({ ...s })),
+    iceServers,
+    icePreset: config.icePreset ?? 'default',
     peerId: config.peerId,
     token: createSessionToken(),
     connectTimeoutMs: positive(config.connectTimeoutMs, 15_000, 'connectTimeoutMs'),

@@ -10,6 +10,7 @@ import { PRIORITY, type Link, type PeerIdentity } from './link.js';
 import { LinkRegistry, type LinkRegistryHost } from './link-registry.js';
 import { Signaling, type SignalingHost } from './signaling.js';
 import type { SignalDrop } from './signaling-guard.js';
+import { iceConfiguration, type IcePreset, type IceSettings } from './ice.js';
 
 // Typed listeners for the class itself (merged with the class declaration below).
 export interface ConnectionService {
@@ -44,9 +45,15 @@ export class ConnectionService extends EventTarget implements ConnectionApi, Cha
   /** The registry's links by peer id (test/harness.ts and some tests reach this map by a cast). */
   private readonly links: Map<string, Link> = this.registry.links;
 
+  /** The live ICE configuration (one object, updated in place by setIce). */
+  private readonly ice: RTCConfiguration = {};
+  private icePreset: IcePreset = 'default';
+
   constructor(config: ConnectionConfig) {
     super();
     this.config = Object.freeze(resolveConfig(config));
+    this.icePreset = this.config.icePreset;
+    Object.assign(this.ice, iceConfiguration({ preset: this.config.icePreset, servers: this.config.iceServers }));
     this.givenIdentity = typeof config.identity === 'object' ? config.identity : undefined;
   }
 
@@ -81,6 +88,30 @@ export class ConnectionService extends EventTarget implements ConnectionApi, Cha
   /** Who is on the other end of an open link: key, short authentication string, pin state. */
   peerIdentity(peer: string): PeerIdentity | undefined {
     return this.links.get(peer)?.identity;
+  }
+
+  /** The ICE configuration links use now (the preset over the host's servers). */
+  get iceConfiguration(): RTCConfiguration {
+    return { ...this.ice, iceServers: [...(this.ice.iceServers ?? [])] };
+  }
+
+  /**
+   * Changes the ICE servers and/or preset at runtime without dropping links: new links use it at once; each
+   * open link switches by an ICE restart negotiated over the link itself (same DTLS session, acked messages
+   * kept). Throws `invalid-config` (and changes nothing) for bad servers or a relay preset without TURN.
+   */
+  setIce(settings: IceSettings): void {
+    const next = iceConfiguration({ preset: settings.preset ?? this.icePreset, servers: settings.servers ?? this.ice.iceServers ?? [] });
+    this.icePreset = settings.preset ?? this.icePreset;
+    // In place: PeerJS reads this very object for every new connection.
+    this.ice.iceServers = next.iceServers;
+    this.ice.iceTransportPolicy = next.iceTransportPolicy;
+    for (const link of this.links.values()) {
+      const pc = link.wire?.pc;
+      if (!pc || pc.connectionState === 'closed') continue;
+      pc.setConfiguration({ ...pc.getConfiguration(), iceServers: next.iceServers, iceTransportPolicy: next.iceTransportPolicy });
+      link.restartIce();
+    }
   }
 
   /** Messages relayed by the signaling server that were dropped before PeerJS saw them, by reason. */
@@ -273,6 +304,9 @@ export class ConnectionService extends EventTarget implements ConnectionApi, Cha
       },
       get status() {
         return service._status;
+      },
+      get ice() {
+        return service.ice;
       },
       setStatus: (status) => this.setStatus(status),
       emitError: (error) => this.emitError(error),

@@ -10,6 +10,7 @@ import type { LinkLimits } from './rate-limit.js';
  * - `_ack` — cumulative acknowledgements `{ <channel>: <seq> }`.
  * - `_back` — bulk flow control: `{ b: <bulk bytes received on this connection> }`.
  * - `_bye` — a deliberate leave: do not try to recover this link.
+ * - `_ice` — ICE restart over the link (`{restart}`, `{offer}`, `{answer}`; see link-ice.ts).
  */
 
 const HEX32 = /^[0-9a-f]{32}$/;

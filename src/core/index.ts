@@ -16,4 +16,6 @@ export { DEFAULT_LIMITS, type LinkLimits } from './rate-limit.js';
 export { createSessionToken, isValidPeerId, parseSignalingUrl, resolveConfig, type ConnectionConfig, type ResolvedConfig } from './config.js';
 export { CONNECTION_ERROR_CODES, DarkswapConnectionError, isConnectionError, type ConnectionErrorCode } from './errors.js';
 export * from './events.js';
+export { ICE_PRESETS, iceConfiguration, validateIceServers, type IcePreset, type IceSettings } from './ice.js';
+export { SIGNAL_DROP_REASONS, type SignalDrop, type OfferRates } from './signaling-guard.js';
 export { MAX_FRAME_BYTES, REJECT_REASONS, type RejectReason } from './frame.js';

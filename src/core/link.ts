@@ -9,6 +9,7 @@ import { OutboundQueue, PRIORITY } from './link-outbound.js';
 import { STRIKE_DRAIN_PER_SECOND, TokenBucket } from './rate-limit.js';
 import { ReliableState } from './reliable.js';
 import type { Wire } from './wire.js';
+import { IceFrameSchema, receiveIce, restartIce as restartIceOn, type IceRestartWire } from './link-ice.js';
 
 // Kept importable from here: the outbound queue's priorities and watermark, and the wire.
 export { MESSAGE_HIGH_WATER, PRIORITY } from './link-outbound.js';
@@ -230,6 +231,26 @@ export class Link {
     }
     const item = this.reliable.outbox(channel).push((seq) => encodeFrame(channel, json, seq), priority);
     if (this.state === 'open') this.outbound.push(item.frame, priority);
+  }
+
+  /**
+   * ICE restart on the open connection (its configuration already changed): new candidates, same DTLS session,
+   * same link. See link-ice.ts.
+   */
+  restartIce(): void {
+    const wire = this.wire;
+    if (this.state !== 'open' || !wire?.ready) return;
+    void restartIceOn(this.iceWire(wire)).catch(() => undefined);
+  }
+
+  private iceWire(wire: Wire): IceRestartWire {
+    const remote = this.remote;
+    return {
+      pc: wire.pc,
+      dialedByMe: wire.dialer === this.owner.localId,
+      fingerprints: remote ? { local: remote.localFingerprint, remote: remote.fingerprint } : undefined,
+      send: (frame) => this.outbound.push(encodeFrame('_ice', JSON.stringify(frame)), PRIORITY.control),
+    };
   }
 
   /** Send a `_bye` and close; best effort, used for deliberate leaves. */
@@ -477,6 +498,15 @@ export class Link {
     if (name === '_bye') {
       const bye = v.safeParse(ByeSchema, json);
       return this.owner.left(this, bye.success ? (bye.output.reason ?? 'left') : 'left');
+    }
+    if (name === '_ice') {
+      const frame = v.safeParse(IceFrameSchema, json);
+      if (!frame.success) return this.reject(name, 'invalid');
+      void receiveIce(this.iceWire(wire), frame.output).then(
+        (refused) => refused && this.reject(name, 'invalid'),
+        () => this.reject(name, 'invalid'),
+      );
+      return;
     }
     this.reject(name, 'unknown-channel');
   }

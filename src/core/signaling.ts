@@ -19,6 +19,8 @@ function connectionError(code: ConnectionErrorCode, message: string, cause?: unk
 export interface SignalingHost {
   readonly config: Readonly<ResolvedConfig>;
   readonly status: ServiceStatus;
+  /** The current ICE configuration (an object kept up to date in place). */
+  readonly ice: RTCConfiguration;
   setStatus(status: ServiceStatus): void;
   emitError(error: DarkswapConnectionError): void;
   /** Registration failed: forget the pending `open()` (called before the status becomes `error`). */
@@ -98,7 +100,8 @@ export class Signaling {
         secure: c.secure,
         key: c.key,
         token: c.token,
-        config: { iceServers: c.iceServers },
+        // The same object every new connection reads (PeerJS: `provider.options.config`); setIce() changes it.
+        config: host.ice,
         debug: 0,
       };
       const peer = c.peerId ? new Peer(c.peerId, options) : new Peer(options);
