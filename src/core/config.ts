@@ -4,6 +4,7 @@ import type { Identity } from './identity.js';
 import { DEFAULT_LIMITS, type LinkLimits } from './rate-limit.js';
 import type { OfferRates } from './signaling-guard.js';
 import { iceConfiguration, validateIceServers, type IcePreset } from './ice.js';
+import type { IceCredentialSource } from './ice-credentials.js';
 
 /** How the service reaches its signaling server and which ICE servers links may use. */
 export interface ConnectionConfig {
@@ -21,6 +22,11 @@ export interface ConnectionConfig {
   iceServers?: RTCIceServer[];
   /** How the servers are used (`lan`, `default`, `relay`, `data-saver`; see ice.ts). Changeable later with `setIce()`. */
   icePreset?: IcePreset;
+  /**
+   * Ephemeral TURN credentials: a URL answering `{username, credential, ttl, urls}` (coturn REST format) or a
+   * callback; fetched by `open()` and again before they expire, added to the ICE servers.
+   */
+  iceCredentials?: IceCredentialSource;
   /** Ask for this peer id; by default the server assigns one. */
   peerId?: string;
   /** How long connect() waits for a link to open (ms). */
@@ -72,6 +78,7 @@ export interface ResolvedConfig {
   key: string;
   iceServers: RTCIceServer[];
   icePreset: IcePreset;
+  iceCredentials: IceCredentialSource | undefined;
   peerId: string | undefined;
   token: string;
   connectTimeoutMs: number;
@@ -115,8 +122,12 @@ export function resolveConfig(config: ConnectionConfig): ResolvedConfig {
   let path = config.path ?? '/';
   if (!path.startsWith('/')) path = `/${path}`;
   const iceServers = validateIceServers(config.iceServers ?? []);
-  // Validates the preset against the servers (a relay preset needs TURN) before anything starts.
-  iceConfiguration({ preset: config.icePreset, servers: iceServers });
+  // Validates the preset against the servers (a relay preset needs TURN, unless ephemeral credentials bring it).
+  if (!config.iceCredentials) iceConfiguration({ preset: config.icePreset, servers: iceServers });
+  const credentials = config.iceCredentials;
+  if (credentials !== undefined && typeof credentials !== 'function' && !(typeof credentials === 'string' && credentials.length > 0)) {
+    invalid('iceCredentials must be a URL or a function returning {username, credential, ttl, urls}.');
+  }
   if (config.peerId !== undefined && !isValidPeerId(config.peerId)) {
     invalid(`Invalid peer id "${config.peerId}": use letters, digits and single - _ between them (max 64).`);
   }
@@ -146,6 +157,7 @@ export function resolveConfig(config: ConnectionConfig): ResolvedConfig {
     key: config.key || 'peerjs',
     iceServers,
     icePreset: config.icePreset ?? 'default',
+    iceCredentials: config.iceCredentials,
     peerId: config.peerId,
     token: createSessionToken(),
     connectTimeoutMs: positive(config.connectTimeoutMs, 15_000, 'connectTimeoutMs'),

@@ -10,7 +10,8 @@ import { PRIORITY, type Link, type PeerIdentity } from './link.js';
 import { LinkRegistry, type LinkRegistryHost } from './link-registry.js';
 import { Signaling, type SignalingHost } from './signaling.js';
 import type { SignalDrop } from './signaling-guard.js';
-import { iceConfiguration, type IcePreset, type IceSettings } from './ice.js';
+import { iceConfiguration, validateIceServers, type IcePreset, type IceSettings } from './ice.js';
+import { IceCredentialRefresher } from './ice-credentials.js';
 
 // Typed listeners for the class itself (merged with the class declaration below).
 export interface ConnectionService {
@@ -48,12 +49,22 @@ export class ConnectionService extends EventTarget implements ConnectionApi, Cha
   /** The live ICE configuration (one object, updated in place by setIce). */
   private readonly ice: RTCConfiguration = {};
   private icePreset: IcePreset = 'default';
+  /** The host's servers (without the ephemeral TURN one). */
+  private baseServers: RTCIceServer[] = [];
 
   constructor(config: ConnectionConfig) {
     super();
     this.config = Object.freeze(resolveConfig(config));
     this.icePreset = this.config.icePreset;
-    Object.assign(this.ice, iceConfiguration({ preset: this.config.icePreset, servers: this.config.iceServers }));
+    this.baseServers = this.config.iceServers;
+    // A relay preset whose TURN server comes with the ephemeral credentials has no path until they arrive.
+    const relayWaiting = this.config.icePreset === 'relay' && !!this.config.iceCredentials;
+    Object.assign(
+      this.ice,
+      relayWaiting && !this.config.iceServers.length
+        ? { iceServers: [], iceTransportPolicy: 'relay' }
+        : iceConfiguration({ preset: this.config.icePreset, servers: this.config.iceServers }),
+    );
     this.givenIdentity = typeof config.identity === 'object' ? config.identity : undefined;
   }
 
@@ -101,16 +112,26 @@ export class ConnectionService extends EventTarget implements ConnectionApi, Cha
    * kept). Throws `invalid-config` (and changes nothing) for bad servers or a relay preset without TURN.
    */
   setIce(settings: IceSettings): void {
-    const next = iceConfiguration({ preset: settings.preset ?? this.icePreset, servers: settings.servers ?? this.ice.iceServers ?? [] });
+    const base = settings.servers ? validateIceServers(settings.servers) : this.baseServers;
+    const next = iceConfiguration({ preset: settings.preset ?? this.icePreset, servers: this.iceServers(base) });
     this.icePreset = settings.preset ?? this.icePreset;
-    // In place: PeerJS reads this very object for every new connection.
+    this.baseServers = base;
+    this.applyIce(next, true);
+  }
+
+  /**
+   * Puts a configuration into effect: in place in the object PeerJS reads for every new connection, and on
+   * every open link's peer connection — with an ICE restart (`restart`), or for its next gathering only
+   * (fresh TURN credentials: allocations in use stay).
+   */
+  private applyIce(next: RTCConfiguration, restart: boolean): void {
     this.ice.iceServers = next.iceServers;
     this.ice.iceTransportPolicy = next.iceTransportPolicy;
     for (const link of this.links.values()) {
       const pc = link.wire?.pc;
       if (!pc || pc.connectionState === 'closed') continue;
       pc.setConfiguration({ ...pc.getConfiguration(), iceServers: next.iceServers, iceTransportPolicy: next.iceTransportPolicy });
-      link.restartIce();
+      if (restart) link.restartIce();
     }
   }
 
@@ -162,7 +183,7 @@ export class ConnectionService extends EventTarget implements ConnectionApi, Cha
     if (this._status === 'closed') return Promise.reject(this.error('destroyed', 'This connection service was destroyed.'));
     if (this.opening) return this.opening;
     this.setStatus('connecting');
-    this.opening = this.loadIdentity().then(
+    this.opening = Promise.all([this.loadIdentity(), this.startIceCredentials()]).then(
       () => this.signaling.register(),
       (cause: unknown) => {
         const error = this.error('invalid-config', `Cannot load the identity key from IndexedDB: ${String(cause)}`, cause);
@@ -173,6 +194,30 @@ export class ConnectionService extends EventTarget implements ConnectionApi, Cha
       },
     );
     return this.opening;
+  }
+
+  private credentials: IceCredentialRefresher | undefined;
+  /** The TURN server made from the latest ephemeral credentials. */
+  private credentialServer: RTCIceServer | undefined;
+
+  /** Fetches ephemeral TURN credentials (once; never fails open(): a failure is reported and retried). */
+  private async startIceCredentials(): Promise<void> {
+    const source = this.config.iceCredentials;
+    if (!source || this.credentials) return;
+    this.credentials = new IceCredentialRefresher(
+      source,
+      (server) => {
+        this.credentialServer = server;
+        this.applyIce(iceConfiguration({ preset: this.icePreset, servers: this.iceServers() }), false);
+      },
+      (error) => this.emitError(this.error('signaling-unreachable', `TURN credentials could not be fetched: ${error.message}`, error)),
+    );
+    await this.credentials.start();
+  }
+
+  /** The host's servers plus the one from ephemeral credentials. */
+  private iceServers(base: readonly RTCIceServer[] = this.baseServers): RTCIceServer[] {
+    return this.credentialServer ? [...base, this.credentialServer] : [...base];
   }
 
   private async loadIdentity(): Promise<void> {
@@ -227,6 +272,7 @@ export class ConnectionService extends EventTarget implements ConnectionApi, Cha
 
   destroy(): void {
     if (this._status === 'closed') return;
+    this.credentials?.stop();
     this.signaling.stop();
     if (typeof window !== 'undefined') window.removeEventListener('pagehide', this.registry.onPageHide);
     let said = false;

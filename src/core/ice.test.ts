@@ -4,7 +4,8 @@ import { expect } from '@open-wc/testing';
 import * as v from 'valibot';
 import { DarkswapConnectionError } from './errors.js';
 import { iceConfiguration, validateIceServers } from './ice.js';
-import { destroyServices, linkedPair, openService, waitFor } from '../../test/harness.js';
+import { ConnectionService } from './connection-service.js';
+import { destroyServices, linkedPair, openService, signalingConfig, waitFor } from '../../test/harness.js';
 
 const turn = { urls: ['turn:127.0.0.1:3478?transport=udp', 'turns:127.0.0.1:5349'], username: 'u', credential: 'c' };
 const stun = { urls: 'stun:127.0.0.1:3478' };
@@ -83,5 +84,32 @@ describe('ICE configuration', () => {
     // A bad change throws and changes nothing.
     expect(() => notDialer.setIce({ preset: 'relay' })).to.throw('needs at least one TURN server');
     expect(notDialer.iceConfiguration.iceTransportPolicy).to.equal('all');
+  });
+
+  it('ephemeral TURN credentials: fetched by open() from a URL or a callback, refreshed before they expire, applied to links', async function () {
+    this.timeout(20_000);
+    // From a URL (coturn REST format).
+    const fromUrl = await openService({ iceCredentials: '/test/fixtures/turn-credentials.json' });
+    expect(fromUrl.iceConfiguration.iceServers).to.deep.equal([
+      { urls: ['turn:127.0.0.1:3478?transport=udp'], username: '1733400000:darkswap', credential: 'c2VjcmV0LWZyb20tZml4dHVyZQ==' },
+    ]);
+    // From a callback with a 1 s lifetime: asked again before expiry, and the open link's connection gets the new ones.
+    let calls = 0;
+    const source = async () => ({ username: `user-${++calls}`, credential: 'secret', ttl: 1, urls: ['turn:127.0.0.1:3478'] });
+    const a = await openService({ iceCredentials: source });
+    const b = await openService();
+    await a.connect(b.id!);
+    const usernameOf = () => (a.peerConnection(b.id!)!.getConfiguration().iceServers ?? []).map((s) => s.username);
+    expect(calls).to.equal(1);
+    await waitFor(() => calls >= 3, 5_000, 'two refreshes within 2.4 s');
+    await waitFor(() => usernameOf().includes(`user-${calls}`), 2_000, 'the latest credentials on the open link');
+    expect(a.iceConfiguration.iceServers?.map((s) => s.username)).to.deep.equal([`user-${calls}`]);
+    // A broken source is reported and open() still works.
+    const errors: string[] = [];
+    const broken = new ConnectionService(await signalingConfig({ iceCredentials: async () => ({ username: 'x' }) as never }));
+    broken.addEventListener('error', (e) => errors.push((e as Event & { error: Error }).error.message));
+    await broken.open();
+    expect(errors[0]).to.contain('TURN credentials could not be fetched');
+    broken.destroy();
   });
 });

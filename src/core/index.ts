@@ -17,5 +17,6 @@ export { createSessionToken, isValidPeerId, parseSignalingUrl, resolveConfig, ty
 export { CONNECTION_ERROR_CODES, DarkswapConnectionError, isConnectionError, type ConnectionErrorCode } from './errors.js';
 export * from './events.js';
 export { ICE_PRESETS, iceConfiguration, validateIceServers, type IcePreset, type IceSettings } from './ice.js';
+export { fetchIceCredentials, type IceCredentials, type IceCredentialSource } from './ice-credentials.js';
 export { SIGNAL_DROP_REASONS, type SignalDrop, type OfferRates } from './signaling-guard.js';
 export { MAX_FRAME_BYTES, REJECT_REASONS, type RejectReason } from './frame.js';
