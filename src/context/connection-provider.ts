@@ -1,6 +1,7 @@
 import { html, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
 import { parseSignalingUrl, type ConnectionConfig } from '../core/config.js';
+import type { IcePreset } from '../core/ice.js';
 import type { ConnectionApi } from '../core/connection-api.js';
 import { ConnectionService } from '../core/connection-service.js';
 import { DarkswapConnectionError, isConnectionError } from '../core/errors.js';
@@ -9,7 +10,9 @@ import { DarkswapElement } from '../internal/base-element.js';
 import { DarkswapStatusEvent } from '../internal/events.js';
 import { provideConnection, type ConnectionProvision } from './provide-connection.js';
 
-const CONFIG_PROPS = ['signalingUrl', 'host', 'port', 'path', 'secure', 'key', 'peerId', 'identity', 'iceServers'] as const;
+const CONFIG_PROPS = ['signalingUrl', 'host', 'port', 'path', 'secure', 'key', 'peerId', 'identity', 'iceCredentialsUrl'] as const;
+/** ICE changes apply to the live service (an ICE restart on open links), never replacing it. */
+const ICE_PROPS = ['iceServers', 'icePreset'] as const;
 
 /** Parses the `ice-servers` attribute (JSON array of RTCIceServer). */
 const iceServersConverter = {
@@ -60,6 +63,12 @@ export class DarkswapConnection extends DarkswapElement {
   @property() identity?: string;
   /** JSON array of RTCIceServer objects. Default: none (loopback/LAN only). */
   @property({ attribute: 'ice-servers', converter: iceServersConverter }) iceServers?: RTCIceServer[];
+
+  /** How the ICE servers are used: `lan`, `default`, `relay` (TURN only: hides my address) or `data-saver`. Changes apply live. */
+  @property({ attribute: 'ice-preset' }) icePreset?: IcePreset;
+
+  /** URL answering ephemeral TURN credentials `{username, credential, ttl, urls}` (coturn REST format). */
+  @property({ attribute: 'ice-credentials-url' }) iceCredentialsUrl?: string;
   /** Provide the connection to the whole document, not only to descendants. */
   @property({ type: Boolean, reflect: true }) page = false;
   /** Current status of the service (`none` without configuration). Reflected for styling. */
@@ -94,6 +103,14 @@ export class DarkswapConnection extends DarkswapElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('page')) this.ensureProvision();
     if (this.hasUpdated && CONFIG_PROPS.some((p) => changed.has(p))) this.rebuild();
+    else if (this.hasUpdated && this._service && ICE_PROPS.some((p) => changed.has(p))) {
+      try {
+        this._service.setIce({ preset: this.icePreset ?? 'default', servers: this.iceServers ?? [] });
+      } catch (e) {
+        this.error = isConnectionError(e) ? e : new DarkswapConnectionError('invalid-config', String(e));
+        this.dispatchEvent(new DarkswapStatusEvent({ status: this.status, error: { code: this.error.code, message: this.error.message } }));
+      }
+    }
   }
 
   /** Provide on this element, or on the document with `page`; moving it re-homes current widgets. */
@@ -113,7 +130,15 @@ export class DarkswapConnection extends DarkswapElement {
         ? { host: this.host, port: this.port, path: this.path, secure: this.secure }
         : undefined;
     if (!base) return undefined;
-    return { ...base, key: this.key, peerId: this.peerId || undefined, identity: this.identity || undefined, iceServers: this.iceServers ?? [] };
+    return {
+      ...base,
+      key: this.key,
+      peerId: this.peerId || undefined,
+      identity: this.identity || undefined,
+      iceServers: this.iceServers ?? [],
+      icePreset: this.icePreset ?? 'default',
+      ...(this.iceCredentialsUrl ? { iceCredentials: this.iceCredentialsUrl } : {}),
+    };
   }
 
   private rebuild(): void {

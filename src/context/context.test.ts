@@ -98,6 +98,26 @@ describe('connection context', () => {
     el.remove();
   });
 
+  it('<darkswap-connection> applies ice-servers and ice-preset to the live service (no new service); a bad preset is reported', async () => {
+    const s = await signaling();
+    const el = await fixture<DarkswapConnection>(html`<darkswap-connection signaling-url=${s.url} key=${s.key}></darkswap-connection>`);
+    await waitFor(() => el.status === 'open', 10_000, 'open');
+    const service = el.service!;
+    el.setAttribute('ice-servers', JSON.stringify([{ urls: 'stun:127.0.0.1:3478' }]));
+    await el.updateComplete;
+    expect(el.service).to.equal(service);
+    expect(service.iceConfiguration).to.deep.equal({ iceServers: [{ urls: 'stun:127.0.0.1:3478' }], iceTransportPolicy: 'all' });
+    el.setAttribute('ice-preset', 'lan');
+    await el.updateComplete;
+    expect(service.iceConfiguration.iceServers).to.deep.equal([]);
+    el.setAttribute('ice-preset', 'relay');
+    await el.updateComplete;
+    expect(el.error?.message).to.contain('needs at least one TURN server');
+    expect(service.iceConfiguration.iceServers, 'unchanged').to.deep.equal([]);
+    expect(el.service).to.equal(service);
+    el.remove();
+  });
+
   it('<darkswap-connection identity> names the persistent identity: same name, same key; another name, another key', async () => {
     const s = await signaling();
     const name = `tab-${crypto.randomUUID().slice(0, 8)}`;
