@@ -299,4 +299,29 @@ async function trade() {
   return tradeBench();
 }
 
-window.darkswapBench = { ready: true, impl, connect, roundtrip, latency, recovery, file, orderbook, trade, abuse };
+/**
+ * Stats sampler cost: `links` linked pairs in this page, one side of each watching its link's statistics at
+ * 1 Hz for `seconds`; the JS main-thread time the samplers spent turning reports into samples, per link per second.
+ */
+async function stats(sig, { links = 10, seconds = 10 } = {}) {
+  const services = [];
+  try {
+    const pairs = [];
+    for (let i = 0; i < links; i++) {
+      const [a, b] = [kitService(sig), kitService(sig)];
+      services.push(a, b);
+      const [, idB] = await timeout(Promise.all([a.open(), b.open()]), 10_000, 'stats open');
+      await timeout(a.connect(idB), 12_000, 'stats connect');
+      pairs.push([a, idB]);
+    }
+    const stops = pairs.map(([a, idB]) => a.watchStats(idB, () => undefined));
+    await new Promise((r) => setTimeout(r, seconds * 1000));
+    for (const stop of stops) stop();
+    const cost = pairs.reduce((total, [a]) => total + a.statsCostMs, 0);
+    return { stats_sampler_ms_per_link_s: cost / (links * seconds) };
+  } finally {
+    for (const s of services) s.destroy();
+  }
+}
+
+window.darkswapBench = { ready: true, impl, connect, roundtrip, latency, recovery, file, orderbook, trade, abuse, stats };

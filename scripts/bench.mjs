@@ -50,6 +50,7 @@ const BENCHES = [
   { name: 'orderbook_burst500_longest_task_ms', group: 'orderbook' },
   { name: 'orderbook_sync_1000_ms', group: 'orderbook' },
   { name: 'link_recovery_ms_p95', group: 'recovery' },
+  { name: 'stats_sampler_ms_per_link_s', group: 'stats' },
   { name: 'connect_idle_ms', group: 'abuse' },
   { name: 'connect_after_churn_ms', group: 'abuse' },
   { name: 'connect_under_flood_ms', group: 'abuse' },
@@ -141,7 +142,7 @@ async function main() {
     }
   }
 
-  if (['connect', 'roundtrip', 'latency', 'recovery', 'file', 'orderbook', 'trade', 'abuse'].some((g) => groups.has(g))) {
+  if (['connect', 'roundtrip', 'latency', 'recovery', 'file', 'orderbook', 'trade', 'abuse', 'stats'].some((g) => groups.has(g))) {
     if (!opts.source && !existsSync(path.join(ROOT, 'cdn', 'darkswap.js'))) {
       log('cdn/darkswap.js not found: run `npm run build` (or pass --source)');
       return 1;
@@ -362,6 +363,16 @@ async function browserBenches({ groups, emit, wants, source }) {
       for (const [bench, value] of Object.entries(r)) {
         if (typeof value === 'number') emit(bench, round(value, 1), bench.endsWith('_ms') ? 'ms' : 'per_s');
       }
+    }
+
+    if (groups.has('stats')) {
+      const r = await withTimeout(
+        page.evaluate((s) => window.darkswapBench.stats(s), sig),
+        90_000,
+        'stats bench',
+      );
+      log(`stats: ${round(r.stats_sampler_ms_per_link_s, 4)} ms of main-thread work per link per second (goal ≤ 0.5)`);
+      emit('stats_sampler_ms_per_link_s', round(r.stats_sampler_ms_per_link_s, 4), 'ms');
     }
 
     if (groups.has('trade')) {

@@ -27,6 +27,8 @@ export interface ConnectionConfig {
    * callback; fetched by `open()` and again before they expire, added to the ICE servers.
    */
   iceCredentials?: IceCredentialSource;
+  /** How often link statistics are sampled while someone watches them (default 1,000 ms). */
+  statsIntervalMs?: number;
   /** Ask for this peer id; by default the server assigns one. */
   peerId?: string;
   /** How long connect() waits for a link to open (ms). */
@@ -79,6 +81,7 @@ export interface ResolvedConfig {
   iceServers: RTCIceServer[];
   icePreset: IcePreset;
   iceCredentials: IceCredentialSource | undefined;
+  statsIntervalMs: number;
   peerId: string | undefined;
   token: string;
   connectTimeoutMs: number;
@@ -158,6 +161,7 @@ export function resolveConfig(config: ConnectionConfig): ResolvedConfig {
     iceServers,
     icePreset: config.icePreset ?? 'default',
     iceCredentials: config.iceCredentials,
+    statsIntervalMs: positive(config.statsIntervalMs, 1_000, 'statsIntervalMs'),
     peerId: config.peerId,
     token: createSessionToken(),
     connectTimeoutMs: positive(config.connectTimeoutMs, 15_000, 'connectTimeoutMs'),

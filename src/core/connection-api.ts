@@ -1,3 +1,5 @@
+import type { IceSettings } from './ice.js';
+import type { LinkSample, StatsListener } from './link-stats.js';
 import type { BulkChannel, BulkChannelOptions } from './bulk.js';
 import type { Channel, ChannelOptions } from './channel.js';
 import type { Identity } from './identity.js';
@@ -39,6 +41,12 @@ export interface ConnectionApi extends EventTarget {
   disconnect(peer: string): void;
   channel<T>(name: string, options: ChannelOptions<T>): Channel<T>;
   bulkChannel<H>(name: string, options: BulkChannelOptions<H>): BulkChannel<H>;
+  /** The ICE configuration links use now, and a runtime change of it (an ICE restart on open links). */
+  readonly iceConfiguration: RTCConfiguration;
+  setIce(settings: IceSettings): void;
+  /** Live statistics of a link while watched; the latest sample and five minutes of history. */
+  watchStats(peer: string, listener: StatsListener): () => void;
+  stats(peer: string): Promise<{ latest: LinkSample | undefined; history: readonly LinkSample[] } | undefined>;
   destroy(): void;
 
   addEventListener<K extends keyof ConnectionServiceEventMap>(

@@ -12,6 +12,7 @@ import { Signaling, type SignalingHost } from './signaling.js';
 import type { SignalDrop } from './signaling-guard.js';
 import { iceConfiguration, validateIceServers, type IcePreset, type IceSettings } from './ice.js';
 import { IceCredentialRefresher } from './ice-credentials.js';
+import { StatsSampler, type LinkSample, type StatsListener } from './link-stats.js';
 
 // Typed listeners for the class itself (merged with the class declaration below).
 export interface ConnectionService {
@@ -59,6 +60,11 @@ export class ConnectionService extends EventTarget implements ConnectionApi, Cha
     this.baseServers = this.config.iceServers;
     // A relay preset whose TURN server comes with the ephemeral credentials has no path until they arrive.
     const relayWaiting = this.config.icePreset === 'relay' && !!this.config.iceCredentials;
+    this.addEventListener('peer-disconnected', (e) => {
+      const peer = (e as Event & { peer: string }).peer;
+      this.samplers.get(peer)?.dispose();
+      this.samplers.delete(peer);
+    });
     Object.assign(
       this.ice,
       relayWaiting && !this.config.iceServers.length
@@ -133,6 +139,43 @@ export class ConnectionService extends EventTarget implements ConnectionApi, Cha
       pc.setConfiguration({ ...pc.getConfiguration(), iceServers: next.iceServers, iceTransportPolicy: next.iceTransportPolicy });
       if (restart) link.restartIce();
     }
+  }
+
+  /** Link statistics samplers by peer (made on first use, dropped with the link). */
+  private readonly samplers = new Map<string, StatsSampler>();
+
+  private sampler(peer: string): StatsSampler {
+    let sampler = this.samplers.get(peer);
+    if (!sampler) {
+      sampler = new StatsSampler(() => this.links.get(peer)?.wire?.pc, this.config.statsIntervalMs);
+      this.samplers.set(peer, sampler);
+    }
+    return sampler;
+  }
+
+  /**
+   * Live statistics of the link to `peer`: `listener` gets a sample every `statsIntervalMs` (default 1 s) —
+   * path (direct/relayed), protocol, RTT, bytes/s each way, loss and jitter with media, available outgoing
+   * bitrate, a verdict. Sampling runs only while someone watches. Returns the function that stops watching.
+   */
+  watchStats(peer: string, listener: StatsListener): () => void {
+    if (!this.links.has(peer)) throw this.error('unknown-peer', `Not connected to peer ${peer}.`);
+    return this.sampler(peer).watch(listener);
+  }
+
+  /** The latest sample of the link to `peer` (taken now when nobody watches), and the last five minutes of them. */
+  async stats(peer: string): Promise<{ latest: LinkSample | undefined; history: readonly LinkSample[] } | undefined> {
+    if (!this.links.has(peer)) return undefined;
+    const sampler = this.sampler(peer);
+    const latest = sampler.latest && performance.now() - sampler.latest.at < this.config.statsIntervalMs * 1.5 ? sampler.latest : await sampler.sampleNow();
+    return { latest, history: sampler.history };
+  }
+
+  /** @internal Main-thread ms spent by all samplers (benchmarks). */
+  get statsCostMs(): number {
+    let total = 0;
+    for (const s of this.samplers.values()) total += s.costMs;
+    return total;
   }
 
   /** Messages relayed by the signaling server that were dropped before PeerJS saw them, by reason. */
