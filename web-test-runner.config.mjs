@@ -3,7 +3,7 @@ import { chromeLauncher } from '@web/test-runner-chrome';
 import { CHROME_ARGS, findChrome } from './scripts/find-chrome.mjs';
 import { countsReporter } from './scripts/counts-reporter.mjs';
 import { defaultReporter } from '@web/test-runner';
-import { sdpEsmPlugin, signalingPlugin, tabsPlugin } from './scripts/wtr-plugins.mjs';
+import { coturnPlugin, sdpEsmPlugin, signalingPlugin, tabsPlugin } from './scripts/wtr-plugins.mjs';
 import { runesOraclePlugin } from './scripts/runes-oracle-plugin.mjs';
 
 const executablePath = await findChrome();
@@ -18,6 +18,6 @@ export default {
   testsFinishTimeout: 300_000,
   testFramework: { config: { timeout: 20_000, retries: 0 } },
   browsers: [chromeLauncher({ launchOptions: { executablePath, headless: true, args: CHROME_ARGS } })],
-  plugins: [sdpEsmPlugin(), esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' }), signalingPlugin(), tabsPlugin(), runesOraclePlugin()],
+  plugins: [sdpEsmPlugin(), esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' }), signalingPlugin(), tabsPlugin(), coturnPlugin(), runesOraclePlugin()],
   reporters: [defaultReporter(), countsReporter()],
 };

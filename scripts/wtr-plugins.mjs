@@ -1,5 +1,6 @@
 // Test-runner plugins: a real PeerServer for the browser, extra tabs, and the `sdp` CommonJS shim.
 import { startSignaling } from './signaling.mjs';
+import { coturnMissing, startCoturn } from './coturn.mjs';
 import { isPeerjsModule, stripPeerjsPublicDefaults } from './peerjs-no-public-defaults.mjs';
 
 /**
@@ -28,6 +29,39 @@ export function signalingPlugin() {
       }
       if (command === 'signaling-start') {
         await signaling.start();
+        return true;
+      }
+      return undefined;
+    },
+  };
+}
+
+/**
+ * Real coturns for TURN tests, started on demand and stopped by the test (or when the runner stops).
+ * Commands: `coturn-start` → `{ port, secret, realm }` or `{ missing: reason }`; `coturn-stop {port}`.
+ */
+export function coturnPlugin() {
+  const running = new Map();
+  return {
+    name: 'darkswap-coturn',
+    async serverStop() {
+      await Promise.all([...running.values()].map((c) => c.stop()));
+      running.clear();
+    },
+    async executeCommand({ command, payload }) {
+      // Whether a missing real server is a failure (CI) or a skip (here).
+      if (command === 'ci-mode') return process.env.CI === 'true';
+      if (command === 'coturn-start') {
+        const missing = coturnMissing();
+        if (missing) return { missing };
+        const c = await startCoturn();
+        running.set(c.port, c);
+        return { port: c.port, secret: c.secret, realm: c.realm };
+      }
+      if (command === 'coturn-stop') {
+        const c = running.get(payload?.port);
+        running.delete(payload?.port);
+        await c?.stop();
         return true;
       }
       return undefined;
