@@ -1,4 +1,5 @@
 import type { IceSettings } from './ice.js';
+import type { Finding } from './doctor.js';
 import type { LinkSample, StatsListener } from './link-stats.js';
 import type { BulkChannel, BulkChannelOptions } from './bulk.js';
 import type { Channel, ChannelOptions } from './channel.js';
@@ -47,6 +48,8 @@ export interface ConnectionApi extends EventTarget {
   /** Live statistics of a link while watched; the latest sample and five minutes of history. */
   watchStats(peer: string, listener: StatsListener): () => void;
   stats(peer: string): Promise<{ latest: LinkSample | undefined; history: readonly LinkSample[] } | undefined>;
+  /** The connection doctor: plain-language findings with fixes. */
+  diagnose(timeoutMs?: number): Promise<Finding[]>;
   destroy(): void;
 
   addEventListener<K extends keyof ConnectionServiceEventMap>(

@@ -13,6 +13,8 @@ import type { SignalDrop } from './signaling-guard.js';
 import { iceConfiguration, validateIceServers, type IcePreset, type IceSettings } from './ice.js';
 import { IceCredentialRefresher } from './ice-credentials.js';
 import { StatsSampler, type LinkSample, type StatsListener } from './link-stats.js';
+import { findings, type Finding } from './doctor.js';
+import { probeIceServer, type IceProbeResult } from './ice-probe.js';
 
 // Typed listeners for the class itself (merged with the class declaration below).
 export interface ConnectionService {
@@ -139,6 +141,23 @@ export class ConnectionService extends EventTarget implements ConnectionApi, Cha
       pc.setConfiguration({ ...pc.getConfiguration(), iceServers: next.iceServers, iceTransportPolicy: next.iceTransportPolicy });
       if (restart) link.restartIce();
     }
+  }
+
+  /**
+   * The connection doctor: probes every configured ICE server (`probeIceServer`) and returns plain-language
+   * findings, each with a fix: signaling unreachable or refusing the key, no STUN/TURN configured, STUN
+   * unreachable, TURN authentication failed or unreachable, UDP blocked, a relay preset without a working TURN.
+   */
+  async diagnose(timeoutMs = 5_000): Promise<Finding[]> {
+    const probes: IceProbeResult[] = [];
+    for (const server of this.ice.iceServers ?? []) probes.push(...(await probeIceServer(server, timeoutMs)));
+    const c = this.config;
+    const url = `${c.secure ? 'https' : 'http'}://${c.host}:${c.port}${c.path}`;
+    return findings({
+      signaling: { status: this._status, url, ...(this.lastError ? { errorCode: this.lastError.code } : {}) },
+      preset: this.icePreset,
+      probes,
+    });
   }
 
   /** Link statistics samplers by peer (made on first use, dropped with the link). */
@@ -467,7 +486,11 @@ export class ConnectionService extends EventTarget implements ConnectionApi, Cha
     return new DarkswapConnectionError(code, message, cause === undefined ? undefined : { cause });
   }
 
+  /** The last service-level (not per-peer) error, for the doctor. */
+  private lastError: DarkswapConnectionError | undefined;
+
   private emitError(error: DarkswapConnectionError, peer?: string): void {
+    if (!peer) this.lastError = error;
     this.dispatchEvent(new ServiceErrorEvent(error, peer));
   }
 

@@ -52,3 +52,28 @@ describe('TURN with a real coturn', function () {
     expect(dead[0]!.problem).to.be.oneOf(['unreachable', 'timeout']);
   });
 });
+
+describe('the connection doctor', function () {
+  this.timeout(40_000);
+  afterEach(async () => {
+    destroyServices();
+    await stopCoturns();
+  });
+
+  it('says plainly: no servers; TURN authentication failed; TURN unreachable; all good — each with a fix', async function () {
+    const turn = await coturn(this);
+    const none = await openService();
+    const bare = await none.diagnose();
+    expect(bare.map((f) => f.code)).to.deep.equal(['no-ice-servers']);
+    expect(bare[0]!.fix).to.contain('Add your STUN and TURN servers');
+    const good = await openService({ iceServers: [{ ...(await turn.server()), urls: turn.url }] });
+    expect((await good.diagnose()).map((f) => f.code)).to.deep.equal(['all-good']);
+    const wrong = await openService({ iceServers: [{ ...(await turn.server({ secret: 'wrong' })), urls: turn.url }], icePreset: 'relay' });
+    const codes = (await wrong.diagnose()).map((f) => f.code);
+    expect(codes).to.have.members(['relay-only-without-turn', 'turn-auth-failed']);
+    await turn.stop();
+    const gone = await good.diagnose(3_000);
+    expect(gone.map((f) => f.code)).to.deep.equal(['turn-unreachable']);
+    expect(gone[0]!.message).to.contain(turn.url);
+  });
+});
