@@ -5,6 +5,7 @@
 //   cdn/darkswap.iife.js       the same for classic <script> tags; every export on global `DarkSwap`
 //   cdn/darkswap-connection.js per-widget ES entries; the code they share goes to cdn/chunks/
 //   cdn/darkswap-demo.js
+//   cdn/darkswap-network-status.js
 //
 // Input is the ES2022 JavaScript that `tsc -p tsconfig.build.json` emits into dist/ from the same
 // src/ entry points: TypeScript runs once per build, and the CDN bundles contain exactly the code
@@ -134,6 +135,7 @@ export default [
     input: {
       'darkswap-connection': compiled('src/context/darkswap-connection.ts'),
       'darkswap-demo': compiled('src/components/demo/darkswap-demo.ts'),
+      'darkswap-network-status': compiled('src/components/network-status/darkswap-network-status.ts'),
       'darkswap-file-share': compiled('src/components/file-share/darkswap-file-share.ts'),
       'darkswap-orderbook': compiled('src/components/orderbook/darkswap-orderbook.ts'),
       'darkswap-trade': compiled('src/components/trade/darkswap-trade.ts'),

@@ -15,6 +15,8 @@ export { DarkswapDemo } from './components/demo/demo.js';
 export * from './components/demo/demo.events.js';
 export { DemoMessageSchema, DEMO_MAX_BYTES, type DemoMessage } from './components/demo/demo.model.js';
 export { DEMO_CHANNEL } from './components/demo/demo.types.js';
+export { DarkswapNetworkStatus } from './components/network-status/network-status.js';
+export * from './components/network-status/network-status.events.js';
 
 export { DarkswapFileShare } from './components/file-share/file-share.js';
 export * from './components/file-share/file-share.events.js';

@@ -1,0 +1,61 @@
+// <darkswap-network-status> on a real link (real WebRTC, real PeerServer): per-peer path, RTT, throughput,
+// verdict and sparklines from live statistics, the quality event, the doctor's findings, a11y, 320 px.
+import { expect, fixture, html } from '@open-wc/testing';
+import { destroyServices, linkedPair, waitFor } from '../../../test/harness.js';
+import './darkswap-network-status.js';
+import type { DarkswapNetworkStatus } from './network-status.js';
+import type { DarkswapQualityChangeEvent } from './network-status.events.js';
+import { formatRate, sparkPoints, totals } from './network-status.view.js';
+
+const q = <T extends Element = HTMLElement>(el: Element, sel: string) => el.shadowRoot!.querySelector<T>(sel);
+const text = (e: Element | null | undefined) => (e?.textContent ?? '').replace(/\s+/g, ' ').trim();
+
+describe('<darkswap-network-status>', function () {
+  this.timeout(30_000);
+  afterEach(destroyServices);
+
+  it('pure helpers: rates, sparkline points, totals', () => {
+    expect(formatRate(512)).to.equal('512 B/s');
+    expect(formatRate(2_500)).to.equal('2.5 kB/s');
+    expect(formatRate(3_200_000)).to.equal('3.2 MB/s');
+    expect(sparkPoints([0, 10])).to.equal('0.0,15.5 60.0,0.5');
+    expect(sparkPoints([])).to.equal('');
+    const sample = (inBps: number, verdict: 'good' | 'poor') => ({ at: 0, path: 'direct', protocol: 'udp', inBps, outBps: 1, verdict }) as const;
+    expect(
+      totals([
+        { peer: 'a', samples: [sample(10, 'good')], verdict: 'good' },
+        { peer: 'b', samples: [sample(5, 'poor')], verdict: 'poor' },
+      ]),
+    ).to.deep.equal({
+      inBps: 15,
+      outBps: 2,
+      counts: { good: 1, fair: 0, poor: 1 },
+    });
+  });
+
+  it('shows each linked peer live: path, RTT, throughput, verdict badge, sparklines, code; fires darkswap-quality-change', async () => {
+    const [a, b] = await linkedPair({ statsIntervalMs: 200 });
+    const changes: DarkswapQualityChangeEvent[] = [];
+    const el = await fixture<DarkswapNetworkStatus>(
+      html`<div style="width: 320px"><darkswap-network-status dashboard .connection=${a}></darkswap-network-status></div>`,
+    ).then((wrap) => wrap.querySelector('darkswap-network-status')!);
+    el.addEventListener('darkswap-quality-change', (e) => changes.push(e));
+    await waitFor(() => !!q(el, `[part~="peer"][data-peer="${b.id}"] [part~="verdict"]`), 10_000, 'the peer row with a verdict');
+    await waitFor(() => text(q(el, '[part~="path"]')) === 'direct, UDP', 5_000, 'the path');
+    const row = q(el, `[part~="peer"][data-peer="${b.id}"]`)!;
+    expect(text(row.querySelector('[part~="rtt"]'))).to.match(/\d+(\.\d)? ms/);
+    expect(text(row.querySelector('[part~="code"]'))).to.match(/^code \d{3} \d{3}$/);
+    await waitFor(() => (row.querySelector('polyline')?.getAttribute('points') ?? '').split(' ').length >= 2, 5_000, 'a sparkline');
+    expect(changes[0]!.detail).to.deep.include({ peer: b.id, from: undefined });
+    expect(text(q(el, '[part~="totals"]'))).to.match(/^1 linked · in .* · out .*/);
+    await expect(el).shadowDom.to.be.accessible();
+    expect(el.shadowRoot!.querySelector('[part~="base"]')!.scrollWidth, 'fits 320 px').to.be.at.most(320);
+    // The doctor: no servers configured here.
+    q<HTMLButtonElement>(el, '[part~="check-button"]')!.click();
+    await waitFor(() => !!q(el, '[part~="finding"]'), 10_000, 'findings');
+    expect(q(el, '[part~="finding"]')!.dataset.code).to.equal('no-ice-servers');
+    // The peer leaves: its row goes and sampling stops.
+    b.destroy();
+    await waitFor(() => !q(el, '[part~="peer"]'), 10_000, 'row removed');
+  });
+});

@@ -1,0 +1,221 @@
+import { html, nothing, svg } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
+import type { ConnectionApi } from '../../core/connection-api.js';
+import type { Finding } from '../../core/doctor.js';
+import { ConnectionController } from '../../context/connection-controller.js';
+import { DarkswapElement } from '../../internal/base-element.js';
+import { notConnected, panelHeader } from '../../internal/panel-header.js';
+import { DarkswapQualityChangeEvent } from './network-status.events.js';
+import { networkStatusStyles } from './network-status.styles.js';
+import { formatLoss, formatMs, formatRate, sparkPoints, totals, VERDICT_WORDS, withSample, type PeerView } from './network-status.view.js';
+
+/**
+ * How the network is doing: signaling state, and per linked peer its state, path (direct or relayed, and the
+ * protocol), RTT, throughput in and out, loss, a quality badge (good / fair / poor) with sparklines of RTT and
+ * throughput, and the six-digit code. `dashboard` adds totals over every peer. "Run check" runs the connection
+ * doctor and lists its findings, each with a fix. Link statistics are sampled only while this widget shows them.
+ *
+ * @summary Network status: signaling, per-peer path, RTT, throughput, loss, quality, and the connection doctor.
+ * @tag darkswap-network-status
+ * @fires darkswap-quality-change - A link's verdict changed; `detail: { peer, from, to }`.
+ * @csspart base - The widget's outer box.
+ * @csspart header - Title and status row.
+ * @csspart title - The heading.
+ * @csspart status - Signaling status text.
+ * @csspart not-connected - Shown when no connection service reached the widget.
+ * @csspart peers - The list of linked peers.
+ * @csspart peer - One peer.
+ * @csspart peer-id - The peer's id.
+ * @csspart code - The six-digit code of the link.
+ * @csspart verdict - The quality badge (`data-verdict`: good, fair, poor).
+ * @csspart path - Direct or relayed, and the protocol.
+ * @csspart rtt - Round-trip time.
+ * @csspart throughput - Bytes per second in and out.
+ * @csspart loss - Packet loss (media only).
+ * @csspart sparkline - An SVG sparkline (RTT or throughput).
+ * @csspart totals - Totals over every peer (dashboard mode).
+ * @csspart check-button - Runs the connection doctor.
+ * @csspart findings - The doctor's findings.
+ * @csspart finding - One finding (`data-severity`: ok, warning, problem) with its fix.
+ * @cssprop --darkswap-network-status-background - Background (default `--darkswap-color-surface`).
+ * @cssprop --darkswap-network-status-border-color - Border colour (default `--darkswap-color-border`).
+ * @cssprop --darkswap-network-status-radius - Corner radius (default `--darkswap-radius`).
+ * @cssprop --darkswap-network-status-padding - Inner spacing (default `--darkswap-space-4`).
+ * @cssprop --darkswap-network-status-good-color - Colour of a good verdict (default `--darkswap-color-success`).
+ * @cssprop --darkswap-network-status-fair-color - Colour of a fair verdict.
+ * @cssprop --darkswap-network-status-poor-color - Colour of a poor verdict (default `--darkswap-color-danger`).
+ * @cssprop --darkswap-network-status-spark-color - Sparkline colour (default `--darkswap-color-accent`).
+ */
+export class DarkswapNetworkStatus extends DarkswapElement {
+  static override styles = [...DarkswapElement.styles, ...networkStatusStyles];
+
+  /** Heading text. */
+  @property() heading = 'Network';
+
+  /** Dashboard mode: totals over every peer above the list. */
+  @property({ type: Boolean, reflect: true }) dashboard = false;
+
+  /** A connection service to use instead of the one from context. */
+  @property({ attribute: false }) connection: ConnectionApi | undefined;
+
+  @state() private views = new Map<string, PeerView>();
+  @state() private findings: Finding[] | undefined;
+  @state() private checking = false;
+
+  private readonly conn = new ConnectionController(this, {});
+  /** Stats subscriptions by peer, and the service they belong to. */
+  private watching = new Map<string, () => void>();
+  private watchedService: ConnectionApi | undefined;
+
+  protected override willUpdate(changed: Map<PropertyKey, unknown>): void {
+    if (changed.has('connection')) this.conn.inject(this.connection);
+  }
+
+  protected override updated(): void {
+    this.syncWatchers();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.stopAll();
+  }
+
+  /** Watch the statistics of every linked peer (and only those), on the current service. */
+  private syncWatchers(): void {
+    const service = this.conn.service;
+    if (service !== this.watchedService) {
+      this.stopAll();
+      this.watchedService = service;
+    }
+    if (!service) return;
+    const peers = new Set(service.peers);
+    for (const [peer, stop] of this.watching) {
+      if (peers.has(peer)) continue;
+      stop();
+      this.watching.delete(peer);
+      const views = new Map(this.views);
+      views.delete(peer);
+      this.views = views;
+    }
+    for (const peer of peers) {
+      if (this.watching.has(peer)) continue;
+      try {
+        this.watching.set(
+          peer,
+          service.watchStats(peer, (sample) => {
+            const before = this.views.get(peer)?.verdict;
+            const views = new Map(this.views);
+            views.set(peer, withSample(views.get(peer), peer, sample));
+            this.views = views;
+            if (before !== sample.verdict) this.dispatchEvent(new DarkswapQualityChangeEvent({ peer, from: before, to: sample.verdict }));
+          }),
+        );
+      } catch {
+        // The link went away between the peer list and the subscription: the next update sorts it out.
+      }
+    }
+  }
+
+  private stopAll(): void {
+    for (const stop of this.watching.values()) stop();
+    this.watching.clear();
+    this.views = new Map();
+  }
+
+  /** Runs the connection doctor and shows its findings. */
+  async runCheck(): Promise<Finding[]> {
+    const service = this.conn.service;
+    if (!service) throw new Error('<darkswap-network-status> has no connection service.');
+    this.checking = true;
+    try {
+      this.findings = await service.diagnose();
+      return this.findings;
+    } finally {
+      this.checking = false;
+    }
+  }
+
+  private renderPeer(view: PeerView, service: ConnectionApi) {
+    const last = view.samples[view.samples.length - 1];
+    const code = service.peerIdentity(view.peer)?.sas;
+    const rtts = view.samples.map((s) => s.rttMs ?? 0);
+    const rates = view.samples.map((s) => s.inBps + s.outBps);
+    const spark = (label: string, values: number[]) =>
+      html`<svg part="sparkline" viewBox="0 0 60 16" role="img" aria-label=${label}>${svg`<polyline points=${sparkPoints(values)}></polyline>`}</svg>`;
+    const path = last ? (last.path === 'unknown' ? 'unknown' : `${last.path}, ${last.protocol.toUpperCase()}`) : '—';
+    return html`<li part="peer" data-peer=${view.peer}>
+      <div class="line">
+        <code part="peer-id">${view.peer}</code>
+        ${code ? html`<span part="code">code ${code}</span>` : nothing}
+        ${view.verdict ? html`<span part="verdict" data-verdict=${view.verdict}>${VERDICT_WORDS[view.verdict]}</span>` : nothing}
+      </div>
+      <dl>
+        <div>
+          <dt>State</dt>
+          <dd>${service.linkStatus(view.peer) ?? '—'}</dd>
+        </div>
+        <div>
+          <dt>Path</dt>
+          <dd part="path">${path}</dd>
+        </div>
+        <div>
+          <dt>RTT</dt>
+          <dd part="rtt">${formatMs(last?.rttMs)} ${spark('RTT over the last minute', rtts)}</dd>
+        </div>
+        <div>
+          <dt>In / out</dt>
+          <dd part="throughput">${formatRate(last?.inBps ?? 0)} / ${formatRate(last?.outBps ?? 0)} ${spark('Throughput over the last minute', rates)}</dd>
+        </div>
+        <div>
+          <dt>Loss</dt>
+          <dd part="loss">${formatLoss(last?.loss)}</dd>
+        </div>
+      </dl>
+    </li>`;
+  }
+
+  protected override render() {
+    const service = this.conn.service;
+    const views = [...this.views.values()];
+    const sum = totals(views);
+    return html`<section part="base" aria-labelledby="title">
+      ${panelHeader(this.heading, this.conn.status)} ${notConnected(!service)}
+      ${
+        this.dashboard && service
+          ? html`<p part="totals" role="status">
+              ${views.length} linked · in ${formatRate(sum.inBps)} · out ${formatRate(sum.outBps)} · good ${sum.counts.good}, fair ${sum.counts.fair}, poor
+              ${sum.counts.poor}
+            </p>`
+          : nothing
+      }
+      ${
+        service
+          ? views.length
+            ? html`<ul part="peers" aria-label="Linked peers">
+                ${repeat(
+                  views,
+                  (v) => v.peer,
+                  (v) => this.renderPeer(v, service),
+                )}
+              </ul>`
+            : html`<p class="muted">No linked peers.</p>`
+          : nothing
+      }
+      <div>
+        <button part="check-button" type="button" ?disabled=${!service || this.checking} @click=${() => void this.runCheck().catch(() => undefined)}>
+          ${this.checking ? 'Checking…' : 'Run check'}
+        </button>
+      </div>
+      ${
+        this.findings
+          ? html`<ul part="findings" aria-label="Connection check">
+              ${this.findings.map(
+                (f) => html`<li part="finding" data-severity=${f.severity} data-code=${f.code}><strong>${f.message}</strong> <span>${f.fix}</span></li>`,
+              )}
+            </ul>`
+          : nothing
+      }
+    </section>`;
+  }
+}
