@@ -18,6 +18,13 @@ export default {
   testsFinishTimeout: 300_000,
   testFramework: { config: { timeout: 20_000, retries: 0 } },
   browsers: [chromeLauncher({ launchOptions: { executablePath, headless: true, args: CHROME_ARGS } })],
-  plugins: [sdpEsmPlugin(), esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' }), signalingPlugin(), tabsPlugin(), coturnPlugin(), runesOraclePlugin()],
+  plugins: [
+    sdpEsmPlugin(),
+    esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' }),
+    signalingPlugin(),
+    tabsPlugin(),
+    coturnPlugin(),
+    runesOraclePlugin(),
+  ],
   reporters: [defaultReporter(), countsReporter()],
 };
