@@ -149,5 +149,19 @@ export function panelStyles(widget: 'demo' | 'file-share' | 'orderbook' | 'trade
       justify-content: space-between;
       gap: var(--darkswap-space-2, 0.5rem);
     }
+    h2 {
+      margin: 0;
+      font-size: 1.125rem;
+    }
+    [part~='status'] {
+      font-size: var(--darkswap-font-size-small, 0.8125rem);
+      color: var(--darkswap-color-text-muted, #555b66);
+    }
+    [part~='status'][data-status='open'] {
+      color: var(--darkswap-color-success, #116b35);
+    }
+    [part~='status'][data-status='error'] {
+      color: var(--darkswap-color-danger, #b3261e);
+    }
   `;
 }

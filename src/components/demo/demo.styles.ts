@@ -4,20 +4,6 @@ import { panelStyles } from '../../internal/tokens.styles.js';
 export const demoStyles = [
   panelStyles('demo'),
   css`
-    h2 {
-      margin: 0;
-      font-size: 1.125rem;
-    }
-    [part~='status'] {
-      font-size: var(--darkswap-font-size-small, 0.8125rem);
-      color: var(--darkswap-color-text-muted, #555b66);
-    }
-    [part~='status'][data-status='open'] {
-      color: var(--darkswap-color-success, #116b35);
-    }
-    [part~='status'][data-status='error'] {
-      color: var(--darkswap-color-danger, #b3261e);
-    }
     code {
       font-family: var(--darkswap-font-mono, monospace);
       overflow-wrap: anywhere;

@@ -4,17 +4,6 @@ import { panelStyles } from '../../internal/tokens.styles.js';
 export const networkStatusStyles = [
   panelStyles('network-status'),
   css`
-    h2 {
-      margin: 0;
-      font-size: 1.125rem;
-    }
-    [part~='status'] {
-      font-size: var(--darkswap-font-size-small, 0.8125rem);
-      color: var(--darkswap-color-text-muted, #555b66);
-    }
-    [part~='status'][data-status='open'] {
-      color: var(--darkswap-color-success, #116b35);
-    }
     ul {
       list-style: none;
       margin: 0;
