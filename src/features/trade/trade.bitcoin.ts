@@ -7,6 +7,7 @@
  */
 import type { BuiltSwap } from '../../bitcoin/psbt-build.js';
 import type { SwapSummary, VerifyContext, VerifyPolicy } from '../../bitcoin/psbt-verify.js';
+import type { CancelContext } from '../../bitcoin/cancel.js';
 import type { BuyerContribution, SellerContribution, SwapInput, SwapRole, SwapTerms } from '../../bitcoin/terms.js';
 import type { AssetIndexer, ChainSource, OutputInfo, WalletAccount, WalletAdapter } from '../../bitcoin/wallet.js';
 import type { BuyerContributionWire, ContributionWire, SellerContributionWire, TradeRecord } from './trade.protocol.js';
@@ -178,6 +179,39 @@ export async function verifyContext(btc: BitcoinModule, host: TradeHost, trade: 
   const all = [...trade.seller.inputs, ...trade.buyer.inputs];
   const prevouts = await host.indexer.getOutputs(all.map((i) => btc.outpointKey(i.txid, i.vout)));
   return { terms: trade.terms, role, seller: trade.seller, buyer: trade.buyer, prevouts, policy: await verifyPolicy(btc, host, trade.terms.network) };
+}
+
+/**
+ * What `cancelThenSign` needs to spend my inputs of a trade back to me: the plan (my inputs in the swap's
+ * order, my own address — the asset change address for the seller, whose inputs carry the asset — twice the
+ * swap's fee rate, at least my band's minimum, and above the swap's fee), the indexer's view of the inputs,
+ * those already spent in a block, and my wallet's scripts.
+ */
+export async function cancelContext(btc: BitcoinModule, host: TradeHost, trade: ParsedTrade, role: SwapRole): Promise<CancelContext> {
+  const { terms, seller, buyer } = trade;
+  const inputs = role === 'seller' ? seller.inputs : buyer.inputs;
+  const prevouts = await host.indexer.getOutputs(inputs.map((i) => btc.outpointKey(i.txid, i.vout)));
+  const confirmedSpends = new Set<string>();
+  for (const p of prevouts) {
+    const by = await host.chain?.spentBy(p.outpoint);
+    if (by && by.confirmations > 0) confirmedSpends.add(p.outpoint);
+  }
+  const swap = btc.buildSwapPsbt(terms, seller, buyer);
+  const rates = [terms.feeRate * 2n, terms.feeRate + 1n, host.feeRateBand.min];
+  const feeRate = rates.reduce((a, b) => (b > a ? b : a));
+  return {
+    plan: {
+      network: terms.network,
+      inputs,
+      destination: role === 'seller' ? seller.assetChangeAddress : buyer.changeAddress,
+      feeRate,
+      replaceFee: swap.ok ? swap.fee : 0n,
+      carries: { runes: prevouts.some((p) => p.runes.length > 0), alkanes: prevouts.some((p) => p.alkanes.length > 0) },
+    },
+    prevouts,
+    confirmedSpends,
+    myScripts: (await verifyPolicy(btc, host, terms.network)).myScripts ?? [],
+  };
 }
 
 // ---- the review ----------------------------------------------------------------------------------------------

@@ -36,7 +36,7 @@ import {
   type TradeStep,
   type SequencedMessage,
 } from './trade.protocol.js';
-import { loadBitcoin, parseTrade, prepareContribution, type TradeHost } from './trade.bitcoin.js';
+import { cancelContext, loadBitcoin, parseTrade, prepareContribution, type TradeHost } from './trade.bitcoin.js';
 import { effectFailed, runEffect } from './trade.effects.js';
 import type { TradeStore } from './trade.store.js';
 import type { TradeDeadlines } from './trade.types.js';
@@ -331,8 +331,7 @@ export class TradeEngine extends EventTarget {
     const code =
       failure?.code === 'deadline' || failure?.code === 'peer-left' ? 'deadline' : failure?.code === 'protocol-error' ? 'protocol-error' : 'cancelled';
     const abort: SequencedMessage = { v: r.v, id: r.id, seq, t: 'abort', body: { code, message: (failure?.message ?? 'the trade failed').slice(0, 300) } };
-    const identity = this.#o.identity();
-    return identity ? signTradeMessage(identity, abort) : abort;
+    return (await this.#sign([abort]))[0]!;
   }
 
   /** Signs the messages of a step (each by my identity key), in order. */
@@ -451,8 +450,8 @@ export class TradeEngine extends EventTarget {
         return step;
       }
       if (input.kind === 'message') {
-        const m = input.message as SequencedMessage & { sig?: string };
-        void this.#audit(r, `received:${m.t}`, `seq ${m.seq} digest ${messageDigest(m)} sig ${m.sig ?? 'none'} by ${r.peerKey}`);
+        const m = input.message;
+        void this.#audit(r, `received:${m.t}`, `seq ${m.seq} digest ${input.digest ?? messageDigest(m)} sig ${m.sig ?? 'none'} by ${r.peerKey}`);
       }
       await this.#commit(r, step);
       return step;
@@ -490,7 +489,7 @@ export class TradeEngine extends EventTarget {
       this.#unsaved.delete(r.id);
     }
     // Audit entries are queued in order before the new state can be observed.
-    for (const m of step.send) void this.#audit(r, `sent:${m.t}`, `seq ${m.seq} digest ${messageDigest(m)} sig ${(m as { sig?: string }).sig ?? 'none'}`);
+    for (const m of step.send) void this.#audit(r, `sent:${m.t}`, `seq ${m.seq} digest ${messageDigest(m)} sig ${m.sig ?? 'none'}`);
     if (previous?.state !== r.state) {
       const detail =
         r.state === 'failed' ? `${r.failure?.code}: ${r.failure?.message}` : r.state === 'done' ? `txid ${r.txid}` : r.myTxid ? `txid ${r.myTxid}` : '';
@@ -528,13 +527,11 @@ export class TradeEngine extends EventTarget {
 
   /** Forgets the oldest finished proposals that were never accepted, beyond the cap. */
   #pruneUnsaved(): void {
-    let finished = [...this.#unsaved].filter((id) => this.#records.get(id)?.state !== 'incoming');
-    while (finished.length > MAX_UNSAVED_FINISHED) {
-      const id = finished.shift()!;
+    const finished = [...this.#unsaved].filter((id) => this.#records.get(id)?.state !== 'incoming');
+    for (const id of finished.slice(0, Math.max(0, finished.length - MAX_UNSAVED_FINISHED))) {
       this.#unsaved.delete(id);
       this.#records.delete(id);
     }
-    finished = [];
   }
 
   #trySend(peer: string, message: TradeMessage): void {
@@ -606,17 +603,11 @@ export class TradeEngine extends EventTarget {
     const chain = this.#o.host()?.chain;
     if (!r || !chain || !needsWatch(r) || this.#closed) return;
     try {
-      const inputs = swapInputs(r);
-      const [swap, ...spends] = await Promise.all([chain.txStatus(r.myTxid!), ...inputs.map((o) => chain.spentBy(o))]);
-      await this.#apply(id, { kind: 'chain', view: { swap: swap as Awaited<ReturnType<typeof chain.txStatus>>, spends: spends as never } });
+      const [swap, spends] = await Promise.all([chain.txStatus(r.myTxid!), Promise.all(swapInputs(r).map((o) => chain.spentBy(o)))]);
+      await this.#apply(id, { kind: 'chain', view: { swap, spends } });
     } catch (e) {
       console.warn('[darkswap] chain source failed:', e);
     }
-  }
-
-  /** Checks the chain for one trade now (tests, and the widget's "check now"). */
-  watchNow(id: string): Promise<void> {
-    return this.#watch(id);
   }
 
   #maybeAutoCancel(r: TradeRecord): void {
@@ -646,34 +637,7 @@ export class TradeEngine extends EventTarget {
         const { btc } = await loadBitcoin();
         const parsed = parseTrade(btc, r);
         if (!parsed.ok) throw new Error(`The trade's terms do not parse: ${parsed.message}`);
-        const { terms, seller, buyer } = parsed.trade;
-        const inputs = r.role === 'seller' ? seller.inputs : buyer.inputs;
-        const prevouts = await host.indexer.getOutputs(inputs.map((i) => btc.outpointKey(i.txid, i.vout)));
-        const confirmedSpends = new Set<string>();
-        for (const p of prevouts) {
-          const by = await host.chain?.spentBy(p.outpoint);
-          if (by && by.confirmations > 0) confirmedSpends.add(p.outpoint);
-        }
-        const swap = btc.buildSwapPsbt(terms, seller, buyer);
-        const doubled = terms.feeRate * 2n > terms.feeRate + 1n ? terms.feeRate * 2n : terms.feeRate + 1n;
-        const accounts = await host.wallet.getAccounts();
-        const myScripts = accounts.flatMap((a) => {
-          const script = btc.addressToScript(a.address, terms.network);
-          return script ? [btc.toHex(script)] : [];
-        });
-        const signed = await btc.cancelThenSign(host.wallet, {
-          plan: {
-            network: terms.network,
-            inputs,
-            destination: r.role === 'seller' ? seller.assetChangeAddress : buyer.changeAddress,
-            feeRate: doubled > host.feeRateBand.min ? doubled : host.feeRateBand.min,
-            replaceFee: swap.ok ? swap.fee : 0n,
-            carries: { runes: prevouts.some((p) => p.runes.length > 0), alkanes: prevouts.some((p) => p.alkanes.length > 0) },
-          },
-          prevouts,
-          confirmedSpends,
-          myScripts,
-        });
+        const signed = await btc.cancelThenSign(host.wallet, await cancelContext(btc, host, parsed.trade, r.role));
         if (!signed.ok) throw new Error(`the cancel was not signed (${signed.code}): ${signed.message}`);
         const published = await host.broadcast(signed.txHex);
         if (published.toLowerCase() !== signed.txid) throw new Error(`the broadcaster reported txid ${published}, not ${signed.txid}`);

@@ -70,6 +70,15 @@ const msg = (seq: number, t: SequencedMessage['t'], body: unknown) => ({
   message: { v: 1, id: 'a'.repeat(32), seq, t, body } as SequencedMessage,
 });
 
+/** The seller's inputs from its accept to its wallet prompt (state `signing`). */
+const toSigning: [Parameters<typeof stepTrade>[1], number?][] = [
+  [{ kind: 'accept', contribution: sellerC }],
+  [msg(1, 'contribute', buyerC)],
+  [{ kind: 'verified', txid: TXID, review: review('seller') }],
+  [msg(2, 'ready', { txid: TXID })],
+  [{ kind: 'confirm' }],
+];
+
 /** The buyer proposes to the seller: both records. */
 function pair(): { buyer: TradeStep; seller: TradeStep; propose: ProposeMessage } {
   const buyer = proposeTrade(
@@ -197,17 +206,7 @@ describe('trade protocol (pure)', () => {
 
   it('exposure is sticky: after my signature left, an abort fails the trade but the chain still decides', () => {
     const { seller } = pair();
-    const signed = last(
-      run(
-        seller,
-        [{ kind: 'accept', contribution: sellerC }],
-        [msg(1, 'contribute', buyerC)],
-        [{ kind: 'verified', txid: TXID, review: review('seller') }],
-        [msg(2, 'ready', { txid: TXID })],
-        [{ kind: 'confirm' }],
-        [{ kind: 'signed', psbt: 'AA==' }],
-      ),
-    );
+    const signed = last(run(seller, ...toSigning, [{ kind: 'signed', psbt: 'AA==' }]));
     expect(signed.record.exposed).to.deep.equal([`${'ff'.repeat(32)}:0`]);
     expect(signed.send[0]!.t).to.equal('signed');
     expect((signed.send[0]!.body as { until?: number }).until).to.equal(signed.record.deadline);
@@ -313,15 +312,7 @@ describe('trade protocol (pure)', () => {
       message: 'The transaction failed verification (ASSET_INSUFFICIENT): holds 10',
     });
     expect(last(v1).send[0]).to.deep.include({ t: 'abort', body: { code: 'verification-failed', message: 'ASSET_INSUFFICIENT: holds 10' } });
-    const w = run(
-      seller,
-      [{ kind: 'accept', contribution: sellerC }],
-      [msg(1, 'contribute', buyerC)],
-      [{ kind: 'verified', txid: TXID, review: review('seller') }],
-      [msg(2, 'ready', { txid: TXID })],
-      [{ kind: 'confirm' }],
-      [{ kind: 'sign-failed', code: 'WALLET_REJECTED', message: 'the user rejected', stage: 'wallet' }],
-    );
+    const w = run(seller, ...toSigning, [{ kind: 'sign-failed', code: 'WALLET_REJECTED', message: 'the user rejected', stage: 'wallet' }]);
     expect(last(w).record.failure).to.include({ code: 'wallet-refused', verifyCode: 'WALLET_REJECTED' });
     expect(last(w).record.mySignatureOut).to.equal(false);
   });
@@ -335,14 +326,7 @@ describe('trade protocol (pure)', () => {
     expect(rejected.send[0]!.t, 'cancelling an incoming proposal rejects it').to.equal('reject');
     const late = stepTrade(c.record, { kind: 'verified', txid: TXID, review: review('buyer') }, T0);
     expect(late.ignored).to.equal('the trade is failed');
-    const signing = run(
-      seller,
-      [{ kind: 'accept', contribution: sellerC }],
-      [msg(1, 'contribute', buyerC)],
-      [{ kind: 'verified', txid: TXID, review: review('seller') }],
-      [msg(2, 'ready', { txid: TXID })],
-      [{ kind: 'confirm' }],
-    );
+    const signing = run(seller, ...toSigning);
     expect(stepTrade(last(signing).record, { kind: 'cancel' }, T0).ignored).to.equal('cannot cancel while signing');
     const signed = stepTrade(last(signing).record, { kind: 'signed', psbt: 'AA==' }, T0);
     expect(stepTrade(signed.record, { kind: 'cancel' }, T0).ignored).to.contain('my signature already left');
@@ -398,16 +382,7 @@ describe('trade protocol (pure)', () => {
 
   it('resumes a reloaded record: a wallet prompt becomes the review again, a running check runs again', () => {
     const { seller } = pair();
-    const signing = last(
-      run(
-        seller,
-        [{ kind: 'accept', contribution: sellerC }],
-        [msg(1, 'contribute', buyerC)],
-        [{ kind: 'verified', txid: TXID, review: review('seller') }],
-        [msg(2, 'ready', { txid: TXID })],
-        [{ kind: 'confirm' }],
-      ),
-    ).record;
+    const signing = last(run(seller, ...toSigning)).record;
     expect(resumeRecord(signing).record.state).to.equal('review');
     const accepted: TradeRecord = stepTrade(seller.record, { kind: 'accept', contribution: sellerC }, T0).record;
     expect(resumeRecord(accepted).effects, 'waiting for the proposer’s coins: nothing to verify yet').to.deep.equal([]);

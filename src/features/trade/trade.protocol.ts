@@ -595,13 +595,8 @@ function chainStep(r: TradeRecord, view: ChainView, now: number): TradeStep {
     return b.done();
   }
   const i = view.spends.findIndex((s) => !!s && s.txid !== r.myTxid);
-  if (i < 0) {
-    if (r.state === 'done' && r.settlement !== 'unverified' && r.settlement !== undefined) {
-      // Seen before, gone now: replaced by something that does not spend my inputs yet (or dropped from the mempool).
-      return noStep(r, 'the swap left the mempool; waiting');
-    }
-    return noStep(r, 'nothing new on chain');
-  }
+  // Not seen and no input spent otherwise (a swap seen before and gone from the mempool waits here too).
+  if (i < 0) return noStep(r, 'nothing new on chain');
   const other = view.spends[i]!;
   const cancelled = r.cancelTx?.txid === other.txid;
   const code = cancelled ? 'cancelled-on-chain' : 'replaced';
