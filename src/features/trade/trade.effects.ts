@@ -5,7 +5,7 @@
  * back to the state machine; the engine applies it.
  */
 import { basisOf, digest, type TradeEffect, type TradeInput, type TradeRecord } from './trade.protocol.js';
-import { buildReview, fromBase64, loadBitcoin, parseTrade, toBase64, verifyContext, type TradeHost } from './trade.bitcoin.js';
+import { buildReview, cancelContext, fromBase64, loadBitcoin, parseTrade, toBase64, verifyContext, type TradeHost } from './trade.bitcoin.js';
 
 /** Does one effect of a trade; resolves to the input that reports its result (throws only on an unexpected error). */
 export async function runEffect(r: TradeRecord, host: TradeHost, effect: TradeEffect): Promise<TradeInput> {
@@ -96,6 +96,21 @@ export async function runEffect(r: TradeRecord, host: TradeHost, effect: TradeEf
       return { kind: 'final-checked', ok: true, tx: digest(effect.tx) };
     }
   }
+}
+
+/**
+ * My cancel on chain for a trade whose signature is out: built, verified, signed (`cancelThenSign`, the only
+ * path to the wallet) and broadcast. Throws with the reason when any of it fails.
+ */
+export async function signCancel(r: TradeRecord, host: TradeHost): Promise<{ txid: string; txHex: string; fee: bigint }> {
+  const { btc } = await loadBitcoin();
+  const parsed = parseTrade(btc, r);
+  if (!parsed.ok) throw new Error(`The trade's terms do not parse: ${parsed.message}`);
+  const signed = await btc.cancelThenSign(host.wallet, await cancelContext(btc, host, parsed.trade, r.role));
+  if (!signed.ok) throw new Error(`the cancel was not signed (${signed.code}): ${signed.message}`);
+  const published = await host.broadcast(signed.txHex);
+  if (published.toLowerCase() !== signed.txid) throw new Error(`the broadcaster reported txid ${published}, not ${signed.txid}`);
+  return signed;
 }
 
 /** The input that reports an effect which threw `error` (an unexpected error, not a verdict). */

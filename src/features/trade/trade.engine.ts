@@ -36,9 +36,10 @@ import {
   type TradeStep,
   type SequencedMessage,
 } from './trade.protocol.js';
-import { cancelContext, loadBitcoin, parseTrade, prepareContribution, type TradeHost } from './trade.bitcoin.js';
-import { effectFailed, runEffect } from './trade.effects.js';
+import { loadBitcoin, prepareContribution, type TradeHost } from './trade.bitcoin.js';
+import { effectFailed, runEffect, signCancel } from './trade.effects.js';
 import type { TradeStore } from './trade.store.js';
+import { acquireWriterLock } from './trade.lock.js';
 import type { TradeDeadlines } from './trade.types.js';
 
 /** Unanswered incoming proposals kept per counterparty key; more are dropped. */
@@ -376,41 +377,17 @@ export class TradeEngine extends EventTarget {
 
   // ---- internals ---------------------------------------------------------------------------------------------
 
-  /**
-   * One engine per store across the site's tabs: a Web Lock named after the store, held while this engine
-   * lives. Another tab that holds it keeps this engine in `standby` (nothing loaded, nothing sent) until it
-   * closes.
-   */
-  async #acquireWriter(): Promise<void> {
-    const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
-    if (!locks) return;
-    const name = `darkswap-trade-writer:${this.store.name}`;
-    const held = new Promise<void>((release) => (this.#releaseWriter = release));
-    await new Promise<void>((granted, failed) => {
-      const hold = async (): Promise<void> => {
-        granted();
-        await held;
-      };
-      locks
-        .request(name, { ifAvailable: true }, async (lock) => {
-          if (lock) return hold();
-          this.#standby = true;
-          this.#changed();
-          locks
-            .request(name, { signal: this.#abortWait.signal }, async () => {
-              this.#standby = false;
-              if (this.#closed) return;
-              return hold();
-            })
-            .catch((e: unknown) => (this.#closed ? undefined : failed(e)));
-        })
-        .catch(failed);
-    });
-  }
-
   async #load(): Promise<void> {
-    await this.#acquireWriter();
-    if (this.#closed) return;
+    // One engine per store across the site's tabs; another tab's keeps this one in standby (nothing loaded or sent).
+    const lock = await acquireWriterLock(`darkswap-trade-writer:${this.store.name}`, {
+      signal: this.#abortWait.signal,
+      standby: (waiting) => {
+        this.#standby = waiting;
+        this.#changed();
+      },
+    });
+    this.#releaseWriter = () => lock.release();
+    if (this.#closed) return lock.release();
     const stored = await this.store.list();
     const peers = new Set(this.#o.peers());
     for (const loaded of stored) {
@@ -634,13 +611,7 @@ export class TradeEngine extends EventTarget {
       if (!host) throw new Error('No wallet and indexer to cancel with.');
       this.#setBusy(id, 'cancel-on-chain');
       try {
-        const { btc } = await loadBitcoin();
-        const parsed = parseTrade(btc, r);
-        if (!parsed.ok) throw new Error(`The trade's terms do not parse: ${parsed.message}`);
-        const signed = await btc.cancelThenSign(host.wallet, await cancelContext(btc, host, parsed.trade, r.role));
-        if (!signed.ok) throw new Error(`the cancel was not signed (${signed.code}): ${signed.message}`);
-        const published = await host.broadcast(signed.txHex);
-        if (published.toLowerCase() !== signed.txid) throw new Error(`the broadcaster reported txid ${published}, not ${signed.txid}`);
+        const signed = await signCancel(r, host);
         void this.#audit(r, 'cancel-on-chain', `txid ${signed.txid} fee ${signed.fee}`);
         await this.#apply(id, { kind: 'cancelled-on-chain', txid: signed.txid, tx: signed.txHex, fee: signed.fee.toString() });
         void this.#watch(id);

@@ -30,17 +30,8 @@
  * `verify-peer-psbt`, `sign`, `finalize`, `check-final`) and gets the results back as inputs.
  */
 import type { SwapRole, SwapTermsWire } from '../../bitcoin/wire.js';
-import {
-  TRADE_PROTOCOL_VERSION,
-  STATE_STEP,
-  type AbortCode,
-  type DeadlineStep,
-  type FailureCode,
-  type TradeDeadlines,
-  type TradeFailure,
-  type TradeState,
-} from './trade.types.js';
-import { contributionOf, type ContributionWire, type MessageBody, type ProposeMessage, type SequencedMessage } from './trade.messages.js';
+import { TRADE_PROTOCOL_VERSION, type DeadlineStep, type FailureCode, type TradeDeadlines } from './trade.types.js';
+import { contributionOf, type ContributionWire, type ProposeMessage, type SequencedMessage } from './trade.messages.js';
 import {
   basisOf,
   canCancel,
@@ -48,14 +39,13 @@ import {
   isTerminal,
   myInputs,
   otherRole,
-  swapInputs,
-  type ChainView,
   type TradeEffect,
   type TradeInput,
-  type TradeNotice,
   type TradeRecord,
   type TradeStep,
 } from './trade.record.js';
+import { Builder, noStep } from './trade.step.js';
+import { cancelledOnChain, chainStep, lateCompletion } from './trade.settlement.js';
 
 // The messages (`trade.messages.ts`) and the record (`trade.record.ts`) are part of this module's API.
 export {
@@ -101,59 +91,6 @@ export {
   type TradeRecord,
   type TradeStep,
 } from './trade.record.js';
-
-// ---- building a step -----------------------------------------------------------------------------------------
-
-const noStep = (record: TradeRecord, ignored: string): TradeStep => ({ record, send: [], effects: [], notices: [], ignored });
-
-class Builder {
-  record: TradeRecord;
-  readonly send: SequencedMessage[] = [];
-  readonly effects: TradeEffect[] = [];
-  readonly notices: TradeNotice[] = [];
-  constructor(
-    record: TradeRecord,
-    readonly now: number,
-  ) {
-    this.record = { ...record, updatedAt: now };
-  }
-  set(change: Partial<TradeRecord>): this {
-    this.record = { ...this.record, ...change };
-    return this;
-  }
-  /** Moves to `state`; the deadline restarts when the step changes (or when `restart` says so). */
-  to(state: TradeState, restart = false): this {
-    const step = isTerminal(state) ? undefined : (STATE_STEP as Partial<Record<TradeState, DeadlineStep>>)[state];
-    const same = !restart && step !== undefined && step === this.record.step && this.record.deadline !== undefined;
-    let deadline = step === undefined ? undefined : same ? this.record.deadline : this.now + this.record.deadlines[step];
-    // The buyer never signs or completes past the seller's own deadline (after it, the seller may cancel on chain).
-    const cap = this.record.peerUntil;
-    if (deadline !== undefined && cap !== undefined && this.record.role === 'buyer' && (step === 'sign' || step === 'complete'))
-      deadline = Math.min(deadline, cap);
-    return this.set({ state, step, deadline });
-  }
-  message<T extends SequencedMessage['t']>(t: T, body: MessageBody<T>): this {
-    const seq = this.record.outbox.length;
-    const msg = { v: TRADE_PROTOCOL_VERSION, id: this.record.id, seq, t, body } as unknown as SequencedMessage;
-    this.send.push(msg);
-    return this.set({ outbox: [...this.record.outbox, msg] });
-  }
-  effect(e: TradeEffect): this {
-    this.effects.push(e);
-    return this;
-  }
-  notice(kind: TradeNotice['kind']): this {
-    this.notices.push({ kind });
-    return this;
-  }
-  fail(failure: TradeFailure, abort?: { code: AbortCode; message: string }): this {
-    if (abort) this.message('abort', abort);
-    return this.to('failed').set({ failure }).notice('failed');
-  }
-  done(): TradeStep {
-    return { record: this.record, send: this.send, effects: this.effects, notices: this.notices };
-  }
-}
 
 // ---- creation ------------------------------------------------------------------------------------------------
 
@@ -565,65 +502,4 @@ export function resumeRecord(record: TradeRecord): { record: TradeRecord; effect
     default:
       return { record, effects: [] };
   }
-}
-
-// ---- after my signature left: late completion, the chain, cancel on chain --------------------------------------
-
-/**
- * A failed seller whose signature is out still takes the buyer's `complete` (a valid late one turns the failure
- * into `done`), its check and the publish result — unless it already cancelled on chain.
- */
-function lateCompletion(r: TradeRecord, input: TradeInput): boolean {
-  if (r.state !== 'failed' || r.role !== 'seller' || !r.mySignatureOut || r.cancelTx) return false;
-  if (input.kind === 'message') return input.message.t === 'complete';
-  return input.kind === 'final-checked' || input.kind === 'published' || input.kind === 'publish-failed';
-}
-
-/** What the chain source says, applied: the swap seen → `done`; an input spent by another transaction → `failed`. */
-function chainStep(r: TradeRecord, view: ChainView, now: number): TradeStep {
-  if (!r.myTxid) return noStep(r, 'no swap to watch');
-  const inputs = swapInputs(r);
-  const mine = new Set(myInputs(r));
-  const mySpends = view.spends.filter((_, i) => mine.has(inputs[i]!));
-  const allConfirmed = mySpends.length > 0 && mySpends.every((s) => !!s && s.confirmations > 0);
-  if (view.swap.state !== 'unknown') {
-    const settlement = view.swap.state;
-    const cleared = settlement === 'confirmed' && allConfirmed;
-    if (r.state === 'done' && r.settlement === settlement && !!r.exposureCleared === cleared) return noStep(r, 'nothing new on chain');
-    const b = new Builder(r, now).set({ settlement, exposureCleared: cleared, txid: r.myTxid });
-    if (r.state !== 'done') b.set({ failure: undefined }).to('done').notice('completed');
-    return b.done();
-  }
-  const i = view.spends.findIndex((s) => !!s && s.txid !== r.myTxid);
-  // Not seen and no input spent otherwise (a swap seen before and gone from the mempool waits here too).
-  if (i < 0) return noStep(r, 'nothing new on chain');
-  const other = view.spends[i]!;
-  const cancelled = r.cancelTx?.txid === other.txid;
-  const code = cancelled ? 'cancelled-on-chain' : 'replaced';
-  if (r.state === 'failed' && r.failure?.code === code && !!r.exposureCleared === allConfirmed) return noStep(r, 'nothing new on chain');
-  const b = new Builder(r, now).set({ exposureCleared: allConfirmed, settlement: undefined });
-  if (r.state === 'failed' && r.failure?.code === code) return b.done();
-  const where = other.confirmations > 0 ? 'in a block' : 'in the mempool';
-  const message = cancelled
-    ? `Your cancel ${other.txid} took your inputs back (${where}): the swap can no longer confirm.`
-    : `${mine.has(inputs[i]!) ? 'Your input' : "The counterparty's input"} ${inputs[i]} was spent by transaction ${other.txid} (${where}), not by the swap ${r.myTxid}: the swap can no longer confirm.`;
-  const failure = { code, by: cancelled ? 'me' : 'peer', message } as const;
-  if (!isTerminal(r.state)) b.message('abort', { code: 'cancelled', message: cancelled ? 'cancelled on chain' : `input spent by ${other.txid}` });
-  b.to('failed')
-    .set({ failure })
-    .notice(r.state === 'done' ? 'settlement-changed' : 'failed');
-  return b.done();
-}
-
-/** My cancel on chain is out: the trade ends (the peer is told) and the watcher follows the cancel. */
-function cancelledOnChain(r: TradeRecord, input: Extract<TradeInput, { kind: 'cancelled-on-chain' }>, now: number): TradeStep {
-  if (!r.mySignatureOut || r.exposureCleared) return noStep(r, 'nothing to cancel on chain');
-  const b = new Builder(r, now).set({ cancelTx: { txid: input.txid, tx: input.tx, fee: input.fee } });
-  if (isTerminal(r.state)) return b.done();
-  return b
-    .fail(
-      { code: 'cancelled-on-chain', by: 'me', message: `You spent your inputs back to yourself (transaction ${input.txid}): the swap can no longer confirm.` },
-      { code: 'cancelled', message: 'cancelled on chain' },
-    )
-    .done();
 }
