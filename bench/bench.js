@@ -3,6 +3,7 @@
 // bare PeerJS comes from node_modules (served unbundled by the bench's dev server).
 import { Peer } from 'peerjs';
 import { abuse, useKit } from './abuse-bench.js';
+import { turn, useKit as useKitForTurn } from './turn-bench.js';
 
 const impl = new URLSearchParams(location.search).get('impl') === 'source' ? 'source' : 'cdn';
 
@@ -27,6 +28,7 @@ async function loadKit() {
 
 const kit = await loadKit();
 useKit(kit, kitService);
+useKitForTurn(kit, kitService);
 
 /** Reject after `ms` so no await in a bench can hang. */
 function timeout(promise, ms, what) {
@@ -324,4 +326,4 @@ async function stats(sig, { links = 10, seconds = 10 } = {}) {
   }
 }
 
-window.darkswapBench = { ready: true, impl, connect, roundtrip, latency, recovery, file, orderbook, trade, abuse, stats };
+window.darkswapBench = { ready: true, impl, connect, roundtrip, latency, recovery, file, orderbook, trade, abuse, stats, turn };

@@ -7,6 +7,7 @@
 //     --source  benchmark src/*.ts (through esbuild) instead of the built cdn/darkswap.js
 //     --list    print the bench names and exit
 //   env BENCH_TRIALS (default 30), BENCH_ROUNDTRIPS (default 200)
+import { createHmac } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -15,6 +16,7 @@ import { startDevServer } from '@web/dev-server';
 import puppeteer from 'puppeteer-core';
 import { CHROME_ARGS, findChrome } from './find-chrome.mjs';
 import { startSignaling } from './signaling.mjs';
+import { coturnMissing, startCoturn } from './coturn.mjs';
 import { sdpEsmPlugin } from './wtr-plugins.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -51,6 +53,9 @@ const BENCHES = [
   { name: 'orderbook_sync_1000_ms', group: 'orderbook' },
   { name: 'link_recovery_ms_p95', group: 'recovery' },
   { name: 'stats_sampler_ms_per_link_s', group: 'stats' },
+  { name: 'relay_connect_open_ms_p50', group: 'turn' },
+  { name: 'direct_connect_open_ms_p50', group: 'turn' },
+  { name: 'turn_failover_ms', group: 'turn' },
   { name: 'connect_idle_ms', group: 'abuse' },
   { name: 'connect_after_churn_ms', group: 'abuse' },
   { name: 'connect_under_flood_ms', group: 'abuse' },
@@ -142,7 +147,7 @@ async function main() {
     }
   }
 
-  if (['connect', 'roundtrip', 'latency', 'recovery', 'file', 'orderbook', 'trade', 'abuse', 'stats'].some((g) => groups.has(g))) {
+  if (['connect', 'roundtrip', 'latency', 'recovery', 'file', 'orderbook', 'trade', 'abuse', 'stats', 'turn'].some((g) => groups.has(g))) {
     if (!opts.source && !existsSync(path.join(ROOT, 'cdn', 'darkswap.js'))) {
       log('cdn/darkswap.js not found: run `npm run build` (or pass --source)');
       return 1;
@@ -224,6 +229,81 @@ async function abuseBench({ browser, page, origin, source, sig, emit }) {
   } finally {
     await honest.close().catch(() => {});
     for (const context of contexts) await context.close().catch(() => {});
+  }
+}
+
+/** TURN REST credentials (coturn `use-auth-secret`): username `<expiry>:<name>`, credential base64(HMAC-SHA1). */
+function turnServer(coturn) {
+  const username = `${Math.floor(Date.now() / 1000) + 3600}:bench`;
+  const credential = createHmac('sha1', coturn.secret).update(username).digest('base64');
+  return { urls: `turn:127.0.0.1:${coturn.port}?transport=udp`, username, credential };
+}
+
+/**
+ * Relay connect (through one real coturn, interleaved with direct connects) and TURN failover (two coturns, the
+ * one in use killed mid-stream, 3 rounds with fresh coturns). Skipped with a line when coturn is not installed.
+ */
+async function turnBench({ page, sig, emit }) {
+  const missing = coturnMissing();
+  if (missing) {
+    log(`turn: skipped — ${missing}`);
+    return true;
+  }
+  const started = [];
+  const start = async () => {
+    const c = await startCoturn();
+    started.push(c);
+    return c;
+  };
+  try {
+    const one = await start();
+    log('turn: 15 relay connects through coturn, interleaved with 15 direct ones…');
+    const r = await withTimeout(
+      page.evaluate((s, server) => window.darkswapBench.turn.relayConnect(s, server), sig, turnServer(one)),
+      120_000,
+      'relay connect bench',
+    );
+    for (const e of r.errors) log(`turn: connect failed: ${e}`);
+    const relay50 = percentile(r.relay, 50);
+    const direct50 = percentile(r.direct, 50);
+    log(`turn: relay p50 ${round(relay50)} ms, direct p50 ${round(direct50)} ms (ratio ${round(relay50 / direct50, 2)})`);
+    if (r.relay.length) emit('relay_connect_open_ms_p50', round(relay50), 'ms');
+    if (r.direct.length) emit('direct_connect_open_ms_p50', round(direct50), 'ms');
+    await one.stop();
+
+    const times = [];
+    for (let i = 0; i < 3; i++) {
+      const pair = [await start(), await start()];
+      const relayUrl = await withTimeout(
+        page.evaluate((s, servers) => window.darkswapBench.turn.failoverSetup(s, servers), sig, pair.map(turnServer)),
+        30_000,
+        'failover setup',
+      );
+      const victim = pair.find((c) => relayUrl?.includes(`:${c.port}`));
+      if (!victim) throw new Error(`failover: the link does not relay through either coturn (${relayUrl})`);
+      await page.evaluate(() => window.darkswapBench.turn.failoverArm());
+      await victim.stop();
+      const w = await withTimeout(
+        page.evaluate(() => window.darkswapBench.turn.failoverWait()),
+        30_000,
+        'failover wait',
+      );
+      log(`turn: failover round ${i + 1}: ${w.ms === null ? 'no recovery within 15 s' : `${round(w.ms, 0)} ms`} (${w.servers.join('; ')})`);
+      if (w.ms !== null) times.push(w.ms);
+      await page.evaluate(() => window.darkswapBench.turn.failoverClose());
+      for (const c of pair) await c.stop();
+    }
+    if (times.length) {
+      const median = percentile(times, 50);
+      log(`turn: failover median ${round(median, 0)} ms (goal ≤ 3,000)`);
+      emit('turn_failover_ms', round(median, 0), 'ms');
+    }
+    return times.length === 3 && r.relay.length > 0;
+  } catch (error) {
+    log(`turn: failed: ${error?.message ?? error}`);
+    return false;
+  } finally {
+    for (const c of started) await c.stop().catch(() => {});
   }
 }
 
@@ -385,6 +465,8 @@ async function browserBenches({ groups, emit, wants, source }) {
     }
 
     if (groups.has('abuse') && !(await abuseBench({ browser, page, origin, source, sig, emit }))) ok = false;
+
+    if (groups.has('turn') && !(await turnBench({ page, sig, emit }))) ok = false;
 
     if (groups.has('file')) {
       const heap = wants('file_1gib_heap_growth_mb');

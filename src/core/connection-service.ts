@@ -10,11 +10,11 @@ import { PRIORITY, type Link, type PeerIdentity } from './link.js';
 import { LinkRegistry, type LinkRegistryHost } from './link-registry.js';
 import { Signaling, type SignalingHost } from './signaling.js';
 import type { SignalDrop } from './signaling-guard.js';
-import { iceConfiguration, validateIceServers, type IcePreset, type IceSettings } from './ice.js';
-import { IceCredentialRefresher } from './ice-credentials.js';
-import { StatsSampler, type LinkSample, type StatsListener } from './link-stats.js';
-import { findings, type Finding } from './doctor.js';
-import { probeIceServer, type IceProbeResult } from './ice-probe.js';
+import type { IceSettings } from './ice.js';
+import { IceControl, type IceControlHost } from './ice-control.js';
+import type { LinkSample, StatsListener } from './link-stats.js';
+import type { Finding } from './doctor.js';
+import type { TurnServerReport } from './turn-pool.js';
 
 // Typed listeners for the class itself (merged with the class declaration below).
 export interface ConnectionService {
@@ -49,30 +49,14 @@ export class ConnectionService extends EventTarget implements ConnectionApi, Cha
   /** The registry's links by peer id (test/harness.ts and some tests reach this map by a cast). */
   private readonly links: Map<string, Link> = this.registry.links;
 
-  /** The live ICE configuration (one object, updated in place by setIce). */
-  private readonly ice: RTCConfiguration = {};
-  private icePreset: IcePreset = 'default';
-  /** The host's servers (without the ephemeral TURN one). */
-  private baseServers: RTCIceServer[] = [];
+  /** ICE: the live configuration, runtime changes, the TURN pool, statistics and the doctor. */
+  private readonly iceControl: IceControl;
 
   constructor(config: ConnectionConfig) {
     super();
     this.config = Object.freeze(resolveConfig(config));
-    this.icePreset = this.config.icePreset;
-    this.baseServers = this.config.iceServers;
-    // A relay preset whose TURN server comes with the ephemeral credentials has no path until they arrive.
-    const relayWaiting = this.config.icePreset === 'relay' && !!this.config.iceCredentials;
-    this.addEventListener('peer-disconnected', (e) => {
-      const peer = (e as Event & { peer: string }).peer;
-      this.samplers.get(peer)?.dispose();
-      this.samplers.delete(peer);
-    });
-    Object.assign(
-      this.ice,
-      relayWaiting && !this.config.iceServers.length
-        ? { iceServers: [], iceTransportPolicy: 'relay' }
-        : iceConfiguration({ preset: this.config.icePreset, servers: this.config.iceServers }),
-    );
+    this.iceControl = new IceControl(this.iceHost());
+    this.addEventListener('peer-disconnected', (e) => this.iceControl.forget((e as Event & { peer: string }).peer));
     this.givenIdentity = typeof config.identity === 'object' ? config.identity : undefined;
   }
 
@@ -109,38 +93,27 @@ export class ConnectionService extends EventTarget implements ConnectionApi, Cha
     return this.links.get(peer)?.identity;
   }
 
-  /** The ICE configuration links use now (the preset over the host's servers). */
+  /** The ICE configuration links use now (the preset over the host's servers, the TURN pool's selection). */
   get iceConfiguration(): RTCConfiguration {
-    return { ...this.ice, iceServers: [...(this.ice.iceServers ?? [])] };
+    return this.iceControl.configuration;
   }
 
   /**
    * Changes the ICE servers and/or preset at runtime without dropping links: new links use it at once; each
-   * open link switches by an ICE restart negotiated over the link itself (same DTLS session, acked messages
-   * kept). Throws `invalid-config` (and changes nothing) for bad servers or a relay preset without TURN.
+   * open link switches by an ICE restart (same DTLS session, acked messages kept; see link-ice.ts). Throws
+   * `invalid-config` (and changes nothing) for bad servers or a relay preset without TURN.
    */
   setIce(settings: IceSettings): void {
-    const base = settings.servers ? validateIceServers(settings.servers) : this.baseServers;
-    const next = iceConfiguration({ preset: settings.preset ?? this.icePreset, servers: this.iceServers(base) });
-    this.icePreset = settings.preset ?? this.icePreset;
-    this.baseServers = base;
-    this.applyIce(next, true);
+    this.iceControl.set(settings);
   }
 
   /**
-   * Puts a configuration into effect: in place in the object PeerJS reads for every new connection, and on
-   * every open link's peer connection — with an ICE restart (`restart`), or for its next gathering only
-   * (fresh TURN credentials: allocations in use stay).
+   * With two or more TURN servers: each one's score (lower is better; see turn-pool.ts), best first — links
+   * use the best ones and move to the next by an ICE restart when their relay dies or stays poor
+   * (`turn-switch` events). Empty with fewer than two.
    */
-  private applyIce(next: RTCConfiguration, restart: boolean): void {
-    this.ice.iceServers = next.iceServers;
-    this.ice.iceTransportPolicy = next.iceTransportPolicy;
-    for (const link of this.links.values()) {
-      const pc = link.wire?.pc;
-      if (!pc || pc.connectionState === 'closed') continue;
-      pc.setConfiguration({ ...pc.getConfiguration(), iceServers: next.iceServers, iceTransportPolicy: next.iceTransportPolicy });
-      if (restart) link.restartIce();
-    }
+  get turnServers(): TurnServerReport[] {
+    return this.iceControl.turnServers;
   }
 
   /**
@@ -148,28 +121,8 @@ export class ConnectionService extends EventTarget implements ConnectionApi, Cha
    * findings, each with a fix: signaling unreachable or refusing the key, no STUN/TURN configured, STUN
    * unreachable, TURN authentication failed or unreachable, UDP blocked, a relay preset without a working TURN.
    */
-  async diagnose(timeoutMs = 5_000): Promise<Finding[]> {
-    const probes: IceProbeResult[] = [];
-    for (const server of this.ice.iceServers ?? []) probes.push(...(await probeIceServer(server, timeoutMs)));
-    const c = this.config;
-    const url = `${c.secure ? 'https' : 'http'}://${c.host}:${c.port}${c.path}`;
-    return findings({
-      signaling: { status: this._status, url, ...(this.lastError ? { errorCode: this.lastError.code } : {}) },
-      preset: this.icePreset,
-      probes,
-    });
-  }
-
-  /** Link statistics samplers by peer (made on first use, dropped with the link). */
-  private readonly samplers = new Map<string, StatsSampler>();
-
-  private sampler(peer: string): StatsSampler {
-    let sampler = this.samplers.get(peer);
-    if (!sampler) {
-      sampler = new StatsSampler(() => this.links.get(peer)?.wire?.pc, this.config.statsIntervalMs);
-      this.samplers.set(peer, sampler);
-    }
-    return sampler;
+  diagnose(timeoutMs = 5_000): Promise<Finding[]> {
+    return this.iceControl.diagnose(timeoutMs);
   }
 
   /**
@@ -179,22 +132,18 @@ export class ConnectionService extends EventTarget implements ConnectionApi, Cha
    */
   watchStats(peer: string, listener: StatsListener): () => void {
     if (!this.links.has(peer)) throw this.error('unknown-peer', `Not connected to peer ${peer}.`);
-    return this.sampler(peer).watch(listener);
+    return this.iceControl.watchStats(peer, listener);
   }
 
   /** The latest sample of the link to `peer` (taken now when nobody watches), and the last five minutes of them. */
   async stats(peer: string): Promise<{ latest: LinkSample | undefined; history: readonly LinkSample[] } | undefined> {
     if (!this.links.has(peer)) return undefined;
-    const sampler = this.sampler(peer);
-    const latest = sampler.latest && performance.now() - sampler.latest.at < this.config.statsIntervalMs * 1.5 ? sampler.latest : await sampler.sampleNow();
-    return { latest, history: sampler.history };
+    return this.iceControl.stats(peer);
   }
 
   /** @internal Main-thread ms spent by all samplers (benchmarks). */
   get statsCostMs(): number {
-    let total = 0;
-    for (const s of this.samplers.values()) total += s.costMs;
-    return total;
+    return this.iceControl.statsCostMs;
   }
 
   /** Messages relayed by the signaling server that were dropped before PeerJS saw them, by reason. */
@@ -245,7 +194,7 @@ export class ConnectionService extends EventTarget implements ConnectionApi, Cha
     if (this._status === 'closed') return Promise.reject(this.error('destroyed', 'This connection service was destroyed.'));
     if (this.opening) return this.opening;
     this.setStatus('connecting');
-    this.opening = Promise.all([this.loadIdentity(), this.startIceCredentials()]).then(
+    this.opening = Promise.all([this.loadIdentity(), this.iceControl.startCredentials()]).then(
       () => this.signaling.register(),
       (cause: unknown) => {
         const error = this.error('invalid-config', `Cannot load the identity key from IndexedDB: ${String(cause)}`, cause);
@@ -256,30 +205,6 @@ export class ConnectionService extends EventTarget implements ConnectionApi, Cha
       },
     );
     return this.opening;
-  }
-
-  private credentials: IceCredentialRefresher | undefined;
-  /** The TURN server made from the latest ephemeral credentials. */
-  private credentialServer: RTCIceServer | undefined;
-
-  /** Fetches ephemeral TURN credentials (once; never fails open(): a failure is reported and retried). */
-  private async startIceCredentials(): Promise<void> {
-    const source = this.config.iceCredentials;
-    if (!source || this.credentials) return;
-    this.credentials = new IceCredentialRefresher(
-      source,
-      (server) => {
-        this.credentialServer = server;
-        this.applyIce(iceConfiguration({ preset: this.icePreset, servers: this.iceServers() }), false);
-      },
-      (error) => this.emitError(this.error('signaling-unreachable', `TURN credentials could not be fetched: ${error.message}`, error)),
-    );
-    await this.credentials.start();
-  }
-
-  /** The host's servers plus the one from ephemeral credentials. */
-  private iceServers(base: readonly RTCIceServer[] = this.baseServers): RTCIceServer[] {
-    return this.credentialServer ? [...base, this.credentialServer] : [...base];
   }
 
   private async loadIdentity(): Promise<void> {
@@ -334,7 +259,7 @@ export class ConnectionService extends EventTarget implements ConnectionApi, Cha
 
   destroy(): void {
     if (this._status === 'closed') return;
-    this.credentials?.stop();
+    this.iceControl.dispose();
     this.signaling.stop();
     if (typeof window !== 'undefined') window.removeEventListener('pagehide', this.registry.onPageHide);
     let said = false;
@@ -414,7 +339,7 @@ export class ConnectionService extends EventTarget implements ConnectionApi, Cha
         return service._status;
       },
       get ice() {
-        return service.ice;
+        return service.iceControl.ice;
       },
       setStatus: (status) => this.setStatus(status),
       emitError: (error) => this.emitError(error),
@@ -424,13 +349,37 @@ export class ConnectionService extends EventTarget implements ConnectionApi, Cha
       registered: () => {
         if (typeof window !== 'undefined') window.addEventListener('pagehide', this.registry.onPageHide);
         // After the first registration `registered` means "back after an outage": restart stalled first dials.
-        queueMicrotask(() => this.registry.signalingBack());
+        queueMicrotask(() => {
+          this.registry.signalingBack();
+          this.iceControl.registered();
+        });
       },
       incoming: (conn) => this.registry.attach(conn, conn.peer),
       unavailable: (target, error) => this.registry.peerUnavailable(target, error),
       admitOffer: (peer) => this.registry.admitOffer(peer),
       isPinned: (peer) => !!this.pins[peer],
       signalDropped: (peer, reason, detail) => this.registry.signalDropped(peer, reason, detail),
+      iceSignal: (peer, connectionId, frame) => this.links.get(peer)?.signaledIce(connectionId, frame),
+    };
+  }
+
+  private iceHost(): IceControlHost {
+    const service = this;
+    return {
+      get config() {
+        return service.config;
+      },
+      links: this.links,
+      get open() {
+        return service._status === 'open';
+      },
+      signalingState: () => {
+        const c = this.config;
+        const url = `${c.secure ? 'https' : 'http'}://${c.host}:${c.port}${c.path}`;
+        return { status: this._status, url, ...(this.lastError ? { errorCode: this.lastError.code } : {}) };
+      },
+      dispatchEvent: (event) => this.dispatchEvent(event),
+      emitError: (error) => this.emitError(error),
     };
   }
 
@@ -455,6 +404,9 @@ export class ConnectionService extends EventTarget implements ConnectionApi, Cha
       deliver: (peer, channel, payload) => this.deliver(peer, channel, payload),
       deliverBulk: (peer, frame) => this.deliverBulk(peer, frame),
       dial: (peer) => this.signaling.dial(peer),
+      signalIce: (peer, connectionId, frame) => this.signaling.signalIce(peer, connectionId, frame),
+      iceSettled: (peer) => this.iceControl.turn.settled(peer),
+      pathLost: (peer) => this.iceControl.turn.peerLost(peer),
       dispatchEvent: (event) => this.dispatchEvent(event),
       emitError: (error, peer) => this.emitError(error, peer),
     };

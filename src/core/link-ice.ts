@@ -1,24 +1,41 @@
 /**
- * ICE restart over a link's own authenticated data channel (`_ice` control frames), so a change of ICE
- * servers or transport policy reaches links that are already open without dropping them: the connection,
- * its DTLS session and identity binding, and the link's acked streams all stay; only the candidate pair may
- * change. PeerJS does not renegotiate (a second offer through signaling would replace its connection), so
- * the offer and answer travel on the link: the side that dialed the connection offers (the other asks with
- * `{restart: true}`), each description is sent once its candidates are gathered (or after a short wait),
- * and a description whose DTLS fingerprint is not the one authenticated by the hello is refused.
+ * ICE restart of an open link, so a change of ICE servers or transport policy, or a relay that died, moves
+ * the link to a new candidate pair without dropping it: the connection, its DTLS session and identity
+ * binding, and the link's acked streams all stay; only the candidate pair changes. PeerJS does not
+ * renegotiate (a second offer through PeerJS would replace its connection), so the kit carries its own
+ * `_ice` frames: the side that dialed the connection offers (the other asks with `{restart: true}`).
+ *
+ * Two paths, the first that works:
+ * - **through the signaling server** (a relayed `CANDIDATE` message whose payload carries `ice`): the
+ *   description leaves at once and the new candidates trickle behind it on the same ordered socket — the
+ *   fast path, and the only one when the link's own path (a dead relay) carries nothing;
+ * - **over the link itself** when signaling is down: each description waits for its candidates (up to
+ *   `GATHER_WAIT_MS`) and carries them.
+ *
+ * `{lost: true}` tells the peer that the path went silent (a dead relay, turn-failover.ts): it checks its own
+ * relay at once, and its side of the restart waits for that check, so both ends gather on servers that work.
+ *
+ * A description whose DTLS fingerprint is not the one the hello authenticated is refused, so neither the
+ * server nor anyone else can move the link to another endpoint.
  */
 import * as v from 'valibot';
 import { dtlsFingerprint } from './identity.js';
 
 /** A data-channel SDP with its candidates is a few KB; allow ample room. */
 const MAX_SDP = 32_768;
-/** How long a description waits for its candidates before it is sent with what there is. */
+/** How long a description sent over the link waits for its candidates before it goes with what there is. */
 export const GATHER_WAIT_MS = 3_000;
 
 export const IceFrameSchema = v.union([
   v.strictObject({ restart: v.literal(true) }),
+  v.strictObject({ lost: v.literal(true) }),
   v.strictObject({ offer: v.pipe(v.string(), v.maxLength(MAX_SDP)) }),
   v.strictObject({ answer: v.pipe(v.string(), v.maxLength(MAX_SDP)) }),
+  v.strictObject({
+    candidate: v.pipe(v.string(), v.maxLength(1_024)),
+    mid: v.nullable(v.pipe(v.string(), v.maxLength(64))),
+    ufrag: v.nullable(v.pipe(v.string(), v.maxLength(256))),
+  }),
 ]);
 export type IceFrame = v.InferOutput<typeof IceFrameSchema>;
 
@@ -29,7 +46,14 @@ export interface IceRestartWire {
   readonly dialedByMe: boolean;
   /** The DTLS fingerprints the hello authenticated (mine, the peer's). */
   readonly fingerprints: { local: string; remote: string } | undefined;
+  /** Sends through the signaling server; false when signaling is down. */
+  signal(frame: IceFrame): boolean;
+  /** Sends over the link itself. */
   send(frame: IceFrame): void;
+  /** Resolves when checks of my own relay for this link are done (a restart waits: they change my servers). */
+  settled(): Promise<void>;
+  /** The peer says this connection's path carries nothing any more (`{lost: true}`). */
+  lost(): void;
 }
 
 /** Resolves once ICE gathering is complete, or after `ms`. */
@@ -49,21 +73,45 @@ function gathered(pc: RTCPeerConnection, ms: number): Promise<void> {
   });
 }
 
+/** Candidate trickles per peer connection (one listener each, kept while the connection lives). */
+const trickling = new WeakSet<RTCPeerConnection>();
+
+/** Sends each new local candidate through signaling (PeerJS's own trickle stops once ICE completes). */
+function trickle(wire: IceRestartWire, pc: RTCPeerConnection): void {
+  if (trickling.has(pc)) return;
+  trickling.add(pc);
+  pc.addEventListener('icecandidate', (e) => {
+    const c = e.candidate;
+    if (c?.candidate) wire.signal({ candidate: c.candidate, mid: c.sdpMid, ufrag: c.usernameFragment });
+  });
+}
+
+/** Sends my new description: through signaling at once (candidates follow), else over the link with its candidates. */
+async function sendDescription(wire: IceRestartWire, pc: RTCPeerConnection, type: 'offer' | 'answer'): Promise<void> {
+  const sdp = pc.localDescription!.sdp;
+  if (wire.signal(type === 'offer' ? { offer: sdp } : { answer: sdp })) return;
+  await gathered(pc, GATHER_WAIT_MS);
+  const full = pc.localDescription!.sdp;
+  wire.send(type === 'offer' ? { offer: full } : { answer: full });
+}
+
 /** Starts an ICE restart on `wire` (with the configuration already set on its peer connection). */
 export async function restartIce(wire: IceRestartWire): Promise<void> {
   const pc = wire.pc;
   if (!pc || pc.connectionState === 'closed') return;
   if (!wire.dialedByMe) {
-    wire.send({ restart: true });
+    if (!wire.signal({ restart: true })) wire.send({ restart: true });
     return;
   }
   if (pc.signalingState !== 'stable') return; // one restart at a time
+  await wire.settled();
+  if ((pc.signalingState as string) !== 'stable' || (pc.connectionState as string) === 'closed') return;
+  trickle(wire, pc);
   await pc.setLocalDescription(await pc.createOffer({ iceRestart: true }));
-  await gathered(pc, GATHER_WAIT_MS);
-  wire.send({ offer: pc.localDescription!.sdp });
+  await sendDescription(wire, pc, 'offer');
 }
 
-/** Handles one `_ice` frame; resolves to a reason when the frame is refused. */
+/** Handles one `_ice` frame (from either path); resolves to a reason when the frame is refused. */
 export async function receiveIce(wire: IceRestartWire, frame: IceFrame): Promise<string | undefined> {
   const pc = wire.pc;
   if (!pc || pc.connectionState === 'closed') return undefined;
@@ -72,16 +120,27 @@ export async function receiveIce(wire: IceRestartWire, frame: IceFrame): Promise
     await restartIce(wire);
     return undefined;
   }
+  if ('lost' in frame) {
+    wire.lost();
+    return undefined;
+  }
+  if ('candidate' in frame) {
+    // A candidate of a restart that was refused or superseded fails on its username fragment: harmless.
+    await pc.addIceCandidate({ candidate: frame.candidate, sdpMid: frame.mid, usernameFragment: frame.ufrag }).catch(() => undefined);
+    return undefined;
+  }
   const sdp = 'offer' in frame ? frame.offer : frame.answer;
   // The same DTLS session or nothing: a description with another fingerprint would move the link to someone else.
   if (!wire.fingerprints || dtlsFingerprint(sdp) !== wire.fingerprints.remote) return 'the description is not for this DTLS session';
   if ('offer' in frame) {
     if (wire.dialedByMe) return 'only the dialer offers';
     if (pc.signalingState !== 'stable') return 'an offer while negotiating';
+    trickle(wire, pc);
+    // Called before any await: candidates that arrive right behind the offer queue after it on the connection.
     await pc.setRemoteDescription({ type: 'offer', sdp });
+    await wire.settled();
     await pc.setLocalDescription(await pc.createAnswer());
-    await gathered(pc, GATHER_WAIT_MS);
-    wire.send({ answer: pc.localDescription!.sdp });
+    await sendDescription(wire, pc, 'answer');
     return undefined;
   }
   if (pc.signalingState !== 'have-local-offer') return 'an answer without an offer';

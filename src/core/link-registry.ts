@@ -6,6 +6,7 @@ import { MessageRejectedEvent, PeerBlockedEvent, PeerEvent, PeerRefusedEvent, RE
 import type { RejectReason } from './frame.js';
 import type { Identity } from './identity.js';
 import { Link, type LinkOwner } from './link.js';
+import type { IceFrame } from './link-ice.js';
 import type { LinkLimits } from './rate-limit.js';
 import type { DataConnection } from './signaling.js';
 import type { SignalDrop } from './signaling-guard.js';
@@ -50,6 +51,10 @@ export interface LinkRegistryHost {
   deliverBulk(peer: string, frame: BulkFrame): RejectReason | undefined;
   /** Dial a peer through signaling; undefined while not registered. */
   dial(peer: string): DataConnection | undefined;
+  /** Relay an ICE-restart frame through signaling; false when not registered. */
+  signalIce(peer: string, connectionId: string, frame: IceFrame): boolean;
+  iceSettled(peer: string): Promise<void>;
+  pathLost(peer: string): void;
   dispatchEvent(event: Event): boolean;
   emitError(error: DarkswapConnectionError, peer?: string): void;
 }
@@ -101,6 +106,9 @@ export class LinkRegistry {
       left: (link, reason) => this.dropLink(link.peer, linkError('link-closed', `${link.peer} left (${reason}).`), 'remote'),
       block: (link, reason) => this.blockPeer(link.peer, reason),
       roomAcrossLinks: (chars) => this.roomAcrossLinks(chars),
+      signalIce: (peer, connectionId, frame) => host.signalIce(peer, connectionId, frame),
+      iceSettled: (peer) => host.iceSettled(peer),
+      pathLost: (peer) => host.pathLost(peer),
     };
   }
 

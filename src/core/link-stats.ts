@@ -24,6 +24,8 @@ export interface LinkSample {
   readonly protocol: 'udp' | 'tcp' | 'tls' | 'unknown';
   readonly localType?: string;
   readonly remoteType?: string;
+  /** The TURN server URL of my end of the pair, when my end is a relay. */
+  readonly relayUrl?: string;
   readonly rttMs?: number;
   /** Bytes per second received and sent on the selected pair since the previous sample. */
   readonly inBps: number;
@@ -91,6 +93,7 @@ export function sampleFrom(report: ReadonlyMap<string, Stat>, previous: Counters
     protocol: protocol === 'udp' || protocol === 'tcp' || protocol === 'tls' ? protocol : 'unknown',
     ...(typeof local?.candidateType === 'string' ? { localType: local.candidateType } : {}),
     ...(typeof remote?.candidateType === 'string' ? { remoteType: remote.candidateType } : {}),
+    ...(local?.candidateType === 'relay' && typeof local.url === 'string' ? { relayUrl: local.url } : {}),
     ...(rttMs !== undefined ? { rttMs } : {}),
     inBps: rate(counters.bytesIn, previous?.bytesIn ?? 0),
     outBps: rate(counters.bytesOut, previous?.bytesOut ?? 0),

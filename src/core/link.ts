@@ -9,7 +9,7 @@ import { OutboundQueue, PRIORITY } from './link-outbound.js';
 import { STRIKE_DRAIN_PER_SECOND, TokenBucket } from './rate-limit.js';
 import { ReliableState } from './reliable.js';
 import type { Wire } from './wire.js';
-import { IceFrameSchema, receiveIce, restartIce as restartIceOn, type IceRestartWire } from './link-ice.js';
+import { IceFrameSchema, receiveIce, restartIce as restartIceOn, type IceFrame, type IceRestartWire } from './link-ice.js';
 
 // Kept importable from here: the outbound queue's priorities and watermark, and the wire.
 export { MESSAGE_HIGH_WATER, PRIORITY } from './link-outbound.js';
@@ -54,6 +54,12 @@ export interface LinkOwner extends HandshakeOwner {
   block(link: Link, reason: RejectReason): void;
   /** Whether messages of `chars` more UTF-16 units fit under the cap across all links; a refusal message when not. */
   roomAcrossLinks(chars: number): string | undefined;
+  /** Relays an ICE-restart frame to the peer through the signaling server; false when signaling is down. */
+  signalIce(peer: string, connectionId: string, frame: IceFrame): boolean;
+  /** Resolves when checks of my relay for this peer's link are done (see IceRestartWire.settled). */
+  iceSettled(peer: string): Promise<void>;
+  /** The peer says our path went silent. */
+  pathLost(peer: string): void;
 }
 
 /** Reliable messages kept per link waiting for acknowledgement before `send` refuses more. */
@@ -87,6 +93,12 @@ export class Link {
   incoming = false;
   /** When a message last went either way (performance.now()). */
   lastActive = performance.now();
+  /**
+   * Since when I have been waiting to hear from the peer with reliable messages outstanding (performance.now()):
+   * set by a reliable send, moved on by every frame received, cleared when nothing is left unacknowledged.
+   * A link whose path died shows it here first (the relay watchdog reads it; see turn-failover.ts).
+   */
+  awaitingSince: number | undefined;
 
   private readonly outbound: OutboundQueue;
   private readonly handshake: Handshake;
@@ -229,6 +241,7 @@ export class Link {
         `${this.reliable.unackedCount()} messages to ${this.peer} are still waiting for acknowledgement; try again when the link drains.`,
       );
     }
+    this.awaitingSince ??= performance.now();
     const item = this.reliable.outbox(channel).push((seq) => encodeFrame(channel, json, seq), priority);
     if (this.state === 'open') this.outbound.push(item.frame, priority);
   }
@@ -249,8 +262,36 @@ export class Link {
       pc: wire.pc,
       dialedByMe: wire.dialer === this.owner.localId,
       fingerprints: remote ? { local: remote.localFingerprint, remote: remote.fingerprint } : undefined,
+      signal: (frame) => this.owner.signalIce(this.peer, wire.conn.connectionId, frame),
       send: (frame) => this.outbound.push(encodeFrame('_ice', JSON.stringify(frame)), PRIORITY.control),
+      settled: () => this.owner.iceSettled(this.peer),
+      lost: () => this.owner.pathLost(this.peer),
     };
+  }
+
+  /** Tells the peer, through signaling, that this link's path went silent. */
+  signalPathLost(): boolean {
+    const wire = this.wire;
+    return !!wire?.ready && this.owner.signalIce(this.peer, wire.conn.connectionId, { lost: true });
+  }
+
+  /** An ICE-restart frame relayed by the signaling server for one of this peer's connections. */
+  signaledIce(connectionId: string, frame: IceFrame): void {
+    const wire = this.wire;
+    if (!wire?.ready || wire.conn.connectionId !== connectionId || this.dead) return;
+    this.onIce(wire, frame);
+  }
+
+  private onIce(wire: Wire, frame: IceFrame): void {
+    void receiveIce(this.iceWire(wire), frame).then(
+      (refused) => refused && this.reject('_ice', 'invalid'),
+      () => this.reject('_ice', 'invalid'),
+    );
+  }
+
+  /** Something arrived from the peer on the current wire: the path works. */
+  private heard(): void {
+    this.awaitingSince = this.reliable.unackedCount() > 0 ? performance.now() : undefined;
   }
 
   /** Send a `_bye` and close; best effort, used for deliberate leaves. */
@@ -376,6 +417,7 @@ export class Link {
     }
     const split = splitFrame(data);
     if (typeof split === 'string') return this.reject(undefined, split);
+    if (wire.ready) this.heard();
     const now = performance.now();
     const control = split.channel.startsWith('_');
     const allowed = control
@@ -465,6 +507,7 @@ export class Link {
         if (!box || seq >= box.nextSeq) return this.reject(name, 'invalid');
         box.ack(seq);
       }
+      if (this.reliable.unackedCount() === 0) this.awaitingSince = undefined;
       return;
     }
     if (name === '_ready') {
@@ -502,11 +545,7 @@ export class Link {
     if (name === '_ice') {
       const frame = v.safeParse(IceFrameSchema, json);
       if (!frame.success) return this.reject(name, 'invalid');
-      void receiveIce(this.iceWire(wire), frame.output).then(
-        (refused) => refused && this.reject(name, 'invalid'),
-        () => this.reject(name, 'invalid'),
-      );
-      return;
+      return this.onIce(wire, frame.output);
     }
     this.reject(name, 'unknown-channel');
   }
@@ -559,6 +598,7 @@ export class Link {
       else this.reject(undefined, 'no-handshake');
       return;
     }
+    this.heard();
     if (data instanceof ArrayBuffer) {
       // Acknowledge every byte taken off the wire (valid or not): the sender's window counts them all.
       this.bulkReceived += data.byteLength;

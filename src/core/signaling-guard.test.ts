@@ -6,17 +6,19 @@ import { SignalingGuard, type SignalDrop } from './signaling-guard.js';
 function guardWith(options: { connections?: string[]; refuse?: string; pinned?: string[] } = {}) {
   let now = 0;
   const dropped: [string | undefined, SignalDrop, string | undefined][] = [];
+  const ice: [string, string, unknown][] = [];
   const guard = new SignalingGuard(
     {
       hasConnection: (peer, id) => (options.connections ?? []).includes(`${peer}/${id}`),
       admitOffer: () => options.refuse,
       isPinned: (peer) => (options.pinned ?? []).includes(peer),
+      ice: (peer, id, frame) => ice.push([peer, id, frame]),
       dropped: (peer, reason, detail) => dropped.push([peer, reason, detail]),
     },
     { perPeerPerMinute: 6, perMinute: 20 },
     () => now,
   );
-  return { guard, dropped, tick: (ms: number) => (now += ms) };
+  return { guard, dropped, ice, tick: (ms: number) => (now += ms) };
 }
 
 const sdp = (type: string) => ({ type, sdp: 'v=0\r\n' });
@@ -27,6 +29,19 @@ const offer = (src: string, id = 'dc_1', extra: object = {}) => ({
 });
 
 describe('SignalingGuard', () => {
+  it('hands ICE-restart frames of held connections to the link, never to PeerJS; drops malformed or unknown ones', () => {
+    const { guard, dropped, ice } = guardWith({ connections: ['a/dc_1'] });
+    const frame = { offer: 'v=0\r\n' };
+    expect(guard.admit({ type: 'CANDIDATE', src: 'a', payload: { connectionId: 'dc_1', ice: frame } })).to.equal(false);
+    expect(ice).to.deep.equal([['a', 'dc_1', frame]]);
+    expect(dropped).to.deep.equal([]);
+    expect(guard.admit({ type: 'CANDIDATE', src: 'a', payload: { connectionId: 'dc_9', ice: frame } })).to.equal(false);
+    expect(guard.admit({ type: 'CANDIDATE', src: 'a', payload: { connectionId: 'dc_1', ice: { offer: 7 } } })).to.equal(false);
+    expect(guard.admit({ type: 'CANDIDATE', src: 'a', payload: { connectionId: 'dc_1', ice: { restart: true, extra: 1 } } })).to.equal(false);
+    expect(ice).to.have.length(1);
+    expect(dropped.map((d) => d[1])).to.deep.equal(['no-connection', 'malformed', 'malformed']);
+  });
+
   it('passes server messages and drops malformed or unknown ones with a reason', () => {
     const { guard, dropped } = guardWith();
     for (const type of ['OPEN', 'ERROR', 'ID-TAKEN', 'INVALID-KEY', 'LEAVE', 'EXPIRE']) expect(guard.admit({ type, src: 'a' }), type).to.equal(true);

@@ -8,11 +8,15 @@
  *   within that peer's and the page's offer rates, and admitted (not blocked, capacity left) — all
  *   before PeerJS builds a peer connection for it;
  * - an `ANSWER` or `CANDIDATE` must belong to a connection PeerJS holds (never stored for later);
+ * - a `CANDIDATE` whose payload carries `ice` is the kit's own ICE-restart frame for that connection
+ *   (link-ice.ts): checked against its schema and handed to the link, never to PeerJS;
  * - every peer's relayed messages are rate limited; anything else is dropped.
  *
  * Dropped messages are counted by reason (`SignalingGuard.drops`) and reported to the host.
  */
 import { isValidPeerId } from './config.js';
+import * as v from 'valibot';
+import { IceFrameSchema, type IceFrame } from './link-ice.js';
 import { TokenBucket } from './rate-limit.js';
 
 export const SIGNAL_DROP_REASONS = ['unknown-type', 'malformed', 'too-large', 'media', 'serialization', 'no-connection', 'rate-limited', 'refused'] as const;
@@ -39,6 +43,8 @@ export interface SignalingGuardHost {
   admitOffer(peer: string): string | undefined;
   /** Whether this peer is pinned (its offers skip the unknown-peer rate). */
   isPinned(peer: string): boolean;
+  /** An ICE-restart frame for a connection PeerJS holds (valid by its schema). */
+  ice(peer: string, connectionId: string, frame: IceFrame): void;
   /** A message was dropped (peer undefined when it named none). */
   dropped(peer: string | undefined, reason: SignalDrop, detail?: string): void;
 }
@@ -101,6 +107,13 @@ export class SignalingGuard {
   }
 
   private candidate(src: string, payload: Payload): boolean {
+    if ('ice' in payload) {
+      const frame = v.safeParse(IceFrameSchema, payload.ice);
+      if (!frame.success) return this.drop(src, 'malformed', 'ice');
+      if (!this.host.hasConnection(src, payload.connectionId as string)) return this.drop(src, 'no-connection', 'ice');
+      this.host.ice(src, payload.connectionId as string, frame.output);
+      return false; // handled here; PeerJS never sees it
+    }
     const c = payload.candidate;
     if (!isObject(c) || typeof c.candidate !== 'string') return this.drop(src, 'malformed', 'CANDIDATE');
     if (sizeOf(c) > MAX_CANDIDATE_CHARS) return this.drop(src, 'too-large', 'CANDIDATE');

@@ -2,6 +2,7 @@ import { Peer, type DataConnection, type PeerError } from 'peerjs';
 import type { ResolvedConfig } from './config.js';
 import { DarkswapConnectionError, type ConnectionErrorCode } from './errors.js';
 import type { ServiceStatus } from './events.js';
+import type { IceFrame } from './link-ice.js';
 import { SignalingGuard, type SignalDrop } from './signaling-guard.js';
 
 /** PeerJS's connection type, for the modules that carry links over it (they never import peerjs). */
@@ -37,6 +38,8 @@ export interface SignalingHost {
   /** Whether this peer may open a connection to me now; a reason when not (checked before any peer connection exists). */
   admitOffer(peer: string): string | undefined;
   isPinned(peer: string): boolean;
+  /** A peer's ICE-restart frame for one of its connections, relayed by the server. */
+  iceSignal(peer: string, connectionId: string, frame: IceFrame): void;
   /** The guard dropped a relayed message. */
   signalDropped(peer: string | undefined, reason: SignalDrop, detail?: string): void;
 }
@@ -67,6 +70,7 @@ export class Signaling {
         hasConnection: (peer, id) => !!this.peer?.getConnection(peer, id)?.peerConnection,
         admitOffer: (peer) => host.admitOffer(peer),
         isPinned: (peer) => host.isPinned(peer),
+        ice: (peer, id, frame) => host.iceSignal(peer, id, frame),
         dropped: (peer, reason, detail) => host.signalDropped(peer, reason, detail),
       },
       host.config.offerRates,
@@ -167,6 +171,19 @@ export class Signaling {
     const peer = this.peer;
     if (!peer || peer.destroyed || peer.disconnected || !this.registeredAs) return undefined;
     return peer.connect(peerId, { serialization: 'raw', reliable: true }) ?? undefined;
+  }
+
+  /**
+   * Relays an ICE-restart frame to `peer` for one connection through the signaling server (as a `CANDIDATE`
+   * whose payload carries `ice`, which stock PeerServers relay unchanged). False when not registered.
+   */
+  signalIce(peer: string, connectionId: string, frame: IceFrame): boolean {
+    const p = this.peer;
+    if (!p || p.destroyed || p.disconnected || !p.open) return false;
+    const socket = (p as unknown as { socket?: { send(data: object): void } }).socket;
+    if (!socket) return false;
+    socket.send({ type: 'CANDIDATE', payload: { connectionId, ice: frame }, dst: peer });
+    return true;
   }
 
   /** Stop re-registering and watching the network (the service is being destroyed). */

@@ -1,0 +1,170 @@
+/**
+ * Everything ICE of one connection service: the live RTCConfiguration (one object PeerJS reads for every new
+ * connection), the preset over the host's servers and the ephemeral TURN credentials, runtime changes with ICE
+ * restarts, several TURN servers scored and failed over (turn-failover.ts), link statistics samplers and the
+ * connection doctor.
+ */
+import type { ResolvedConfig } from './config.js';
+import { findings, type Finding } from './doctor.js';
+import { DarkswapConnectionError } from './errors.js';
+import { iceConfiguration, validateIceServers, type IcePreset, type IceSettings } from './ice.js';
+import { IceCredentialRefresher } from './ice-credentials.js';
+import { probeIceServer, type IceProbeResult } from './ice-probe.js';
+import type { Link } from './link.js';
+import { StatsSampler, type LinkSample, type StatsListener } from './link-stats.js';
+import { TurnFailover } from './turn-failover.js';
+import type { TurnServerReport } from './turn-pool.js';
+
+export interface IceControlHost {
+  readonly config: Readonly<ResolvedConfig>;
+  readonly links: ReadonlyMap<string, Link>;
+  /** Whether the service is registered with signaling. */
+  readonly open: boolean;
+  /** Signaling as the doctor reports it. */
+  signalingState(): { status: string; url: string; errorCode?: string };
+  dispatchEvent(event: Event): boolean;
+  emitError(error: DarkswapConnectionError): void;
+}
+
+export class IceControl {
+  /** The live ICE configuration (one object, updated in place). */
+  readonly ice: RTCConfiguration = {};
+  private preset: IcePreset;
+  /** The host's servers (without the ephemeral TURN one). */
+  private base: RTCIceServer[];
+  /** The preset's configuration before the TURN pool's selection (what the doctor probes). */
+  private full: RTCConfiguration = {};
+  private credentials: IceCredentialRefresher | undefined;
+  /** The TURN server made from the latest ephemeral credentials. */
+  private credentialServer: RTCIceServer | undefined;
+  private readonly samplers = new Map<string, StatsSampler>();
+  readonly turn: TurnFailover;
+
+  constructor(private readonly host: IceControlHost) {
+    const c = host.config;
+    this.preset = c.icePreset;
+    this.base = c.iceServers;
+    this.turn = new TurnFailover({
+      links: host.links,
+      get open() {
+        return host.open;
+      },
+      watchStats: (peer, listener) => this.watchStats(peer, listener),
+      reselect: () => this.apply(this.full, false),
+      dispatchEvent: (event) => host.dispatchEvent(event),
+    });
+    // A relay preset whose TURN server comes with the ephemeral credentials has no path until they arrive.
+    const relayWaiting = c.icePreset === 'relay' && !!c.iceCredentials && !c.iceServers.length;
+    this.apply(relayWaiting ? { iceServers: [], iceTransportPolicy: 'relay' } : iceConfiguration({ preset: c.icePreset, servers: c.iceServers }), false);
+  }
+
+  get configuration(): RTCConfiguration {
+    return { ...this.ice, iceServers: [...(this.ice.iceServers ?? [])] };
+  }
+
+  /** See ConnectionService.setIce. */
+  set(settings: IceSettings): void {
+    const base = settings.servers ? validateIceServers(settings.servers) : this.base;
+    const next = iceConfiguration({ preset: settings.preset ?? this.preset, servers: this.servers(base) });
+    this.preset = settings.preset ?? this.preset;
+    this.base = base;
+    this.apply(next, true);
+    if (this.host.open) void this.turn.probe();
+  }
+
+  /**
+   * Puts a configuration into effect (after the TURN pool's selection): in place in the object PeerJS reads
+   * for every new connection, and on every open link's peer connection — with an ICE restart (`restart`), or
+   * for its next gathering only (fresh TURN credentials, a new ranking: allocations in use stay).
+   */
+  private apply(full: RTCConfiguration, restart: boolean): void {
+    this.full = full;
+    const next = this.turn.select(full);
+    this.ice.iceServers = next.iceServers;
+    this.ice.iceTransportPolicy = next.iceTransportPolicy;
+    for (const link of this.host.links.values()) {
+      const pc = link.wire?.pc;
+      if (!pc || pc.connectionState === 'closed') continue;
+      pc.setConfiguration({ ...pc.getConfiguration(), iceServers: next.iceServers, iceTransportPolicy: next.iceTransportPolicy });
+      if (restart) link.restartIce();
+    }
+  }
+
+  /** After registration: score the TURN servers (when there are several). */
+  registered(): void {
+    void this.turn.probe();
+  }
+
+  /** Fetches ephemeral TURN credentials (once; never fails open(): a failure is reported and retried). */
+  async startCredentials(): Promise<void> {
+    const source = this.host.config.iceCredentials;
+    if (!source || this.credentials) return;
+    this.credentials = new IceCredentialRefresher(
+      source,
+      (server) => {
+        this.credentialServer = server;
+        this.apply(iceConfiguration({ preset: this.preset, servers: this.servers() }), false);
+        if (this.host.open) void this.turn.probe();
+      },
+      (error) =>
+        this.host.emitError(new DarkswapConnectionError('signaling-unreachable', `TURN credentials could not be fetched: ${error.message}`, { cause: error })),
+    );
+    await this.credentials.start();
+  }
+
+  /** The host's servers plus the one from ephemeral credentials. */
+  private servers(base: readonly RTCIceServer[] = this.base): RTCIceServer[] {
+    return this.credentialServer ? [...base, this.credentialServer] : [...base];
+  }
+
+  /** See ConnectionService.diagnose. */
+  async diagnose(timeoutMs: number): Promise<Finding[]> {
+    const probes: IceProbeResult[] = [];
+    for (const server of this.full.iceServers ?? []) probes.push(...(await probeIceServer(server, timeoutMs)));
+    return findings({ signaling: this.host.signalingState(), preset: this.preset, probes });
+  }
+
+  /** The TURN servers in play, best first, with their scores (empty with fewer than two). */
+  get turnServers(): TurnServerReport[] {
+    return this.turn.pool.size >= 2 ? this.turn.pool.report() : [];
+  }
+
+  private sampler(peer: string): StatsSampler {
+    let sampler = this.samplers.get(peer);
+    if (!sampler) {
+      sampler = new StatsSampler(() => this.host.links.get(peer)?.wire?.pc, this.host.config.statsIntervalMs);
+      this.samplers.set(peer, sampler);
+    }
+    return sampler;
+  }
+
+  watchStats(peer: string, listener: StatsListener): () => void {
+    return this.sampler(peer).watch(listener);
+  }
+
+  async stats(peer: string): Promise<{ latest: LinkSample | undefined; history: readonly LinkSample[] }> {
+    const sampler = this.sampler(peer);
+    const fresh = sampler.latest && performance.now() - sampler.latest.at < this.host.config.statsIntervalMs * 1.5;
+    const latest = fresh ? sampler.latest : await sampler.sampleNow();
+    return { latest, history: sampler.history };
+  }
+
+  get statsCostMs(): number {
+    let total = 0;
+    for (const s of this.samplers.values()) total += s.costMs;
+    return total;
+  }
+
+  /** A link is gone for good: drop its sampler. */
+  forget(peer: string): void {
+    this.samplers.get(peer)?.dispose();
+    this.samplers.delete(peer);
+  }
+
+  dispose(): void {
+    this.credentials?.stop();
+    this.turn.stop();
+    for (const s of this.samplers.values()) s.dispose();
+    this.samplers.clear();
+  }
+}
