@@ -1,5 +1,6 @@
 import type { IceSettings } from './ice.js';
 import type { Finding } from './doctor.js';
+import type { TurnServerReport } from './turn-pool.js';
 import type { LinkSample, StatsListener } from './link-stats.js';
 import type { BulkChannel, BulkChannelOptions } from './bulk.js';
 import type { Channel, ChannelOptions } from './channel.js';
@@ -48,6 +49,8 @@ export interface ConnectionApi extends EventTarget {
   /** Live statistics of a link while watched; the latest sample and five minutes of history. */
   watchStats(peer: string, listener: StatsListener): () => void;
   stats(peer: string): Promise<{ latest: LinkSample | undefined; history: readonly LinkSample[] } | undefined>;
+  /** With two or more TURN servers: their scores, best first (optional: older kits sharing the service lack it). */
+  readonly turnServers?: readonly TurnServerReport[];
   /** The connection doctor: plain-language findings with fixes. */
   diagnose(timeoutMs?: number): Promise<Finding[]>;
   destroy(): void;

@@ -13,6 +13,8 @@ export const FINDING_CODES = [
   'turn-auth-failed',
   'turn-unreachable',
   'udp-blocked',
+  'host-only',
+  'symmetric-nat',
   'relay-only-without-turn',
   'all-good',
 ] as const;
@@ -34,6 +36,8 @@ export interface DoctorInput {
   readonly signaling: { readonly status: string; readonly errorCode?: string; readonly url: string };
   readonly preset: string;
   readonly probes: readonly IceProbeResult[];
+  /** The NAT mapping seen by two or more STUN servers (probeNat), when it was measured. */
+  readonly nat?: 'consistent' | 'varies' | 'unknown';
 }
 
 export function findings(input: DoctorInput): Finding[] {
@@ -107,6 +111,23 @@ export function findings(input: DoctorInput): Finding[] {
       severity: 'warning',
       message: 'Every server fails over UDP while TCP works: UDP seems blocked on this network. Links will be relayed over TCP (slower).',
       fix: 'Allow outgoing UDP, or keep a TURN server on TCP or TLS (turns:) configured.',
+    });
+  }
+  if (probes.length > 0 && probes.every((p) => !p.ok)) {
+    out.push({
+      code: 'host-only',
+      severity: 'problem',
+      message: 'No STUN or TURN server answered: this browser offers its local addresses only, so only peers on this network can be reached.',
+      fix: 'Fix the servers above, or check that this network lets UDP (or TCP to a TURN server) out.',
+    });
+  }
+  if (input.nat === 'varies') {
+    out.push({
+      code: 'symmetric-nat',
+      severity: 'warning',
+      message:
+        'This network’s NAT shows a different public address or port to each server (a symmetric NAT): direct paths to peers behind other NATs will mostly fail.',
+      fix: 'Keep a TURN server configured (relayed paths work through any NAT), or use another network (most home routers are not symmetric).',
     });
   }
   if (out.every((f) => f.severity === 'ok')) {

@@ -76,6 +76,23 @@ export class MessageRejectedEvent extends Event {
   }
 }
 
+/** Why a link moved to another TURN server. */
+export type TurnSwitchReason = 'relay-dead' | 'poor';
+
+/** A link was moved to another TURN server by an ICE restart. */
+export class TurnSwitchEvent extends Event {
+  constructor(
+    readonly peer: string,
+    /** The server it left (`host:port`), when the relay was mine. */
+    readonly from: string | undefined,
+    /** The server it moves to (the best one up), when there is one. */
+    readonly to: string | undefined,
+    readonly reason: TurnSwitchReason,
+  ) {
+    super('turn-switch');
+  }
+}
+
 export interface ConnectionServiceEventMap {
   status: ServiceStatusEvent;
   'peer-connecting': PeerEvent;
@@ -86,4 +103,5 @@ export interface ConnectionServiceEventMap {
   'peer-refused': PeerRefusedEvent;
   error: ServiceErrorEvent;
   'message-rejected': MessageRejectedEvent;
+  'turn-switch': TurnSwitchEvent;
 }

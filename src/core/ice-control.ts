@@ -9,7 +9,7 @@ import { findings, type Finding } from './doctor.js';
 import { DarkswapConnectionError } from './errors.js';
 import { iceConfiguration, validateIceServers, type IcePreset, type IceSettings } from './ice.js';
 import { IceCredentialRefresher } from './ice-credentials.js';
-import { probeIceServer, type IceProbeResult } from './ice-probe.js';
+import { probeIceServer, probeNat, type IceProbeResult } from './ice-probe.js';
 import type { Link } from './link.js';
 import { StatsSampler, type LinkSample, type StatsListener } from './link-stats.js';
 import { TurnFailover } from './turn-failover.js';
@@ -119,9 +119,13 @@ export class IceControl {
 
   /** See ConnectionService.diagnose. */
   async diagnose(timeoutMs: number): Promise<Finding[]> {
+    const servers = this.full.iceServers ?? [];
     const probes: IceProbeResult[] = [];
-    for (const server of this.full.iceServers ?? []) probes.push(...(await probeIceServer(server, timeoutMs)));
-    return findings({ signaling: this.host.signalingState(), preset: this.preset, probes });
+    for (const server of servers) probes.push(...(await probeIceServer(server, timeoutMs)));
+    // Symmetric NAT: only two STUN servers (different addresses) that both answer can tell.
+    const stunOk = new Set(probes.filter((p) => p.kind === 'stun' && p.ok).map((p) => p.url.replace(/\?.*$/, '').toLowerCase())).size;
+    const nat = stunOk >= 2 ? (await probeNat(servers, stunOk, timeoutMs)).mapping : undefined;
+    return findings({ signaling: this.host.signalingState(), preset: this.preset, probes, ...(nat ? { nat } : {}) });
   }
 
   /** The TURN servers in play, best first, with their scores (empty with fewer than two). */

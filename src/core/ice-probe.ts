@@ -65,3 +65,66 @@ async function probeUrl(server: RTCIceServer, url: string, timeoutMs: number): P
     pc.close();
   }
 }
+
+/** One server-reflexive candidate: the address a STUN server saw, and the local address (base) it came from. */
+export interface Reflexive {
+  readonly address: string;
+  readonly port: number;
+  readonly base?: string;
+}
+
+/**
+ * How the NAT maps one local socket to public addresses, from the server-reflexive candidates of one gathering
+ * with several STUN servers: `consistent` (every server saw the same address per local socket: a direct path
+ * can be found), `varies` (different servers saw different addresses or ports for one socket: a symmetric NAT,
+ * direct paths to peers behind NATs mostly fail), `unknown` (fewer than two servers answered). Browsers drop a
+ * reflexive candidate equal to one they have, so a consistent mapping shows one candidate per socket. Pure.
+ */
+export function natMapping(candidates: readonly Reflexive[], serversAnswered: number): 'consistent' | 'varies' | 'unknown' {
+  const byBase = new Map<string, Set<string>>();
+  for (const c of candidates) {
+    // Without the related address (hidden by the browser), group by public address: one socket per interface.
+    const base = c.base ?? c.address;
+    const seen = byBase.get(base) ?? new Set<string>();
+    seen.add(`${c.address}:${c.port}`);
+    byBase.set(base, seen);
+  }
+  if ([...byBase.values()].some((s) => s.size > 1)) return 'varies';
+  return serversAnswered >= 2 && byBase.size > 0 ? 'consistent' : 'unknown';
+}
+
+/** Gathers once with every STUN URL of `servers` (UDP) and reports the NAT mapping (see natMapping). */
+export async function probeNat(
+  servers: readonly RTCIceServer[],
+  stunAnswered: number,
+  timeoutMs = 5_000,
+): Promise<{ mapping: ReturnType<typeof natMapping>; reflexive: Reflexive[] }> {
+  const stun = servers.flatMap((s) => (typeof s.urls === 'string' ? [s.urls] : [...s.urls])).filter((u) => /^stun:/i.test(u));
+  const pc = new RTCPeerConnection({ iceServers: stun.map((urls) => ({ urls })) });
+  const reflexive: Reflexive[] = [];
+  try {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      pc.addEventListener('icecandidate', (e) => {
+        const c = e.candidate;
+        if (!c) {
+          clearTimeout(timer);
+          resolve();
+          return;
+        }
+        if (c.type === 'srflx' && c.protocol === 'udp' && c.address && c.port) {
+          reflexive.push({
+            address: c.address,
+            port: c.port,
+            ...(c.relatedAddress && c.relatedAddress !== '0.0.0.0' ? { base: `${c.relatedAddress}:${c.relatedPort}` } : {}),
+          });
+        }
+      });
+      pc.createDataChannel('nat');
+      void pc.createOffer().then((offer) => pc.setLocalDescription(offer));
+    });
+  } finally {
+    pc.close();
+  }
+  return { mapping: natMapping(reflexive, stunAnswered), reflexive };
+}

@@ -18,7 +18,8 @@ export { CONNECTION_ERROR_CODES, DarkswapConnectionError, isConnectionError, typ
 export * from './events.js';
 export { ICE_PRESETS, iceConfiguration, validateIceServers, type IcePreset, type IceSettings } from './ice.js';
 export { fetchIceCredentials, type IceCredentials, type IceCredentialSource } from './ice-credentials.js';
-export { probeIceServer, type IceProbeResult } from './ice-probe.js';
+export { natMapping, probeIceServer, probeNat, type IceProbeResult, type Reflexive } from './ice-probe.js';
+export { splitTurn, turnKey, type TurnEntry, type TurnServerReport } from './turn-pool.js';
 export { FINDING_CODES, findings, type Finding, type FindingCode } from './doctor.js';
 export { VERDICT_THRESHOLDS, verdictOf, type LinkSample, type StatsListener, type Verdict } from './link-stats.js';
 export { SIGNAL_DROP_REASONS, type SignalDrop, type OfferRates } from './signaling-guard.js';

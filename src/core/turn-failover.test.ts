@@ -6,7 +6,7 @@ import { expect } from '@open-wc/testing';
 import * as v from 'valibot';
 import type { PeerEvent } from './events.js';
 import type { LinkSample } from './link-stats.js';
-import type { TurnSwitchEvent } from './turn-failover.js';
+import type { TurnSwitchEvent } from './events.js';
 import { turnKey } from './turn-pool.js';
 import { destroyServices, openService, waitFor } from '../../test/harness.js';
 import { coturn, stopCoturns, type Coturn } from '../../test/coturn.js';

@@ -20,27 +20,11 @@
  * Statistics of relayed links feed the pool (RTT, loss); a relay candidate error on a link (`icecandidateerror`)
  * marks that server failed. Everything here runs only while the pool holds at least two servers.
  */
+import { TurnSwitchEvent, type TurnSwitchReason } from './events.js';
 import { splitTurn, turnKey, TurnPool } from './turn-pool.js';
 import { probeIceServer } from './ice-probe.js';
 import type { Link } from './link.js';
 import type { LinkSample, StatsListener } from './link-stats.js';
-
-/** Why a link moved to another TURN server. */
-export type TurnSwitchReason = 'relay-dead' | 'poor';
-
-/** A link was moved to another TURN server by an ICE restart. */
-export class TurnSwitchEvent extends Event {
-  constructor(
-    readonly peer: string,
-    /** The server it left (`host:port`), when the relay was mine. */
-    readonly from: string | undefined,
-    /** The server it moves to (the best one up), when there is one. */
-    readonly to: string | undefined,
-    readonly reason: TurnSwitchReason,
-  ) {
-    super('turn-switch');
-  }
-}
 
 export interface TurnFailoverOptions {
   stallMs: number;

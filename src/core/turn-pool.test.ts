@@ -2,7 +2,8 @@
 // poor" rule on an in-memory link; the real relays, kills and restarts are in turn-failover.test.ts.
 import { expect } from '@open-wc/testing';
 import { splitTurn, turnKey, TurnPool } from './turn-pool.js';
-import { TurnFailover, type TurnSwitchEvent } from './turn-failover.js';
+import { TurnFailover } from './turn-failover.js';
+import type { TurnSwitchEvent } from './events.js';
 import type { Link } from './link.js';
 import type { LinkSample, StatsListener } from './link-stats.js';
 

@@ -3,7 +3,7 @@
 // candidate, says "authentication" for wrong credentials and "unreachable" for a dead port (no false positive).
 import { expect } from '@open-wc/testing';
 import * as v from 'valibot';
-import { probeIceServer } from './ice-probe.js';
+import { probeIceServer, probeNat } from './ice-probe.js';
 import type { LinkSample } from './link-stats.js';
 import { destroyServices, openService, waitFor } from '../../test/harness.js';
 import { coturn, stopCoturns } from '../../test/coturn.js';
@@ -70,10 +70,28 @@ describe('the connection doctor', function () {
     expect((await good.diagnose()).map((f) => f.code)).to.deep.equal(['all-good']);
     const wrong = await openService({ iceServers: [{ ...(await turn.server({ secret: 'wrong' })), urls: turn.url }], icePreset: 'relay' });
     const codes = (await wrong.diagnose()).map((f) => f.code);
-    expect(codes).to.have.members(['relay-only-without-turn', 'turn-auth-failed']);
+    expect(codes).to.have.members(['relay-only-without-turn', 'turn-auth-failed', 'host-only']);
     await turn.stop();
     const gone = await good.diagnose(3_000);
-    expect(gone.map((f) => f.code)).to.deep.equal(['turn-unreachable']);
+    expect(gone.map((f) => f.code)).to.deep.equal(['turn-unreachable', 'host-only']);
     expect(gone[0]!.message).to.contain(turn.url);
+  });
+});
+
+describe('NAT mapping through two real STUN servers (coturn)', function () {
+  this.timeout(40_000);
+  afterEach(async () => {
+    destroyServices();
+    await stopCoturns();
+  });
+
+  it('both servers see one address for the socket: consistent, and the doctor finds no symmetric NAT', async function () {
+    const [t1, t2] = [await coturn(this), await coturn(this)];
+    const stun = [{ urls: `stun:127.0.0.1:${t1.port}` }, { urls: `stun:127.0.0.1:${t2.port}` }];
+    const nat = await probeNat(stun, 2, 5_000);
+    expect(nat.reflexive.length).to.be.greaterThan(0);
+    expect(nat.mapping).to.equal('consistent');
+    const service = await openService({ iceServers: stun });
+    expect((await service.diagnose(5_000)).map((f) => f.code)).to.deep.equal(['all-good']);
   });
 });

@@ -75,6 +75,22 @@ export const networkStatusStyles = [
     button {
       min-block-size: 44px;
     }
+    [part~='history'] {
+      display: flex;
+      flex-wrap: wrap;
+      gap: var(--darkswap-space-1, 0.25rem) var(--darkswap-space-3, 0.75rem);
+      margin: 0;
+      font-size: var(--darkswap-font-size-small, 0.8125rem);
+    }
+    [part~='turn-servers'] {
+      margin: 0;
+      padding-inline-start: 1.25rem;
+      font-size: var(--darkswap-font-size-small, 0.8125rem);
+      overflow-wrap: anywhere;
+    }
+    [part~='notice'] {
+      margin: 0;
+    }
     .muted {
       color: var(--darkswap-color-text-muted, #555b66);
       margin: 0;

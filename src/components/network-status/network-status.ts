@@ -8,13 +8,28 @@ import { DarkswapElement } from '../../internal/base-element.js';
 import { notConnected, panelHeader } from '../../internal/panel-header.js';
 import { DarkswapQualityChangeEvent } from './network-status.events.js';
 import { networkStatusStyles } from './network-status.styles.js';
-import { formatLoss, formatMs, formatRate, sparkPoints, totals, VERDICT_WORDS, withSample, type PeerView } from './network-status.view.js';
+import type { TurnSwitchEvent } from '../../core/events.js';
+import {
+  formatLoss,
+  formatMs,
+  formatRate,
+  sparkPoints,
+  totals,
+  turnServerLine,
+  VERDICT_WORDS,
+  withSample,
+  withTotals,
+  type PeerView,
+  type TotalsPoint,
+} from './network-status.view.js';
 
 /**
  * How the network is doing: signaling state, and per linked peer its state, path (direct or relayed, and the
  * protocol), RTT, throughput in and out, loss, a quality badge (good / fair / poor) with sparklines of RTT and
- * throughput, and the six-digit code. `dashboard` adds totals over every peer. "Run check" runs the connection
- * doctor and lists its findings, each with a fix. Link statistics are sampled only while this widget shows them.
+ * throughput, and the six-digit code. `dashboard` adds totals over every peer with five minutes of history, and
+ * the TURN servers with their scores when there are several. A link moved to another TURN server is announced.
+ * "Run check" runs the connection doctor and lists its findings, each with a fix. Link statistics are sampled
+ * only while this widget shows them.
  *
  * @summary Network status: signaling, per-peer path, RTT, throughput, loss, quality, and the connection doctor.
  * @tag darkswap-network-status
@@ -35,6 +50,9 @@ import { formatLoss, formatMs, formatRate, sparkPoints, totals, VERDICT_WORDS, w
  * @csspart loss - Packet loss (media only).
  * @csspart sparkline - An SVG sparkline (RTT or throughput).
  * @csspart totals - Totals over every peer (dashboard mode).
+ * @csspart history - Sparklines of total throughput and linked peers over the last five minutes (dashboard mode).
+ * @csspart turn-servers - The TURN servers, best first, with RTT and score or why one is set aside (dashboard mode).
+ * @csspart notice - Announces a link moved to another TURN server.
  * @csspart check-button - Runs the connection doctor.
  * @csspart findings - The doctor's findings.
  * @csspart finding - One finding (`data-severity`: ok, warning, problem) with its fix.
@@ -62,6 +80,8 @@ export class DarkswapNetworkStatus extends DarkswapElement {
   @state() private views = new Map<string, PeerView>();
   @state() private findings: Finding[] | undefined;
   @state() private checking = false;
+  @state() private history: TotalsPoint[] = [];
+  @state() private notice = '';
 
   private readonly conn = new ConnectionController(this, {});
   /** Stats subscriptions by peer, and the service they belong to. */
@@ -79,6 +99,8 @@ export class DarkswapNetworkStatus extends DarkswapElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.stopAll();
+    this.watchedService?.removeEventListener('turn-switch', this.onTurnSwitch);
+    this.watchedService = undefined;
   }
 
   /** Watch the statistics of every linked peer (and only those), on the current service. */
@@ -86,7 +108,9 @@ export class DarkswapNetworkStatus extends DarkswapElement {
     const service = this.conn.service;
     if (service !== this.watchedService) {
       this.stopAll();
+      this.watchedService?.removeEventListener('turn-switch', this.onTurnSwitch);
       this.watchedService = service;
+      service?.addEventListener('turn-switch', this.onTurnSwitch);
     }
     if (!service) return;
     const peers = new Set(service.peers);
@@ -108,6 +132,7 @@ export class DarkswapNetworkStatus extends DarkswapElement {
             const views = new Map(this.views);
             views.set(peer, withSample(views.get(peer), peer, sample));
             this.views = views;
+            if (this.dashboard) this.history = withTotals(this.history, [...views.values()], sample.at);
             if (before !== sample.verdict) this.dispatchEvent(new DarkswapQualityChangeEvent({ peer, from: before, to: sample.verdict }));
           }),
         );
@@ -121,7 +146,14 @@ export class DarkswapNetworkStatus extends DarkswapElement {
     for (const stop of this.watching.values()) stop();
     this.watching.clear();
     this.views = new Map();
+    this.history = [];
   }
+
+  private readonly onTurnSwitch = (e: Event): void => {
+    const s = e as TurnSwitchEvent;
+    const why = s.reason === 'poor' ? 'its quality stayed poor' : 'the relay stopped passing data';
+    this.notice = `The link to ${s.peer} moved${s.from ? ` from relay ${s.from}` : ''}${s.to ? ` to relay ${s.to}` : ''}: ${why}.`;
+  };
 
   /** Runs the connection doctor and shows its findings. */
   async runCheck(): Promise<Finding[]> {
@@ -175,20 +207,47 @@ export class DarkswapNetworkStatus extends DarkswapElement {
     </li>`;
   }
 
+  private renderDashboard(service: ConnectionApi, views: readonly PeerView[]) {
+    const sum = totals(views);
+    const turn = service.turnServers ?? [];
+    const now = performance.now();
+    const spark = (label: string, values: number[]) =>
+      html`<svg part="sparkline" viewBox="0 0 60 16" role="img" aria-label=${label}>${svg`<polyline points=${sparkPoints(values)}></polyline>`}</svg>`;
+    return html`<p part="totals" role="status">
+        ${views.length} linked · in ${formatRate(sum.inBps)} · out ${formatRate(sum.outBps)} · good ${sum.counts.good}, fair ${sum.counts.fair}, poor
+        ${sum.counts.poor}
+      </p>
+      <p part="history">
+        <span
+          >Throughput, 5 min
+          ${spark(
+            'Total throughput over the last five minutes',
+            this.history.map((p) => p.inBps + p.outBps),
+          )}</span
+        >
+        <span
+          >Peers
+          ${spark(
+            'Linked peers over the last five minutes',
+            this.history.map((p) => p.links),
+          )}</span
+        >
+      </p>
+      ${
+        turn.length
+          ? html`<ol part="turn-servers" aria-label="TURN servers, best first">
+              ${turn.map((r) => html`<li>${turnServerLine(r, now)}</li>`)}
+            </ol>`
+          : nothing
+      }`;
+  }
+
   protected override render() {
     const service = this.conn.service;
     const views = [...this.views.values()];
-    const sum = totals(views);
     return html`<section part="base" aria-labelledby="title">
-      ${panelHeader(this.heading, this.conn.status)} ${notConnected(!service)}
-      ${
-        this.dashboard && service
-          ? html`<p part="totals" role="status">
-              ${views.length} linked · in ${formatRate(sum.inBps)} · out ${formatRate(sum.outBps)} · good ${sum.counts.good}, fair ${sum.counts.fair}, poor
-              ${sum.counts.poor}
-            </p>`
-          : nothing
-      }
+      ${panelHeader(this.heading, this.conn.status)} ${notConnected(!service)} ${this.dashboard && service ? this.renderDashboard(service, views) : nothing}
+      <p part="notice" role="status">${this.notice}</p>
       ${
         service
           ? views.length

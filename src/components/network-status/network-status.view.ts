@@ -3,6 +3,7 @@
  * (last samples kept for the sparklines). No DOM.
  */
 import type { LinkSample, Verdict } from '../../core/link-stats.js';
+import type { TurnServerReport } from '../../core/turn-pool.js';
 
 /** Samples kept per peer for the sparklines (one minute at 1 Hz). */
 export const SPARK_POINTS = 60;
@@ -57,4 +58,35 @@ export function totals(views: readonly PeerView[]): { inBps: number; outBps: num
     counts[last.verdict]++;
   }
   return { inBps, outBps, counts };
+}
+
+/** One point of the dashboard's history: totals over every peer in one second. */
+export interface TotalsPoint {
+  /** The second (performance.now() / 1000, floored). */
+  readonly second: number;
+  readonly inBps: number;
+  readonly outBps: number;
+  readonly links: number;
+}
+
+/** Points kept in the dashboard's history (five minutes at one per second). */
+export const HISTORY_POINTS = 300;
+
+/** Adds the totals of `views` for the second of `now` (replacing that second's point), keeping HISTORY_POINTS. */
+export function withTotals(history: readonly TotalsPoint[], views: readonly PeerView[], now: number): TotalsPoint[] {
+  const second = Math.floor(now / 1000);
+  const sum = totals(views);
+  const point: TotalsPoint = { second, inBps: sum.inBps, outBps: sum.outBps, links: views.length };
+  const kept = history.length && history[history.length - 1]!.second === second ? history.slice(0, -1) : [...history];
+  kept.push(point);
+  return kept.slice(-HISTORY_POINTS);
+}
+
+/** A TURN server's line in the dashboard: its address, measured RTT and score, or why it is set aside. */
+export function turnServerLine(r: TurnServerReport, now: number): string {
+  const rtt = r.rttMs === undefined ? 'RTT —' : `RTT ${formatMs(r.rttMs)}`;
+  if (r.downUntil !== undefined && r.downUntil > now) {
+    return `${r.key}: set aside for ${Math.ceil((r.downUntil - now) / 1000)} s (${r.lastFailure ?? 'failed'})`;
+  }
+  return `${r.key}: ${rtt}, score ${Math.round(r.score)}, ${r.ok} ok / ${r.failed} failed`;
 }
