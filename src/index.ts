@@ -15,6 +15,23 @@ export { DarkswapDemo } from './components/demo/demo.js';
 export * from './components/demo/demo.events.js';
 export { DemoMessageSchema, DEMO_MAX_BYTES, type DemoMessage } from './components/demo/demo.model.js';
 export { DEMO_CHANNEL } from './components/demo/demo.types.js';
+export { settingsContext, provideSettings, type SettingsProvision } from './context/settings-context.js';
+export { SettingsStore, SettingsChangeEvent, type SettingsFile } from './features/settings/settings.store.js';
+export {
+  SettingsSchema,
+  SettingsError,
+  DEFAULT_SETTINGS,
+  SETTINGS_VERSION,
+  SETTINGS_SECTIONS,
+  applyPatch,
+  migrate as migrateSettings,
+  validateSettings,
+  type Settings,
+  type SettingsPatch,
+  type SettingsSection,
+  type SettingsErrorCode,
+} from './features/settings/settings.model.js';
+export { bindSettings, DATA_SAVER_BULK_BPS, type SettingsTarget } from './features/settings/settings.apply.js';
 export { DarkswapNetworkStatus } from './components/network-status/network-status.js';
 export * from './components/network-status/network-status.events.js';
 

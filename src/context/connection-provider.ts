@@ -9,6 +9,10 @@ import type { ServiceErrorEvent, ServiceStatus } from '../core/events.js';
 import { DarkswapElement } from '../internal/base-element.js';
 import { DarkswapStatusEvent } from '../internal/events.js';
 import { provideConnection, type ConnectionProvision } from './provide-connection.js';
+import { provideSettings, type SettingsProvision } from './settings-context.js';
+import { SettingsStore } from '../features/settings/settings.store.js';
+import { bindSettings } from '../features/settings/settings.apply.js';
+import type { SettingsPatch } from '../features/settings/settings.model.js';
 
 const CONFIG_PROPS = ['signalingUrl', 'host', 'port', 'path', 'secure', 'key', 'peerId', 'identity', 'iceCredentialsUrl'] as const;
 /** ICE changes apply to the live service (an ICE restart on open links), never replacing it. */
@@ -35,6 +39,11 @@ const iceServersConverter = {
  * Owns one connection service and provides it, through context, to every DarkSwap widget inside
  * it (or, with `page`, to the whole document). Changing any connection attribute replaces the
  * service. Renders its children unchanged.
+ *
+ * With `settings="name"` it also provides the page's persisted settings (`SettingsStore`, edited by
+ * `<darkswap-settings>`) and applies them to its service live: ICE servers and preset, bandwidth, and the
+ * signaling URL (a new one replaces the service). Connection attributes the host sets (`signaling-url`,
+ * `ice-servers`, `ice-preset`) are pinned: users see them but cannot change them.
  *
  * @summary Connection provider: one PeerJS-backed service shared by the widgets inside it.
  * @tag darkswap-connection
@@ -69,6 +78,8 @@ export class DarkswapConnection extends DarkswapElement {
 
   /** URL answering ephemeral TURN credentials `{username, credential, ttl, urls}` (coturn REST format). */
   @property({ attribute: 'ice-credentials-url' }) iceCredentialsUrl?: string;
+  /** Name of the persisted settings to provide and apply (letters, digits, `-`, `_`); none by default. */
+  @property() settings?: string;
   /** Provide the connection to the whole document, not only to descendants. */
   @property({ type: Boolean, reflect: true }) page = false;
   /** Current status of the service (`none` without configuration). Reflected for styling. */
@@ -80,6 +91,15 @@ export class DarkswapConnection extends DarkswapElement {
   private _service: ConnectionService | undefined;
   private provision: ConnectionProvision | undefined;
   private provisionTarget: HTMLElement | Document | undefined;
+  private store: SettingsStore | undefined;
+  private settingsProvision: SettingsProvision | undefined;
+  private unbindSettings: (() => void) | undefined;
+  private onSettings: ((e: Event) => void) | undefined;
+
+  /** The settings store provided with `settings` (undefined without). */
+  get settingsStore(): SettingsStore | undefined {
+    return this.store;
+  }
 
   /** The service this element owns (undefined until configured). */
   get service(): ConnectionApi | undefined {
@@ -90,6 +110,7 @@ export class DarkswapConnection extends DarkswapElement {
     super.connectedCallback();
     this.style.display = 'contents';
     this.ensureProvision();
+    this.ensureSettings();
     this.rebuild();
   }
 
@@ -98,12 +119,15 @@ export class DarkswapConnection extends DarkswapElement {
     this.teardown();
     this.provision?.detach();
     this.provision = undefined;
+    this.dropSettings();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('page')) this.ensureProvision();
-    if (this.hasUpdated && CONFIG_PROPS.some((p) => changed.has(p))) this.rebuild();
-    else if (this.hasUpdated && this._service && ICE_PROPS.some((p) => changed.has(p))) {
+    const settingsChanged = changed.has('settings') || (this.store && (changed.has('signalingUrl') || ICE_PROPS.some((p) => changed.has(p))));
+    if (this.hasUpdated && settingsChanged) this.ensureSettings();
+    if (this.hasUpdated && (CONFIG_PROPS.some((p) => changed.has(p)) || changed.has('settings'))) this.rebuild();
+    else if (this.hasUpdated && this._service && !this.store && ICE_PROPS.some((p) => changed.has(p))) {
       try {
         this._service.setIce({ preset: this.icePreset ?? 'default', servers: this.iceServers ?? [] });
       } catch (e) {
@@ -111,6 +135,51 @@ export class DarkswapConnection extends DarkswapElement {
         this.dispatchEvent(new DarkswapStatusEvent({ status: this.status, error: { code: this.error.code, message: this.error.message } }));
       }
     }
+  }
+
+  /** Opens (or drops) the settings store, pins the host's connection attributes, provides it. */
+  private ensureSettings(): void {
+    if (!this.isConnected) return;
+    if (!this.settings) return this.dropSettings();
+    if (this.store?.name !== this.settings) {
+      this.dropSettings();
+      try {
+        this.store = SettingsStore.open(this.settings);
+      } catch (e) {
+        this.fail(new DarkswapConnectionError('invalid-config', (e as Error).message));
+        return;
+      }
+      this.settingsProvision = provideSettings(this.page ? document.documentElement : this, this.store);
+      // A user's new signaling URL needs a new service.
+      let url = this.store.value.connection.signalingUrl;
+      this.onSettings = () => {
+        const next = this.store?.value.connection.signalingUrl ?? '';
+        if (next !== url) {
+          url = next;
+          this.rebuild();
+        }
+      };
+      this.store.addEventListener('change', this.onSettings);
+    }
+    const pins: { -readonly [K in keyof NonNullable<SettingsPatch['connection']>]?: NonNullable<SettingsPatch['connection']>[K] } = {};
+    if (this.signalingUrl) pins.signalingUrl = this.signalingUrl;
+    if (this.iceServers) pins.iceServers = this.iceServers as never;
+    if (this.icePreset) pins.icePreset = this.icePreset;
+    try {
+      this.store.pin(Object.keys(pins).length ? { connection: pins } : {});
+    } catch (e) {
+      this.fail(new DarkswapConnectionError('invalid-config', (e as Error).message));
+    }
+  }
+
+  private dropSettings(): void {
+    this.unbindSettings?.();
+    this.unbindSettings = undefined;
+    if (this.onSettings) this.store?.removeEventListener('change', this.onSettings);
+    this.onSettings = undefined;
+    this.settingsProvision?.set(undefined);
+    this.settingsProvision = undefined;
+    this.store = undefined;
   }
 
   /** Provide on this element, or on the document with `page`; moving it re-homes current widgets. */
@@ -124,8 +193,10 @@ export class DarkswapConnection extends DarkswapElement {
   }
 
   private config(): ConnectionConfig | undefined {
-    const base = this.signalingUrl
-      ? parseSignalingUrl(this.signalingUrl)
+    const chosen = this.store?.value.connection;
+    const signalingUrl = this.signalingUrl || chosen?.signalingUrl;
+    const base = signalingUrl
+      ? parseSignalingUrl(signalingUrl)
       : this.host
         ? { host: this.host, port: this.port, path: this.path, secure: this.secure }
         : undefined;
@@ -135,8 +206,8 @@ export class DarkswapConnection extends DarkswapElement {
       key: this.key,
       peerId: this.peerId || undefined,
       identity: this.identity || undefined,
-      iceServers: this.iceServers ?? [],
-      icePreset: this.icePreset ?? 'default',
+      iceServers: this.iceServers ?? (chosen?.iceServers as RTCIceServer[] | undefined) ?? [],
+      icePreset: this.icePreset ?? chosen?.icePreset ?? 'default',
       ...(this.iceCredentialsUrl ? { iceCredentials: this.iceCredentialsUrl } : {}),
     };
   }
@@ -160,6 +231,14 @@ export class DarkswapConnection extends DarkswapElement {
       this.setStatus('none');
       return;
     }
+    if (this.store) {
+      this.unbindSettings = bindSettings(this.store, service, {
+        onError: (error) => {
+          this.error = isConnectionError(error) ? error : new DarkswapConnectionError('invalid-config', error.message);
+          this.dispatchEvent(new DarkswapStatusEvent({ status: this.status, error: { code: this.error.code, message: this.error.message } }));
+        },
+      });
+    }
     service.addEventListener('status', () => this.setStatus(service.status));
     service.addEventListener('error', (e: ServiceErrorEvent) => {
       if (!e.peer) this.error = e.error;
@@ -175,6 +254,8 @@ export class DarkswapConnection extends DarkswapElement {
   }
 
   private teardown(): void {
+    this.unbindSettings?.();
+    this.unbindSettings = undefined;
     const old = this._service;
     this._service = undefined;
     old?.destroy();
