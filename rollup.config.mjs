@@ -6,6 +6,7 @@
 //   cdn/darkswap-connection.js per-widget ES entries; the code they share goes to cdn/chunks/
 //   cdn/darkswap-demo.js
 //   cdn/darkswap-network-status.js
+//   cdn/darkswap-settings.js
 //
 // Input is the ES2022 JavaScript that `tsc -p tsconfig.build.json` emits into dist/ from the same
 // src/ entry points: TypeScript runs once per build, and the CDN bundles contain exactly the code
@@ -136,6 +137,7 @@ export default [
       'darkswap-connection': compiled('src/context/darkswap-connection.ts'),
       'darkswap-demo': compiled('src/components/demo/darkswap-demo.ts'),
       'darkswap-network-status': compiled('src/components/network-status/darkswap-network-status.ts'),
+      'darkswap-settings': compiled('src/components/settings/darkswap-settings.ts'),
       'darkswap-file-share': compiled('src/components/file-share/darkswap-file-share.ts'),
       'darkswap-orderbook': compiled('src/components/orderbook/darkswap-orderbook.ts'),
       'darkswap-trade': compiled('src/components/trade/darkswap-trade.ts'),
@@ -149,7 +151,9 @@ export default [
       chunkFileNames: 'chunks/[name]-[hash].js',
       // Everything every widget needs (the service, context, base element, Lit, PeerJS, valibot) in
       // one shared chunk: one request and one gzip stream instead of many small ones.
+      // (The settings side of <darkswap-connection> is loaded on first use: its own chunk.)
       manualChunks: (id) =>
+        !id.includes('provider-settings') &&
         /[\\/]dist[\\/](core|context|internal)[\\/]|[\\/]node_modules[\\/](lit|lit-html|lit-element|@lit[\\/]reactive-element|@lit[\\/]context|peerjs|webrtc-adapter|sdp|eventemitter3|valibot|idb-keyval|@msgpack|peerjs-js-binarypack)[\\/]/.test(
           id,
         ) ||

@@ -3,6 +3,7 @@ import { attachContextRoot } from './context/context-root.js';
 import './context/darkswap-connection.js';
 import './components/demo/darkswap-demo.js';
 import './components/network-status/darkswap-network-status.js';
+import './components/settings/darkswap-settings.js';
 import './components/file-share/darkswap-file-share.js';
 import './components/orderbook/darkswap-orderbook.js';
 import './components/trade/darkswap-trade.js';

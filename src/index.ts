@@ -32,6 +32,9 @@ export {
   type SettingsErrorCode,
 } from './features/settings/settings.model.js';
 export { bindSettings, DATA_SAVER_BULK_BPS, type SettingsTarget } from './features/settings/settings.apply.js';
+export { DarkswapSettings } from './components/settings/settings.js';
+export * from './components/settings/settings.events.js';
+export { kitStores, clearStore, storageUse, requestPersistence, type KitStore, type StorageUse } from './features/settings/settings.data.js';
 export { DarkswapNetworkStatus } from './components/network-status/network-status.js';
 export * from './components/network-status/network-status.events.js';
 

@@ -9,10 +9,8 @@ import type { ServiceErrorEvent, ServiceStatus } from '../core/events.js';
 import { DarkswapElement } from '../internal/base-element.js';
 import { DarkswapStatusEvent } from '../internal/events.js';
 import { provideConnection, type ConnectionProvision } from './provide-connection.js';
-import { provideSettings, type SettingsProvision } from './settings-context.js';
-import { SettingsStore } from '../features/settings/settings.store.js';
-import { bindSettings } from '../features/settings/settings.apply.js';
-import type { SettingsPatch } from '../features/settings/settings.model.js';
+import type { SettingsStore } from '../features/settings/settings.store.js';
+import type { ProviderSettings } from './provider-settings.js';
 
 const CONFIG_PROPS = ['signalingUrl', 'host', 'port', 'path', 'secure', 'key', 'peerId', 'identity', 'iceCredentialsUrl'] as const;
 /** ICE changes apply to the live service (an ICE restart on open links), never replacing it. */
@@ -91,14 +89,13 @@ export class DarkswapConnection extends DarkswapElement {
   private _service: ConnectionService | undefined;
   private provision: ConnectionProvision | undefined;
   private provisionTarget: HTMLElement | Document | undefined;
-  private store: SettingsStore | undefined;
-  private settingsProvision: SettingsProvision | undefined;
-  private unbindSettings: (() => void) | undefined;
-  private onSettings: ((e: Event) => void) | undefined;
+  /** The settings of `settings="name"`, once their chunk and the store are loaded. */
+  private prefs: ProviderSettings | undefined;
+  private prefsLoading: string | undefined;
 
-  /** The settings store provided with `settings` (undefined without). */
+  /** The settings store provided with `settings` (undefined without, or until it is loaded). */
   get settingsStore(): SettingsStore | undefined {
-    return this.store;
+    return this.prefs?.store;
   }
 
   /** The service this element owns (undefined until configured). */
@@ -124,10 +121,10 @@ export class DarkswapConnection extends DarkswapElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('page')) this.ensureProvision();
-    const settingsChanged = changed.has('settings') || (this.store && (changed.has('signalingUrl') || ICE_PROPS.some((p) => changed.has(p))));
-    if (this.hasUpdated && settingsChanged) this.ensureSettings();
+    if (this.hasUpdated && changed.has('settings')) this.ensureSettings();
+    else if (this.hasUpdated && this.prefs && (changed.has('signalingUrl') || ICE_PROPS.some((p) => changed.has(p)))) this.pinAttributes();
     if (this.hasUpdated && (CONFIG_PROPS.some((p) => changed.has(p)) || changed.has('settings'))) this.rebuild();
-    else if (this.hasUpdated && this._service && !this.store && ICE_PROPS.some((p) => changed.has(p))) {
+    else if (this.hasUpdated && this._service && !this.prefs && ICE_PROPS.some((p) => changed.has(p))) {
       try {
         this._service.setIce({ preset: this.icePreset ?? 'default', servers: this.iceServers ?? [] });
       } catch (e) {
@@ -137,49 +134,54 @@ export class DarkswapConnection extends DarkswapElement {
     }
   }
 
-  /** Opens (or drops) the settings store, pins the host's connection attributes, provides it. */
+  /**
+   * Loads the settings of `settings="name"` (their own chunk, on first use), provides and pins them, then builds
+   * the service from them; drops them when the attribute goes.
+   */
   private ensureSettings(): void {
     if (!this.isConnected) return;
-    if (!this.settings) return this.dropSettings();
-    if (this.store?.name !== this.settings) {
-      this.dropSettings();
-      try {
-        this.store = SettingsStore.open(this.settings);
-      } catch (e) {
-        this.fail(new DarkswapConnectionError('invalid-config', (e as Error).message));
-        return;
-      }
-      this.settingsProvision = provideSettings(this.page ? document.documentElement : this, this.store);
-      // A user's new signaling URL needs a new service.
-      let url = this.store.value.connection.signalingUrl;
-      this.onSettings = () => {
-        const next = this.store?.value.connection.signalingUrl ?? '';
-        if (next !== url) {
-          url = next;
-          this.rebuild();
-        }
-      };
-      this.store.addEventListener('change', this.onSettings);
-    }
-    const pins: { -readonly [K in keyof NonNullable<SettingsPatch['connection']>]?: NonNullable<SettingsPatch['connection']>[K] } = {};
-    if (this.signalingUrl) pins.signalingUrl = this.signalingUrl;
-    if (this.iceServers) pins.iceServers = this.iceServers as never;
-    if (this.icePreset) pins.icePreset = this.icePreset;
+    const name = this.settings;
+    if (this.prefs && this.prefs.name === name) return;
+    this.dropSettings();
+    if (!name) return;
+    this.prefsLoading = name;
+    void import('./provider-settings.js')
+      .then(async ({ ProviderSettings }) => {
+        if (this.prefsLoading !== name || !this.isConnected) return;
+        const prefs = new ProviderSettings(name, {
+          target: this.page ? document.documentElement : this,
+          signalingChanged: () => this.rebuild(),
+          failed: (error) => this.report(error),
+        });
+        this.prefs = prefs;
+        this.prefsLoading = undefined;
+        this.pinAttributes();
+        await prefs.store.ready;
+        if (this.prefs === prefs) this.rebuild();
+      })
+      .catch((e: unknown) => {
+        this.prefsLoading = undefined;
+        this.fail(new DarkswapConnectionError('invalid-config', `Settings "${name}" could not be loaded: ${(e as Error).message}`));
+      });
+  }
+
+  private pinAttributes(): void {
     try {
-      this.store.pin(Object.keys(pins).length ? { connection: pins } : {});
+      this.prefs?.pin({ signalingUrl: this.signalingUrl, iceServers: this.iceServers, icePreset: this.icePreset });
     } catch (e) {
       this.fail(new DarkswapConnectionError('invalid-config', (e as Error).message));
     }
   }
 
   private dropSettings(): void {
-    this.unbindSettings?.();
-    this.unbindSettings = undefined;
-    if (this.onSettings) this.store?.removeEventListener('change', this.onSettings);
-    this.onSettings = undefined;
-    this.settingsProvision?.set(undefined);
-    this.settingsProvision = undefined;
-    this.store = undefined;
+    this.prefsLoading = undefined;
+    this.prefs?.dispose();
+    this.prefs = undefined;
+  }
+
+  private report(error: Error): void {
+    this.error = isConnectionError(error) ? error : new DarkswapConnectionError('invalid-config', error.message);
+    this.dispatchEvent(new DarkswapStatusEvent({ status: this.status, error: { code: this.error.code, message: this.error.message } }));
   }
 
   /** Provide on this element, or on the document with `page`; moving it re-homes current widgets. */
@@ -193,7 +195,7 @@ export class DarkswapConnection extends DarkswapElement {
   }
 
   private config(): ConnectionConfig | undefined {
-    const chosen = this.store?.value.connection;
+    const chosen = this.prefs?.store.value.connection;
     const signalingUrl = this.signalingUrl || chosen?.signalingUrl;
     const base = signalingUrl
       ? parseSignalingUrl(signalingUrl)
@@ -207,7 +209,7 @@ export class DarkswapConnection extends DarkswapElement {
       peerId: this.peerId || undefined,
       identity: this.identity || undefined,
       iceServers: this.iceServers ?? (chosen?.iceServers as RTCIceServer[] | undefined) ?? [],
-      icePreset: this.icePreset ?? chosen?.icePreset ?? 'default',
+      icePreset: this.icePreset || chosen?.icePreset || 'default',
       ...(this.iceCredentialsUrl ? { iceCredentials: this.iceCredentialsUrl } : {}),
     };
   }
@@ -215,6 +217,8 @@ export class DarkswapConnection extends DarkswapElement {
   private rebuild(): void {
     if (!this.isConnected) return;
     this.teardown();
+    // Persisted settings still loading: the service is built from them once they are here.
+    if (this.prefsLoading) return;
     this.error = undefined;
     let config: ConnectionConfig | undefined;
     let service: ConnectionService | undefined;
@@ -231,14 +235,7 @@ export class DarkswapConnection extends DarkswapElement {
       this.setStatus('none');
       return;
     }
-    if (this.store) {
-      this.unbindSettings = bindSettings(this.store, service, {
-        onError: (error) => {
-          this.error = isConnectionError(error) ? error : new DarkswapConnectionError('invalid-config', error.message);
-          this.dispatchEvent(new DarkswapStatusEvent({ status: this.status, error: { code: this.error.code, message: this.error.message } }));
-        },
-      });
-    }
+    this.prefs?.bind(service);
     service.addEventListener('status', () => this.setStatus(service.status));
     service.addEventListener('error', (e: ServiceErrorEvent) => {
       if (!e.peer) this.error = e.error;
@@ -254,8 +251,7 @@ export class DarkswapConnection extends DarkswapElement {
   }
 
   private teardown(): void {
-    this.unbindSettings?.();
-    this.unbindSettings = undefined;
+    this.prefs?.release();
     const old = this._service;
     this._service = undefined;
     old?.destroy();

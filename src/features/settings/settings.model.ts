@@ -43,7 +43,9 @@ const SignalingUrlSchema = v.pipe(
   }, 'is not an http(s) URL, e.g. https://signal.example/peerjs'),
 );
 
-const Rate = v.nullable(v.pipe(v.number(), v.finite(), v.minValue(0, 'cannot be negative'), v.maxValue(10e9)));
+const Rate = v.nullable(
+  v.pipe(v.number('is not a number'), v.finite('is not a number'), v.minValue(0, 'cannot be negative'), v.maxValue(10e9, 'is too large')),
+);
 
 export const SettingsSchema = v.strictObject({
   version: v.literal(SETTINGS_VERSION),

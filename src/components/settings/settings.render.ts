@@ -1,0 +1,305 @@
+/**
+ * The four sections of `<darkswap-settings>` as templates over a view (values, errors, handlers). No state here:
+ * the element owns it. Every input has a label, and its validation message next to it (`aria-describedby`).
+ */
+import { html, nothing } from 'lit';
+import { ICE_PRESETS } from '../../core/ice.js';
+import type { IceProbeResult } from '../../core/ice-probe.js';
+import { formatBytes, type KitStore, type StorageUse } from '../../features/settings/settings.data.js';
+import type { Settings, SettingsPatch } from '../../features/settings/settings.model.js';
+
+type IceServer = Settings['connection']['iceServers'][number];
+
+export interface SettingsView {
+  readonly value: Settings;
+  readonly errors: Readonly<Record<string, string>>;
+  pinned(field: string): boolean;
+  readonly identity: string | undefined;
+  readonly tests: Readonly<Record<number, IceProbeResult[] | 'running'>>;
+  readonly stores: readonly KitStore[];
+  readonly use: StorageUse | undefined;
+  readonly confirming: KitStore | undefined;
+  readonly dataMessage: string;
+  save(patch: SettingsPatch, field: string): void;
+  test(index: number): void;
+  addServer(server: IceServer): Promise<boolean>;
+  removeServer(index: number): void;
+  askClear(store: KitStore): void;
+  confirmClear(ok: boolean): void;
+  persist(): void;
+  exportSettings(): void;
+  importSettings(file: File): void;
+}
+
+const PRESET_WORDS: Record<(typeof ICE_PRESETS)[number], string> = {
+  lan: 'Local network only (no servers)',
+  default: 'Direct first, relayed when needed',
+  relay: 'Always relayed (hides my address)',
+  'data-saver': 'Data saver',
+};
+
+const idOf = (field: string) => `f-${field.replace(/\./g, '-')}`;
+
+/** A labelled field: the control (given its id and described-by) and its error. */
+function field(v: SettingsView, name: string, label: string, control: (id: string, describedBy: string, invalid: boolean) => unknown) {
+  const id = idOf(name);
+  const error = v.errors[name] ?? '';
+  return html`<div part="field" class="field">
+    <label for=${id}>${label}</label>
+    ${control(id, `${id}-error ${id}-pin`, !!error)}
+    <p part="field-error" id="${id}-error" role="alert">${error}</p>
+    ${v.pinned(name) ? html`<p part="pinned-note" id="${id}-pin">Set by this site.</p>` : nothing}
+  </div>`;
+}
+
+/** A number input's value as a number scaled by `unit`, null when empty; undefined when not a number. */
+function numberOf(input: HTMLInputElement, unit: number): number | null | undefined {
+  const text = input.value.trim();
+  if (text === '') return null;
+  const n = Number(text);
+  return Number.isFinite(n) ? Math.round(n * unit) : undefined;
+}
+
+function groupKey(hex: string | undefined): string {
+  return hex ? (hex.match(/.{1,4}/g) ?? []).join(' ') : '—';
+}
+
+export function renderGeneral(v: SettingsView) {
+  return html`<section part="section" data-section="general" aria-labelledby="s-general">
+    <h3 part="section-title" id="s-general">General</h3>
+    ${field(
+      v,
+      'general.displayName',
+      'Display name (shown to peers)',
+      (id, described, invalid) =>
+        html`<input
+          id=${id}
+          maxlength="64"
+          autocomplete="nickname"
+          .value=${v.value.general.displayName}
+          ?disabled=${v.pinned('general.displayName')}
+          aria-invalid=${invalid ? 'true' : 'false'}
+          aria-describedby=${described}
+          @change=${(e: Event) => v.save({ general: { displayName: (e.target as HTMLInputElement).value } }, 'general.displayName')}
+        />`,
+    )}
+    <div class="field">
+      <span class="note">My identity key</span>
+      <code part="fingerprint">${groupKey(v.identity)}</code>
+      <p class="note">It stays in this browser and cannot be read out, not even by this page: peers pin it to recognise you.</p>
+    </div>
+  </section>`;
+}
+
+function testLine(result: IceProbeResult[] | 'running' | undefined) {
+  if (!result) return nothing;
+  if (result === 'running') return html`<span part="test-result" role="status">Testing…</span>`;
+  const ok = result.every((r) => r.ok);
+  const words = result.map((r) =>
+    r.ok
+      ? `${r.url}: ${r.needed === 'relay' ? 'relay' : 'public address'} in ${Math.round(r.firstCandidateMs ?? 0)} ms`
+      : `${r.url}: ${r.problem === 'auth' ? 'wrong username or credential' : r.problem === 'timeout' ? 'no answer' : 'unreachable'}`,
+  );
+  return html`<span part="test-result" role="status" data-ok=${ok ? 'true' : 'false'}>${words.join('; ')}</span>`;
+}
+
+function addServer(v: SettingsView, e: Event): void {
+  e.preventDefault();
+  const form = e.target as HTMLFormElement;
+  const get = (name: string) => (form.elements.namedItem(name) as HTMLInputElement).value.trim();
+  const urls = get('url');
+  const username = get('username');
+  const credential = get('credential');
+  const server: IceServer = { urls, ...(username ? { username } : {}), ...(credential ? { credential } : {}) };
+  void v.addServer(server).then((ok) => ok && form.reset());
+}
+
+export function renderConnection(v: SettingsView) {
+  const c = v.value.connection;
+  const serversPinned = v.pinned('connection.iceServers');
+  return html`<section part="section" data-section="connection" aria-labelledby="s-connection">
+    <h3 part="section-title" id="s-connection">Connection</h3>
+    ${field(
+      v,
+      'connection.signalingUrl',
+      'Signaling server URL (empty: the page’s own)',
+      (id, described, invalid) =>
+        html`<input
+          id=${id}
+          type="url"
+          inputmode="url"
+          placeholder="https://signal.example/peerjs"
+          .value=${c.signalingUrl}
+          ?disabled=${v.pinned('connection.signalingUrl')}
+          aria-invalid=${invalid ? 'true' : 'false'}
+          aria-describedby=${described}
+          @change=${(e: Event) => v.save({ connection: { signalingUrl: (e.target as HTMLInputElement).value.trim() } }, 'connection.signalingUrl')}
+        />`,
+    )}
+    ${field(
+      v,
+      'connection.icePreset',
+      'How to reach peers',
+      (id, described) =>
+        html`<select
+          id=${id}
+          ?disabled=${v.pinned('connection.icePreset')}
+          aria-describedby=${described}
+          @change=${(e: Event) => v.save({ connection: { icePreset: (e.target as HTMLSelectElement).value as Settings['connection']['icePreset'] } }, 'connection.icePreset')}
+        >
+          ${ICE_PRESETS.map((p) => html`<option value=${p} ?selected=${c.icePreset === p}>${PRESET_WORDS[p]}</option>`)}
+        </select>`,
+    )}
+    <div class="field">
+      <span class="note" id="ice-title">STUN and TURN servers</span>
+      ${
+        c.iceServers.length
+          ? html`<ul part="ice-servers" aria-labelledby="ice-title">
+              ${c.iceServers.map(
+                (s, i) =>
+                  html`<li part="ice-server">
+                    <code>${typeof s.urls === 'string' ? s.urls : s.urls.join(', ')}</code>
+                    <div class="row">
+                      <button part="test-button" type="button" class="secondary" @click=${() => v.test(i)}>Test</button>
+                      <button part="remove-button" type="button" class="secondary" ?disabled=${serversPinned} @click=${() => v.removeServer(i)}>Remove</button>
+                    </div>
+                    ${testLine(v.tests[i])}
+                  </li>`,
+              )}
+            </ul>`
+          : html`<p class="note">None: only peers on this network can be reached.</p>`
+      }
+      <p part="field-error" id="f-connection-iceServers-error" role="alert">${v.errors['connection.iceServers'] ?? ''}</p>
+      ${serversPinned ? html`<p part="pinned-note">Set by this site.</p>` : nothing}
+    </div>
+    ${
+      serversPinned
+        ? nothing
+        : html`<form class="field" aria-label="Add a server" @submit=${(e: Event) => addServer(v, e)}>
+            <label for="new-url">Server URL (stun:, turn: or turns:)</label>
+            <input
+              id="new-url"
+              name="url"
+              required
+              placeholder="turn: host : port"
+              aria-invalid=${v.errors['new-server'] ? 'true' : 'false'}
+              aria-describedby="new-server-error"
+            />
+            <label for="new-username">Username (TURN)</label>
+            <input id="new-username" name="username" autocomplete="off" />
+            <label for="new-credential">Credential (TURN)</label>
+            <input id="new-credential" name="credential" type="password" autocomplete="off" />
+            <p part="field-error" id="new-server-error" role="alert">${v.errors['new-server'] ?? ''}</p>
+            <div class="row"><button part="add-button" type="submit">Add server</button></div>
+          </form>`
+    }
+  </section>`;
+}
+
+export function renderBandwidth(v: SettingsView) {
+  const b = v.value.bandwidth;
+  const numberField = (name: 'bulkBps' | 'dailyCapBytes', label: string, unit: number) =>
+    field(
+      v,
+      `bandwidth.${name}`,
+      label,
+      (id, described, invalid) =>
+        html`<input
+          id=${id}
+          type="text"
+          inputmode="decimal"
+          placeholder="No limit"
+          .value=${b[name] === null ? '' : String(b[name] / unit)}
+          ?disabled=${v.pinned(`bandwidth.${name}`)}
+          aria-invalid=${invalid ? 'true' : 'false'}
+          aria-describedby=${described}
+          @change=${(e: Event) => {
+            const n = numberOf(e.target as HTMLInputElement, unit);
+            v.save({ bandwidth: { [name]: n === undefined ? Number.NaN : n } }, `bandwidth.${name}`);
+          }}
+        />`,
+    );
+  return html`<section part="section" data-section="bandwidth" aria-labelledby="s-bandwidth">
+    <h3 part="section-title" id="s-bandwidth">Bandwidth</h3>
+    ${numberField('bulkBps', 'File transfer limit (kB/s; empty: no limit)', 1_000)}
+    ${numberField('dailyCapBytes', 'Daily data cap for files (MB; empty: none)', 1_000_000)}
+    ${field(
+      v,
+      'bandwidth.dataSaver',
+      'Data saver',
+      (id, described) =>
+        html`<select
+          id=${id}
+          ?disabled=${v.pinned('bandwidth.dataSaver')}
+          aria-describedby=${described}
+          @change=${(e: Event) => v.save({ bandwidth: { dataSaver: (e.target as HTMLSelectElement).value as Settings['bandwidth']['dataSaver'] } }, 'bandwidth.dataSaver')}
+        >
+          <option value="auto" ?selected=${b.dataSaver === 'auto'}>Automatic (when the browser asks to save data)</option>
+          <option value="on" ?selected=${b.dataSaver === 'on'}>On</option>
+          <option value="off" ?selected=${b.dataSaver === 'off'}>Off</option>
+        </select>`,
+    )}
+  </section>`;
+}
+
+export function renderData(v: SettingsView) {
+  const use = v.use;
+  return html`<section part="section" data-section="data" aria-labelledby="s-data">
+    <h3 part="section-title" id="s-data">Data</h3>
+    ${
+      use
+        ? html`<p>
+            This site uses ${formatBytes(use.usage)} of
+            ${formatBytes(use.quota)}${
+              Object.keys(use.byKind).length
+                ? ` (${Object.entries(use.byKind)
+                    .filter(([, n]) => n > 0)
+                    .map(([k, n]) => `${k} ${formatBytes(n)}`)
+                    .join(', ')})`
+                : ''
+            }.
+            ${use.persisted ? 'Kept under storage pressure.' : 'The browser may clear it under storage pressure.'}
+          </p>`
+        : html`<p class="note">This browser does not report storage use.</p>`
+    }
+    ${use && !use.persisted ? html`<div class="row"><button part="persist-button" type="button" class="secondary" @click=${() => v.persist()}>Keep this site’s data</button></div>` : nothing}
+    <ul part="stores" aria-label="What the kit keeps in this browser">
+      ${v.stores.map(
+        (s) =>
+          html`<li part="store" data-store=${s.name}>
+            <span>${s.label} <code>${s.name}</code>${s.records !== undefined ? ` · ${s.records} ${s.records === 1 ? 'record' : 'records'}` : ''}</span>
+            <div class="row"><button part="clear-button" type="button" class="secondary" @click=${() => v.askClear(s)}>Clear…</button></div>
+          </li>`,
+      )}
+    </ul>
+    <div class="row">
+      <button part="export-button" type="button" class="secondary" @click=${() => v.exportSettings()}>Export settings</button>
+      <label for="import-file">Import settings</label>
+      <input
+        part="import-input"
+        id="import-file"
+        type="file"
+        accept="application/json,.json"
+        @change=${(e: Event) => {
+          const input = e.target as HTMLInputElement;
+          const file = input.files?.[0];
+          if (file) v.importSettings(file);
+          input.value = '';
+        }}
+      />
+    </div>
+    <p role="status" class="note">${v.dataMessage}</p>
+    <dialog part="confirm-dialog" aria-labelledby="confirm-title" @cancel=${() => v.confirmClear(false)}>
+      ${
+        v.confirming
+          ? html`<p id="confirm-title"><strong>Clear ${v.confirming.label}?</strong></p>
+              <p>${v.confirming.warning ?? 'This cannot be undone.'}</p>
+              <div class="row">
+                <button type="button" class="secondary" @click=${() => v.confirmClear(false)}>Cancel</button>
+                <button type="button" data-confirm @click=${() => v.confirmClear(true)}>Clear</button>
+              </div>`
+          : nothing
+      }
+    </dialog>
+  </section>`;
+}

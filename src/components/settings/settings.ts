@@ -1,0 +1,249 @@
+import { html, type PropertyValues } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { ContextConsumer } from '@lit/context';
+import type { ConnectionApi } from '../../core/connection-api.js';
+import { probeIceServer, type IceProbeResult } from '../../core/ice-probe.js';
+import { ConnectionController } from '../../context/connection-controller.js';
+import { settingsContext } from '../../context/settings-context.js';
+import { DEFAULT_SETTINGS, SettingsError, type Settings, type SettingsPatch } from '../../features/settings/settings.model.js';
+import { SettingsStore, type SettingsChangeEvent } from '../../features/settings/settings.store.js';
+import { clearStore, kitStores, requestPersistence, storageUse, type KitStore, type StorageUse } from '../../features/settings/settings.data.js';
+import { DarkswapElement } from '../../internal/base-element.js';
+import { panelHeader } from '../../internal/panel-header.js';
+import { DarkswapSettingsChangeEvent } from './settings.events.js';
+import { renderBandwidth, renderConnection, renderData, renderGeneral, type SettingsView } from './settings.render.js';
+import { settingsStyles } from './settings.styles.js';
+
+/**
+ * The page's settings in four sections — General (display name, my identity key), Connection (signaling URL,
+ * ICE preset, ICE servers with add / remove / test), Bandwidth (bulk data limit, daily cap, data saver) and Data
+ * (what the kit keeps in this browser, per store, with clear; persistent storage; settings export and import).
+ * Changes are validated field by field (the message shows next to the field), saved at once, applied live by
+ * `<darkswap-connection settings>` and shared with the site's other tabs. Values the host pinned are shown
+ * read-only.
+ *
+ * The store comes from the settings context (`<darkswap-connection settings="name">`), or the `store` attribute
+ * names one, or the `settingsStore` property gives one.
+ *
+ * @summary Settings: general, connection, bandwidth and data, persisted and applied live.
+ * @tag darkswap-settings
+ * @fires darkswap-settings-change - The settings changed; `detail: { settings, sections, origin }`.
+ * @csspart base - The widget's outer box.
+ * @csspart header - Title and status row.
+ * @csspart title - The heading.
+ * @csspart status - Save status (a live region).
+ * @csspart section - One section (`data-section`: general, connection, bandwidth, data).
+ * @csspart section-title - A section's heading.
+ * @csspart field - One labelled field with its error.
+ * @csspart field-error - A field's validation message.
+ * @csspart pinned-note - Says a field is set by the site.
+ * @csspart fingerprint - My identity key, grouped.
+ * @csspart ice-servers - The ICE server list.
+ * @csspart ice-server - One ICE server.
+ * @csspart test-button - Tests one ICE server (the reachability probe).
+ * @csspart test-result - The probe's result.
+ * @csspart remove-button - Removes one ICE server.
+ * @csspart add-button - Adds the ICE server typed in.
+ * @csspart stores - The list of the kit's stores.
+ * @csspart store - One store, with its clear button.
+ * @csspart clear-button - Clears one store (after confirmation).
+ * @csspart confirm-dialog - The confirmation before clearing.
+ * @csspart persist-button - Asks for persistent storage.
+ * @csspart export-button - Downloads the settings as a file.
+ * @csspart import-input - Reads a settings file.
+ * @cssprop --darkswap-settings-background - Background (default `--darkswap-color-surface`).
+ * @cssprop --darkswap-settings-border-color - Border colour (default `--darkswap-color-border`).
+ * @cssprop --darkswap-settings-radius - Corner radius (default `--darkswap-radius`).
+ * @cssprop --darkswap-settings-padding - Inner spacing (default `--darkswap-space-4`).
+ * @cssprop --darkswap-settings-error-color - Validation messages (default `--darkswap-color-danger`).
+ */
+export class DarkswapSettings extends DarkswapElement {
+  static override styles = [...DarkswapElement.styles, ...settingsStyles];
+
+  /** Heading text. */
+  @property() heading = 'Settings';
+  /** Name of the settings store to use when none comes through context. */
+  @property() store?: string;
+  /** A settings store to use (wins over the context and `store`). */
+  @property({ attribute: false }) settingsStore: SettingsStore | undefined;
+  /** A connection service to use instead of the one from context (my identity key, ICE server tests). */
+  @property({ attribute: false }) connection: ConnectionApi | undefined;
+
+  @state() private value: Settings = DEFAULT_SETTINGS;
+  @state() private errors: Record<string, string> = {};
+  @state() private saved = '';
+  @state() private tests: Record<number, IceProbeResult[] | 'running'> = {};
+  @state() private stores: KitStore[] = [];
+  @state() private use: StorageUse | undefined;
+  @state() private confirming: KitStore | undefined;
+  @state() private dataMessage = '';
+
+  private readonly conn = new ConnectionController(this, {});
+  private readonly fromContext = new ContextConsumer(this, { context: settingsContext, subscribe: true, callback: () => this.requestUpdate() });
+  private bound: SettingsStore | undefined;
+
+  /** The store this widget edits. */
+  get activeStore(): SettingsStore | undefined {
+    if (this.settingsStore) return this.settingsStore;
+    if (this.fromContext.value) return this.fromContext.value;
+    return this.store ? SettingsStore.open(this.store) : undefined;
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('connection')) this.conn.inject(this.connection);
+    const store = this.activeStore;
+    if (store !== this.bound) this.bind(store);
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    void this.refreshData();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.bind(undefined);
+  }
+
+  private bind(store: SettingsStore | undefined): void {
+    this.bound?.removeEventListener('change', this.onChange);
+    this.bound = store;
+    if (!store) return;
+    store.addEventListener('change', this.onChange);
+    this.value = store.value;
+    void store.ready.then(() => {
+      if (this.bound === store) this.value = store.value;
+    });
+  }
+
+  private readonly onChange = (e: Event): void => {
+    const change = e as SettingsChangeEvent;
+    this.value = change.settings;
+    void this.refreshData();
+    this.dispatchEvent(new DarkswapSettingsChangeEvent({ settings: change.settings, sections: change.sections, origin: change.origin }));
+  };
+
+  /** Saves a patch; a refusal shows next to `field` (or the patch's first field). Resolves true when saved. */
+  async save(patch: SettingsPatch, field: string): Promise<boolean> {
+    const store = this.activeStore;
+    if (!store) return false;
+    try {
+      await store.update(patch);
+      const { [field]: _gone, ...rest } = this.errors;
+      this.errors = rest;
+      this.saved = 'Saved.';
+      return true;
+    } catch (e) {
+      const message = e instanceof SettingsError ? e.message : String(e);
+      this.errors = { ...this.errors, [field]: message };
+      this.saved = '';
+      return false;
+    }
+  }
+
+  private async testServer(index: number): Promise<void> {
+    const server = this.value.connection.iceServers[index];
+    if (!server) return;
+    this.tests = { ...this.tests, [index]: 'running' };
+    const results = await probeIceServer(server as RTCIceServer, 5_000).catch((e: Error) => [
+      { url: String(server.urls), kind: 'stun' as const, needed: 'srflx' as const, ok: false, problem: 'unreachable' as const, errorText: e.message },
+    ]);
+    this.tests = { ...this.tests, [index]: results };
+  }
+
+  private async refreshData(): Promise<void> {
+    [this.stores, this.use] = await Promise.all([kitStores().catch(() => []), storageUse().catch(() => undefined)]);
+  }
+
+  private async confirmClear(ok: boolean): Promise<void> {
+    const target = this.confirming;
+    this.shadowRoot?.querySelector('dialog')?.close();
+    this.confirming = undefined;
+    if (!ok || !target) return;
+    try {
+      await clearStore(target);
+      this.dataMessage = `${target.label} cleared.`;
+    } catch (e) {
+      this.dataMessage = (e as Error).message;
+    }
+    await this.refreshData();
+  }
+
+  private exportSettings(): void {
+    const store = this.activeStore;
+    if (!store) return;
+    const blob = new Blob([JSON.stringify(store.export(), null, 2)], { type: 'application/json' });
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(blob);
+    a.download = `darkswap-settings-${new Date().toISOString().slice(0, 10)}.json`;
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+  }
+
+  /** Reads a settings file and imports it, all or nothing; the result shows in the Data section. */
+  async importSettings(file: File): Promise<boolean> {
+    const store = this.activeStore;
+    if (!store) return false;
+    try {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(await file.text());
+      } catch {
+        throw new SettingsError('corrupt', `${file.name} is not a settings file (not JSON).`);
+      }
+      await store.import(parsed);
+      this.dataMessage = `Settings imported from ${file.name}.`;
+      return true;
+    } catch (e) {
+      this.dataMessage = `Nothing was changed: ${(e as Error).message}`;
+      return false;
+    }
+  }
+
+  private view(store: SettingsStore): SettingsView {
+    return {
+      value: this.value,
+      errors: this.errors,
+      pinned: (field) => store.isPinned(field),
+      identity: this.conn.service?.publicKey,
+      tests: this.tests,
+      stores: this.stores,
+      use: this.use,
+      confirming: this.confirming,
+      dataMessage: this.dataMessage,
+      save: (patch, field) => void this.save(patch, field),
+      test: (i) => void this.testServer(i),
+      addServer: (server) => this.save({ connection: { iceServers: [...this.value.connection.iceServers, server] } }, 'new-server'),
+      removeServer: (i) => {
+        this.tests = {};
+        void this.save({ connection: { iceServers: this.value.connection.iceServers.filter((_, j) => j !== i) } }, 'connection.iceServers');
+      },
+      askClear: (s) => {
+        this.confirming = s;
+        void this.updateComplete.then(() => this.shadowRoot?.querySelector('dialog')?.showModal());
+      },
+      confirmClear: (ok) => void this.confirmClear(ok),
+      persist: async () => {
+        const ok = await requestPersistence().catch(() => false);
+        this.dataMessage = ok ? 'This browser will keep the kit’s data.' : 'The browser did not grant persistent storage.';
+        await this.refreshData();
+      },
+      exportSettings: () => this.exportSettings(),
+      importSettings: (f) => void this.importSettings(f),
+    };
+  }
+
+  protected override render() {
+    const store = this.activeStore;
+    return html`<section part="base" aria-labelledby="title">
+      ${panelHeader(this.heading, store ? 'open' : 'none', store ? this.saved || 'Changes are saved as you make them.' : 'No settings store')}
+      ${
+        store
+          ? html`${renderGeneral(this.view(store))} ${renderConnection(this.view(store))} ${renderBandwidth(this.view(store))} ${renderData(this.view(store))}`
+          : html`<p class="note">
+              No settings store: put this widget inside <code>&lt;darkswap-connection settings="…"&gt;</code> or give it a <code>store</code> name.
+            </p>`
+      }
+    </section>`;
+  }
+}
