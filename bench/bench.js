@@ -4,6 +4,7 @@
 import { Peer } from 'peerjs';
 import { abuse, useKit } from './abuse-bench.js';
 import { turn, useKit as useKitForTurn } from './turn-bench.js';
+import { settings, useKit as useKitForSettings } from './settings-bench.js';
 
 const impl = new URLSearchParams(location.search).get('impl') === 'source' ? 'source' : 'cdn';
 
@@ -15,6 +16,7 @@ async function loadKit() {
       createIdentity: core.createIdentity,
       DemoMessageSchema: model.DemoMessageSchema,
       DEMO_MAX_BYTES: model.DEMO_MAX_BYTES,
+      SettingsStore: (await import('../src/features/settings/settings.store.ts')).SettingsStore,
     };
   }
   const kit = await import('../cdn/darkswap.js');
@@ -23,12 +25,14 @@ async function loadKit() {
     createIdentity: kit.createIdentity,
     DemoMessageSchema: kit.DemoMessageSchema,
     DEMO_MAX_BYTES: kit.DEMO_MAX_BYTES,
+    SettingsStore: kit.SettingsStore,
   };
 }
 
 const kit = await loadKit();
 useKit(kit, kitService);
 useKitForTurn(kit, kitService);
+useKitForSettings(kit);
 
 /** Reject after `ms` so no await in a bench can hang. */
 function timeout(promise, ms, what) {
@@ -326,4 +330,4 @@ async function stats(sig, { links = 10, seconds = 10 } = {}) {
   }
 }
 
-window.darkswapBench = { ready: true, impl, connect, roundtrip, latency, recovery, file, orderbook, trade, abuse, stats, turn };
+window.darkswapBench = { ready: true, impl, connect, roundtrip, latency, recovery, file, orderbook, trade, abuse, stats, turn, settings };

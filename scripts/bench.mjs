@@ -56,6 +56,7 @@ const BENCHES = [
   { name: 'relay_connect_open_ms_p50', group: 'turn' },
   { name: 'direct_connect_open_ms_p50', group: 'turn' },
   { name: 'turn_failover_ms', group: 'turn' },
+  { name: 'settings_apply_ms', group: 'settings' },
   { name: 'connect_idle_ms', group: 'abuse' },
   { name: 'connect_after_churn_ms', group: 'abuse' },
   { name: 'connect_under_flood_ms', group: 'abuse' },
@@ -147,7 +148,7 @@ async function main() {
     }
   }
 
-  if (['connect', 'roundtrip', 'latency', 'recovery', 'file', 'orderbook', 'trade', 'abuse', 'stats', 'turn'].some((g) => groups.has(g))) {
+  if (['connect', 'roundtrip', 'latency', 'recovery', 'file', 'orderbook', 'trade', 'abuse', 'stats', 'turn', 'settings'].some((g) => groups.has(g))) {
     if (!opts.source && !existsSync(path.join(ROOT, 'cdn', 'darkswap.js'))) {
       log('cdn/darkswap.js not found: run `npm run build` (or pass --source)');
       return 1;
@@ -467,6 +468,17 @@ async function browserBenches({ groups, emit, wants, source }) {
     if (groups.has('abuse') && !(await abuseBench({ browser, page, origin, source, sig, emit }))) ok = false;
 
     if (groups.has('turn') && !(await turnBench({ page, sig, emit }))) ok = false;
+
+    if (groups.has('settings')) {
+      const r = await withTimeout(
+        page.evaluate((s) => window.darkswapBench.settings.apply(s), sig),
+        60_000,
+        'settings bench',
+      );
+      const p50 = percentile(r.times, 50);
+      log(`settings: change → applied to the service and shown by 3 widgets: p50 ${round(p50)} ms, p95 ${round(percentile(r.times, 95))} ms`);
+      emit('settings_apply_ms', round(p50), 'ms');
+    }
 
     if (groups.has('file')) {
       const heap = wants('file_1gib_heap_growth_mb');
