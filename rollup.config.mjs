@@ -151,12 +151,13 @@ export default [
       chunkFileNames: 'chunks/[name]-[hash].js',
       // Everything every widget needs (the service, context, base element, Lit, PeerJS, valibot) in
       // one shared chunk: one request and one gzip stream instead of many small ones.
-      // (The settings side of <darkswap-connection> is loaded on first use: its own chunk.)
+      // (Loaded on first use, in their own chunks: the settings side of <darkswap-connection>, and the TURN pool
+      // and failover, needed only with two or more TURN servers.)
       manualChunks: (id) =>
-        !id.includes('provider-settings') &&
-        /[\\/]dist[\\/](core|context|internal)[\\/]|[\\/]node_modules[\\/](lit|lit-html|lit-element|@lit[\\/]reactive-element|@lit[\\/]context|peerjs|webrtc-adapter|sdp|eventemitter3|valibot|idb-keyval|@msgpack|peerjs-js-binarypack)[\\/]/.test(
-          id,
-        ) ||
+        (!/provider-settings|turn-failover|turn-pool/.test(id) &&
+          /[\\/]dist[\\/](core|context|internal)[\\/]|[\\/]node_modules[\\/](lit|lit-html|lit-element|@lit[\\/]reactive-element|@lit[\\/]context|peerjs|webrtc-adapter|sdp|eventemitter3|valibot|idb-keyval|@msgpack|peerjs-js-binarypack)[\\/]/.test(
+            id,
+          )) ||
         id.includes('webrtc-adapter-evergreen') ||
         id.includes('binarypack-stand-in')
           ? 'runtime'

@@ -12,8 +12,9 @@ import { IceCredentialRefresher } from './ice-credentials.js';
 import { probeIceServer, probeNat, type IceProbeResult } from './ice-probe.js';
 import type { Link } from './link.js';
 import { StatsSampler, type LinkSample, type StatsListener } from './link-stats.js';
-import { TurnFailover } from './turn-failover.js';
+import type { TurnFailover } from './turn-failover.js';
 import type { TurnServerReport } from './turn-pool.js';
+import { splitTurn } from './turn-split.js';
 
 export interface IceControlHost {
   readonly config: Readonly<ResolvedConfig>;
@@ -38,21 +39,20 @@ export class IceControl {
   /** The TURN server made from the latest ephemeral credentials. */
   private credentialServer: RTCIceServer | undefined;
   private readonly samplers = new Map<string, StatsSampler>();
-  readonly turn: TurnFailover;
+  /** Several TURN servers scored and failed over: loaded (its own chunk) once there are two or more. */
+  private failover: TurnFailover | undefined;
+  private failoverLoading = false;
+  private disposed = false;
+  /** What links ask of the failover (nothing runs without it). */
+  readonly turn = {
+    settled: (peer: string): Promise<void> => this.failover?.settled(peer) ?? Promise.resolve(),
+    peerLost: (peer: string): void => this.failover?.peerLost(peer),
+  };
 
   constructor(private readonly host: IceControlHost) {
     const c = host.config;
     this.preset = c.icePreset;
     this.base = c.iceServers;
-    this.turn = new TurnFailover({
-      links: host.links,
-      get open() {
-        return host.open;
-      },
-      watchStats: (peer, listener) => this.watchStats(peer, listener),
-      reselect: () => this.apply(this.full, false),
-      dispatchEvent: (event) => host.dispatchEvent(event),
-    });
     // A relay preset whose TURN server comes with the ephemeral credentials has no path until they arrive.
     const relayWaiting = c.icePreset === 'relay' && !!c.iceCredentials && !c.iceServers.length;
     this.apply(relayWaiting ? { iceServers: [], iceTransportPolicy: 'relay' } : iceConfiguration({ preset: c.icePreset, servers: c.iceServers }), false);
@@ -69,7 +69,7 @@ export class IceControl {
     this.preset = settings.preset ?? this.preset;
     this.base = base;
     this.apply(next, true);
-    if (this.host.open) void this.turn.probe();
+    if (this.host.open) void this.failover?.probe();
   }
 
   /**
@@ -79,7 +79,8 @@ export class IceControl {
    */
   private apply(full: RTCConfiguration, restart: boolean): void {
     this.full = full;
-    const next = this.turn.select(full);
+    if (!this.failover && splitTurn(full.iceServers ?? []).turn.length >= 2) this.loadFailover();
+    const next = this.failover ? this.failover.select(full) : full;
     this.ice.iceServers = next.iceServers;
     this.ice.iceTransportPolicy = next.iceTransportPolicy;
     for (const link of this.host.links.values()) {
@@ -92,7 +93,28 @@ export class IceControl {
 
   /** After registration: score the TURN servers (when there are several). */
   registered(): void {
-    void this.turn.probe();
+    void this.failover?.probe();
+  }
+
+  /** Loads the TURN pool and failover; until then links get every TURN server. */
+  private loadFailover(): void {
+    if (this.failoverLoading) return;
+    this.failoverLoading = true;
+    const host = this.host;
+    void import('./turn-failover.js').then(({ TurnFailover }) => {
+      if (this.disposed) return;
+      this.failover = new TurnFailover({
+        links: host.links,
+        get open() {
+          return host.open;
+        },
+        watchStats: (peer, listener) => this.watchStats(peer, listener),
+        reselect: () => this.apply(this.full, false),
+        dispatchEvent: (event) => host.dispatchEvent(event),
+      });
+      this.apply(this.full, false);
+      if (host.open) void this.failover.probe();
+    });
   }
 
   /** Fetches ephemeral TURN credentials (once; never fails open(): a failure is reported and retried). */
@@ -104,7 +126,7 @@ export class IceControl {
       (server) => {
         this.credentialServer = server;
         this.apply(iceConfiguration({ preset: this.preset, servers: this.servers() }), false);
-        if (this.host.open) void this.turn.probe();
+        if (this.host.open) void this.failover?.probe();
       },
       (error) =>
         this.host.emitError(new DarkswapConnectionError('signaling-unreachable', `TURN credentials could not be fetched: ${error.message}`, { cause: error })),
@@ -130,7 +152,7 @@ export class IceControl {
 
   /** The TURN servers in play, best first, with their scores (empty with fewer than two). */
   get turnServers(): TurnServerReport[] {
-    return this.turn.pool.size >= 2 ? this.turn.pool.report() : [];
+    return this.failover && this.failover.pool.size >= 2 ? this.failover.pool.report() : [];
   }
 
   private sampler(peer: string): StatsSampler {
@@ -166,8 +188,9 @@ export class IceControl {
   }
 
   dispose(): void {
+    this.disposed = true;
     this.credentials?.stop();
-    this.turn.stop();
+    this.failover?.stop();
     for (const s of this.samplers.values()) s.dispose();
     this.samplers.clear();
   }

@@ -21,7 +21,8 @@
  * marks that server failed. Everything here runs only while the pool holds at least two servers.
  */
 import { TurnSwitchEvent, type TurnSwitchReason } from './events.js';
-import { splitTurn, turnKey, TurnPool } from './turn-pool.js';
+import { TurnPool } from './turn-pool.js';
+import { splitTurn, turnKey } from './turn-split.js';
 import { probeIceServer } from './ice-probe.js';
 import type { Link } from './link.js';
 import type { LinkSample, StatsListener } from './link-stats.js';
