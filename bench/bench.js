@@ -4,6 +4,7 @@
 import { Peer } from 'peerjs';
 import { abuse, useKit } from './abuse-bench.js';
 import { turn, useKit as useKitForTurn } from './turn-bench.js';
+import { bandwidth, useKit as useKitForBandwidth } from './bandwidth-bench.js';
 import { settings, useKit as useKitForSettings } from './settings-bench.js';
 
 const impl = new URLSearchParams(location.search).get('impl') === 'source' ? 'source' : 'cdn';
@@ -32,6 +33,7 @@ async function loadKit() {
 const kit = await loadKit();
 useKit(kit, kitService);
 useKitForTurn(kit, kitService);
+useKitForBandwidth(kit, kitService);
 useKitForSettings(kit);
 
 /** Reject after `ms` so no await in a bench can hang. */
@@ -330,4 +332,4 @@ async function stats(sig, { links = 10, seconds = 10 } = {}) {
   }
 }
 
-window.darkswapBench = { ready: true, impl, connect, roundtrip, latency, recovery, file, orderbook, trade, abuse, stats, turn, settings };
+window.darkswapBench = { ready: true, impl, connect, roundtrip, latency, recovery, file, orderbook, trade, abuse, stats, turn, settings, bandwidth };

@@ -56,6 +56,7 @@ const BENCHES = [
   { name: 'relay_connect_open_ms_p50', group: 'turn' },
   { name: 'direct_connect_open_ms_p50', group: 'turn' },
   { name: 'turn_failover_ms', group: 'turn' },
+  { name: 'bandwidth_cap_ratio', group: 'bandwidth' },
   { name: 'settings_apply_ms', group: 'settings' },
   { name: 'connect_idle_ms', group: 'abuse' },
   { name: 'connect_after_churn_ms', group: 'abuse' },
@@ -148,7 +149,9 @@ async function main() {
     }
   }
 
-  if (['connect', 'roundtrip', 'latency', 'recovery', 'file', 'orderbook', 'trade', 'abuse', 'stats', 'turn', 'settings'].some((g) => groups.has(g))) {
+  if (
+    ['connect', 'roundtrip', 'latency', 'recovery', 'file', 'orderbook', 'trade', 'abuse', 'stats', 'turn', 'settings', 'bandwidth'].some((g) => groups.has(g))
+  ) {
     if (!opts.source && !existsSync(path.join(ROOT, 'cdn', 'darkswap.js'))) {
       log('cdn/darkswap.js not found: run `npm run build` (or pass --source)');
       return 1;
@@ -454,6 +457,20 @@ async function browserBenches({ groups, emit, wants, source }) {
       );
       log(`stats: ${round(r.stats_sampler_ms_per_link_s, 4)} ms of main-thread work per link per second (goal ≤ 0.5)`);
       emit('stats_sampler_ms_per_link_s', round(r.stats_sampler_ms_per_link_s, 4), 'ms');
+    }
+
+    if (groups.has('bandwidth')) {
+      log('bandwidth: 64 MiB on a bulk channel with the budget capped at 20 Mbit/s…');
+      const r = await withTimeout(
+        page.evaluate((s) => window.darkswapBench.bandwidth.capRatio(s), sig),
+        120_000,
+        'bandwidth bench',
+      );
+      log(
+        `bandwidth: ${round(r.mbps, 2)} Mbit/s measured over ${round(r.seconds, 1)} s at a ${round(r.capMbps, 1)} Mbit/s cap = ratio ${round(r.ratio, 3)} ` +
+          `(goal 0.9–1.05: ${r.ratio >= 0.9 && r.ratio <= 1.05 ? 'met' : 'NOT met'}); ${r.bulkSent} bulk bytes counted as sent`,
+      );
+      emit('bandwidth_cap_ratio', round(r.ratio, 3), 'ratio');
     }
 
     if (groups.has('trade')) {

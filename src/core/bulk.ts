@@ -26,8 +26,11 @@ export interface BulkChannelOptions<H> {
 export type BulkHandler<H> = (header: H, data: Uint8Array, from: string) => void;
 
 export interface BulkHost {
-  /** Hand one frame to the peer's bulk data channel, waiting for room below the high-water mark. */
-  sendBulk(peer: string, frame: Uint8Array): Promise<void>;
+  /**
+   * Hand one frame of bulk channel `channel` to the peer's bulk data channel, waiting for the page's bandwidth
+   * budget (see bandwidth.ts) and for room below the high-water mark.
+   */
+  sendBulk(peer: string, frame: Uint8Array, channel: string): Promise<void>;
   /** The largest frame the peer's link accepts (its SCTP max message size, capped at 256 KiB). */
   maxBulkFrame(peer: string): number;
   removeBulk(channel: BulkEndpoint): void;
@@ -61,6 +64,11 @@ export interface BulkFrame {
   channel: string;
   header: string;
   data: Uint8Array;
+}
+
+/** The size on the wire of a decoded frame (what `encodeBulkFrame` made of it). */
+export function bulkFrameBytes(frame: BulkFrame): number {
+  return 4 + encoder.encode(frame.channel).length + encoder.encode(frame.header).length + frame.data.length;
 }
 
 export function decodeBulkFrame(data: unknown): BulkFrame | RejectReason {
@@ -121,7 +129,10 @@ export class BulkChannel<H> implements BulkEndpoint {
     return this.host.maxBulkFrame(peer) - 4 - encoder.encode(this.name).length - this.maxHeaderBytes;
   }
 
-  /** Send one chunk; resolves when the link has room for it. Rejects with `link-closed` if the link drops. */
+  /**
+   * Send one chunk; resolves when the bandwidth budget allows it and the link has room for it. Rejects with
+   * `link-closed` if the link drops, `destroyed` if the service is destroyed while it waits.
+   */
   async send(peer: string, header: H, data: Uint8Array = new Uint8Array(0)): Promise<void> {
     if (this.closed) throw new DarkswapConnectionError('channel-invalid', `Bulk channel "${this.name}" is closed.`);
     const result = v.safeParse(this.schema, header);
@@ -140,7 +151,7 @@ export class BulkChannel<H> implements BulkEndpoint {
         `Bulk frame of ${frame.length} bytes exceeds the ${limit} bytes peer ${peer} accepts; send at most maxChunkBytes() of data.`,
       );
     }
-    await this.host.sendBulk(peer, frame);
+    await this.host.sendBulk(peer, frame, this.name);
   }
 
   on(handler: BulkHandler<H>): () => void {

@@ -1,3 +1,4 @@
+import type { BandwidthSettings, BandwidthState } from './bandwidth.js';
 import type { IceSettings } from './ice.js';
 import type { Finding } from './doctor.js';
 import type { TurnServerReport } from './turn-pool.js';
@@ -51,6 +52,13 @@ export interface ConnectionApi extends EventTarget {
   stats(peer: string): Promise<{ latest: LinkSample | undefined; history: readonly LinkSample[] } | undefined>;
   /** With two or more TURN servers: their scores, best first (optional: older kits sharing the service lack it). */
   readonly turnServers?: readonly TurnServerReport[];
+  /**
+   * Bulk bandwidth: a page-wide cap (bytes/s), per-channel weights and a daily data cap; `null` clears a value.
+   * Throws `invalid-config` for bad values (optional: older kits sharing the service lack it).
+   */
+  setBandwidth?(settings: BandwidthSettings): void;
+  /** The bandwidth settings in force and usage today and this month (optional, like `setBandwidth`). */
+  readonly bandwidth?: BandwidthState;
   /** The connection doctor: plain-language findings with fixes. */
   diagnose(timeoutMs?: number): Promise<Finding[]>;
   destroy(): void;

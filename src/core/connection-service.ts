@@ -1,4 +1,6 @@
-import { BulkChannel, type BulkChannelOptions, type BulkEndpoint, type BulkFrame, type BulkHost } from './bulk.js';
+import { BandwidthBudget, type BandwidthSettings, type BandwidthState } from './bandwidth.js';
+import { utf8Length } from './bandwidth-usage.js';
+import { BulkChannel, bulkFrameBytes, type BulkChannelOptions, type BulkEndpoint, type BulkFrame, type BulkHost } from './bulk.js';
 import { Channel, type ChannelEndpoint, type ChannelHost, type ChannelOptions, type SendOptions } from './channel.js';
 import { createSessionToken, isValidPeerId, resolveConfig, type ConnectionConfig, type ResolvedConfig } from './config.js';
 import type { ConnectionApi, RejectCounts } from './connection-api.js';
@@ -51,6 +53,8 @@ export class ConnectionService extends EventTarget implements ConnectionApi, Cha
 
   /** ICE: the live configuration, runtime changes, the TURN pool, statistics and the doctor. */
   private readonly iceControl: IceControl;
+  /** The page's budget for bulk data and the usage counters (bandwidth.ts). */
+  private readonly budget = new BandwidthBudget();
 
   constructor(config: ConnectionConfig) {
     super();
@@ -139,6 +143,22 @@ export class ConnectionService extends EventTarget implements ConnectionApi, Cha
   async stats(peer: string): Promise<{ latest: LinkSample | undefined; history: readonly LinkSample[] } | undefined> {
     if (!this.links.has(peer)) return undefined;
     return this.iceControl.stats(peer);
+  }
+
+  /**
+   * Bandwidth for bulk data (file chunks): `bulkBps` caps all bulk channels together (bytes/s; 0 pauses them),
+   * `weights` share the cap between competing bulk channels, `dailyCapBytes` pauses bulk sending until local
+   * midnight once that much went out today. A missing key keeps its setting, `null` clears it. Applies at once;
+   * throws `invalid-config` (and changes nothing) for a value that is not a finite number ≥ 0 (weights > 0).
+   */
+  setBandwidth(settings: BandwidthSettings): void {
+    if (this._status === 'closed') throw this.error('destroyed', 'This connection service was destroyed.');
+    this.budget.configure(settings);
+  }
+
+  /** The bandwidth settings in force, why bulk sending is paused (if it is), and usage today and this month. */
+  get bandwidth(): BandwidthState {
+    return this.budget.state();
   }
 
   /** @internal Main-thread ms spent by all samplers (benchmarks). */
@@ -260,6 +280,7 @@ export class ConnectionService extends EventTarget implements ConnectionApi, Cha
   destroy(): void {
     if (this._status === 'closed') return;
     this.iceControl.dispose();
+    this.budget.dispose();
     this.signaling.stop();
     if (typeof window !== 'undefined') window.removeEventListener('pagehide', this.registry.onPageHide);
     let said = false;
@@ -287,6 +308,7 @@ export class ConnectionService extends EventTarget implements ConnectionApi, Cha
     const link = this.links.get(peerId);
     if (!link) throw this.error('unknown-peer', `Not connected to peer ${peerId}.`);
     link.send(channel, json, options.reliable, PRIORITY[options.priority]);
+    this.budget.record('sent', peerId, channel, utf8Length(json), false);
   }
 
   /** @internal ChannelHost */
@@ -310,11 +332,14 @@ export class ConnectionService extends EventTarget implements ConnectionApi, Cha
     this.channels.get(channel.name)?.delete(channel);
   }
 
-  /** @internal BulkHost */
-  sendBulk(peerId: string, frame: Uint8Array): Promise<void> {
+  /** @internal BulkHost: waits for the bandwidth budget, then for the link. */
+  async sendBulk(peerId: string, frame: Uint8Array, channel: string): Promise<void> {
+    if (!this.links.has(peerId)) throw this.error('unknown-peer', `Not connected to peer ${peerId}.`);
+    await this.budget.acquire(channel, frame.byteLength);
     const link = this.links.get(peerId);
-    if (!link) return Promise.reject(this.error('unknown-peer', `Not connected to peer ${peerId}.`));
-    return link.sendBulk(frame);
+    if (!link) throw this.error('link-closed', `The link to ${peerId} closed while the frame waited for bandwidth.`);
+    await link.sendBulk(frame);
+    this.budget.record('sent', peerId, channel, frame.byteLength, true);
   }
 
   /** @internal BulkHost */
@@ -420,6 +445,7 @@ export class ConnectionService extends EventTarget implements ConnectionApi, Cha
   private deliver(peerId: string, channel: string, payload: string): RejectReason | undefined {
     const handles = this.channels.get(channel);
     if (!handles?.size) return 'unknown-channel';
+    this.budget.record('received', peerId, channel, utf8Length(payload), false);
     const parsed: { value?: unknown; failed?: boolean } = {};
     let reason: RejectReason | undefined;
     for (const handle of [...handles]) reason = handle.receive(payload, parsed, peerId) ?? reason;
@@ -429,6 +455,7 @@ export class ConnectionService extends EventTarget implements ConnectionApi, Cha
   private deliverBulk(peerId: string, frame: BulkFrame): RejectReason | undefined {
     const handles = this.bulkChannels.get(frame.channel);
     if (!handles?.size) return 'unknown-channel';
+    this.budget.record('received', peerId, frame.channel, bulkFrameBytes(frame), true);
     let reason: RejectReason | undefined;
     for (const handle of [...handles]) reason = handle.receive(frame.header, frame.data, peerId) ?? reason;
     return reason;

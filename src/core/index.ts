@@ -9,6 +9,9 @@ export {
   type MessageHandler,
   type MessageSchema,
 } from './channel.js';
+export { BandwidthBudget, BURST_MS, MAX_BULK_FRAME, type BandwidthPause, type BandwidthSettings, type BandwidthState, type BudgetTimers } from './bandwidth.js';
+export { utf8Length, type UsageCounts, type UsagePeriod, type UsageReport } from './bandwidth-usage.js';
+export { applySendConstraints, ladderStepFor, MEDIA_HEADROOM, MEDIA_LADDER, type MediaLadderStep } from './media-constraints.js';
 export { BulkChannel, BULK_HIGH_WATER, BULK_LOW_WATER, type BulkChannelOptions, type BulkHandler } from './bulk.js';
 export { createIdentity, domainMessage, importIdentity, isPublicKey, loadIdentity, shortAuthString, verifySignature, type Identity } from './identity.js';
 export type { PeerIdentity } from './link.js';
