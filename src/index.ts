@@ -31,7 +31,31 @@ export {
   type SettingsSection,
   type SettingsErrorCode,
 } from './features/settings/settings.model.js';
-export { bindSettings, DATA_SAVER_BULK_BPS, type SettingsTarget } from './features/settings/settings.apply.js';
+export { bindSettings, DATA_SAVER_BULK_BPS, type SettingsTarget, type BindOptions } from './features/settings/settings.apply.js';
+export {
+  BandwidthProfileSchema,
+  BandwidthProfilesSchema,
+  parseBandwidthProfiles,
+  activeProfile,
+  isProfileActive,
+  nextBoundary,
+  ProfileScheduler,
+  type BandwidthProfile,
+  type SchedulerOptions,
+} from './features/settings/bandwidth-schedule.js';
+export {
+  suggestDataSaver,
+  watchNetworkInfo,
+  navigatorConnection,
+  recommendSettings,
+  RECOMMEND_RULES,
+  type NetworkInfo,
+  type NetworkConnectionInfo,
+  type NetworkConnectionTarget,
+  type DataSaverSuggestion,
+  type Recommendation,
+  type ThroughputSample,
+} from './features/settings/network-info.js';
 export { DarkswapSettings } from './components/settings/settings.js';
 export * from './components/settings/settings.events.js';
 export { kitStores, clearStore, storageUse, requestPersistence, type KitStore, type StorageUse } from './features/settings/settings.data.js';

@@ -7,6 +7,9 @@ import { ICE_PRESETS } from '../../core/ice.js';
 import type { IceProbeResult } from '../../core/ice-probe.js';
 import { formatBytes, type KitStore, type StorageUse } from '../../features/settings/settings.data.js';
 import type { Settings, SettingsPatch } from '../../features/settings/settings.model.js';
+import type { NetworkInfo, Recommendation } from '../../features/settings/network-info.js';
+import type { BandwidthProfile } from '../../features/settings/bandwidth-schedule.js';
+import type { UsageReport } from '../../core/bandwidth-usage.js';
 
 type IceServer = Settings['connection']['iceServers'][number];
 
@@ -29,6 +32,14 @@ export interface SettingsView {
   persist(): void;
   exportSettings(): void;
   importSettings(file: File): void;
+  /** Bandwidth section (settings.bandwidth.ts). */
+  readonly network: NetworkInfo | undefined;
+  readonly recommendation: Recommendation | undefined;
+  readonly usage: UsageReport | undefined;
+  readonly measuring: boolean;
+  measure(): void;
+  addProfile(profile: BandwidthProfile): Promise<boolean>;
+  removeProfile(index: number): void;
 }
 
 const PRESET_WORDS: Record<(typeof ICE_PRESETS)[number], string> = {
@@ -41,7 +52,7 @@ const PRESET_WORDS: Record<(typeof ICE_PRESETS)[number], string> = {
 const idOf = (field: string) => `f-${field.replace(/\./g, '-')}`;
 
 /** A labelled field: the control (given its id and described-by) and its error. */
-function field(v: SettingsView, name: string, label: string, control: (id: string, describedBy: string, invalid: boolean) => unknown) {
+export function field(v: SettingsView, name: string, label: string, control: (id: string, describedBy: string, invalid: boolean) => unknown) {
   const id = idOf(name);
   const error = v.errors[name] ?? '';
   return html`<div part="field" class="field">
@@ -53,7 +64,7 @@ function field(v: SettingsView, name: string, label: string, control: (id: strin
 }
 
 /** A number input's value as a number scaled by `unit`, null when empty; undefined when not a number. */
-function numberOf(input: HTMLInputElement, unit: number): number | null | undefined {
+export function numberOf(input: HTMLInputElement, unit: number): number | null | undefined {
   const text = input.value.trim();
   if (text === '') return null;
   const n = Number(text);
@@ -193,52 +204,6 @@ export function renderConnection(v: SettingsView) {
             <div class="row"><button part="add-button" type="submit">Add server</button></div>
           </form>`
     }
-  </section>`;
-}
-
-export function renderBandwidth(v: SettingsView) {
-  const b = v.value.bandwidth;
-  const numberField = (name: 'bulkBps' | 'dailyCapBytes', label: string, unit: number) =>
-    field(
-      v,
-      `bandwidth.${name}`,
-      label,
-      (id, described, invalid) =>
-        html`<input
-          id=${id}
-          type="text"
-          inputmode="decimal"
-          placeholder="No limit"
-          .value=${b[name] === null ? '' : String(b[name] / unit)}
-          ?disabled=${v.pinned(`bandwidth.${name}`)}
-          aria-invalid=${invalid ? 'true' : 'false'}
-          aria-describedby=${described}
-          @change=${(e: Event) => {
-            const n = numberOf(e.target as HTMLInputElement, unit);
-            v.save({ bandwidth: { [name]: n === undefined ? Number.NaN : n } }, `bandwidth.${name}`);
-          }}
-        />`,
-    );
-  return html`<section part="section" data-section="bandwidth" aria-labelledby="s-bandwidth">
-    <h3 part="section-title" id="s-bandwidth">Bandwidth</h3>
-    ${numberField('bulkBps', 'File transfer limit (kB/s; empty: no limit)', 1_000)}
-    ${numberField('dailyCapBytes', 'Daily data cap for files (MB; empty: none)', 1_000_000)}
-    ${field(
-      v,
-      'bandwidth.dataSaver',
-      'Data saver',
-      (id, described) =>
-        html`<select
-          id=${id}
-          ?disabled=${v.pinned('bandwidth.dataSaver')}
-          aria-describedby=${described}
-          @change=${(e: Event) => v.save({ bandwidth: { dataSaver: (e.target as HTMLSelectElement).value as Settings['bandwidth']['dataSaver'] } }, 'bandwidth.dataSaver')}
-        >
-          <option value="auto" ?selected=${b.dataSaver === 'auto'}>Automatic (when the browser asks to save data)</option>
-          <option value="on" ?selected=${b.dataSaver === 'on'}>On</option>
-          <option value="off" ?selected=${b.dataSaver === 'off'}>Off</option>
-        </select>`,
-    )}
   </section>`;
 }
 

@@ -76,6 +76,26 @@ export const settingsStyles = [
     [part~='test-result'][data-ok='false'] {
       color: var(--darkswap-color-danger, #b3261e);
     }
+    fieldset {
+      border: 1px solid var(--darkswap-color-border, #c9ced6);
+      border-radius: var(--darkswap-radius, 0.5rem);
+      margin: 0;
+      padding: var(--darkswap-space-2, 0.5rem);
+      min-width: 0;
+    }
+    fieldset label {
+      display: inline-flex;
+      align-items: center;
+      gap: var(--darkswap-space-1, 0.25rem);
+      min-block-size: 44px;
+    }
+    input[type='checkbox'] {
+      inline-size: auto;
+      min-block-size: 0;
+    }
+    input[type='time'] {
+      inline-size: auto;
+    }
     dialog {
       max-inline-size: min(90vw, 24rem);
       border: 1px solid var(--darkswap-color-border, #c9ced6);

@@ -10,7 +10,9 @@ import type { DarkswapConnection } from '../../context/connection-provider.js';
 import type { DarkswapSettings } from './settings.js';
 import type { DarkswapSettingsChangeEvent } from './settings.events.js';
 import { SettingsStore } from '../../features/settings/settings.store.js';
-import { signaling, uniqueId, waitFor } from '../../../test/harness.js';
+import { openService, signaling, uniqueId, waitFor, destroyServices } from '../../../test/harness.js';
+import type { ConnectionService } from '../../core/connection-service.js';
+import * as v from 'valibot';
 import { coturn, stopCoturns } from '../../../test/coturn.js';
 
 const q = <T extends Element = HTMLElement>(el: Element, sel: string) => el.shadowRoot!.querySelector<T>(sel);
@@ -29,6 +31,8 @@ describe('<darkswap-settings>', function () {
     document.querySelectorAll('darkswap-connection').forEach((e) => e.remove());
     for (const name of names.splice(0)) await SettingsStore.forget(name);
     await stopCoturns();
+    destroyServices();
+    delete (navigator as unknown as { connection?: unknown }).connection;
   });
 
   async function mount(attrs: { icePreset?: 'lan' | 'default' | 'relay' | 'data-saver' } = {}) {
@@ -136,5 +140,53 @@ describe('<darkswap-settings>', function () {
     const reopened = SettingsStore.open(store.name);
     await reopened.ready;
     expect(reopened.value.general.displayName).to.equal('');
+  });
+
+  it('bandwidth: time profiles (add with the keyboard-operable form, refuse a bad one, remove), the network hint, a recommended limit, usage', async () => {
+    // A stubbed navigator.connection that asks to save data (own property over the prototype's getter).
+    const connection = Object.assign(new EventTarget(), { saveData: true, effectiveType: '4g' });
+    Object.defineProperty(navigator, 'connection', { value: connection, configurable: true });
+    const { conn, el, store } = await mount();
+    await waitFor(() => !!q(el, '[part~="network-hint"]'), 5_000, 'the network hint');
+    expect(q(el, '[part~="network-hint"]')!.dataset.suggest).to.equal('true');
+    expect(text(q(el, '[part~="network-hint"]'))).to.contain('Data saver is on.');
+    // Add a profile: the form's defaults are Mon–Fri 09:00–17:00.
+    const form = q<HTMLFormElement>(el, 'form[aria-label="Add a time profile"]')!;
+    (form.elements.namedItem('profile-name') as HTMLInputElement).value = 'Office hours';
+    (form.elements.namedItem('profile-bulk') as HTMLInputElement).value = '125';
+    q<HTMLButtonElement>(el, '[part~="add-profile-button"]')!.click();
+    await waitFor(() => store.value.bandwidth.profiles.length === 1, 5_000, 'the profile saved');
+    expect(store.value.bandwidth.profiles[0]).to.deep.equal({ name: 'Office hours', days: [1, 2, 3, 4, 5], start: '09:00', end: '17:00', bulkBps: 125_000 });
+    await el.updateComplete;
+    expect(text(q(el, '[part~="profile"]'))).to.contain('Office hours: Mon–Fri 09:00–17:00 · files 125.0 kB/s');
+    // No day ticked: refused next to the profiles, nothing saved.
+    (form.elements.namedItem('profile-name') as HTMLInputElement).value = 'Never';
+    for (let i = 0; i < 7; i++) (form.elements.namedItem(`day-${i}`) as HTMLInputElement).checked = false;
+    q<HTMLButtonElement>(el, '[part~="add-profile-button"]')!.click();
+    await waitFor(() => text(q(el, '#f-bandwidth-profiles-error')) !== '', 5_000, 'the error');
+    expect(text(q(el, '#f-bandwidth-profiles-error'))).to.contain('days must name at least one weekday');
+    expect(store.value.bandwidth.profiles).to.have.length(1);
+    q<HTMLButtonElement>(el, '[part~="remove-profile-button"]')!.click();
+    await waitFor(() => store.value.bandwidth.profiles.length === 0, 5_000, 'removed');
+    // A recommended limit from a real link's statistics.
+    const service = conn.service as ConnectionService;
+    const other = await openService();
+    await service.connect(other.id!);
+    const Chat = v.object({ t: v.string() });
+    other.channel('chat', { schema: Chat });
+    const chat = service.channel('chat', { schema: Chat });
+    const pump = setInterval(() => {
+      for (let i = 0; i < 20; i++) chat.send(other.id!, { t: 'x'.repeat(1_000) });
+    }, 50);
+    const rec = await el.measure(2_500).finally(() => clearInterval(pump));
+    await el.updateComplete;
+    expect(rec.codes.some((c) => c === 'measured-available' || c === 'measured-sent')).to.equal(true);
+    expect(text(q(el, '[part~="recommendation"]'))).to.equal(rec.reason);
+    q<HTMLButtonElement>(el, '[part~="use-recommended-button"]')!.click();
+    await waitFor(() => store.value.bandwidth.bulkBps === rec.bulkBps, 5_000, 'the recommended limit saved');
+    // Usage today shows what went out.
+    await waitFor(() => /Today: sent [1-9]/.test(text(q(el, '[part~="usage"]'))), 5_000, 'usage today');
+    await expect(el).shadowDom.to.be.accessible();
+    expect(q(el, '[part~="base"]')!.scrollWidth, 'fits 320 px').to.be.at.most(320);
   });
 });

@@ -11,13 +11,19 @@ import { clearStore, kitStores, requestPersistence, storageUse, type KitStore, t
 import { DarkswapElement } from '../../internal/base-element.js';
 import { panelHeader } from '../../internal/panel-header.js';
 import { DarkswapSettingsChangeEvent } from './settings.events.js';
-import { renderBandwidth, renderConnection, renderData, renderGeneral, type SettingsView } from './settings.render.js';
+import { renderConnection, renderData, renderGeneral, type SettingsView } from './settings.render.js';
+import { renderBandwidth } from './settings.bandwidth.js';
+import { recommendSettings, watchNetworkInfo, type NetworkInfo, type Recommendation } from '../../features/settings/network-info.js';
+import type { UsageReport } from '../../core/bandwidth-usage.js';
+import type { LinkSample } from '../../core/link-stats.js';
 import { settingsStyles } from './settings.styles.js';
 
 /**
  * The page's settings in four sections — General (display name, my identity key), Connection (signaling URL,
  * ICE preset, ICE servers with add / remove / test), Bandwidth (bulk data limit, daily cap, data saver) and Data
  * (what the kit keeps in this browser, per store, with clear; persistent storage; settings export and import).
+ * Bandwidth also holds time profiles, the network's data-saving hint, a limit recommended from the links'
+ * statistics, and usage today and this month.
  * Changes are validated field by field (the message shows next to the field), saved at once, applied live by
  * `<darkswap-connection settings>` and shared with the site's other tabs. Values the host pinned are shown
  * read-only.
@@ -51,6 +57,16 @@ import { settingsStyles } from './settings.styles.js';
  * @csspart persist-button - Asks for persistent storage.
  * @csspart export-button - Downloads the settings as a file.
  * @csspart import-input - Reads a settings file.
+ * @csspart network-hint - The browser's data-saving hint (Network Information API).
+ * @csspart profiles - The time profiles.
+ * @csspart profile - One time profile.
+ * @csspart active-profile - The name of the profile in force now.
+ * @csspart remove-profile-button - Removes one time profile.
+ * @csspart add-profile-button - Adds the time profile typed in.
+ * @csspart measure-button - Recommends a file transfer limit from the links' statistics.
+ * @csspart recommendation - The recommendation and its reason.
+ * @csspart use-recommended-button - Saves the recommended limit.
+ * @csspart usage - Data sent and received today and this month.
  * @cssprop --darkswap-settings-background - Background (default `--darkswap-color-surface`).
  * @cssprop --darkswap-settings-border-color - Border colour (default `--darkswap-color-border`).
  * @cssprop --darkswap-settings-radius - Corner radius (default `--darkswap-radius`).
@@ -77,6 +93,11 @@ export class DarkswapSettings extends DarkswapElement {
   @state() private use: StorageUse | undefined;
   @state() private confirming: KitStore | undefined;
   @state() private dataMessage = '';
+  @state() private network: NetworkInfo | undefined;
+  @state() private recommendation: Recommendation | undefined;
+  @state() private usage: UsageReport | undefined;
+  private unwatchNetwork: (() => void) | undefined;
+  private usageTimer: ReturnType<typeof setInterval> | undefined;
 
   private readonly conn = new ConnectionController(this, {});
   private readonly fromContext = new ContextConsumer(this, { context: settingsContext, subscribe: true, callback: () => this.requestUpdate() });
@@ -98,11 +119,51 @@ export class DarkswapSettings extends DarkswapElement {
   override connectedCallback(): void {
     super.connectedCallback();
     void this.refreshData();
+    this.unwatchNetwork = watchNetworkInfo((info) => (this.network = info));
+    // Usage counters live in the service; show them fresh every two seconds while the widget is on the page.
+    this.usageTimer = setInterval(() => (this.usage = this.conn.service?.bandwidth?.usage), 2_000);
+    this.usage = this.conn.service?.bandwidth?.usage;
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.bind(undefined);
+    this.unwatchNetwork?.();
+    clearInterval(this.usageTimer);
+  }
+
+  @state() private measuring = false;
+
+  /**
+   * Recommends a file transfer limit (see `recommendSettings`): watches every linked peer's statistics for
+   * `ms` (rates need two samples) and uses what was measured — best while something is being sent.
+   */
+  async measure(ms = 2_500): Promise<Recommendation> {
+    const service = this.conn.service;
+    const samples: LinkSample[] = [];
+    const stops: (() => void)[] = [];
+    this.measuring = true;
+    try {
+      for (const peer of service?.peers ?? []) {
+        let first = true;
+        try {
+          stops.push(
+            service!.watchStats(peer, (s) => {
+              if (!first) samples.push(s); // the first sample of a watch has no rates yet
+              first = false;
+            }),
+          );
+        } catch {
+          // The link went away: nothing to measure there.
+        }
+      }
+      await new Promise((r) => setTimeout(r, ms));
+    } finally {
+      for (const stop of stops) stop();
+      this.measuring = false;
+    }
+    this.recommendation = recommendSettings(samples);
+    return this.recommendation;
   }
 
   private bind(store: SettingsStore | undefined): void {
@@ -230,6 +291,13 @@ export class DarkswapSettings extends DarkswapElement {
       },
       exportSettings: () => this.exportSettings(),
       importSettings: (f) => void this.importSettings(f),
+      network: this.network,
+      recommendation: this.recommendation,
+      usage: this.usage,
+      measuring: this.measuring,
+      measure: () => void this.measure(),
+      addProfile: (p) => this.save({ bandwidth: { profiles: [...this.value.bandwidth.profiles, p] } }, 'bandwidth.profiles'),
+      removeProfile: (i) => void this.save({ bandwidth: { profiles: this.value.bandwidth.profiles.filter((_, j) => j !== i) } }, 'bandwidth.profiles'),
     };
   }
 

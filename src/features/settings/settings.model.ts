@@ -5,6 +5,7 @@
  */
 import * as v from 'valibot';
 import { ICE_PRESETS, validateIceServers } from '../../core/ice.js';
+import { BandwidthProfilesSchema } from './bandwidth-schedule.js';
 
 export const SETTINGS_VERSION = 1;
 
@@ -71,6 +72,8 @@ export const SettingsSchema = v.strictObject({
     ),
     /** `auto`: follow the Network Information API's suggestion; `on`/`off`: the user's choice. */
     dataSaver: v.picklist(['auto', 'on', 'off']),
+    /** Time profiles (bandwidth-schedule.ts): while one is active its caps replace the ones above. */
+    profiles: BandwidthProfilesSchema,
   }),
 });
 
@@ -85,7 +88,7 @@ export const DEFAULT_SETTINGS: Settings = Object.freeze({
   version: SETTINGS_VERSION,
   general: { displayName: '' },
   connection: { signalingUrl: '', icePreset: 'default', iceServers: [] },
-  bandwidth: { bulkBps: null, dailyCapBytes: null, weights: {}, dataSaver: 'auto' },
+  bandwidth: { bulkBps: null, dailyCapBytes: null, weights: {}, dataSaver: 'auto', profiles: [] },
 }) as Settings;
 
 export type SettingsErrorCode = 'invalid' | 'pinned' | 'not-ours' | 'newer' | 'corrupt';
@@ -111,6 +114,7 @@ const FIELD_WORDS: Record<string, string> = {
   'bandwidth.dailyCapBytes': 'Daily data cap',
   'bandwidth.weights': 'Channel weights',
   'bandwidth.dataSaver': 'Data saver',
+  'bandwidth.profiles': 'Time profile',
 };
 
 function pathOf(issue: v.BaseIssue<unknown>): string {

@@ -139,7 +139,7 @@ describe('SettingsStore (real IndexedDB, a real second tab)', function () {
     expect(store.value).to.deep.equal(DEFAULT_SETTINGS);
     await store.import(file);
     expect(store.value.general.displayName).to.equal('Ada');
-    expect(store.value.bandwidth).to.deep.equal({ bulkBps: 1_000_000, dailyCapBytes: null, weights: { 'file-chunk': 3 }, dataSaver: 'on' });
+    expect(store.value.bandwidth).to.deep.equal({ bulkBps: 1_000_000, dailyCapBytes: null, weights: { 'file-chunk': 3 }, dataSaver: 'on', profiles: [] });
     const before = structuredClone(store.value);
     expect((await rejection(store.import({ kind: 'something-else' }))).code).to.equal('not-ours');
     expect((await rejection(store.import({ ...file, settings: { ...file.settings, version: 7 } }))).code).to.equal('newer');
