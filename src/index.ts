@@ -59,6 +59,7 @@ export {
 export { DarkswapSettings } from './components/settings/settings.js';
 export * from './components/settings/settings.events.js';
 export { kitStores, clearStore, storageUse, requestPersistence, type KitStore, type StorageUse } from './features/settings/settings.data.js';
+export { exportAll, importAll, BACKUP_FORMAT, type BackupFile } from './features/settings/settings.backup.js';
 export { DarkswapNetworkStatus } from './components/network-status/network-status.js';
 export * from './components/network-status/network-status.events.js';
 

@@ -32,7 +32,8 @@ describe('several TURN servers (two real coturns)', function () {
     const relay = async () => openService({ icePreset: 'relay', iceServers: await servers(), statsIntervalMs: 250 });
     const [a, b] = [await relay(), await relay()];
     // Both servers probed and scored before links are made.
-    await waitFor(() => a.turnServers.every((s) => s.ok === 1) && b.turnServers.every((s) => s.ok === 1), 10_000, 'both servers probed');
+    const probed = (s: typeof a) => s.turnServers.length === 2 && s.turnServers.every((r) => r.ok === 1);
+    await waitFor(() => probed(a) && probed(b), 10_000, 'both servers probed');
     expect(a.turnServers.map((s) => s.key)).to.have.members([`127.0.0.1:${t1.port}`, `127.0.0.1:${t2.port}`]);
     expect(a.iceConfiguration.iceServers, 'one allocation per link: the best server only').to.have.length(1);
     await a.connect(b.id!);

@@ -32,6 +32,8 @@ export interface SettingsView {
   persist(): void;
   exportSettings(): void;
   importSettings(file: File): void;
+  exportEverything(): void;
+  importEverything(file: File): void;
   /** Bandwidth section (settings.bandwidth.ts). */
   readonly network: NetworkInfo | undefined;
   readonly recommendation: Recommendation | undefined;
@@ -249,6 +251,22 @@ export function renderData(v: SettingsView) {
           const input = e.target as HTMLInputElement;
           const file = input.files?.[0];
           if (file) v.importSettings(file);
+          input.value = '';
+        }}
+      />
+    </div>
+    <div class="row">
+      <button part="export-all-button" type="button" class="secondary" @click=${() => v.exportEverything()}>Export everything</button>
+      <label for="import-all-file">Import everything</label>
+      <input
+        part="import-all-input"
+        id="import-all-file"
+        type="file"
+        accept="application/json,.json"
+        @change=${(e: Event) => {
+          const input = e.target as HTMLInputElement;
+          const file = input.files?.[0];
+          if (file) v.importEverything(file);
           input.value = '';
         }}
       />

@@ -119,6 +119,18 @@ describe('<darkswap-settings>', function () {
     const good = new File([JSON.stringify({ ...store.export(), settings: { ...store.export().settings, general: { displayName: 'Imported' } } })], 'ok.json');
     expect(await el.importSettings(good)).to.equal(true);
     expect(store.value.general.displayName).to.equal('Imported');
+    // Export everything → clear → import everything brings the settings back (and the store shows them at once).
+    await store.update({ general: { displayName: 'Backed up' } });
+    const { exportAll } = await import('../../features/settings/settings.backup.js');
+    const backup = new File([JSON.stringify(await exportAll())], 'backup.json');
+    await store.reset();
+    expect(store.value.general.displayName).to.equal('');
+    expect(await el.importEverything(backup)).to.equal(true);
+    expect(store.value.general.displayName).to.equal('Backed up');
+    await el.updateComplete;
+    expect(text(q(el, '[part~="section"][data-section="data"] [role="status"]'))).to.match(/^Restored \d+ stores from backup\.json\./);
+    expect(await el.importEverything(new File(['{"kind":"darkswap-backup","format":1}'], 'bad.json'))).to.equal(false);
+    expect(store.value.general.displayName).to.equal('Backed up');
     await waitFor(() => /· [1-9]\d* records?/.test(text(q(el, '[part~="store"][data-store="darkswap-settings"]'))), 5_000, 'its records counted');
     // Clear the settings database: a confirmation first; Cancel keeps it.
     const clear = () => q<HTMLButtonElement>(el, '[part~="store"][data-store="darkswap-settings"] [part~="clear-button"]')!.click();

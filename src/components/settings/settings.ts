@@ -8,6 +8,7 @@ import { settingsContext } from '../../context/settings-context.js';
 import { DEFAULT_SETTINGS, SettingsError, type Settings, type SettingsPatch } from '../../features/settings/settings.model.js';
 import { SettingsStore, type SettingsChangeEvent } from '../../features/settings/settings.store.js';
 import { clearStore, kitStores, requestPersistence, storageUse, type KitStore, type StorageUse } from '../../features/settings/settings.data.js';
+import { exportAll, importAll } from '../../features/settings/settings.backup.js';
 import { DarkswapElement } from '../../internal/base-element.js';
 import { panelHeader } from '../../internal/panel-header.js';
 import { DarkswapSettingsChangeEvent } from './settings.events.js';
@@ -57,6 +58,8 @@ import { settingsStyles } from './settings.styles.js';
  * @csspart persist-button - Asks for persistent storage.
  * @csspart export-button - Downloads the settings as a file.
  * @csspart import-input - Reads a settings file.
+ * @csspart export-all-button - Downloads every store the kit keeps in IndexedDB as one file.
+ * @csspart import-all-input - Restores such a file.
  * @csspart network-hint - The browser's data-saving hint (Network Information API).
  * @csspart profiles - The time profiles.
  * @csspart profile - One time profile.
@@ -230,15 +233,48 @@ export class DarkswapSettings extends DarkswapElement {
     await this.refreshData();
   }
 
-  private exportSettings(): void {
-    const store = this.activeStore;
-    if (!store) return;
-    const blob = new Blob([JSON.stringify(store.export(), null, 2)], { type: 'application/json' });
+  private download(data: unknown, name: string): void {
+    const blob = new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' });
     const a = document.createElement('a');
     a.href = URL.createObjectURL(blob);
-    a.download = `darkswap-settings-${new Date().toISOString().slice(0, 10)}.json`;
+    a.download = `${name}-${new Date().toISOString().slice(0, 10)}.json`;
     a.click();
     setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+  }
+
+  private exportSettings(): void {
+    const store = this.activeStore;
+    if (store) this.download(store.export(), 'darkswap-settings');
+  }
+
+  private async exportEverything(): Promise<void> {
+    try {
+      const file = await exportAll();
+      this.download(file, 'darkswap-backup');
+      this.dataMessage = `Exported ${file.databases.length} stores. Not included: ${file.skipped.map((s) => `${s.name} (${s.reason})`).join('; ')}.`;
+    } catch (e) {
+      this.dataMessage = `The export failed: ${(e as Error).message}`;
+    }
+  }
+
+  /** Restores a backup file of every store (each store all or nothing; nothing at all when the file is bad). */
+  async importEverything(file: File): Promise<boolean> {
+    try {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(await file.text());
+      } catch {
+        throw new Error(`${file.name} is not a backup (not JSON).`);
+      }
+      const restored = await importAll(parsed);
+      await this.activeStore?.reload();
+      this.dataMessage = `Restored ${restored.length} stores from ${file.name}. Reload this site’s other tabs to use them.`;
+      await this.refreshData();
+      return true;
+    } catch (e) {
+      this.dataMessage = `Nothing was changed: ${(e as Error).message}`;
+      return false;
+    }
   }
 
   /** Reads a settings file and imports it, all or nothing; the result shows in the Data section. */
@@ -291,6 +327,8 @@ export class DarkswapSettings extends DarkswapElement {
       },
       exportSettings: () => this.exportSettings(),
       importSettings: (f) => void this.importSettings(f),
+      exportEverything: () => void this.exportEverything(),
+      importEverything: (f) => void this.importEverything(f),
       network: this.network,
       recommendation: this.recommendation,
       usage: this.usage,

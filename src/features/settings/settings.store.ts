@@ -151,6 +151,15 @@ export class SettingsStore extends EventTarget {
     });
   }
 
+  /** Reads the saved document again (after a restore wrote IndexedDB behind the store's back). */
+  reload(): Promise<Settings> {
+    return this.serial(async () => {
+      this.rev = 0;
+      await this.load();
+      return this.effective;
+    });
+  }
+
   /** Stops listening to other tabs; the next `open` of this name makes a fresh store. */
   close(): void {
     this.closed = true;
