@@ -151,10 +151,10 @@ export default [
       chunkFileNames: 'chunks/[name]-[hash].js',
       // Everything every widget needs (the service, context, base element, Lit, PeerJS, valibot) in
       // one shared chunk: one request and one gzip stream instead of many small ones.
-      // (Loaded on first use, in their own chunks: the settings side of <darkswap-connection>, and the TURN pool
-      // and failover, needed only with two or more TURN servers.)
+      // Not in it: the settings side of <darkswap-connection> and the TURN pool and failover (needed only with two
+      // or more TURN servers), loaded on first use; identity backups, which only <darkswap-settings> uses.
       manualChunks: (id) =>
-        (!/provider-settings|turn-failover|turn-pool/.test(id) &&
+        (!/provider-settings|turn-failover|turn-pool|identity-backup/.test(id) &&
           /[\\/]dist[\\/](core|context|internal)[\\/]|[\\/]node_modules[\\/](lit|lit-html|lit-element|@lit[\\/]reactive-element|@lit[\\/]context|peerjs|webrtc-adapter|sdp|eventemitter3|valibot|idb-keyval|@msgpack|peerjs-js-binarypack)[\\/]/.test(
             id,
           )) ||

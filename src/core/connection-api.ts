@@ -29,6 +29,8 @@ export interface ConnectionApi extends EventTarget {
   readonly peers: readonly string[];
   /** My identity key (raw Ed25519 public key, 64 hex) once open. */
   readonly publicKey: string | undefined;
+  /** The name of my persistent identity (optional: older kits sharing the service lack it). */
+  readonly identityName?: string | undefined;
   /** The identity that signs my link hellos; widgets sign with it too (orders). */
   readonly identity: Identity | undefined;
   linkStatus(peer: string): LinkStatus | undefined;

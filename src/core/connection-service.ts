@@ -78,6 +78,11 @@ export class ConnectionService extends EventTarget implements ConnectionApi, Cha
     return this.myIdentity?.publicKey;
   }
 
+  /** The name of my persistent identity (undefined when an Identity object was given). */
+  get identityName(): string | undefined {
+    return this.config.identityName;
+  }
+
   /** The identity signing my hellos (and, for widgets such as the orderbook, my orders). */
   get identity(): Identity | undefined {
     return this.myIdentity;

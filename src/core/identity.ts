@@ -80,6 +80,26 @@ export function loadIdentity(name = 'default'): Promise<Identity> {
   return promise;
 }
 
+/**
+ * Replaces the persistent identity `name` with `pair` (its private key non-extractable). Pages that already
+ * loaded `name` keep the old one until they reload.
+ */
+export async function storeIdentity(name: string, pair: CryptoKeyPair): Promise<Identity> {
+  if (!isKeyPair(pair)) throw new Error('Not an Ed25519 key pair.');
+  await set(name, pair, keyStore());
+  loaded.delete(name);
+  return fromKeyPair(pair);
+}
+
+/** A value kept with the identity `name` (its encrypted backup). */
+export function identityRecord<T>(key: string): Promise<T | undefined> {
+  return get<T>(key, keyStore());
+}
+
+export async function setIdentityRecord(key: string, value: unknown): Promise<void> {
+  await set(key, value, keyStore());
+}
+
 /** Pinned peer keys (peer id → public key) saved with the identity `name`. */
 export async function loadPins(name = 'default'): Promise<Record<string, string>> {
   const pins = await get<Record<string, string>>(`pins:${name}`, keyStore());

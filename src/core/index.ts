@@ -13,6 +13,16 @@ export { BandwidthBudget, BURST_MS, MAX_BULK_FRAME, type BandwidthPause, type Ba
 export { utf8Length, type UsageCounts, type UsagePeriod, type UsageReport } from './bandwidth-usage.js';
 export { applySendConstraints, ladderStepFor, MEDIA_HEADROOM, MEDIA_LADDER, type MediaLadderStep } from './media-constraints.js';
 export { BulkChannel, BULK_HIGH_WATER, BULK_LOW_WATER, type BulkChannelOptions, type BulkHandler } from './bulk.js';
+export {
+  createIdentityWithBackup,
+  identityBackup,
+  restoreIdentity,
+  IdentityBackupError,
+  IdentityBackupSchema,
+  MIN_PASSPHRASE,
+  type IdentityBackup,
+  type IdentityBackupErrorCode,
+} from './identity-backup.js';
 export { createIdentity, domainMessage, importIdentity, isPublicKey, loadIdentity, shortAuthString, verifySignature, type Identity } from './identity.js';
 export type { PeerIdentity } from './link.js';
 export { DEFAULT_LIMITS, type LinkLimits } from './rate-limit.js';

@@ -17,7 +17,6 @@ export interface SettingsView {
   readonly value: Settings;
   readonly errors: Readonly<Record<string, string>>;
   pinned(field: string): boolean;
-  readonly identity: string | undefined;
   readonly tests: Readonly<Record<number, IceProbeResult[] | 'running'>>;
   readonly stores: readonly KitStore[];
   readonly use: StorageUse | undefined;
@@ -73,11 +72,7 @@ export function numberOf(input: HTMLInputElement, unit: number): number | null |
   return Number.isFinite(n) ? Math.round(n * unit) : undefined;
 }
 
-function groupKey(hex: string | undefined): string {
-  return hex ? (hex.match(/.{1,4}/g) ?? []).join(' ') : '—';
-}
-
-export function renderGeneral(v: SettingsView) {
+export function renderGeneral(v: SettingsView, identity: unknown) {
   return html`<section part="section" data-section="general" aria-labelledby="s-general">
     <h3 part="section-title" id="s-general">General</h3>
     ${field(
@@ -96,11 +91,7 @@ export function renderGeneral(v: SettingsView) {
           @change=${(e: Event) => v.save({ general: { displayName: (e.target as HTMLInputElement).value } }, 'general.displayName')}
         />`,
     )}
-    <div class="field">
-      <span class="note">My identity key</span>
-      <code part="fingerprint">${groupKey(v.identity)}</code>
-      <p class="note">It stays in this browser and cannot be read out, not even by this page: peers pin it to recognise you.</p>
-    </div>
+    ${identity}
   </section>`;
 }
 

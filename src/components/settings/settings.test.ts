@@ -35,7 +35,7 @@ describe('<darkswap-settings>', function () {
     delete (navigator as unknown as { connection?: unknown }).connection;
   });
 
-  async function mount(attrs: { icePreset?: 'lan' | 'default' | 'relay' | 'data-saver' } = {}) {
+  async function mount(attrs: { icePreset?: 'lan' | 'default' | 'relay' | 'data-saver'; identity?: string } = {}) {
     const name = uniqueId('ui')
       .replace(/[^\w-]/g, '-')
       .slice(0, 60);
@@ -43,7 +43,13 @@ describe('<darkswap-settings>', function () {
     const s = await signaling();
     const wrap = await fixture<HTMLElement>(
       html`<div style="width: 320px">
-        <darkswap-connection settings=${name} signaling-url=${s.url} key=${s.key} ice-preset=${attrs.icePreset ?? nothing}>
+        <darkswap-connection
+          settings=${name}
+          signaling-url=${s.url}
+          key=${s.key}
+          ice-preset=${attrs.icePreset ?? nothing}
+          identity=${attrs.identity ?? nothing}
+        >
           <darkswap-settings></darkswap-settings>
         </darkswap-connection>
       </div>`,
@@ -200,5 +206,39 @@ describe('<darkswap-settings>', function () {
     await waitFor(() => /Today: sent [1-9]/.test(text(q(el, '[part~="usage"]'))), 5_000, 'usage today');
     await expect(el).shadowDom.to.be.accessible();
     expect(q(el, '[part~="base"]')!.scrollWidth, 'fits 320 px').to.be.at.most(320);
+  });
+
+  it('identity: no backup for an identity made without one; a new identity with a backup; restore from the file; wrong passphrase', async () => {
+    const identity = uniqueId('ident')
+      .replace(/[^\w-]/g, '-')
+      .slice(0, 60);
+    const { conn, el } = await mount({ identity });
+    const oldKey = conn.service!.publicKey!;
+    await waitFor(() => text(q(el, '[part~="backup-status"]')).includes('without a backup'), 5_000, 'no backup');
+    const form = q<HTMLFormElement>(el, '[part~="new-identity-form"]')!;
+    (form.elements.namedItem('pass') as HTMLInputElement).value = 'correct horse battery';
+    (form.elements.namedItem('repeat') as HTMLInputElement).value = 'correct horse batterY';
+    expect(await el.createIdentity('correct horse battery', 'correct horse batterY')).to.equal(false);
+    await el.updateComplete;
+    expect(text(q(el, '#identity-error'))).to.equal('The two passphrases differ.');
+    q<HTMLButtonElement>(el, '[part~="create-identity-button"]')!.click(); // the form's values still differ
+    expect(await el.createIdentity('correct horse battery', 'correct horse battery')).to.equal(true);
+    await el.updateComplete;
+    expect(text(q(el, '[part~="identity-message"]'))).to.contain('Reload the page to use it');
+    expect(text(q(el, '[part~="backup-status"]'))).to.contain('A backup of this identity exists');
+    const { identityBackup } = await import('../../core/identity-backup.js');
+    const { loadIdentity } = await import('../../core/identity.js');
+    const backup = (await identityBackup(identity))!;
+    const newKey = (await loadIdentity(identity)).publicKey;
+    expect(newKey).to.equal(backup.publicKey);
+    expect(newKey).to.not.equal(oldKey);
+    // Restore: a wrong passphrase changes nothing; the right one brings the key back under this name.
+    const file = new File([JSON.stringify(backup)], 'identity.json');
+    expect(await el.restore(file, 'wrong passphrase!')).to.equal(false);
+    await el.updateComplete;
+    expect(text(q(el, '#identity-error'))).to.equal('Nothing was changed: The passphrase does not open this backup.');
+    expect(await el.restore(file, 'correct horse battery')).to.equal(true);
+    expect((await loadIdentity(identity)).publicKey).to.equal(backup.publicKey);
+    await expect(el).shadowDom.to.be.accessible();
   });
 });

@@ -14,13 +14,16 @@ import { panelHeader } from '../../internal/panel-header.js';
 import { DarkswapSettingsChangeEvent } from './settings.events.js';
 import { renderConnection, renderData, renderGeneral, type SettingsView } from './settings.render.js';
 import { renderBandwidth } from './settings.bandwidth.js';
+import { renderIdentity } from './settings.identity.js';
+import { createIdentityWithBackup, identityBackup, restoreIdentity, type IdentityBackup } from '../../core/identity-backup.js';
 import { recommendSettings, watchNetworkInfo, type NetworkInfo, type Recommendation } from '../../features/settings/network-info.js';
 import type { UsageReport } from '../../core/bandwidth-usage.js';
 import type { LinkSample } from '../../core/link-stats.js';
 import { settingsStyles } from './settings.styles.js';
 
 /**
- * The page's settings in four sections — General (display name, my identity key), Connection (signaling URL,
+ * The page's settings in four sections — General (display name, my identity key with its encrypted backup:
+ * download, a new identity made with one, restore), Connection (signaling URL,
  * ICE preset, ICE servers with add / remove / test), Bandwidth (bulk data limit, daily cap, data saver) and Data
  * (what the kit keeps in this browser, per store, with clear; persistent storage; settings export and import).
  * Bandwidth also holds time profiles, the network's data-saving hint, a limit recommended from the links'
@@ -45,6 +48,13 @@ import { settingsStyles } from './settings.styles.js';
  * @csspart field-error - A field's validation message.
  * @csspart pinned-note - Says a field is set by the site.
  * @csspart fingerprint - My identity key, grouped.
+ * @csspart backup-status - Whether my identity has an encrypted backup.
+ * @csspart backup-download-button - Downloads the encrypted backup.
+ * @csspart new-identity-form - Makes a new identity with an encrypted backup.
+ * @csspart create-identity-button - Submits it.
+ * @csspart restore-form - Restores an identity from a backup file and its passphrase.
+ * @csspart restore-button - Submits it.
+ * @csspart identity-message - The result of a backup or restore.
  * @csspart ice-servers - The ICE server list.
  * @csspart ice-server - One ICE server.
  * @csspart test-button - Tests one ICE server (the reachability probe).
@@ -136,6 +146,64 @@ export class DarkswapSettings extends DarkswapElement {
   }
 
   @state() private measuring = false;
+  @state() private backup: IdentityBackup | undefined;
+  @state() private identityBusy = false;
+  @state() private identityMessage = '';
+  @state() private identityError = '';
+  private backupOf: string | undefined;
+
+  private async loadBackup(): Promise<void> {
+    const name = this.conn.service?.identityName;
+    if (name === this.backupOf) return;
+    this.backupOf = name;
+    this.backup = name ? await identityBackup(name).catch(() => undefined) : undefined;
+  }
+
+  /** Replaces my persistent identity with a new one made with an encrypted backup (the page reloads to use it). */
+  async createIdentity(passphrase: string, repeat: string): Promise<boolean> {
+    const name = this.conn.service?.identityName;
+    if (!name) return false;
+    if (passphrase !== repeat) {
+      this.identityError = 'The two passphrases differ.';
+      return false;
+    }
+    return this.identityJob(async () => {
+      this.backup = (await createIdentityWithBackup(name, passphrase)).backup;
+      return 'A new identity with a backup is saved. Reload the page to use it, then download the backup.';
+    });
+  }
+
+  /** Restores my persistent identity from a backup file (the page reloads to use it). */
+  async restore(file: File | undefined, passphrase: string): Promise<boolean> {
+    const name = this.conn.service?.identityName;
+    if (!name || !file) return false;
+    return this.identityJob(async () => {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(await file.text());
+      } catch {
+        throw new Error(`${file.name} is not a backup (not JSON).`);
+      }
+      const identity = await restoreIdentity(name, parsed, passphrase);
+      this.backup = await identityBackup(name);
+      return `Identity ${identity.publicKey.slice(0, 8)}… restored. Reload the page to use it.`;
+    });
+  }
+
+  private async identityJob(job: () => Promise<string>): Promise<boolean> {
+    this.identityBusy = true;
+    this.identityError = '';
+    this.identityMessage = '';
+    try {
+      this.identityMessage = await job();
+      return true;
+    } catch (e) {
+      this.identityError = `Nothing was changed: ${(e as Error).message}`;
+      return false;
+    } finally {
+      this.identityBusy = false;
+    }
+  }
 
   /**
    * Recommends a file transfer limit (see `recommendSettings`): watches every linked peer's statistics for
@@ -297,12 +365,26 @@ export class DarkswapSettings extends DarkswapElement {
     }
   }
 
+  private identityView() {
+    void this.loadBackup();
+    return renderIdentity({
+      publicKey: this.conn.service?.publicKey,
+      name: this.conn.service?.identityName,
+      backup: this.backup,
+      busy: this.identityBusy,
+      message: this.identityMessage,
+      error: this.identityError,
+      downloadBackup: () => this.backup && this.download(this.backup, `darkswap-identity-${this.backup.publicKey.slice(0, 8)}`),
+      createWithBackup: (p, r) => void this.createIdentity(p, r),
+      restore: (f, p) => void this.restore(f, p),
+    });
+  }
+
   private view(store: SettingsStore): SettingsView {
     return {
       value: this.value,
       errors: this.errors,
       pinned: (field) => store.isPinned(field),
-      identity: this.conn.service?.publicKey,
       tests: this.tests,
       stores: this.stores,
       use: this.use,
@@ -345,7 +427,8 @@ export class DarkswapSettings extends DarkswapElement {
       ${panelHeader(this.heading, store ? 'open' : 'none', store ? this.saved || 'Changes are saved as you make them.' : 'No settings store')}
       ${
         store
-          ? html`${renderGeneral(this.view(store))} ${renderConnection(this.view(store))} ${renderBandwidth(this.view(store))} ${renderData(this.view(store))}`
+          ? html`${renderGeneral(this.view(store), this.identityView())} ${renderConnection(this.view(store))} ${renderBandwidth(this.view(store))}
+            ${renderData(this.view(store))}`
           : html`<p class="note">
               No settings store: put this widget inside <code>&lt;darkswap-connection settings="…"&gt;</code> or give it a <code>store</code> name.
             </p>`
