@@ -1,4 +1,4 @@
-import { dayKey, UsageMeter, type UsageReport } from './bandwidth-usage.js';
+import { dayKey, UsageMeter, type UsagePeriod, type UsageReport } from './bandwidth-usage.js';
 import { DarkswapConnectionError } from './errors.js';
 
 /**
@@ -215,6 +215,22 @@ export class BandwidthBudget {
   /** Bytes sent and received today and this month (copies). */
   usage(): UsageReport {
     return this.meter.report();
+  }
+
+  /** What was counted since the last call, by period (for saving; see bandwidth-persist.ts). */
+  takeUsageDelta(): UsagePeriod[] {
+    return this.meter.takeDelta();
+  }
+
+  /** Adds saved usage (earlier sessions, other tabs): counts and today's bulk bytes toward the daily cap. */
+  restoreUsage(saved: UsageReport): void {
+    this.meter.absorb(saved);
+    const day = dayKey(new Date(this.now()));
+    if (saved.today?.period === day) {
+      if (this.granted.day !== day) this.granted = { day, bytes: 0 };
+      this.granted.bytes += Number(saved.today.bulkSent) || 0;
+      this.pump();
+    }
   }
 
   /** Rejects every waiting frame with `destroyed` and stops the timer. */

@@ -65,6 +65,11 @@ export interface ConnectionConfig {
    */
   idleLinkMs?: number;
   /**
+   * Keep bandwidth usage (today, this month) across reloads and sum it across the site's tabs, per persistent
+   * identity (default true; see bandwidth-persist.ts). The daily cap then counts earlier sessions too.
+   */
+  persistUsage?: boolean;
+  /**
    * Messages held across all links together (unacknowledged reliable and queued fire-and-forget ones), at
    * most: default 50,000 messages and 64 Mi UTF-16 units. Each link also holds at most 10,000 reliable
    * messages (16 Mi units) and 1,000 fire-and-forget ones (4 Mi units). `send` beyond: `send-buffer-full`.
@@ -95,6 +100,7 @@ export interface ResolvedConfig {
   maxPendingHandshakes: number;
   offerRates: OfferRates;
   idleLinkMs: number;
+  persistUsage: boolean;
   maxQueued: { messages: number; chars: number };
 }
 
@@ -177,6 +183,7 @@ export function resolveConfig(config: ConnectionConfig): ResolvedConfig {
       perMinute: count(config.offerRates?.perMinute, 120, 'offerRates.perMinute'),
     },
     idleLinkMs: positive(config.idleLinkMs, 60_000, 'idleLinkMs'),
+    persistUsage: config.persistUsage ?? true,
     maxQueued: {
       messages: count(config.maxQueued?.messages, 50_000, 'maxQueued.messages'),
       chars: count(config.maxQueued?.chars, 64 * 1024 * 1024, 'maxQueued.chars'),

@@ -1,5 +1,6 @@
 import { BandwidthBudget, type BandwidthSettings, type BandwidthState } from './bandwidth.js';
 import { utf8Length } from './bandwidth-usage.js';
+import { UsagePersistence } from './bandwidth-persist.js';
 import { BulkChannel, bulkFrameBytes, type BulkChannelOptions, type BulkEndpoint, type BulkFrame, type BulkHost } from './bulk.js';
 import { Channel, type ChannelEndpoint, type ChannelHost, type ChannelOptions, type SendOptions } from './channel.js';
 import { createSessionToken, isValidPeerId, resolveConfig, type ConnectionConfig, type ResolvedConfig } from './config.js';
@@ -53,8 +54,9 @@ export class ConnectionService extends EventTarget implements ConnectionApi, Cha
 
   /** ICE: the live configuration, runtime changes, the TURN pool, statistics and the doctor. */
   private readonly iceControl: IceControl;
-  /** The page's budget for bulk data and the usage counters (bandwidth.ts). */
+  /** The page's budget for bulk data and the usage counters (bandwidth.ts), kept across reloads (bandwidth-persist.ts). */
   private readonly budget = new BandwidthBudget();
+  private usageSaver: UsagePersistence | undefined;
 
   constructor(config: ConnectionConfig) {
     super();
@@ -242,6 +244,10 @@ export class ConnectionService extends EventTarget implements ConnectionApi, Cha
     const [identity, pins] = await Promise.all([loadIdentity(name), loadPins(name)]);
     this.myIdentity = identity;
     this.pins = { ...pins, ...this.pins };
+    if (this.config.persistUsage && !this.usageSaver && this._status !== 'closed') {
+      this.usageSaver = new UsagePersistence(this.budget, name);
+      void this.usageSaver.start();
+    }
   }
 
   /** Open a link to a peer; resolves when it is open and authenticated. */
@@ -285,6 +291,7 @@ export class ConnectionService extends EventTarget implements ConnectionApi, Cha
   destroy(): void {
     if (this._status === 'closed') return;
     this.iceControl.dispose();
+    void this.usageSaver?.stop();
     this.budget.dispose();
     this.signaling.stop();
     if (typeof window !== 'undefined') window.removeEventListener('pagehide', this.registry.onPageHide);
