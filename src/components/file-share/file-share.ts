@@ -127,6 +127,9 @@ export class DarkswapFileShare extends DarkswapElement {
   @state() private composeError = '';
   @state() private dragging = false;
   @state() private storage: StorageKind | undefined;
+  @state() private storageWhy: string | undefined;
+  /** Files whose hashing failed, with the reason (shown in place of the progress). */
+  private readonly hashErrors = new WeakMap<File, string>();
   @state() private announcement = '';
 
   private keyWarned = false;
@@ -156,6 +159,9 @@ export class DarkswapFileShare extends DarkswapElement {
       this.storage = undefined;
       void feature.engine.storageKind().then((kind) => {
         if (this.shared.feature === feature) this.storage = kind;
+      });
+      void feature.engine.storageProblem().then((why) => {
+        if (this.shared.feature === feature) this.storageWhy = why;
       });
       return feature.join({ listener: this.listener, limits: () => ({ maxBytes: this.maxBytes, maxFiles: this.maxFiles }) });
     },
@@ -277,8 +283,14 @@ export class DarkswapFileShare extends DarkswapElement {
     const files = Array.from(list);
     this.selected = [...this.selected, ...files];
     this.composeError = '';
-    // Hash while the user picks peers, so "Send offer" goes out at once.
-    for (const f of files) this.engine?.prehash(f).catch(() => undefined);
+    // Hash while the user picks peers, so "Send offer" goes out at once; a failure shows at once.
+    for (const f of files) {
+      this.engine?.prehash(f).catch((e: unknown) => {
+        if (e instanceof DOMException && e.name === 'AbortError') return;
+        this.hashErrors.set(f, e instanceof Error ? e.message : String(e));
+        this.composeError = `Could not hash ${f.name}: ${this.hashErrors.get(f)}`;
+      });
+    }
   }
 
   private unselect(index: number): void {
@@ -288,6 +300,8 @@ export class DarkswapFileShare extends DarkswapElement {
   }
 
   private hashText(file: File): string {
+    const failed = this.hashErrors.get(file);
+    if (failed) return `Could not hash: ${failed}`;
     const p = this.engine?.hashProgress(file);
     if (!p) return '';
     if (p.sha256) return `SHA-256 ${p.sha256.slice(0, 16)}…`;
@@ -400,7 +414,7 @@ export class DarkswapFileShare extends DarkswapElement {
       ${
         this.storage === 'memory'
           ? html`<p part="warning">
-              This browser has no private file system for downloads in progress: received files are held in memory, and files above
+              Downloads in progress are held in memory (${this.storageWhy ?? 'this browser has no private file system'}): files above
               ${formatBytes(MEMORY_WARNING_BYTES)} may exhaust it.
             </p>`
           : nothing

@@ -84,16 +84,19 @@ describe('<darkswap-network-status>', function () {
   it('shows each linked peer live: path, RTT, throughput, verdict badge, sparklines, code; fires darkswap-quality-change', async () => {
     const [a, b] = await linkedPair({ statsIntervalMs: 200 });
     const changes: DarkswapQualityChangeEvent[] = [];
+    // Listen before the widget exists: its first sample (and event) may come before fixture() resolves.
+    const record = (e: Event) => changes.push(e as DarkswapQualityChangeEvent);
+    document.addEventListener('darkswap-quality-change', record);
     const el = await fixture<DarkswapNetworkStatus>(
       html`<div style="width: 320px"><darkswap-network-status dashboard .connection=${a}></darkswap-network-status></div>`,
     ).then((wrap) => wrap.querySelector('darkswap-network-status')!);
-    el.addEventListener('darkswap-quality-change', (e) => changes.push(e));
     await waitFor(() => !!q(el, `[part~="peer"][data-peer="${b.id}"] [part~="verdict"]`), 10_000, 'the peer row with a verdict');
     await waitFor(() => text(q(el, '[part~="path"]')) === 'direct, UDP', 5_000, 'the path');
     const row = q(el, `[part~="peer"][data-peer="${b.id}"]`)!;
     expect(text(row.querySelector('[part~="rtt"]'))).to.match(/\d+(\.\d)? ms/);
     expect(text(row.querySelector('[part~="code"]'))).to.match(/^code \d{3} \d{3}$/);
     await waitFor(() => (row.querySelector('polyline')?.getAttribute('points') ?? '').split(' ').length >= 2, 5_000, 'a sparkline');
+    document.removeEventListener('darkswap-quality-change', record);
     expect(changes[0]!.detail).to.deep.include({ peer: b.id, from: undefined });
     expect(text(q(el, '[part~="totals"]'))).to.match(/^1 linked · in .* · out .*/);
     // The dashboard's history gains a point per second.

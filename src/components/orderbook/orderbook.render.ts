@@ -4,6 +4,8 @@
  * (the view, the form and panel state, display formats and the element's actions).
  */
 import { html, nothing } from 'lit';
+// CSSOM (element.style), which a strict CSP allows; a style attribute it blocks (see cssom-style.ts).
+import { cssomStyle } from '../../internal/cssom-style.js';
 import { virtualize } from '@lit-labs/virtualizer/virtualize.js';
 import { FlowLayout } from '@lit-labs/virtualizer/layouts/flow.js';
 import type { Order } from '../../features/orderbook/order.model.js';
@@ -165,7 +167,12 @@ function renderRow(row: BookRow, index: number, size: number, s: BookState) {
   if (row.kind === 'level') {
     const depth = row.side === 'buy' ? 'bid-depth' : 'ask-depth';
     return html`<div part="level" class="row" role="listitem" aria-posinset=${index + 1} aria-setsize=${size} data-side=${row.side} data-key=${row.key}>
-      <span part="depth-bar ${depth}" class="depth" style="inline-size:${depthPercent(row, s.view?.depth ?? 0n)}%" aria-hidden="true"></span>
+      <span
+        part="depth-bar ${depth}"
+        class="depth"
+        style=${cssomStyle({ 'inline-size': `${depthPercent(row, s.view?.depth ?? 0n)}%` })}
+        aria-hidden="true"
+      ></span>
       <button
         part="level-button"
         class="grid"

@@ -15,7 +15,7 @@ import { isFinal, type ChunkHeader, type ControlMessage } from './file-share.pro
 import { FileReceiver } from './file-share.receive.js';
 import { enqueueCheckpoint, type TransferInfo } from './file-share.record.js';
 import { FileSender } from './file-share.send.js';
-import type { FileShareStorage } from './file-share.storage.js';
+import { storageProblem, type FileShareStorage } from './file-share.storage.js';
 
 export type { FileShareEngineOptions, FileShareListener, FileShareTransport } from './file-share.core.js';
 export { MAX_PENDING_OFFERS_PER_PEER, MAX_REFUSED_KEPT } from './file-share.receive.js';
@@ -60,6 +60,11 @@ export class FileShareEngine {
 
   async storageKind(): Promise<FileShareStorage['kind']> {
     return (await this.core.storage).kind;
+  }
+
+  /** Why received files are held in memory, in plain words (undefined with OPFS). */
+  async storageProblem(): Promise<string | undefined> {
+    return (await this.core.storage).kind === 'memory' ? (storageProblem() ?? 'this browser has no private file system') : undefined;
   }
 
   // ---- sender --------------------------------------------------------------------------------

@@ -8,8 +8,13 @@
  *   ~76 MB/s (64 MiB in 256 KiB updates), and only hash-wasm can `save()` and `load()` its
  *   internal state — which is what lets a receiver resume a whole-file hash after a page reload
  *   without reading the partial file again.
+ * - Where the page's Content-Security-Policy forbids WebAssembly (no `'wasm-unsafe-eval'`), the whole-file
+ *   hash falls back to @noble/hashes' SHA-256 (pure JavaScript, about half the speed), whose state is
+ *   saved through a subclass (`js1:` states). A state saved by one cannot be loaded by the other
+ *   (`HashStateError`): the receiver then hashes the file's chunks again from its start.
  */
 import { createSHA256, type IHasher } from 'hash-wasm';
+import { _SHA256 } from '@noble/hashes/sha2.js';
 
 import { bytesToHex as toHex, fromBase64, toBase64 } from '../../core/bytes.js';
 
@@ -20,14 +25,76 @@ export async function sha256Hex(data: Uint8Array): Promise<string> {
   return toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', data as Uint8Array<ArrayBuffer>)));
 }
 
+/** A saved hash state this hasher cannot load (the other implementation's, or damaged). */
+export class HashStateError extends Error {
+  override readonly name = 'HashStateError';
+}
+
+const JS_STATE = 'js1:';
+
+/** @noble/hashes' SHA-256 with its state saved and loaded (words, length, partial block). */
+class ResumableSha256 extends _SHA256 {
+  saveState(): Uint8Array {
+    const out = new Uint8Array(32 + 8 + 1 + this.pos);
+    const view = new DataView(out.buffer);
+    this.get().forEach((w, i) => view.setUint32(i * 4, w >>> 0));
+    view.setUint32(32, Math.floor(this.length / 2 ** 32));
+    view.setUint32(36, this.length >>> 0);
+    out[40] = this.pos;
+    out.set(this.buffer.subarray(0, this.pos), 41);
+    return out;
+  }
+
+  loadState(bytes: Uint8Array): void {
+    if (bytes.length < 41 || bytes.length !== 41 + bytes[40]! || bytes[40]! >= 64) throw new HashStateError('A damaged hash state.');
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const w = (i: number) => view.getUint32(i * 4);
+    this.set(w(0), w(1), w(2), w(3), w(4), w(5), w(6), w(7));
+    this.length = view.getUint32(32) * 2 ** 32 + view.getUint32(36);
+    this.pos = bytes[40]!;
+    this.buffer.set(bytes.subarray(41));
+  }
+}
+
+/** Whether this page may compile WebAssembly (a strict CSP without 'wasm-unsafe-eval' forbids it). */
+let wasm: Promise<boolean> | undefined;
+function wasmAllowed(): Promise<boolean> {
+  return (wasm ??= createSHA256().then(
+    () => true,
+    () => false,
+  ));
+}
+
 /** A whole-file SHA-256 fed in order, whose state can be saved and restored. */
 export class StreamHasher {
-  private constructor(private readonly h: IHasher) {}
+  private constructor(private readonly h: IHasher | ResumableSha256) {}
 
-  static async create(state?: string): Promise<StreamHasher> {
+  /** `js`: the pure-JavaScript fallback (the page forbids WebAssembly). */
+  get kind(): 'wasm' | 'js' {
+    return this.h instanceof ResumableSha256 ? 'js' : 'wasm';
+  }
+
+  /**
+   * A hasher (WebAssembly when the page allows it, else JavaScript), optionally resuming a saved state.
+   * Rejects with HashStateError when `state` was saved by the other implementation or is damaged.
+   */
+  static async create(state?: string, options: { forceJs?: boolean } = {}): Promise<StreamHasher> {
+    const js = options.forceJs || state?.startsWith(JS_STATE) || !(await wasmAllowed());
+    if (js) {
+      if (state && !state.startsWith(JS_STATE)) throw new HashStateError('The saved hash state needs WebAssembly, which this page forbids.');
+      const h = new ResumableSha256();
+      if (state) h.loadState(fromBase64(state.slice(JS_STATE.length)));
+      return new StreamHasher(h);
+    }
     const h = await createSHA256();
     h.init();
-    if (state) h.load(fromBase64(state));
+    if (state) {
+      try {
+        h.load(fromBase64(state));
+      } catch (e) {
+        throw new HashStateError(`A damaged hash state: ${(e as Error).message}`);
+      }
+    }
     return new StreamHasher(h);
   }
 
@@ -37,11 +104,11 @@ export class StreamHasher {
 
   /** The internal state (base64), to persist next to the bytes it covers. */
   save(): string {
-    return toBase64(this.h.save());
+    return this.h instanceof ResumableSha256 ? JS_STATE + toBase64(this.h.saveState()) : toBase64(this.h.save());
   }
 
   digestHex(): string {
-    return this.h.digest('hex');
+    return this.h instanceof ResumableSha256 ? toHex(this.h.digest()) : this.h.digest('hex');
   }
 }
 

@@ -4,7 +4,7 @@
  * every file as its chunks arrive in order, and resume transfers persisted by an earlier page.
  */
 import { errorText, type FileShareCore } from './file-share.core.js';
-import { sha256Hex, StreamHasher } from './file-share.hash.js';
+import { HashStateError, sha256Hex, StreamHasher } from './file-share.hash.js';
 import { ChunkBitmap, checkOffer, isFinal, isFlowing, planRequests, toRanges, type ChunkHeader, type OfferMessage } from './file-share.protocol.js';
 import { checkpoint, enqueueCheckpoint, type TransferRecord } from './file-share.record.js';
 import { MAX_CHUNK_RETRIES, MAX_RANGES_PER_MESSAGE } from './file-share.types.js';
@@ -236,7 +236,19 @@ export class FileReceiver {
     const file = t.files[f];
     if (!t.bitmap || !t.store || file.status === 'complete' || file.status === 'failed') return;
     const start = t.map.start(f);
-    const hasher = (t.hashers[f] ??= await StreamHasher.create(t.hashState[f]));
+    let hasher = t.hashers[f];
+    if (!hasher) {
+      try {
+        hasher = await StreamHasher.create(t.hashState[f]);
+      } catch (e) {
+        if (!(e instanceof HashStateError)) throw e;
+        // A state this page cannot load (saved where WebAssembly was allowed): hash the file again from its start.
+        hasher = await StreamHasher.create();
+        t.frontier[f] = 0;
+        t.hashState[f] = undefined;
+      }
+      t.hashers[f] = hasher;
+    }
     while (t.frontier[f] < file.info.chunkCount && t.bitmap.has(start + t.frontier[f])) {
       const g = start + t.frontier[f];
       let data = t.held.get(g);

@@ -8,6 +8,7 @@
  *
  * Layout: `<OPFS root>/darkswap-file-share/<storage key>/<transfer id>/{meta.json, 0.part, 1.part…}`.
  */
+import { forgetKitWorkerUrl, kitWorkerUrl } from '../../core/trusted-types.js';
 import type { FileInfo } from './file-share.protocol.js';
 import type { FileStatus, StorageKind, TransferPhase } from './file-share.types.js';
 
@@ -238,7 +239,8 @@ class OpfsWorker {
 
   constructor() {
     this.url = URL.createObjectURL(new Blob([`(${opfsWorkerMain.toString()})()`], { type: 'text/javascript' }));
-    this.worker = new Worker(this.url);
+    // Under Trusted Types the URL goes through the kit's own policy (it accepts only this kit-made blob: URL).
+    this.worker = new Worker(kitWorkerUrl(this.url));
     this.worker.onmessage = (e: MessageEvent<WorkerReply>) => {
       const p = this.pending.get(e.data.id);
       if (!p) return;
@@ -263,6 +265,7 @@ class OpfsWorker {
   terminate(): void {
     this.worker.terminate();
     URL.revokeObjectURL(this.url);
+    forgetKitWorkerUrl(this.url);
     for (const p of this.pending.values()) p.reject(new Error('file storage closed'));
     this.pending.clear();
   }
@@ -363,17 +366,27 @@ export class OpfsStorage implements FileShareStorage {
     private readonly base: string[],
   ) {}
 
-  /** OPFS storage under `key`, or `undefined` where the browser lacks OPFS or sync access handles. */
+  /** Why OPFS could not be used, in plain words (the last failure), for the widget's warning. */
+  static unavailable: string | undefined;
+
+  /** OPFS storage under `key`, or `undefined` where the browser lacks OPFS or sync access handles, or the page forbids the worker. */
   static async create(key: string): Promise<OpfsStorage | undefined> {
-    if (typeof navigator === 'undefined' || typeof navigator.storage?.getDirectory !== 'function' || typeof Worker === 'undefined') return undefined;
+    if (typeof navigator === 'undefined' || typeof navigator.storage?.getDirectory !== 'function' || typeof Worker === 'undefined') {
+      OpfsStorage.unavailable = 'this browser has no private file system';
+      return undefined;
+    }
     const base = [STORAGE_ROOT, key];
     let worker: OpfsWorker | undefined;
     try {
       worker = new OpfsWorker();
       await worker.call({ op: 'probe', dir: base });
       return new OpfsStorage(worker, base);
-    } catch {
+    } catch (e) {
       worker?.terminate();
+      const message = (e as Error).message ?? String(e);
+      OpfsStorage.unavailable = /SecurityError|Content Security Policy|Trusted|worker/i.test(message)
+        ? `this page does not let the kit start its file-storage worker (${message.slice(0, 160)}): allow \`worker-src blob:\` and the \`darkswap\` Trusted Types policy`
+        : `the private file system failed (${message.slice(0, 160)})`;
       return undefined;
     }
   }
@@ -416,6 +429,11 @@ export class OpfsStorage implements FileShareStorage {
   close(): void {
     this.worker.terminate();
   }
+}
+
+/** Why downloads in progress are held in memory (OPFS missing or refused), when they are. */
+export function storageProblem(): string | undefined {
+  return OpfsStorage.unavailable;
 }
 
 /** OPFS where available, memory otherwise. */
