@@ -108,6 +108,8 @@ const minify = terser({ format: { comments: false } });
 function onwarn(warning, warn) {
   // Top-level `this` in @msgpack's downlevelled ESM (rewritten to `undefined`): harmless.
   if (warning.code === 'THIS_IS_UNDEFINED') return;
+  // A `/* @__PURE__ */` comment @scure/base places where Rollup cannot use it (it drops the comment): harmless.
+  if (warning.code === 'INVALID_ANNOTATION' && /@scure[\\/]base/.test(warning.id ?? '')) return;
   // Everything must be inlined: an unresolved bare import would leave an external in a CDN file.
   if (warning.code === 'UNRESOLVED_IMPORT') throw Object.assign(new Error(warning.message), { code: warning.code });
   warn(warning);

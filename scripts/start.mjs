@@ -7,7 +7,7 @@
 //   env: PORT, SIGNALING_PORT (defaults 8000 and 9000; 0 = any free port)
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createReadStream, existsSync } from 'node:fs';
+import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
@@ -20,7 +20,7 @@ const HOST = '127.0.0.1';
 const USAGE = `Usage: npm start -- [--port N] [--signaling-port N] [--no-build]
   --port N            static server port (env PORT, default 8000; 0 = any free port)
   --signaling-port N  PeerServer port (env SIGNALING_PORT, default 9000; 0 = any free port)
-  --no-build          do not run \`npm run build\` even if cdn/darkswap.js is missing`;
+  --no-build          do not run \`npm run build\`, even if cdn/ is missing or older than the sources`;
 
 function fail(message) {
   console.error(message);
@@ -127,14 +127,38 @@ function createStaticServer(getSignaling) {
   });
 }
 
+/** Newest modification time (ms) of the files under `dir` (recursively); 0 when it does not exist. */
+function newest(dir) {
+  if (!existsSync(dir)) return 0;
+  let latest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    latest = Math.max(latest, entry.isDirectory() ? newest(p) : statSync(p).mtimeMs);
+  }
+  return latest;
+}
+
+/** Why cdn/ must be built before serving (missing, or older than the sources), or undefined. */
+function buildNeeded() {
+  const bundle = path.join(ROOT, 'cdn', 'darkswap.js');
+  if (!existsSync(bundle)) return 'cdn/darkswap.js is missing';
+  const sources = Math.max(
+    newest(path.join(ROOT, 'src')),
+    statSync(path.join(ROOT, 'package.json')).mtimeMs,
+    statSync(path.join(ROOT, 'rollup.config.mjs')).mtimeMs,
+  );
+  return sources > statSync(bundle).mtimeMs ? 'cdn/ is older than the sources' : undefined;
+}
+
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
 
-  if (!existsSync(path.join(ROOT, 'cdn', 'darkswap.js'))) {
+  const why = buildNeeded();
+  if (why) {
     if (!opts.build) {
-      console.warn('cdn/darkswap.js is missing and --no-build was given: the demo will not load until you run `npm run build`.');
+      console.warn(`${why} and --no-build was given: the demo serves what cdn/ holds (run \`npm run build\` to update it).`);
     } else {
-      console.log('cdn/darkswap.js is missing: running `npm run build` first…');
+      console.log(`${why}: running \`npm run build\` first…`);
       const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
       const result = spawnSync(npm, ['run', 'build'], { cwd: ROOT, stdio: 'inherit', shell: process.platform === 'win32' });
       if (result.status !== 0) fail(`The build failed (exit ${result.status ?? result.signal}); not starting.`);

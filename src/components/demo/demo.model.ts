@@ -29,7 +29,8 @@ export function peerIdProblem(input: string, myId: string | undefined): string |
 /** Say what is wrong with a message typed by the user, or `undefined` when it can be sent. */
 export function textProblem(text: string, openPeers: number): string | undefined {
   if (text.trim() === '') return 'Type a message first.';
-  if (text.length > MAX_TEXT_LENGTH) return `Messages are limited to ${MAX_TEXT_LENGTH} characters.`;
+  if (text.length > MAX_TEXT_LENGTH)
+    return `Messages are limited to ${MAX_TEXT_LENGTH.toLocaleString('en')} characters; this one has ${text.length.toLocaleString('en')}. Nothing was sent.`;
   if (openPeers === 0) return 'Connect to a peer before sending.';
   return undefined;
 }

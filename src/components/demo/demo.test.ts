@@ -76,6 +76,10 @@ describe('<darkswap-demo>', () => {
     await demo.updateComplete;
     expect(q(demo, '#connect-error').textContent).to.match(/letters, digits/);
     expect(q(demo, '#peer-input').getAttribute('aria-invalid')).to.equal('true');
+    // A failed row can be dismissed.
+    q<HTMLButtonElement>(demo, '[part~="peer"][data-state="failed"] [part~="dismiss-button"]').click();
+    await demo.updateComplete;
+    expect(demo.shadowRoot!.querySelector('[part~="peer"]')).to.equal(null);
   });
 
   it('refuses to send with no peer, with a visible reason', async () => {
@@ -83,6 +87,21 @@ describe('<darkswap-demo>', () => {
     const demo = await mount(service);
     expect(q<HTMLButtonElement>(demo, '[part~="send-button"]').disabled).to.equal(true);
     expect(() => demo.send('hello')).to.throw(/Connect to a peer/);
+  });
+
+  it('says so when a message is over 2,000 characters, and keeps it in the input', async () => {
+    const [a, b] = await Promise.all([openService(), openService()]);
+    const demo = await mount(a);
+    await demo.connectTo(b.id!);
+    await demo.updateComplete;
+    const input = q<HTMLInputElement>(demo, '#message-input');
+    input.value = 'x'.repeat(2_001);
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+    await demo.updateComplete;
+    q<HTMLButtonElement>(demo, '[part~="send-button"]').click();
+    await demo.updateComplete;
+    expect(q(demo, '#send-error').textContent!.trim()).to.equal('Messages are limited to 2,000 characters; this one has 2,001. Nothing was sent.');
+    expect(input.value.length, 'nothing lost').to.equal(2_001);
   });
 
   it('sends to one chosen peer only, and shows per-peer status after a disconnect', async () => {
@@ -100,6 +119,20 @@ describe('<darkswap-demo>', () => {
     q<HTMLButtonElement>(demoB, '[part~="disconnect-button"]').click();
     await waitFor(() => (q(demoA, `[part~="peer"][data-state="closed"]`)?.textContent ?? '').includes(b.id!), 5_000, 'closed row on A');
     expect(q(demoA, `[part~="peer"][data-state="closed"]`).textContent).to.contain('the peer left');
+  });
+
+  it('shows the code on both sides when the widget dials, and after crossed dials', async () => {
+    const [a, b, c, d] = await Promise.all([openService(), openService(), openService(), openService()]);
+    const [demoA, demoB, demoC, demoD] = await Promise.all([mount(a), mount(b), mount(c), mount(d)]);
+    await demoA.connectTo(b.id!);
+    await Promise.all([demoC.connectTo(d.id!), demoD.connectTo(c.id!)]);
+    for (const [x, y] of [
+      [demoA, demoB],
+      [demoC, demoD],
+    ] as const) {
+      await waitFor(() => !!q(x, '[part~="peer-code"]') && !!q(y, '[part~="peer-code"]'), 5_000, 'codes on both sides');
+      expect(q(x, '[part~="peer-code"]').textContent!.trim()).to.equal(q(y, '[part~="peer-code"]').textContent!.trim());
+    }
   });
 
   it('shows the same short authentication code on both sides, and "Reconnecting…" while a link recovers', async () => {

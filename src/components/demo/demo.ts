@@ -10,7 +10,7 @@ import { notConnected, panelHeader } from '../../internal/panel-header.js';
 import { DarkswapConnectedEvent, DarkswapMessageEvent } from './demo.events.js';
 import { demoStyles } from './demo.styles.js';
 import { appendLog, DEMO_MAX_BYTES, DemoMessageSchema, peerIdProblem, peerStateLabel, setPeerState, textProblem, type DemoMessage } from './demo.model.js';
-import { DEMO_CHANNEL, MAX_TEXT_LENGTH, type LogEntry, type PeerEntry } from './demo.types.js';
+import { DEMO_CHANNEL, type LogEntry, type PeerEntry } from './demo.types.js';
 
 const ALL = '*';
 
@@ -33,6 +33,7 @@ const ALL = '*';
  * @csspart copy-button - Copies my peer id.
  * @csspart connect-form - Form to connect to a peer.
  * @csspart peer-input - The peer id input.
+ * @csspart dismiss-button - Removes a failed or closed peer's row.
  * @csspart peer-code - The short authentication string of an open link (six digits both people can compare).
  * @csspart connect-button - The connect button.
  * @csspart error - Error messages.
@@ -51,6 +52,9 @@ const ALL = '*';
  * @cssprop --darkswap-demo-padding - Inner spacing (default `--darkswap-space-4`).
  * @cssprop --darkswap-demo-log-height - Maximum height of the message log (default `16rem`).
  */
+/** How long "Copied." stays. */
+export const COPY_NOTE_MS = 3_000;
+
 export class DarkswapDemo extends DarkswapElement {
   static override styles = [...DarkswapElement.styles, ...demoStyles];
 
@@ -105,7 +109,8 @@ export class DarkswapDemo extends DarkswapElement {
     this.track(id, 'connecting');
     try {
       await service.connect(id);
-      this.track(id, 'open');
+      // The code too: the dialing side (and both sides of crossed dials) shows it like the other.
+      this.track(id, 'open', undefined, service.peerIdentity(id)?.sas);
     } catch (e) {
       const message = isConnectionError(e) ? e.message : String(e);
       this.track(id, 'failed', message);
@@ -162,6 +167,8 @@ export class DarkswapDemo extends DarkswapElement {
     this.messageInput.focus();
   }
 
+  private copyNoteTimer: ReturnType<typeof setTimeout> | undefined;
+
   private async copyId(): Promise<void> {
     const id = this.conn.service?.id;
     if (!id) return;
@@ -173,6 +180,16 @@ export class DarkswapDemo extends DarkswapElement {
       if (code) getSelection()?.selectAllChildren(code);
       this.copyNote = 'Selected: press Ctrl+C (⌘C) to copy.';
     }
+    // The note is news, not state: it goes after a few seconds.
+    clearTimeout(this.copyNoteTimer);
+    this.copyNoteTimer = setTimeout(() => (this.copyNote = ''), COPY_NOTE_MS);
+  }
+
+  /** Removes a failed or closed peer's row. */
+  private dismiss(peer: string): void {
+    const next = new Map(this.peerStates);
+    next.delete(peer);
+    this.peerStates = next;
   }
 
   private disconnectPeer(peer: string): void {
@@ -236,7 +253,11 @@ export class DarkswapDemo extends DarkswapElement {
                         ? html`<button part="disconnect-button" type="button" class="secondary" @click=${() => this.disconnectPeer(peer)}>
                             Disconnect<span class="visually-hidden"> ${peer}</span>
                           </button>`
-                        : nothing
+                        : entry.state === 'failed' || entry.state === 'closed'
+                          ? html`<button part="dismiss-button" type="button" class="secondary" @click=${() => this.dismiss(peer)}>
+                              Dismiss<span class="visually-hidden"> ${peer}</span>
+                            </button>`
+                          : nothing
                     }
                   </li>`,
               )}
@@ -259,7 +280,7 @@ export class DarkswapDemo extends DarkswapElement {
           ${open.map((p) => html`<option value=${p}>${p}</option>`)}
         </select>
         <label for="message-input">Message</label>
-        <input part="message-input" id="message-input" autocomplete="off" maxlength=${MAX_TEXT_LENGTH} aria-describedby="send-error" />
+        <input part="message-input" id="message-input" autocomplete="off" aria-describedby="send-error" />
         <button part="send-button" type="submit" ?disabled=${open.length === 0}>Send</button>
       </form>
       <p part="error" id="send-error" role="alert">${this.sendError}</p>

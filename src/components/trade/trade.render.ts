@@ -194,11 +194,19 @@ function exposure(r: TradeRecord, busy: string | undefined, actions: TradeAction
 
 const SETTLEMENT_WORDS = { mempool: 'seen in the mempool', confirmed: 'confirmed', unverified: 'published (not checked on chain)' } as const;
 
+/** How a finished trade ended, in one word: a cancel or a refusal is not a failure. */
+export function resultWord(r: TradeRecord): string {
+  if (r.state === 'done') return 'Completed';
+  if (r.failure?.code === 'cancelled') return 'Cancelled';
+  if (r.failure?.code === 'rejected') return 'Declined';
+  return 'Failed';
+}
+
 /** One finished trade. */
 export function historyItem(r: TradeRecord, { busy, actions }: { busy: string | undefined; actions: TradeActions }): TemplateResult {
   return html`<li part="history-item" data-state=${r.state} data-trade-id=${r.id}>
     <span>${tradeTitle(r)}</span>
-    <span class="result">${r.state === 'done' ? 'Completed' : 'Failed'}</span>
+    <span class="result">${resultWord(r)}</span>
     ${r.state === 'done' && r.txid ? html`<span>txid <code part="txid">${r.txid}</code></span>` : nothing}
     ${r.state === 'done' && r.settlement ? html`<span part="settlement">${SETTLEMENT_WORDS[r.settlement]}</span>` : nothing}
     ${r.failure ? html`<span part="failure">${r.failure.message}</span>` : nothing} ${exposure(r, busy, actions)}
