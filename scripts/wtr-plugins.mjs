@@ -94,6 +94,12 @@ export function tabsPlugin() {
         const logs = [];
         page.on('console', (m) => logs.push(`${m.type()}: ${m.text()}`));
         page.on('pageerror', (e) => logs.push(`pageerror: ${e.message}`));
+        // A page busy with a transfer or a trade asks before it unloads (beforeunload): the test, like a user
+        // who means it, leaves; the question is logged so a test can see it was asked.
+        page.on('dialog', (dialog) => {
+          logs.push(`dialog: ${dialog.type()}`);
+          void (dialog.type() === 'beforeunload' ? dialog.accept() : dialog.dismiss()).catch(() => undefined);
+        });
         await page.goto(new URL(payload.path, origin).href);
         await testPage.bringToFront();
         const id = next++;
@@ -117,7 +123,7 @@ export function tabsPlugin() {
       }
       if (command === 'tab-close') {
         tabs.delete(payload.id);
-        await tab.page.close();
+        await tab.page.close({ runBeforeUnload: false });
         return true;
       }
       return undefined;

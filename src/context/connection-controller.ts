@@ -48,6 +48,9 @@ interface BulkBindingState {
  * providers and swaps work), accepts an injected service, re-renders its host on status and peer
  * changes, and keeps the host's channels bound to whatever service is current.
  */
+/** How long a widget waits for a provider before the page's one "has no connection" warning. */
+export const NO_PROVIDER_WARN_MS = 3_000;
+
 export class ConnectionController implements ReactiveController {
   private provided: ConnectionApi | undefined;
   /** A provider answered (possibly with no service yet). */
@@ -140,7 +143,9 @@ export class ConnectionController implements ReactiveController {
 
   hostConnected(): void {
     this.rebind();
-    setTimeout(() => this.warnIfAlone(), 0);
+    // Apps that own their service often provide it only after `await service.open()`: warn only when no
+    // provider came within a few seconds.
+    setTimeout(() => this.warnIfAlone(), NO_PROVIDER_WARN_MS);
   }
 
   hostDisconnected(): void {

@@ -64,4 +64,21 @@ describe('define()', () => {
     }
     expect(warn.calls.length).to.equal(2);
   });
+
+  it('warns once per page for another version, not once per element', () => {
+    const suffix = crypto.randomUUID().slice(0, 8);
+    const tags = ['one', 'two', 'three'].map((t) => `x-define-${t}-${suffix}`);
+    const older = tags.map(() => Object.assign(class extends HTMLElement {}, { version: '0.0.2-old' }));
+    const newer = tags.map(() => Object.assign(class extends HTMLElement {}, { version: '9.9.8-new' }));
+    const warn = spyWarn();
+    try {
+      tags.forEach((tag, i) => define(tag, older[i]!));
+      tags.forEach((tag, i) => define(tag, newer[i]!));
+    } finally {
+      warn.restore();
+    }
+    tags.forEach((tag, i) => expect(customElements.get(tag)).to.equal(older[i]));
+    expect(warn.calls).to.have.length(1);
+    expect(String(warn.calls[0]![0])).to.contain('DarkSwap 0.0.2-old already defined its elements').and.contain('(9.9.8-new)');
+  });
 });

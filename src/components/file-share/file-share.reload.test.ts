@@ -20,6 +20,7 @@ const tabEval = async <R>(id: number, fn: (...args: never[]) => unknown, ...args
   return result!.value;
 };
 const tabReload = (id: number) => executeServerCommand('tab-reload', { id });
+const tabLogs = async (id: number) => (await executeServerCommand<string[], { id: number }>('tab-logs', { id })) ?? [];
 const tabClose = (id: number) => executeServerCommand('tab-close', { id });
 
 // These run inside the tab.
@@ -108,6 +109,8 @@ describe('<darkswap-file-share> across a reload of the receiving tab', () => {
     expect(before).to.be.below(file.size);
 
     await tabReload(tab);
+    // The page asked before it reloaded mid-transfer (its busy guard); the tab, like a user who means it, left.
+    expect(await tabLogs(tab)).to.include('dialog: beforeunload');
     const restored = await tabEval<{ restored: boolean; bytes: number; status: string }>(tab, tabRestored, id);
     expect(restored.restored).to.equal(true);
     // Resumed from what was on disk (checkpoints every 16 chunks or second), not from 0.

@@ -174,6 +174,13 @@ describe('<darkswap-file-share> transfers', () => {
     expect(t.files[0].verified).to.equal(await sha256OfBlob(file));
   });
 
+  /** Whether closing the page would ask first (a cancelled beforeunload). */
+  function unloadAsks(): boolean {
+    const e = new Event('beforeunload', { cancelable: true });
+    window.dispatchEvent(e);
+    return e.defaultPrevented;
+  }
+
   async function cancelMidway(side: 'sender' | 'receiver') {
     const [a, b] = await linkedPair();
     const [wa, wb] = [await mountWidget(a), await mountWidget(b)];
@@ -183,10 +190,13 @@ describe('<darkswap-file-share> transfers', () => {
     const [id] = await wa.sendFiles([makeFile('cancel.bin', 24 * MiB, 71)], [b.id!]);
     await acceptByClick(wb, id);
     await waitFor(() => transferOf(wb, id).bytesDone > 2 * MiB, 10_000, 'started');
+    // While it runs, closing the page asks first (the widgets' busy guard); not once it is over.
+    await waitFor(unloadAsks, 3_000, 'the page asks before closing');
     await waitFor(() => !!part(actor, `[data-id="${id}"] [part~="cancel-button"]`), 5_000, 'cancel button');
     part<HTMLButtonElement>(actor, `[data-id="${id}"] [part~="cancel-button"]`)!.click();
     await waitStatus(actor, id, 'cancelled', 5_000);
     await waitStatus(other, id, 'cancelled', 5_000);
+    await waitFor(() => !unloadAsks(), 3_000, 'no longer asks');
     expect(failedOther.map((e) => e.detail.reason)).to.deep.equal(['cancelled']);
     expect(transferOf(wb, id).bytesDone).to.be.below(24 * MiB);
     await waitFor(() => text(part(other, `[data-id="${id}"] [part~="reason"]`)).includes('The other side cancelled'), 3_000, 'reason shown');

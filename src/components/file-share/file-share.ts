@@ -4,6 +4,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import type { ConnectionApi } from '../../core/connection-api.js';
 import type { PeerEvent } from '../../core/events.js';
 import { ConnectionController } from '../../context/connection-controller.js';
+import { BusyGuard } from '../../internal/busy-guard.js';
 import { DarkswapElement } from '../../internal/base-element.js';
 import { notConnected, panelHeader } from '../../internal/panel-header.js';
 import { FeatureController } from '../../context/feature-controller.js';
@@ -21,6 +22,8 @@ import {
 } from '../../features/file-share/file-share.types.js';
 
 const RENDER_THROTTLE_MS = 120;
+/** Transfer statuses during which leaving the page would interrupt something. */
+const BUSY_STATUSES: ReadonlySet<DisplayStatus> = new Set(['hashing', 'sending', 'receiving', 'waiting']);
 
 const STATUS_WORDS: Record<DisplayStatus, string> = {
   hashing: 'Hashing…',
@@ -29,7 +32,8 @@ const STATUS_WORDS: Record<DisplayStatus, string> = {
   sending: 'Sending',
   receiving: 'Receiving',
   paused: 'Paused',
-  waiting: 'Waiting for the link…',
+  // The same word every widget uses for a link that is coming back (panel-header.ts STATUS_WORDS).
+  waiting: 'Reconnecting…',
   complete: 'Complete',
   rejected: 'Rejected',
   cancelled: 'Cancelled',
@@ -214,8 +218,12 @@ export class DarkswapFileShare extends DarkswapElement {
     this.renderTimer = undefined;
   }
 
+  /** Asks before the page closes, and keeps the screen on, while a transfer runs (or its files are hashed). */
+  private readonly busy = new BusyGuard(this);
+
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('connection')) this.conn.inject(this.connection);
+    this.busy.set(this.transfers.some((t) => BUSY_STATUSES.has(t.status)));
   }
 
   /**

@@ -200,6 +200,28 @@ export function renderConnection(v: SettingsView) {
   </section>`;
 }
 
+/** An export button and an import file input (parts `export-button`/`import-input`, or `export-all-…`/`import-all-…`). */
+function exportImportRow(kind: 'settings' | 'all', exportLabel: string, importLabel: string, onExport: () => void, onImport: (file: File) => void) {
+  const infix = kind === 'all' ? '-all' : '';
+  const id = `import${infix}-file`;
+  return html`<div class="row">
+    <button part="export${infix}-button" type="button" class="secondary" @click=${onExport}>${exportLabel}</button>
+    <label for=${id}>${importLabel}</label>
+    <input
+      part="import${infix}-input"
+      id=${id}
+      type="file"
+      accept="application/json,.json"
+      @change=${(e: Event) => {
+        const input = e.target as HTMLInputElement;
+        const file = input.files?.[0];
+        if (file) onImport(file);
+        input.value = '';
+      }}
+    />
+  </div>`;
+}
+
 export function renderData(v: SettingsView) {
   const use = v.use;
   return html`<section part="section" data-section="data" aria-labelledby="s-data">
@@ -230,38 +252,20 @@ export function renderData(v: SettingsView) {
           </li>`,
       )}
     </ul>
-    <div class="row">
-      <button part="export-button" type="button" class="secondary" @click=${() => v.exportSettings()}>Export settings</button>
-      <label for="import-file">Import settings</label>
-      <input
-        part="import-input"
-        id="import-file"
-        type="file"
-        accept="application/json,.json"
-        @change=${(e: Event) => {
-          const input = e.target as HTMLInputElement;
-          const file = input.files?.[0];
-          if (file) v.importSettings(file);
-          input.value = '';
-        }}
-      />
-    </div>
-    <div class="row">
-      <button part="export-all-button" type="button" class="secondary" @click=${() => v.exportEverything()}>Export everything</button>
-      <label for="import-all-file">Import everything</label>
-      <input
-        part="import-all-input"
-        id="import-all-file"
-        type="file"
-        accept="application/json,.json"
-        @change=${(e: Event) => {
-          const input = e.target as HTMLInputElement;
-          const file = input.files?.[0];
-          if (file) v.importEverything(file);
-          input.value = '';
-        }}
-      />
-    </div>
+    ${exportImportRow(
+      'settings',
+      'Export settings',
+      'Import settings',
+      () => v.exportSettings(),
+      (f) => v.importSettings(f),
+    )}
+    ${exportImportRow(
+      'all',
+      'Export everything',
+      'Import everything',
+      () => v.exportEverything(),
+      (f) => v.importEverything(f),
+    )}
     <p role="status" class="note">${v.dataMessage}</p>
     <dialog part="confirm-dialog" aria-labelledby="confirm-title" @cancel=${() => v.confirmClear(false)}>
       ${

@@ -6,6 +6,7 @@ import { isChainSource, type AssetIndexer, type ChainSource, type WalletAdapter 
 import type { ConnectionApi } from '../../core/connection-api.js';
 import { ConnectionController } from '../../context/connection-controller.js';
 import { DarkswapElement } from '../../internal/base-element.js';
+import { BusyGuard } from '../../internal/busy-guard.js';
 import { notConnected, panelHeader, statusWord } from '../../internal/panel-header.js';
 import type { TradeHost } from '../../features/trade/trade.bitcoin.js';
 import { FeatureController } from '../../context/feature-controller.js';
@@ -24,6 +25,9 @@ import { isTradeProposal, ORDER_TAKEN, proposalToTerms, type TradeProposal } fro
 import { DEFAULT_TRADE_STORE } from '../../features/trade/trade.store.js';
 import { tradeStyles } from './trade.styles.js';
 import { HISTORY_LIMIT, type TradeDeadlines, type TradeProposedDetail } from '../../features/trade/trade.types.js';
+
+/** Trade states during which closing the page would interrupt a signature or its publication. */
+const SIGNING_STATES: ReadonlySet<string> = new Set(['review', 'signing', 'awaiting-signature', 'awaiting-completion', 'broadcasting']);
 import { readProposeForm, validateProposeForm, type ProposeRequest } from './trade.form.js';
 import { historyItem, tradeCard, type TradeActions } from './trade.render.js';
 
@@ -218,8 +222,12 @@ export class DarkswapTrade extends DarkswapElement {
     document.removeEventListener(ORDER_TAKEN, this.onOrderbookProposal);
   }
 
+  /** Asks before the page closes, and keeps the screen on, while a trade is being signed or published. */
+  private readonly busy = new BusyGuard(this);
+
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('connection')) this.conn.inject(this.connection);
+    this.busy.set(this.trades.some((t) => SIGNING_STATES.has(t.state)));
     if (changed.has('storeName') && this.engine && this.engine.store.name !== this.storeName) {
       this.storeWarned = false;
       this.shared.renew();
