@@ -25,7 +25,8 @@ export class ProviderSettings {
   readonly store: SettingsStore;
   private readonly provision: SettingsProvision;
   private unbind: (() => void) | undefined;
-  private url: string;
+  /** The signaling URL in use; undefined until the store is loaded (changes before that are the load itself). */
+  private url: string | undefined;
 
   constructor(
     readonly name: string,
@@ -33,8 +34,8 @@ export class ProviderSettings {
   ) {
     this.store = SettingsStore.open(name);
     this.provision = provideSettings(host.target, this.store);
-    this.url = this.store.value.connection.signalingUrl;
     this.store.addEventListener('change', this.onChange);
+    void this.store.ready.then(() => (this.url = this.store.value.connection.signalingUrl));
   }
 
   /** The host's attributes, pinned (users see them and cannot change them). Throws a SettingsError for a bad one. */
@@ -66,7 +67,7 @@ export class ProviderSettings {
 
   private readonly onChange = (): void => {
     const next = this.store.value.connection.signalingUrl;
-    if (next === this.url) return;
+    if (this.url === undefined || next === this.url) return;
     this.url = next;
     this.host.signalingChanged();
   };

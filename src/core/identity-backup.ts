@@ -101,10 +101,13 @@ async function keep(name: string, pkcs8: Uint8Array, publicKey: string): Promise
   return storeIdentity(name, { privateKey, publicKey: pub });
 }
 
-/** The encrypted backup kept with identity `name`, if it was created with one. */
+/** The encrypted backup kept with identity `name`, if it was created with one (and is of the key in use). */
 export async function identityBackup(name: string): Promise<IdentityBackup | undefined> {
-  const stored = await identityRecord<unknown>(backupKey(name));
-  return v.is(IdentityBackupSchema, stored) ? stored : undefined;
+  const [stored, pair] = await Promise.all([identityRecord<unknown>(backupKey(name)), identityRecord<CryptoKeyPair>(name)]);
+  if (!v.is(IdentityBackupSchema, stored) || !pair?.publicKey) return undefined;
+  // A backup left from an earlier key (the page died between the two writes) is not this identity's.
+  const current = bytesToHex(new Uint8Array(await crypto.subtle.exportKey('raw', pair.publicKey)));
+  return current === stored.publicKey ? stored : undefined;
 }
 
 /** Restores a backup file as identity `name` (replacing the one there). Nothing changes on any error. */

@@ -95,6 +95,11 @@ async function sendDescription(wire: IceRestartWire, pc: RTCPeerConnection, type
   wire.send(type === 'offer' ? { offer: full } : { answer: full });
 }
 
+/** Peer connections with a restart of mine under way (marked before the first await, so two never overlap). */
+const restarting = new WeakSet<RTCPeerConnection>();
+/** An offer with no answer for this long is rolled back, so later restarts are not blocked by it. */
+export const ANSWER_WAIT_MS = 10_000;
+
 /** Starts an ICE restart on `wire` (with the configuration already set on its peer connection). */
 export async function restartIce(wire: IceRestartWire): Promise<void> {
   const pc = wire.pc;
@@ -103,12 +108,21 @@ export async function restartIce(wire: IceRestartWire): Promise<void> {
     if (!wire.signal({ restart: true })) wire.send({ restart: true });
     return;
   }
-  if (pc.signalingState !== 'stable') return; // one restart at a time
-  await wire.settled();
-  if ((pc.signalingState as string) !== 'stable' || (pc.connectionState as string) === 'closed') return;
-  trickle(wire, pc);
-  await pc.setLocalDescription(await pc.createOffer({ iceRestart: true }));
-  await sendDescription(wire, pc, 'offer');
+  if (pc.signalingState !== 'stable' || restarting.has(pc)) return; // one restart at a time
+  restarting.add(pc);
+  try {
+    await wire.settled();
+    if ((pc.signalingState as string) !== 'stable' || (pc.connectionState as string) === 'closed') return;
+    trickle(wire, pc);
+    await pc.setLocalDescription(await pc.createOffer({ iceRestart: true }));
+    await sendDescription(wire, pc, 'offer');
+  } finally {
+    restarting.delete(pc);
+  }
+  // No answer (lost on the way, or refused): roll the offer back so the next restart can run.
+  setTimeout(() => {
+    if (pc.signalingState === 'have-local-offer' && pc.connectionState !== 'closed') void pc.setLocalDescription({ type: 'rollback' }).catch(() => undefined);
+  }, ANSWER_WAIT_MS);
 }
 
 /** Handles one `_ice` frame (from either path); resolves to a reason when the frame is refused. */

@@ -279,13 +279,18 @@ export class Link {
   signaledIce(connectionId: string, frame: IceFrame): void {
     const wire = this.wire;
     if (!wire?.ready || wire.conn.connectionId !== connectionId || this.dead) return;
-    this.onIce(wire, frame);
+    this.onIce(wire, frame, true);
   }
 
-  private onIce(wire: Wire, frame: IceFrame): void {
+  /**
+   * A refused frame costs the peer a strike only when it came over the link itself: frames relayed by the
+   * signaling server may be the server's (and races happen), so those are only counted.
+   */
+  private onIce(wire: Wire, frame: IceFrame, relayed = false): void {
+    const refuse = () => (relayed ? this.owner.counted(this.peer, '_ice', 'invalid') : this.reject('_ice', 'invalid'));
     void receiveIce(this.iceWire(wire), frame).then(
-      (refused) => refused && this.reject('_ice', 'invalid'),
-      () => this.reject('_ice', 'invalid'),
+      (refused) => refused && refuse(),
+      () => refuse(),
     );
   }
 

@@ -95,4 +95,28 @@ describe('backup of every kit store (real IndexedDB)', function () {
     const foreign = { ...file, databases: [{ name: 'someone-else', stores: [] }] };
     expect(await importAll(foreign).catch((e: Error) => e.message)).to.contain('is not a DarkSwap database');
   });
+
+  it('a record that cannot be put, a key path that does not fit, or the identity database: refused, nothing lost', async () => {
+    const file: BackupFile = JSON.parse(JSON.stringify(await exportAll()));
+    const before = await readDb(name);
+    // A value without its inline key: the put throws inside the transaction, which is aborted (the clear too).
+    const noKey = structuredClone(file);
+    const orders = noKey.databases.find((d) => d.name === name)!.stores.find((st) => st.name === 'orders')!;
+    orders.records = [...orders.records, { key: 'o3', value: { note: 'no id' } }];
+    const e1 = await importAll(noKey).catch((e: Error) => e.message);
+    expect(e1).to.be.a('string');
+    expect(await readDb(name), 'the clear was not kept').to.deep.equal(before);
+    // Another key path than the store here: refused before anything is written.
+    const otherPath = structuredClone(file);
+    otherPath.databases.find((d) => d.name === name)!.stores.find((st) => st.name === 'orders')!.keyPath = 'ref';
+    expect(await importAll(otherPath).catch((e: Error) => e.message)).to.contain('does not fit the store here');
+    // An invalid key in an out-of-line store.
+    const badKey = structuredClone(file);
+    badKey.databases.find((d) => d.name === name)!.stores.find((st) => st.name === 'log')!.records[0]!.key = true;
+    expect(await importAll(badKey).catch((e: Error) => e.message)).to.contain('invalid key');
+    // The identity database is never restored from a file (export never writes it).
+    const identity = { ...file, databases: [{ name: 'darkswap-identity', stores: [{ name: 'keys', keyPath: null, autoIncrement: false, records: [] }] }] };
+    expect(await importAll(identity).catch((e: Error) => e.message)).to.contain('never exported');
+    expect(await readDb(name)).to.deep.equal(before);
+  });
 });

@@ -7,8 +7,9 @@
  * non-extractable CryptoKey: no script can read it out, by design) and the file share's OPFS folder (files can be
  * gigabytes; send them again instead). A database holding something else JSON cannot carry is skipped the same way.
  *
- * Import is checked whole before anything is written (a file that is not ours, from a newer format, or malformed
- * anywhere changes nothing); then each database is replaced in one transaction — all of it or none of it.
+ * Import is checked whole before anything is written (a file that is not ours, from a newer format, malformed
+ * anywhere, with an invalid key, a key path that does not fit the store here, or naming the identity database
+ * changes nothing); then each database is replaced in one transaction — all of it or none of it.
  */
 import * as v from 'valibot';
 import { fromBase64, toBase64 } from '../../core/bytes.js';
@@ -140,6 +141,23 @@ export async function exportAll(): Promise<BackupFile> {
   return { kind: 'darkswap-backup', format: BACKUP_FORMAT, exportedAt: new Date().toISOString(), databases, skipped };
 }
 
+/** Refuses a file whose stores exist here with another key path or auto-increment (nothing written yet). */
+async function checkKeyPaths(name: string, stores: readonly v.InferOutput<typeof StoreSchema>[]): Promise<void> {
+  if (!(await indexedDB.databases()).some((d) => d.name === name)) return;
+  const db = await request(indexedDB.open(name));
+  try {
+    for (const s of stores) {
+      if (!db.objectStoreNames.contains(s.name)) continue;
+      const store = db.transaction(s.name).objectStore(s.name);
+      if (JSON.stringify(store.keyPath) !== JSON.stringify(s.keyPath) || store.autoIncrement !== s.autoIncrement) {
+        throw new Error(`The backup's ${name}/${s.name} does not fit the store here (another key path): refused.`);
+      }
+    }
+  } finally {
+    db.close();
+  }
+}
+
 /** Opens `name` with every store of `stores` present (creating the database or the missing stores). */
 async function openWith(name: string, stores: readonly v.InferOutput<typeof StoreSchema>[]): Promise<IDBDatabase> {
   let db = await request(indexedDB.open(name));
@@ -170,11 +188,27 @@ export async function importAll(file: unknown): Promise<string[]> {
     const issue = parsed.issues[0];
     throw new Error(`The backup is damaged at ${(issue.path ?? []).map((p) => String(p.key)).join('.') || 'its top'}: ${issue.message}.`);
   }
-  // Decode everything before writing anything.
+  // Never the identity: export skips it, so a file that names it was made by hand (it would wipe the key and pins).
+  const identity = parsed.output.databases.find((db) => db.name === IDENTITY_DB);
+  if (identity) throw new Error(`The backup names ${IDENTITY_DB}, which is never exported: refused.`);
+  // Decode and check everything before writing anything: keys must be valid IndexedDB keys (out-of-line stores)
+  // and key paths must match the stores that exist.
   const plan = parsed.output.databases.map((db) => ({
     name: db.name,
     stores: db.stores.map((s) => ({ ...s, records: s.records.map((r) => ({ key: decodeValue(r.key) as IDBValidKey, value: decodeValue(r.value) })) })),
   }));
+  for (const db of plan) {
+    for (const s of db.stores) {
+      for (const r of s.records) {
+        try {
+          indexedDB.cmp(r.key, r.key);
+        } catch {
+          throw new Error(`The backup is damaged at ${db.name}/${s.name}: a record has an invalid key.`);
+        }
+      }
+    }
+    await checkKeyPaths(db.name, db.stores);
+  }
   const restored: string[] = [];
   for (const db of plan) {
     const handle = await openWith(db.name, db.stores);
@@ -182,15 +216,24 @@ export async function importAll(file: unknown): Promise<string[]> {
       const names = db.stores.map((s) => s.name);
       if (!names.length) continue;
       const tx = handle.transaction(names, 'readwrite');
-      for (const s of db.stores) {
-        const store = tx.objectStore(s.name);
-        store.clear();
-        for (const r of s.records) {
-          if (store.keyPath === null) store.put(r.value, r.key);
-          else store.put(r.value);
+      const committed = done(tx);
+      try {
+        for (const s of db.stores) {
+          const store = tx.objectStore(s.name);
+          store.clear();
+          for (const r of s.records) {
+            if (store.keyPath === null) store.put(r.value, r.key);
+            else store.put(r.value);
+          }
         }
+      } catch (e) {
+        // A put that throws (a value without its key, say) does not end the transaction by itself: abort it, so
+        // the clear and the puts before it are not kept.
+        tx.abort();
+        await committed.catch(() => undefined);
+        throw new Error(`${db.name} was left as it was: ${(e as Error).message}`);
       }
-      await done(tx);
+      await committed;
       restored.push(db.name);
     } finally {
       handle.close();
