@@ -32,6 +32,7 @@ export function addToSaved(saved: Saved | undefined, periods: readonly UsagePeri
 export class UsagePersistence {
   private timer: ReturnType<typeof setInterval> | undefined;
   private saving: Promise<void> = Promise.resolve();
+  private stopped = false;
 
   constructor(
     private readonly budget: BandwidthBudget,
@@ -46,6 +47,7 @@ export class UsagePersistence {
     } catch {
       // No IndexedDB (private mode in some browsers): usage stays per page.
     }
+    if (this.stopped) return; // stopped while reading
     this.timer ??= setInterval(() => void this.save(), USAGE_SAVE_MS);
     if (typeof document !== 'undefined') document.addEventListener('visibilitychange', this.onHidden);
   }
@@ -60,6 +62,7 @@ export class UsagePersistence {
 
   /** Saves once more and stops. */
   stop(): Promise<void> {
+    this.stopped = true;
     clearInterval(this.timer);
     this.timer = undefined;
     if (typeof document !== 'undefined') document.removeEventListener('visibilitychange', this.onHidden);

@@ -211,6 +211,12 @@ export class TurnFailover {
         this.poorSince.delete(peer);
       }
     }
+    for (const peer of [...this.lastSwitch.keys(), ...this.outageChecked]) {
+      if (!this.host.links.has(peer)) {
+        this.lastSwitch.delete(peer);
+        this.outageChecked.delete(peer);
+      }
+    }
     for (const [peer, link] of this.host.links) {
       if (link.state === 'reconnecting') {
         // The link dropped (ICE gave up on its path): if it was relayed, check that server before the re-dial uses it.
@@ -241,19 +247,29 @@ export class TurnFailover {
     if (current && current.pc === pc) return;
     current?.stop();
     const stop = this.host.watchStats(peer, (s) => this.sampled(peer, s));
-    // A relay that cannot be reached or refuses my credentials while this link gathers counts against it.
+    // A relay that cannot be reached or refuses my credentials while this link gathers counts against it — unless
+    // it did give this connection a relay candidate (browsers report 701 per interface: one without a route to
+    // the server says nothing about the server).
+    const relayed = new Set<string>();
+    const onCandidate = (e: Event) => {
+      const ev = e as RTCPeerConnectionIceEvent & { url?: string | null };
+      const key = ev.candidate?.type === 'relay' && ev.url ? turnKey(ev.url) : undefined;
+      if (key) relayed.add(key);
+    };
     const onError = (e: Event) => {
       const ev = e as RTCPeerConnectionIceErrorEvent;
       const key = ev.url ? turnKey(ev.url) : undefined;
-      if (key && this.pool.has(key) && (ev.errorCode === 401 || ev.errorCode === 701)) {
-        this.pool.failed(key, ev.errorCode === 401 ? 'it refused the credentials' : 'it could not be reached');
-      }
+      if (!key || !this.pool.has(key) || relayed.has(key)) return;
+      if (ev.errorCode === 401) this.pool.failed(key, 'it refused the credentials');
+      else if (ev.errorCode === 701) this.pool.failed(key, 'it could not be reached');
     };
+    pc?.addEventListener('icecandidate', onCandidate);
     pc?.addEventListener('icecandidateerror', onError);
     this.watching.set(peer, {
       pc,
       stop: () => {
         stop();
+        pc?.removeEventListener('icecandidate', onCandidate);
         pc?.removeEventListener('icecandidateerror', onError);
       },
     });

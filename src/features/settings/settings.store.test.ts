@@ -99,6 +99,26 @@ describe('SettingsStore (real IndexedDB, a real second tab)', function () {
         ['local', ['connection']],
         ['tab', ['general']],
       ]);
+      // Both tabs saving at once: revisions are taken from disk in one transaction, so every tab and the disk end
+      // on one document (the later save's).
+      await Promise.all([store.update({ bandwidth: { bulkBps: 1_000 } }), tabEval(tab, tabUpdate, 'Same time')]);
+      const settled = async () => {
+        const inTab = await tabEval<Settings>(tab, tabValue);
+        return JSON.stringify(inTab) === JSON.stringify(store.value) ? inTab : undefined;
+      };
+      let agreed: Settings | undefined;
+      for (let i = 0; i < 50 && !agreed; i++) {
+        agreed = await settled();
+        if (!agreed) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(agreed, 'both tabs show one document').to.not.equal(undefined);
+      store.close();
+      const fromDisk = SettingsStore.open(name);
+      await fromDisk.ready;
+      expect(fromDisk.value).to.deep.equal(agreed);
+      fromDisk.close();
+      await tabEval(tab, tabUpdate, 'From the other tab');
+      await new Promise((r) => setTimeout(r, 300));
       // The other tab's change is the saved one too.
       store.close();
       const reopened = SettingsStore.open(name);

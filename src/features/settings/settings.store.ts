@@ -8,7 +8,7 @@
  * that changed). Tabs order changes by a revision number (ties broken by the writer's id), so every tab ends on
  * the same document.
  */
-import { createStore, get, set, del, type UseStore } from 'idb-keyval';
+import { createStore, get, update, del, type UseStore } from 'idb-keyval';
 import {
   applyPatch,
   changedSections,
@@ -151,11 +151,15 @@ export class SettingsStore extends EventTarget {
     });
   }
 
-  /** Reads the saved document again (after a restore wrote IndexedDB behind the store's back). */
+  /**
+   * Reads the saved document again (after a restore wrote IndexedDB behind the store's back) and saves it as a
+   * new revision, so the site's other tabs take it too.
+   */
   reload(): Promise<Settings> {
     return this.serial(async () => {
       this.rev = 0;
       await this.load();
+      await this.commit(this.saved);
       return this.effective;
     });
   }
@@ -187,8 +191,14 @@ export class SettingsStore extends EventTarget {
   }
 
   private async commit(next: Settings): Promise<void> {
-    const record: Record_ = { rev: this.rev + 1, writer: this.writer, settings: next };
-    await set(this.name, record, database());
+    // The revision after both mine and the one on disk, in one read-modify-write transaction: two tabs saving at
+    // once both land, in an order every tab agrees on.
+    let record: Record_ = { rev: this.rev + 1, writer: this.writer, settings: next };
+    await update<Record_>(
+      this.name,
+      (old) => (record = { rev: Math.max(typeof old?.rev === 'number' ? old.rev : 0, this.rev) + 1, writer: this.writer, settings: next }),
+      database(),
+    );
     this.rev = record.rev;
     this.saved = next;
     this.channel?.postMessage(record);
