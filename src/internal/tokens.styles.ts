@@ -99,6 +99,9 @@ export const baseStyles = css`
     border-radius: var(--darkswap-radius, 0.5rem);
     padding: var(--darkswap-space-1, 0.25rem) var(--darkswap-space-2, 0.5rem);
     min-height: 2rem;
+    /* A select sizes itself to its longest option (a peer id): never wider than its container. */
+    max-inline-size: 100%;
+    min-inline-size: 0;
   }
   .visually-hidden {
     position: absolute;
@@ -136,6 +139,8 @@ export function panelStyles(widget: 'demo' | 'file-share' | 'orderbook' | 'trade
   return css`
     [part='base'] {
       display: grid;
+      /* One column that never grows past the container: long ids and names wrap instead of widening the panel. */
+      grid-template-columns: minmax(0, 1fr);
       gap: var(--darkswap-space-3, 0.75rem);
       padding: var(${knob('padding')}, var(--darkswap-space-4, 1rem));
       background: var(${knob('background')}, var(--darkswap-color-surface, #f5f6f8));

@@ -23,6 +23,7 @@ export const fileShareStyles = [
     [part~='drop-zone'] {
       display: flex;
       flex-wrap: wrap;
+      min-inline-size: 0;
       align-items: center;
       gap: var(--darkswap-space-2, 0.5rem);
       padding: var(--darkswap-space-3, 0.75rem);
@@ -56,6 +57,8 @@ export const fileShareStyles = [
     [part~='peers'] {
       display: flex;
       flex-wrap: wrap;
+      /* A fieldset is as wide as its widest line by default: let long peer ids wrap instead. */
+      min-inline-size: 0;
       gap: var(--darkswap-space-2, 0.5rem) var(--darkswap-space-3, 0.75rem);
       margin: 0;
       border: 1px solid var(--darkswap-color-border, #c9ced6);
@@ -65,6 +68,7 @@ export const fileShareStyles = [
       display: inline-flex;
       gap: var(--darkswap-space-1, 0.25rem);
       align-items: center;
+      min-inline-size: 0;
     }
     [part~='peer'] input {
       min-height: auto;

@@ -65,7 +65,7 @@ export const orderbookStyles = [
     }
     [part~='sides'] {
       display: grid;
-      grid-template-columns: repeat(auto-fit, minmax(16rem, 1fr));
+      grid-template-columns: repeat(auto-fit, minmax(min(16rem, 100%), 1fr));
       gap: var(--darkswap-space-3, 0.75rem);
     }
     [part~='side'] {
@@ -76,10 +76,15 @@ export const orderbookStyles = [
     }
     .grid {
       display: grid;
-      grid-template-columns: 1.2fr 1fr 1fr 0.7fr;
+      /* minmax(0, …): long column titles and numbers wrap instead of widening the book past its container. */
+      grid-template-columns: minmax(0, 1.2fr) minmax(0, 1fr) minmax(0, 1fr) minmax(0, 0.7fr);
       gap: var(--darkswap-space-2, 0.5rem);
       align-items: center;
       text-align: end;
+    }
+    .grid > * {
+      min-width: 0;
+      overflow-wrap: anywhere;
     }
     [part~='columns'] {
       font-size: var(--darkswap-font-size-small, 0.8125rem);
