@@ -53,21 +53,6 @@ const add = (map: Map<string, UsageCounts>, key: string, direction: 'sent' | 're
   entry[direction] += bytes;
 };
 
-/** Byte length of a string in UTF-8, without encoding it. */
-export function utf8Length(text: string): number {
-  let n = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x80) n += 1;
-    else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
-      n += 4;
-      i++;
-    } else n += 3;
-  }
-  return n;
-}
-
 /** Adds `b` into `a` for the same period; of two periods the newer one stays (periods sort as text). Pure. */
 export function mergePeriod(a: UsagePeriod | undefined, b: UsagePeriod): UsagePeriod {
   if (!a || b.period > a.period) return structuredClone(b);

@@ -1,7 +1,7 @@
 import { expect } from '@open-wc/testing';
 import * as v from 'valibot';
 import { BandwidthBudget, MAX_BULK_FRAME } from './bandwidth.js';
-import { utf8Length } from './bandwidth-usage.js';
+import { utf8Length } from './frame.js';
 import { isConnectionError } from './errors.js';
 import { FakeClock, flush } from '../../test/fake-clock.js';
 import { destroyServices, linkedPair, waitFor } from '../../test/harness.js';

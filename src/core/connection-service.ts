@@ -1,5 +1,5 @@
 import { BandwidthBudget, type BandwidthSettings, type BandwidthState } from './bandwidth.js';
-import { utf8Length } from './bandwidth-usage.js';
+import { utf8Length } from './frame.js';
 import { UsagePersistence } from './bandwidth-persist.js';
 import { BulkChannel, bulkFrameBytes, type BulkChannelOptions, type BulkEndpoint, type BulkFrame, type BulkHost } from './bulk.js';
 import { Channel, type ChannelEndpoint, type ChannelHost, type ChannelOptions, type SendOptions } from './channel.js';

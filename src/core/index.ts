@@ -10,7 +10,7 @@ export {
   type MessageSchema,
 } from './channel.js';
 export { BandwidthBudget, BURST_MS, MAX_BULK_FRAME, type BandwidthPause, type BandwidthSettings, type BandwidthState, type BudgetTimers } from './bandwidth.js';
-export { utf8Length, type UsageCounts, type UsagePeriod, type UsageReport } from './bandwidth-usage.js';
+export { type UsageCounts, type UsagePeriod, type UsageReport } from './bandwidth-usage.js';
 export { applySendConstraints, ladderStepFor, MEDIA_HEADROOM, MEDIA_LADDER, type MediaLadderStep } from './media-constraints.js';
 export { BulkChannel, BULK_HIGH_WATER, BULK_LOW_WATER, type BulkChannelOptions, type BulkHandler } from './bulk.js';
 export {
@@ -36,4 +36,4 @@ export { splitTurn, turnKey, type TurnEntry, type TurnServerReport } from './tur
 export { FINDING_CODES, findings, type Finding, type FindingCode } from './doctor.js';
 export { VERDICT_THRESHOLDS, verdictOf, type LinkSample, type StatsListener, type Verdict } from './link-stats.js';
 export { SIGNAL_DROP_REASONS, type SignalDrop, type OfferRates } from './signaling-guard.js';
-export { MAX_FRAME_BYTES, REJECT_REASONS, type RejectReason } from './frame.js';
+export { MAX_FRAME_BYTES, REJECT_REASONS, utf8Length, type RejectReason } from './frame.js';

@@ -11,6 +11,7 @@
  * anywhere, with an invalid key, a key path that does not fit the store here, or naming the identity database
  * changes nothing); then each database is replaced in one transaction — all of it or none of it.
  */
+import { promisifyRequest } from 'idb-keyval';
 import * as v from 'valibot';
 import { fromBase64, toBase64 } from '../../core/bytes.js';
 
@@ -82,22 +83,8 @@ export const BackupSchema = v.strictObject({
 });
 export type BackupFile = v.InferOutput<typeof BackupSchema>;
 
-function request<T>(r: IDBRequest<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    r.onsuccess = () => resolve(r.result);
-    r.onerror = () => reject(r.error ?? new Error('IndexedDB request failed'));
-  });
-}
-
-function done(tx: IDBTransaction): Promise<void> {
-  return new Promise((resolve, reject) => {
-    tx.oncomplete = () => resolve();
-    tx.onerror = tx.onabort = () => reject(tx.error ?? new Error('IndexedDB transaction aborted'));
-  });
-}
-
 async function dump(name: string): Promise<BackupFile['databases'][number]> {
-  const db = await request(indexedDB.open(name));
+  const db = await promisifyRequest(indexedDB.open(name));
   try {
     const names = [...db.objectStoreNames];
     if (!names.length) return { name, stores: [] };
@@ -105,7 +92,7 @@ async function dump(name: string): Promise<BackupFile['databases'][number]> {
     const stores = await Promise.all(
       names.map(async (storeName) => {
         const store = tx.objectStore(storeName);
-        const [keys, values] = await Promise.all([request(store.getAllKeys()), request(store.getAll())]);
+        const [keys, values] = await Promise.all([promisifyRequest(store.getAllKeys()), promisifyRequest(store.getAll())]);
         return {
           name: storeName,
           keyPath: store.keyPath as string | string[] | null,
@@ -114,7 +101,7 @@ async function dump(name: string): Promise<BackupFile['databases'][number]> {
         };
       }),
     );
-    await done(tx);
+    await promisifyRequest(tx);
     return { name, stores };
   } finally {
     db.close();
@@ -144,7 +131,7 @@ export async function exportAll(): Promise<BackupFile> {
 /** Refuses a file whose stores exist here with another key path or auto-increment (nothing written yet). */
 async function checkKeyPaths(name: string, stores: readonly v.InferOutput<typeof StoreSchema>[]): Promise<void> {
   if (!(await indexedDB.databases()).some((d) => d.name === name)) return;
-  const db = await request(indexedDB.open(name));
+  const db = await promisifyRequest(indexedDB.open(name));
   try {
     for (const s of stores) {
       if (!db.objectStoreNames.contains(s.name)) continue;
@@ -160,7 +147,7 @@ async function checkKeyPaths(name: string, stores: readonly v.InferOutput<typeof
 
 /** Opens `name` with every store of `stores` present (creating the database or the missing stores). */
 async function openWith(name: string, stores: readonly v.InferOutput<typeof StoreSchema>[]): Promise<IDBDatabase> {
-  let db = await request(indexedDB.open(name));
+  let db = await promisifyRequest(indexedDB.open(name));
   const missing = stores.filter((s) => !db.objectStoreNames.contains(s.name));
   if (!missing.length) return db;
   const version = db.version + 1;
@@ -169,7 +156,7 @@ async function openWith(name: string, stores: readonly v.InferOutput<typeof Stor
   open.onupgradeneeded = () => {
     for (const s of missing) open.result.createObjectStore(s.name, { keyPath: s.keyPath, autoIncrement: s.autoIncrement });
   };
-  db = await request(open);
+  db = await promisifyRequest(open);
   return db;
 }
 
@@ -216,7 +203,7 @@ export async function importAll(file: unknown): Promise<string[]> {
       const names = db.stores.map((s) => s.name);
       if (!names.length) continue;
       const tx = handle.transaction(names, 'readwrite');
-      const committed = done(tx);
+      const committed = promisifyRequest(tx);
       try {
         for (const s of db.stores) {
           const store = tx.objectStore(s.name);

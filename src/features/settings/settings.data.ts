@@ -4,6 +4,7 @@
  * `navigator.storage.estimate()` (by kind where the browser says), clearing one store, and asking for persistent
  * storage. Framework-free.
  */
+import { promisifyRequest } from 'idb-keyval';
 export interface KitStore {
   /** The database or folder name. */
   readonly name: string;
@@ -43,7 +44,7 @@ export async function kitStores(): Promise<KitStore[]> {
   if (typeof indexedDB !== 'undefined' && typeof indexedDB.databases === 'function') {
     for (const db of await indexedDB.databases()) {
       if (!db.name || !/^darkswap/.test(db.name)) continue;
-      const records = await withDatabase(db.name, 'readonly', (stores) => Promise.all(stores.map((s) => request(s.count())))).then(
+      const records = await withDatabase(db.name, 'readonly', (stores) => Promise.all(stores.map((s) => promisifyRequest(s.count())))).then(
         (counts) => counts.reduce((a, b) => a + b, 0),
         () => undefined,
       );
@@ -63,24 +64,14 @@ export async function kitStores(): Promise<KitStore[]> {
   return out;
 }
 
-function request<T>(r: IDBRequest<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    r.onsuccess = () => resolve(r.result);
-    r.onerror = () => reject(r.error ?? new Error('IndexedDB request failed'));
-  });
-}
-
 /** Opens an existing database, runs `job` over all its object stores in one transaction, closes it. */
 async function withDatabase<T>(name: string, mode: IDBTransactionMode, job: (stores: IDBObjectStore[]) => Promise<T>): Promise<T> {
-  const db = await request(indexedDB.open(name));
+  const db = await promisifyRequest(indexedDB.open(name));
   try {
     const names = [...db.objectStoreNames];
     if (!names.length) return await job([]);
     const tx = db.transaction(names, mode);
-    const done = new Promise<void>((resolve, reject) => {
-      tx.oncomplete = () => resolve();
-      tx.onerror = tx.onabort = () => reject(tx.error ?? new Error('IndexedDB transaction aborted'));
-    });
+    const done = promisifyRequest(tx);
     const result = await job(names.map((n) => tx.objectStore(n)));
     await done;
     return result;
@@ -102,7 +93,7 @@ export async function clearStore(store: Pick<KitStore, 'name' | 'kind'>): Promis
       await root.removeEntry(store.name, { recursive: true });
       return;
     }
-    await withDatabase(store.name, 'readwrite', (stores) => Promise.all(stores.map((s) => request(s.clear()))));
+    await withDatabase(store.name, 'readwrite', (stores) => Promise.all(stores.map((s) => promisifyRequest(s.clear()))));
   } catch (e) {
     throw new Error(`The browser refused to clear ${store.name}: ${(e as Error).message}`);
   }
