@@ -7,6 +7,7 @@ import type { BulkChannel, BulkChannelOptions } from './bulk.js';
 import type { Channel, ChannelOptions } from './channel.js';
 import type { Identity } from './identity.js';
 import type { PeerIdentity } from './link.js';
+import type { MediaPath } from './link-media.js';
 import type { ConnectionServiceEventMap, LinkStatus, ServiceStatus } from './events.js';
 import type { RejectReason } from './frame.js';
 
@@ -37,6 +38,11 @@ export interface ConnectionApi extends EventTarget {
   /** Key, short authentication string and pin state of the peer on an open link. */
   peerIdentity(peer: string): PeerIdentity | undefined;
   rejects(peer: string): RejectCounts;
+  /**
+   * Audio and video for calls on the open link to `peer`, on the link's own authenticated connection; undefined
+   * without an open link (optional: older kits sharing the service lack it).
+   */
+  media?(peer: string): MediaPath | undefined;
   pin(peer: string, publicKey?: string): Promise<void>;
   unpin(peer: string): Promise<void>;
   readonly blockedPeers: ReadonlyMap<string, number>;

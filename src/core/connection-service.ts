@@ -10,6 +10,7 @@ import { ServiceErrorEvent, ServiceStatusEvent, type LinkStatus, type ServiceSta
 import { type RejectReason } from './frame.js';
 import { isPublicKey, loadIdentity, loadPins, savePins, type Identity } from './identity.js';
 import { PRIORITY, type Link, type PeerIdentity } from './link.js';
+import type { MediaPath } from './link-media.js';
 import { LinkRegistry, type LinkRegistryHost } from './link-registry.js';
 import { Signaling, type SignalingHost } from './signaling.js';
 import type { SignalDrop } from './signaling-guard.js';
@@ -100,6 +101,12 @@ export class ConnectionService extends EventTarget implements ConnectionApi, Cha
   }
 
   /** Who is on the other end of an open link: key, short authentication string, pin state. */
+  /** Media for calls on the open link to `peer` (link-media.ts); undefined without an open link. */
+  media(peer: string): MediaPath | undefined {
+    const link = this.links.get(peer);
+    return link?.state === 'open' ? link.mediaPath() : undefined;
+  }
+
   peerIdentity(peer: string): PeerIdentity | undefined {
     return this.links.get(peer)?.identity;
   }

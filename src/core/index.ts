@@ -12,6 +12,8 @@ export {
 export { BandwidthBudget, BURST_MS, MAX_BULK_FRAME, type BandwidthPause, type BandwidthSettings, type BandwidthState, type BudgetTimers } from './bandwidth.js';
 export { type UsageCounts, type UsagePeriod, type UsageReport } from './bandwidth-usage.js';
 export { applySendConstraints, ladderStepFor, MEDIA_HEADROOM, MEDIA_LADDER, type MediaLadderStep } from './media-constraints.js';
+export type { MediaPath, MediaKind } from './link-media.js';
+export { mediaSampleFrom, type MediaSample } from './media-stats.js';
 export { BulkChannel, BULK_HIGH_WATER, BULK_LOW_WATER, type BulkChannelOptions, type BulkHandler } from './bulk.js';
 export {
   createIdentityWithBackup,

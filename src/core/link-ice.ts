@@ -17,9 +17,15 @@
  *
  * A description whose DTLS fingerprint is not the one the hello authenticated is refused, so neither the
  * server nor anyone else can move the link to another endpoint.
+ *
+ * The same offer/answer carries **media** for calls (link-media.ts): `{media: true}` asks the dialer to add an
+ * audio and a video transceiver and offer them (no ICE restart). Those descriptions go over the link itself
+ * (it is up, and the signaling server need not learn of calls); the answerer opens the new transceivers both
+ * ways. A negotiation asked for while another runs waits for it to finish.
  */
 import * as v from 'valibot';
 import { dtlsFingerprint } from './identity.js';
+import { addMediaTransceivers, mediaNegotiated, openMediaTransceivers } from './media-transceivers.js';
 
 /** A data-channel SDP with its candidates is a few KB; allow ample room. */
 const MAX_SDP = 32_768;
@@ -29,6 +35,7 @@ export const GATHER_WAIT_MS = 3_000;
 export const IceFrameSchema = v.union([
   v.strictObject({ restart: v.literal(true) }),
   v.strictObject({ lost: v.literal(true) }),
+  v.strictObject({ media: v.literal(true) }),
   v.strictObject({ offer: v.pipe(v.string(), v.maxLength(MAX_SDP)) }),
   v.strictObject({ answer: v.pipe(v.string(), v.maxLength(MAX_SDP)) }),
   v.strictObject({
@@ -86,10 +93,13 @@ function trickle(wire: IceRestartWire, pc: RTCPeerConnection): void {
   });
 }
 
-/** Sends my new description: through signaling at once (candidates follow), else over the link with its candidates. */
-async function sendDescription(wire: IceRestartWire, pc: RTCPeerConnection, type: 'offer' | 'answer'): Promise<void> {
+/**
+ * Sends my new description: through signaling at once (candidates follow), else — or when `viaLink` — over the
+ * link with its candidates.
+ */
+async function sendDescription(wire: IceRestartWire, pc: RTCPeerConnection, type: 'offer' | 'answer', viaLink = false): Promise<void> {
   const sdp = pc.localDescription!.sdp;
-  if (wire.signal(type === 'offer' ? { offer: sdp } : { answer: sdp })) return;
+  if (!viaLink && wire.signal(type === 'offer' ? { offer: sdp } : { answer: sdp })) return;
   await gathered(pc, GATHER_WAIT_MS);
   const full = pc.localDescription!.sdp;
   wire.send(type === 'offer' ? { offer: full } : { answer: full });
@@ -100,33 +110,68 @@ const restarting = new WeakSet<RTCPeerConnection>();
 /** An offer with no answer for this long is rolled back, so later restarts are not blocked by it. */
 export const ANSWER_WAIT_MS = 10_000;
 
+/**
+ * Resolves true when `pc` has no negotiation of mine under way and is back to `stable` (a negotiation finished or
+ * was rolled back); false when it closed or `ms` passed first.
+ */
+async function idle(pc: RTCPeerConnection, ms: number): Promise<boolean> {
+  const end = performance.now() + ms;
+  while (restarting.has(pc) || pc.signalingState !== 'stable') {
+    if (pc.signalingState === 'closed' || performance.now() > end) return false;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return true;
+}
+
 /** Starts an ICE restart on `wire` (with the configuration already set on its peer connection). */
-export async function restartIce(wire: IceRestartWire): Promise<void> {
+export function restartIce(wire: IceRestartWire): Promise<void> {
+  return negotiate(wire, 'ice');
+}
+
+/**
+ * Renegotiates the connection of `wire`: `ice` restarts ICE (dropped when a negotiation already runs — the one
+ * running picks up the new configuration), `media` adds the call transceivers (waits for a running negotiation).
+ */
+export async function negotiate(wire: IceRestartWire, why: 'ice' | 'media'): Promise<void> {
   const pc = wire.pc;
   if (!pc || pc.connectionState === 'closed') return;
+  const media = why === 'media';
   if (!wire.dialedByMe) {
-    if (!wire.signal({ restart: true })) wire.send({ restart: true });
+    if (media) wire.send({ media: true });
+    else if (!wire.signal({ restart: true })) wire.send({ restart: true });
     return;
   }
-  if (pc.signalingState !== 'stable' || restarting.has(pc)) return; // one restart at a time
+  if (restarting.has(pc) || pc.signalingState !== 'stable') {
+    if (!media) return; // one restart at a time
+    if (!(await idle(pc, ANSWER_WAIT_MS + 1_000))) return;
+    if (mediaNegotiated(pc)) return; // the negotiation that ran carried the media
+    return negotiate(wire, why);
+  }
   restarting.add(pc);
   try {
-    await wire.settled();
+    if (!media) await wire.settled();
     if ((pc.signalingState as string) !== 'stable' || (pc.connectionState as string) === 'closed') return;
-    trickle(wire, pc);
-    await pc.setLocalDescription(await pc.createOffer({ iceRestart: true }));
-    await sendDescription(wire, pc, 'offer');
+    if (media) {
+      if (!addMediaTransceivers(pc) && mediaNegotiated(pc)) return;
+    } else {
+      trickle(wire, pc);
+    }
+    await pc.setLocalDescription(await pc.createOffer({ iceRestart: !media }));
+    await sendDescription(wire, pc, 'offer', media);
   } finally {
     restarting.delete(pc);
   }
-  // No answer (lost on the way, or refused): roll the offer back so the next restart can run.
+  // No answer (lost on the way, or refused): roll the offer back so the next negotiation can run.
   setTimeout(() => {
     if (pc.signalingState === 'have-local-offer' && pc.connectionState !== 'closed') void pc.setLocalDescription({ type: 'rollback' }).catch(() => undefined);
   }, ANSWER_WAIT_MS);
 }
 
-/** Handles one `_ice` frame (from either path); resolves to a reason when the frame is refused. */
-export async function receiveIce(wire: IceRestartWire, frame: IceFrame): Promise<string | undefined> {
+/**
+ * Handles one `_ice` frame (`relayed`: it came through the signaling server, else over the link); resolves to a
+ * reason when the frame is refused. An answer goes back the way its offer came.
+ */
+export async function receiveIce(wire: IceRestartWire, frame: IceFrame, relayed = true): Promise<string | undefined> {
   const pc = wire.pc;
   if (!pc || pc.connectionState === 'closed') return undefined;
   if ('restart' in frame) {
@@ -136,6 +181,11 @@ export async function receiveIce(wire: IceRestartWire, frame: IceFrame): Promise
   }
   if ('lost' in frame) {
     wire.lost();
+    return undefined;
+  }
+  if ('media' in frame) {
+    if (!wire.dialedByMe) return 'only the dialer is asked to add media';
+    await negotiate(wire, 'media');
     return undefined;
   }
   if ('candidate' in frame) {
@@ -152,9 +202,10 @@ export async function receiveIce(wire: IceRestartWire, frame: IceFrame): Promise
     trickle(wire, pc);
     // Called before any await: candidates that arrive right behind the offer queue after it on the connection.
     await pc.setRemoteDescription({ type: 'offer', sdp });
+    openMediaTransceivers(pc);
     await wire.settled();
     await pc.setLocalDescription(await pc.createAnswer());
-    await sendDescription(wire, pc, 'answer');
+    await sendDescription(wire, pc, 'answer', !relayed);
     return undefined;
   }
   if (pc.signalingState !== 'have-local-offer') return 'an answer without an offer';

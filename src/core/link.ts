@@ -9,7 +9,8 @@ import { OutboundQueue, PRIORITY } from './link-outbound.js';
 import { STRIKE_DRAIN_PER_SECOND, TokenBucket } from './rate-limit.js';
 import { ReliableState } from './reliable.js';
 import type { Wire } from './wire.js';
-import { IceFrameSchema, receiveIce, restartIce as restartIceOn, type IceFrame, type IceRestartWire } from './link-ice.js';
+import { IceFrameSchema, negotiate, receiveIce, restartIce as restartIceOn, type IceFrame, type IceRestartWire } from './link-ice.js';
+import { LinkMediaPath } from './link-media.js';
 
 // Kept importable from here: the outbound queue's priorities and watermark, and the wire.
 export { MESSAGE_HIGH_WATER, PRIORITY } from './link-outbound.js';
@@ -256,6 +257,22 @@ export class Link {
     void restartIceOn(this.iceWire(wire)).catch(() => undefined);
   }
 
+  private media: LinkMediaPath | undefined;
+
+  /** Media for calls on this link's own connection (link-media.ts); one per link, following its re-dials. */
+  mediaPath(): LinkMediaPath {
+    return (this.media ??= new LinkMediaPath(this.peer, {
+      current: () => {
+        const wire = this.wire;
+        return this.state === 'open' && wire?.ready && this.remote ? { pc: wire.pc, remoteFingerprint: this.remote.fingerprint } : undefined;
+      },
+      negotiate: () => {
+        const wire = this.wire;
+        if (this.state === 'open' && wire?.ready) void negotiate(this.iceWire(wire), 'media').catch(() => undefined);
+      },
+    }));
+  }
+
   private iceWire(wire: Wire): IceRestartWire {
     const remote = this.remote;
     return {
@@ -288,7 +305,7 @@ export class Link {
    */
   private onIce(wire: Wire, frame: IceFrame, relayed = false): void {
     const refuse = () => (relayed ? this.owner.counted(this.peer, '_ice', 'invalid') : this.reject('_ice', 'invalid'));
-    void receiveIce(this.iceWire(wire), frame).then(
+    void receiveIce(this.iceWire(wire), frame, relayed).then(
       (refused) => refused && refuse(),
       () => refuse(),
     );
