@@ -38,6 +38,11 @@ export interface BandwidthSettings {
   weights?: Record<string, number>;
   /** Bulk bytes that may go out per local calendar day; then bulk sending waits until midnight. */
   dailyCapBytes?: number | null;
+  /**
+   * Most bytes per second a call sends to each peer (audio and video; calls pick a lower step of the media ladder
+   * to stay under it). Not counted in the bulk cap or the daily cap.
+   */
+  mediaBps?: number | null;
 }
 
 /** The bandwidth settings in force and the usage so far. */
@@ -45,12 +50,13 @@ export interface BandwidthState {
   bulkBps: number | undefined;
   weights: Readonly<Record<string, number>>;
   dailyCapBytes: number | undefined;
+  mediaBps: number | undefined;
   /** Why bulk sending is held back now, if it is for a reason other than the rate. */
   paused: BandwidthPause | undefined;
   usage: UsageReport;
 }
 
-const SETTING_KEYS = ['bulkBps', 'weights', 'dailyCapBytes'];
+const SETTING_KEYS = ['bulkBps', 'weights', 'dailyCapBytes', 'mediaBps'];
 
 /** The largest bulk frame a link carries (Chromium's SCTP max message size): the bucket's minimum burst. */
 export const MAX_BULK_FRAME = 262_144;
@@ -93,6 +99,7 @@ export class BandwidthBudget {
   private readonly clearTimer: (handle: unknown) => void;
   private _cap: number | undefined;
   private _dailyCap: number | undefined;
+  private _mediaCap: number | undefined;
   private _weights: Readonly<Record<string, number>> = Object.freeze({});
   private tokens = 0;
   private refilledAt: number;
@@ -167,22 +174,24 @@ export class BandwidthBudget {
   /** Applies a settings change all at once, or throws `invalid-config` and changes nothing. */
   configure(settings: BandwidthSettings): void {
     if (typeof settings !== 'object' || settings === null) {
-      throw new DarkswapConnectionError('invalid-config', 'Bandwidth settings must be an object { bulkBps?, weights?, dailyCapBytes? }.');
+      throw new DarkswapConnectionError('invalid-config', 'Bandwidth settings must be an object { bulkBps?, weights?, dailyCapBytes?, mediaBps? }.');
     }
     const unknown = Object.keys(settings).find((k) => !SETTING_KEYS.includes(k));
     if (unknown) throw new DarkswapConnectionError('invalid-config', `Unknown bandwidth setting "${unknown}" (known: ${SETTING_KEYS.join(', ')}).`);
-    const { bulkBps, weights, dailyCapBytes } = settings;
+    const { bulkBps, weights, dailyCapBytes, mediaBps } = settings;
     if (bulkBps !== undefined && bulkBps !== null) checkAmount('bulkBps', bulkBps);
+    if (mediaBps !== undefined && mediaBps !== null) checkAmount('mediaBps', mediaBps);
     if (dailyCapBytes !== undefined && dailyCapBytes !== null) checkAmount('dailyCapBytes', dailyCapBytes);
     if (weights !== undefined) checkWeights(weights);
     if (weights !== undefined) this.setWeights(weights);
     if (dailyCapBytes !== undefined) this.setDailyCap(dailyCapBytes ?? undefined);
     if (bulkBps !== undefined) this.setCap(bulkBps ?? undefined);
+    if (mediaBps !== undefined) this._mediaCap = mediaBps ?? undefined;
   }
 
   /** The settings in force, the pause reason and a copy of the usage. */
   state(): BandwidthState {
-    return { bulkBps: this._cap, weights: this._weights, dailyCapBytes: this._dailyCap, paused: this.paused, usage: this.usage() };
+    return { bulkBps: this._cap, weights: this._weights, dailyCapBytes: this._dailyCap, mediaBps: this._mediaCap, paused: this.paused, usage: this.usage() };
   }
 
   /**

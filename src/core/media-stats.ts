@@ -22,6 +22,11 @@ export interface MediaSample {
     readonly framesDecoded: number;
     /** The peer's audio level now, 0..1 (undefined before any audio). */
     readonly audioLevel?: number;
+    /**
+     * Mean power of the peer's audio since the previous sample (Δ totalAudioEnergy ÷ Δ duration; 0 = silence).
+     * Browsers measure received audio while it is played (an `<audio>`/`<video>` element).
+     */
+    readonly audioPower?: number;
     /** Fraction of media packets lost since the previous sample. */
     readonly loss?: number;
   };
@@ -37,6 +42,8 @@ export interface MediaCounters {
   readonly bytesOut: number;
   readonly lost: number;
   readonly received: number;
+  readonly energy: number;
+  readonly audioSeconds: number;
 }
 
 type Stat = Record<string, unknown> & { type: string };
@@ -55,6 +62,8 @@ export function mediaSampleFrom(
   let received = 0;
   let framesDecoded = 0;
   let audioLevel: number | undefined;
+  let energy = 0;
+  let audioSeconds = 0;
   let inVideo: Stat | undefined;
   let outVideo: Stat | undefined;
   for (const s of report.values()) {
@@ -67,13 +76,17 @@ export function mediaSampleFrom(
         framesDecoded += num(s.framesDecoded) ?? 0;
       } else if (s.kind === 'audio') {
         audioLevel = num(s.audioLevel) ?? audioLevel;
+        energy += num(s.totalAudioEnergy) ?? 0;
+        audioSeconds += num(s.totalSamplesDuration) ?? 0;
       }
     } else if (s.type === 'outbound-rtp') {
       bytesOut += num(s.bytesSent) ?? 0;
       if (s.kind === 'video') outVideo = s;
     }
   }
-  const counters: MediaCounters = { at: now, bytesIn, bytesOut, lost, received };
+  const counters: MediaCounters = { at: now, bytesIn, bytesOut, lost, received, energy, audioSeconds };
+  const dSeconds = previous ? audioSeconds - previous.audioSeconds : 0;
+  const audioPower = dSeconds > 0 ? Math.max(0, energy - previous!.energy) / dSeconds : undefined;
   const seconds = previous ? (now - previous.at) / 1000 : 0;
   const rate = (bytes: number, before: number | undefined) => (seconds > 0 && before !== undefined ? Math.max(0, ((bytes - before) * 8) / seconds) : 0);
   const dLost = previous ? lost - previous.lost : 0;
@@ -82,7 +95,7 @@ export function mediaSampleFrom(
   const video = (s: Stat | undefined) => ({ width: num(s?.frameWidth), height: num(s?.frameHeight), fps: num(s?.framesPerSecond) });
   const sample: MediaSample = {
     at: now,
-    inbound: { ...video(inVideo), bitsPerSecond: rate(bytesIn, previous?.bytesIn), framesDecoded, audioLevel, loss },
+    inbound: { ...video(inVideo), bitsPerSecond: rate(bytesIn, previous?.bytesIn), framesDecoded, audioLevel, audioPower, loss },
     outbound: {
       ...video(outVideo),
       bitsPerSecond: rate(bytesOut, previous?.bytesOut),
