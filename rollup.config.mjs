@@ -7,6 +7,7 @@
 //   cdn/darkswap-demo.js
 //   cdn/darkswap-network-status.js
 //   cdn/darkswap-settings.js
+//   cdn/darkswap-av-call.js
 //
 // Input is the ES2022 JavaScript that `tsc -p tsconfig.build.json` emits into dist/ from the same
 // src/ entry points: TypeScript runs once per build, and the CDN bundles contain exactly the code
@@ -143,6 +144,7 @@ export default [
       'darkswap-file-share': compiled('src/components/file-share/darkswap-file-share.ts'),
       'darkswap-orderbook': compiled('src/components/orderbook/darkswap-orderbook.ts'),
       'darkswap-trade': compiled('src/components/trade/darkswap-trade.ts'),
+      'darkswap-av-call': compiled('src/components/av-call/darkswap-av-call.ts'),
     },
     plugins: plugins(),
     onwarn,

@@ -7,6 +7,7 @@ import './components/settings/darkswap-settings.js';
 import './components/file-share/darkswap-file-share.js';
 import './components/orderbook/darkswap-orderbook.js';
 import './components/trade/darkswap-trade.js';
+import './components/av-call/darkswap-av-call.js';
 
 attachContextRoot();
 

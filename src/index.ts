@@ -60,6 +60,12 @@ export { DarkswapSettings } from './components/settings/settings.js';
 export * from './components/settings/settings.events.js';
 export { kitStores, clearStore, storageUse, requestPersistence, type KitStore, type StorageUse } from './features/settings/settings.data.js';
 export { exportAll, importAll, BACKUP_FORMAT, type BackupFile } from './features/settings/settings.backup.js';
+export { DarkswapAvCall } from './components/av-call/av-call.js';
+export * from './components/av-call/av-call.events.js';
+export { CallEngine, CallEngineEvent, CALL_FEATURE, type LegQuality } from './features/call/call.engine.js';
+export { CallMediaError, LocalMedia, mediaError, type MediaErrorKind } from './features/call/call.media.js';
+export { END_REASONS, type Call, type Leg, type EndReason, type CallOutcome } from './features/call/call.model.js';
+export { loadHistory as loadCallHistory, clearHistory as clearCallHistory, type HistoryEntry as CallHistoryEntry } from './features/call/call.history.js';
 export { DarkswapNetworkStatus } from './components/network-status/network-status.js';
 export * from './components/network-status/network-status.events.js';
 
