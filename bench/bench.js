@@ -6,6 +6,7 @@ import { abuse, useKit } from './abuse-bench.js';
 import { turn, useKit as useKitForTurn } from './turn-bench.js';
 import { bandwidth, useKit as useKitForBandwidth } from './bandwidth-bench.js';
 import { settings, useKit as useKitForSettings } from './settings-bench.js';
+import { call, useKit as useKitForCall } from './call-bench.js';
 
 const impl = new URLSearchParams(location.search).get('impl') === 'source' ? 'source' : 'cdn';
 
@@ -18,6 +19,7 @@ async function loadKit() {
       DemoMessageSchema: model.DemoMessageSchema,
       DEMO_MAX_BYTES: model.DEMO_MAX_BYTES,
       SettingsStore: (await import('../src/features/settings/settings.store.ts')).SettingsStore,
+      CallEngine: (await import('../src/features/call/call.engine.ts')).CallEngine,
     };
   }
   const kit = await import('../cdn/darkswap.js');
@@ -27,6 +29,7 @@ async function loadKit() {
     DemoMessageSchema: kit.DemoMessageSchema,
     DEMO_MAX_BYTES: kit.DEMO_MAX_BYTES,
     SettingsStore: kit.SettingsStore,
+    CallEngine: kit.CallEngine,
   };
 }
 
@@ -35,6 +38,7 @@ useKit(kit, kitService);
 useKitForTurn(kit, kitService);
 useKitForBandwidth(kit, kitService);
 useKitForSettings(kit);
+useKitForCall(kit, (sig) => kitPair(sig));
 
 /** Reject after `ms` so no await in a bench can hang. */
 function timeout(promise, ms, what) {
@@ -332,4 +336,4 @@ async function stats(sig, { links = 10, seconds = 10 } = {}) {
   }
 }
 
-window.darkswapBench = { ready: true, impl, connect, roundtrip, latency, recovery, file, orderbook, trade, abuse, stats, turn, settings, bandwidth };
+window.darkswapBench = { ready: true, impl, connect, roundtrip, latency, recovery, file, orderbook, trade, abuse, stats, turn, settings, bandwidth, call };

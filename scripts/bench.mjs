@@ -58,6 +58,11 @@ const BENCHES = [
   { name: 'turn_failover_ms', group: 'turn' },
   { name: 'bandwidth_cap_ratio', group: 'bandwidth' },
   { name: 'settings_apply_ms', group: 'settings' },
+  { name: 'call_first_remote_frame_ms_cold', group: 'call' },
+  { name: 'call_first_remote_frame_ms_p50', group: 'call' },
+  { name: 'call_first_remote_frame_ms_p95', group: 'call' },
+  { name: 'call_first_remote_frame_ms_p50_repeat', group: 'call' },
+  { name: 'call_hangup_seen_ms_p95', group: 'call' },
   { name: 'connect_idle_ms', group: 'abuse' },
   { name: 'connect_after_churn_ms', group: 'abuse' },
   { name: 'connect_under_flood_ms', group: 'abuse' },
@@ -150,7 +155,9 @@ async function main() {
   }
 
   if (
-    ['connect', 'roundtrip', 'latency', 'recovery', 'file', 'orderbook', 'trade', 'abuse', 'stats', 'turn', 'settings', 'bandwidth'].some((g) => groups.has(g))
+    ['connect', 'roundtrip', 'latency', 'recovery', 'file', 'orderbook', 'trade', 'abuse', 'stats', 'turn', 'settings', 'bandwidth', 'call'].some((g) =>
+      groups.has(g),
+    )
   ) {
     if (!opts.source && !existsSync(path.join(ROOT, 'cdn', 'darkswap.js'))) {
       log('cdn/darkswap.js not found: run `npm run build` (or pass --source)');
@@ -495,6 +502,23 @@ async function browserBenches({ groups, emit, wants, source }) {
       const p50 = percentile(r.times, 50);
       log(`settings: change → applied to the service and shown by 3 widgets: p50 ${round(p50)} ms, p95 ${round(percentile(r.times, 95))} ms`);
       emit('settings_apply_ms', round(p50), 'ms');
+    }
+
+    if (groups.has('call')) {
+      const r = await withTimeout(
+        page.evaluate((s) => window.darkswapBench.call.run(s), sig),
+        180_000,
+        'call bench',
+      );
+      const list = (xs) => xs.map((x) => Math.round(x)).join(', ');
+      log(
+        `call: accept → first decoded remote frame: cold ${Math.round(r.cold)} ms; fresh links ${list(r.first)} ms; on a link that had a call ${list(r.repeat)} ms; hang-up seen ${list(r.hangup)} ms`,
+      );
+      emit('call_first_remote_frame_ms_cold', round(r.cold), 'ms');
+      emit('call_first_remote_frame_ms_p50', round(percentile(r.first, 50)), 'ms');
+      emit('call_first_remote_frame_ms_p95', round(percentile(r.first, 95)), 'ms');
+      emit('call_first_remote_frame_ms_p50_repeat', round(percentile(r.repeat, 50)), 'ms');
+      emit('call_hangup_seen_ms_p95', round(percentile(r.hangup, 95)), 'ms');
     }
 
     if (groups.has('file')) {

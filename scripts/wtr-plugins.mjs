@@ -72,7 +72,8 @@ export function coturnPlugin() {
 /**
  * Opens extra pages (tabs) in the browser behind the test session and evaluates code in them.
  * Commands: `tab-open {path}` → id; `tab-eval {id, fn, args}` → result of fn(...args) in the tab
- * (fn is a function's source) as `{value}`; `tab-reload {id}` (same URL, same storage); `tab-close {id}`.
+ * (fn is a function's source) as `{value}`; `tab-reload {id}` (same URL, same storage); `tab-close {id}`;
+ * `tab-freeze {id, frozen}` (the page's JavaScript stops, as in a suspended background tab).
  */
 export function tabsPlugin() {
   const tabs = new Map();
@@ -115,6 +116,13 @@ export function tabsPlugin() {
         return { value: value ?? null };
       }
       if (command === 'tab-logs') return tab.logs;
+      if (command === 'tab-freeze') {
+        // Freezes the page's JavaScript (timers, callbacks) as a browser does to a background tab it suspends;
+        // its network stack keeps running. `frozen: false` thaws it.
+        tab.cdp ??= await tab.page.createCDPSession();
+        await tab.cdp.send('Page.setWebLifecycleState', { state: payload.frozen ? 'frozen' : 'active' });
+        return true;
+      }
       if (command === 'tab-reload') {
         await tab.page.reload();
         const testPage = session.browser.getPage(session.id);

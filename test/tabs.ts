@@ -24,3 +24,4 @@ export async function tabWait<R>(id: number, what: string, ms: number, fn: (...a
 export const tabReload = (id: number) => executeServerCommand('tab-reload', { id });
 export const tabClose = (id: number) => executeServerCommand('tab-close', { id });
 export const tabLogs = async (id: number) => (await executeServerCommand<string[], { id: number }>('tab-logs', { id })) ?? [];
+export const tabFreeze = (id: number, frozen: boolean) => executeServerCommand('tab-freeze', { id, frozen });
