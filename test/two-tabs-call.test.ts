@@ -62,7 +62,9 @@ function isLost(): boolean {
   return /Call lost/.test(document.querySelector('darkswap-av-call')!.shadowRoot!.querySelector('[part~="status"]')!.textContent!);
 }
 function historyOrFalse(): string[] | false {
-  const list = [...(document.querySelector('darkswap-av-call')?.shadowRoot?.querySelectorAll<HTMLElement>('[part~="history-entry"]') ?? [])].map((e) => e.dataset.outcome!);
+  const list = [...(document.querySelector('darkswap-av-call')?.shadowRoot?.querySelectorAll<HTMLElement>('[part~="history-entry"]') ?? [])].map(
+    (e) => e.dataset.outcome!,
+  );
   return list.length ? list : false;
 }
 
@@ -80,11 +82,15 @@ describe('calls between tabs', () => {
       await tabWait(one, 'tab 2 in the call with video', 15_000, activeWithVideo, 1);
       await tabWait(two, 'tab 1 in the call with video', 15_000, activeWithVideo, 1);
       // Tab 1 adds tab 3 (linked first through the demo's own Connect).
-      await tabEval(three, (id: string) => {
-        const r = document.querySelector('darkswap-demo')!.shadowRoot!;
-        r.querySelector<HTMLInputElement>('#peer-input')!.value = id;
-        r.querySelector<HTMLButtonElement>('[part~="connect-button"]')!.click();
-      }, id1);
+      await tabEval(
+        three,
+        (id: string) => {
+          const r = document.querySelector('darkswap-demo')!.shadowRoot!;
+          r.querySelector<HTMLInputElement>('#peer-input')!.value = id;
+          r.querySelector<HTMLButtonElement>('[part~="connect-button"]')!.click();
+        },
+        id1,
+      );
       await tabWait(one, 'tab 3 offered in "Add someone"', 10_000, invite, id3);
       await tabWait(three, 'the invite rings in tab 3', 10_000, click, 'accept-button');
       // Everyone sees both others, with decoded video: tab 3 joined tab 2 through tab 1's announcement.

@@ -69,6 +69,13 @@ describe('<darkswap-av-call>', () => {
     part(eb, 'accept-button')!.click();
     await waitFor(() => part(ea, 'participant')?.dataset.state === 'active' && part(eb, 'participant')?.dataset.state === 'active', 15_000, 'active');
     expect(started.sort()).to.deep.equal(['A', 'B']);
+    // During a call the page asks before it unloads (and holds a wake lock where granted).
+    const leave = () => {
+      const e = new Event('beforeunload', { cancelable: true });
+      window.dispatchEvent(e);
+      return e.defaultPrevented;
+    };
+    expect(leave(), 'asks during a call').to.equal(true);
     // Real decoded frames in both remote <video> elements.
     await waitFor(() => remoteVideo(ea).videoWidth > 0 && remoteVideo(eb).videoWidth > 0, 10_000, 'remote video rendered');
     expect(remoteVideo(eb).videoWidth).to.equal(320);
@@ -101,6 +108,7 @@ describe('<darkswap-av-call>', () => {
     await waitFor(() => parts(eb, 'history-entry').length === 1 && parts(ea, 'history-entry').length >= 1, 3_000, 'history');
     expect(parts(eb, 'history-entry')[0]!.dataset.outcome).to.equal('completed');
     expect(part(eb, 'status')!.textContent).to.equal('Call ended.');
+    expect(leave(), 'no question after the call').to.equal(false);
   });
 
   it('switching the microphone and sharing the screen keep the call (replaceTrack, no renegotiation)', async () => {

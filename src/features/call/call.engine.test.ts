@@ -43,6 +43,18 @@ describe('call engine', () => {
     await until('both legs active', 10_000, () => ea.call?.legs[0]?.state === 'active' && eb.call?.legs[0]?.state === 'active');
     await until('frames decoded both ways', 15_000, () => (ea.quality(b.id!)?.framesDecoded ?? 0) > 5 && (eb.quality(a.id!)?.framesDecoded ?? 0) > 5);
     expect(eb.remoteStream(a.id!)!.getVideoTracks()).to.have.length(1);
+    // A drop of the media budget (bandwidth.mediaBps, 25 kB/s = 200 kbit/s): within 2 s the video to the peer is
+    // held to a lower ladder step — less bitrate and a quarter of the resolution — and the peer receives that.
+    expect(a.media!(b.id!)!.encoding?.maxBitrate, 'the top step before').to.equal(2_500_000);
+    const dropped = performance.now();
+    a.setBandwidth({ mediaBps: 25_000 });
+    await until('the video step follows the drop', 2_000, () => (a.media!(b.id!)!.encoding?.maxBitrate ?? Infinity) <= 200_000);
+    expect(performance.now() - dropped).to.be.below(2_000);
+    expect(a.media!(b.id!)!.encoding!.scaleResolutionDownBy).to.equal(4);
+    expect(ea.quality(b.id!)!.step, '170 kbit/s usable (85 %) → the 100 kbit/s step').to.equal('180p8');
+    await until('the peer receives the smaller video', 10_000, () => (eb.quality(a.id!)?.width ?? 320) <= 80);
+    a.setBandwidth({ mediaBps: null });
+    await until('back to the top step', 3_000, () => a.media!(b.id!)!.encoding?.maxBitrate === 2_500_000);
     // My muted microphone sends silence: the remote audio's power drops to nothing (measured while it plays).
     const player = document.createElement('audio');
     player.srcObject = eb.remoteStream(a.id!)!;
