@@ -78,6 +78,7 @@ interface LegRuntime {
   link?: LinkSample;
   step?: MediaLadderStep;
   quality?: LegQuality;
+  adapting?: boolean;
 }
 
 export class CallEngine extends EventTarget implements Feature {
@@ -461,6 +462,16 @@ export class CallEngine extends EventTarget implements Feature {
    * bitrate once the encoder says bandwidth holds it back or the link is poor; else the top step.
    */
   private async adapt(path: MediaPath, rt: LegRuntime): Promise<void> {
+    if (rt.adapting) return; // one at a time: a slow getStats must not let an older sample win
+    rt.adapting = true;
+    try {
+      await this.adaptOnce(path, rt);
+    } finally {
+      rt.adapting = false;
+    }
+  }
+
+  private async adaptOnce(path: MediaPath, rt: LegRuntime): Promise<void> {
     const sample = await path.sample().catch(() => undefined);
     const link = rt.link;
     const cap = this.service.bandwidth?.mediaBps;
