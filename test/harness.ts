@@ -21,7 +21,7 @@ export function signaling(): Promise<SignalingInfo> {
 export async function signalingConfig(extra: Partial<ConnectionConfig> = {}): Promise<ConnectionConfig> {
   const s = await signaling();
   // Usage is not saved across tests (bandwidth-persist.test.ts turns it on for itself).
-  return { host: s.host, port: s.port, path: s.path, key: s.key, iceServers: [], persistUsage: false, ...extra };
+  return { host: s.host, port: s.port, path: s.path, key: s.key, iceServers: [], persistUsage: false, stablePeerId: false, ...extra };
 }
 
 const services: ConnectionService[] = [];

@@ -70,6 +70,12 @@ export interface ConnectionConfig {
    */
   persistUsage?: boolean;
   /**
+   * Keep my peer id across reloads, per persistent identity (default true; see stable-id.ts): the id and its
+   * signaling token are stored with the identity and reclaimed on the next open. Ignored with `peerId` or an
+   * `Identity` object.
+   */
+  stablePeerId?: boolean;
+  /**
    * Messages held across all links together (unacknowledged reliable and queued fire-and-forget ones), at
    * most: default 50,000 messages and 64 Mi UTF-16 units. Each link also holds at most 10,000 reliable
    * messages (16 Mi units) and 1,000 fire-and-forget ones (4 Mi units). `send` beyond: `send-buffer-full`.
@@ -101,6 +107,7 @@ export interface ResolvedConfig {
   offerRates: OfferRates;
   idleLinkMs: number;
   persistUsage: boolean;
+  stablePeerId: boolean;
   maxQueued: { messages: number; chars: number };
 }
 
@@ -184,6 +191,7 @@ export function resolveConfig(config: ConnectionConfig): ResolvedConfig {
     },
     idleLinkMs: positive(config.idleLinkMs, 60_000, 'idleLinkMs'),
     persistUsage: config.persistUsage ?? true,
+    stablePeerId: config.stablePeerId ?? true,
     maxQueued: {
       messages: count(config.maxQueued?.messages, 50_000, 'maxQueued.messages'),
       chars: count(config.maxQueued?.chars, 64 * 1024 * 1024, 'maxQueued.chars'),

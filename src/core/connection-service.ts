@@ -11,6 +11,8 @@ import { type RejectReason } from './frame.js';
 import { isPublicKey, loadIdentity, loadPins, savePins, type Identity } from './identity.js';
 import { PRIORITY, type Link, type PeerIdentity } from './link.js';
 import type { MediaPath } from './link-media.js';
+import { isConnectionError } from './errors.js';
+import { claimStableId, renewStableId, type StableIdClaim } from './stable-id.js';
 import { LinkRegistry, type LinkRegistryHost } from './link-registry.js';
 import { Signaling, type SignalingHost } from './signaling.js';
 import type { SignalDrop } from './signaling-guard.js';
@@ -229,7 +231,7 @@ export class ConnectionService extends EventTarget implements ConnectionApi, Cha
     if (this.opening) return this.opening;
     this.setStatus('connecting');
     this.opening = Promise.all([this.loadIdentity(), this.iceControl.startCredentials()]).then(
-      () => this.signaling.register(),
+      () => this.registerStable(),
       (cause: unknown) => {
         const error = this.error('invalid-config', `Cannot load the identity key from IndexedDB: ${String(cause)}`, cause);
         this.opening = undefined;
@@ -239,6 +241,29 @@ export class ConnectionService extends EventTarget implements ConnectionApi, Cha
       },
     );
     return this.opening;
+  }
+
+  /** The stable id claimed for this service (stable-id.ts), if any. */
+  stableId: StableIdClaim | { peerId: string; token: string; release(): void } | undefined;
+
+  /** Registers, with my identity's stable id when there is one; a stable id someone else took is renewed once. */
+  private async registerStable(): Promise<string> {
+    const name = this.config.identityName;
+    if (this.config.stablePeerId && name && !this.config.peerId && !this.stableId) {
+      this.stableId = await claimStableId(name, this.config.token).catch(() => undefined);
+      if (this._status === 'closed') this.stableId?.release();
+    }
+    try {
+      return await this.signaling.register();
+    } catch (error) {
+      const claim = this.stableId;
+      if (!claim || !name || !isConnectionError(error) || error.code !== 'peer-id-taken') throw error;
+      // Taken with another token (our record was lost, or someone guessed it): a new id, kept from now on.
+      const next = await renewStableId(name, this.config.token);
+      this.stableId = { ...next, release: claim.release };
+      this.setStatus('connecting');
+      return this.signaling.register();
+    }
   }
 
   private async loadIdentity(): Promise<void> {
@@ -301,6 +326,7 @@ export class ConnectionService extends EventTarget implements ConnectionApi, Cha
     void this.usageSaver?.stop();
     this.budget.dispose();
     this.signaling.stop();
+    this.stableId?.release();
     if (typeof window !== 'undefined') window.removeEventListener('pagehide', this.registry.onPageHide);
     let said = false;
     for (const [peer, link] of [...this.links]) {
@@ -384,6 +410,9 @@ export class ConnectionService extends EventTarget implements ConnectionApi, Cha
       },
       get ice() {
         return service.iceControl.ice;
+      },
+      get stableId() {
+        return service.stableId;
       },
       setStatus: (status) => this.setStatus(status),
       emitError: (error) => this.emitError(error),

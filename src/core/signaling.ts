@@ -19,6 +19,8 @@ function connectionError(code: ConnectionErrorCode, message: string, cause?: unk
 /** What signaling needs from its connection service. */
 export interface SignalingHost {
   readonly config: Readonly<ResolvedConfig>;
+  /** The stable id and token to register with (stable-id.ts), when the config names no peer id. */
+  readonly stableId?: { peerId: string; token: string } | undefined;
   readonly status: ServiceStatus;
   /** The current ICE configuration (an object kept up to date in place). */
   readonly ice: RTCConfiguration;
@@ -43,6 +45,9 @@ export interface SignalingHost {
   /** The guard dropped a relayed message. */
   signalDropped(peer: string | undefined, reason: SignalDrop, detail?: string): void;
 }
+
+/** How long an open socket with a stable id waits for the server's `OPEN` before it counts as reclaimed. */
+const RECLAIM_MS = 1_000;
 
 /** PeerJS's handler of server messages, which the guard wraps (not in PeerJS's public types). */
 interface PeerInternals {
@@ -103,14 +108,16 @@ export class Signaling {
         path: c.path,
         secure: c.secure,
         key: c.key,
-        token: c.token,
+        token: host.stableId?.token ?? c.token,
         // The same object every new connection reads (PeerJS: `provider.options.config`); setIce() changes it.
         config: host.ice,
         debug: 0,
       };
-      const peer = c.peerId ? new Peer(c.peerId, options) : new Peer(options);
+      const id = c.peerId ?? host.stableId?.peerId;
+      const peer = id ? new Peer(id, options) : new Peer(options);
       this.peer = peer;
       this.guardMessages(peer);
+      if (id && !c.peerId) this.acceptReclaim(peer);
       const timer = setTimeout(() => {
         fail(connectionError('signaling-unreachable', `No answer from the signaling server at ${this.signalingUrl()} within ${c.openTimeoutMs} ms.`));
       }, c.openTimeoutMs);
@@ -164,6 +171,26 @@ export class Signaling {
     internals._handleMessage = (message: unknown) => {
       if (this.guard.admit(message)) handle(message);
     };
+  }
+
+  /**
+   * A stock PeerServer that gives an id back to the token that holds it (a reload before the server noticed the
+   * old socket close) sends no `OPEN` (it only does for a new registration), and PeerJS waits for one. Refusals
+   * (`ID-TAKEN`, errors) come at once, so a socket that is open and heard nothing for `RECLAIM_MS` holds the id:
+   * tell PeerJS it is open.
+   */
+  private acceptReclaim(peer: Peer): void {
+    const internals = peer as unknown as PeerInternals & { socket?: { _socket?: WebSocket } };
+    const started = performance.now();
+    const check = setInterval(() => {
+      if (this.peer !== peer || peer.open || peer.destroyed || performance.now() - started > this.host.config.openTimeoutMs) return clearInterval(check);
+      const ws = internals.socket?._socket;
+      if (!ws || ws.readyState !== WebSocket.OPEN) return;
+      const since = ((ws as WebSocket & { openedAt?: number }).openedAt ??= performance.now());
+      if (performance.now() - since < RECLAIM_MS) return;
+      clearInterval(check);
+      internals._handleMessage({ type: 'OPEN' });
+    }, 100);
   }
 
   /** Open a raw PeerJS connection to a peer; undefined while not registered. */
