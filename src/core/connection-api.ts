@@ -8,6 +8,7 @@ import type { Channel, ChannelOptions } from './channel.js';
 import type { Identity } from './identity.js';
 import type { PeerIdentity } from './link.js';
 import type { MediaPath } from './link-media.js';
+import type { BeaconHandle } from './rendezvous.js';
 import type { ConnectionServiceEventMap, LinkStatus, ServiceStatus } from './events.js';
 import type { RejectReason } from './frame.js';
 
@@ -67,6 +68,12 @@ export interface ConnectionApi extends EventTarget {
   setBandwidth?(settings: BandwidthSettings): void;
   /** The bandwidth settings in force and usage today and this month (optional, like `setBandwidth`). */
   readonly bandwidth?: BandwidthState;
+  /**
+   * Rendezvous beacons (rendezvous.ts): hold a well-known id with a second signaling socket and answer askers,
+   * or ask one (optional: older kits sharing the service lack them).
+   */
+  holdBeacon?(id: string, answer: (from: string) => unknown): Promise<BeaconHandle>;
+  askBeacon?(id: string, timeoutMs?: number): Promise<unknown>;
   /** The connection doctor: plain-language findings with fixes. */
   diagnose(timeoutMs?: number): Promise<Finding[]>;
   destroy(): void;

@@ -12,6 +12,7 @@ import { isPublicKey, loadIdentity, loadPins, savePins, type Identity } from './
 import { PRIORITY, type Link, type PeerIdentity } from './link.js';
 import type { MediaPath } from './link-media.js';
 import { isConnectionError } from './errors.js';
+import { holdBeacon, roomNonce, type BeaconHandle, type RoomFrame } from './rendezvous.js';
 import { claimStableId, renewStableId, type StableIdClaim } from './stable-id.js';
 import { LinkRegistry, type LinkRegistryHost } from './link-registry.js';
 import { Signaling, type SignalingHost } from './signaling.js';
@@ -243,6 +244,44 @@ export class ConnectionService extends EventTarget implements ConnectionApi, Cha
     return this.opening;
   }
 
+  private readonly beaconAsks = new Map<string, { beacon: string; resolve: (data: unknown) => void }>();
+
+  /**
+   * Holds beacon `id` with a second, bare signaling socket (rendezvous.ts); `answer(from)` gives the data each
+   * asker gets back. Rejects when the id is taken.
+   */
+  holdBeacon(id: string, answer: (from: string) => unknown): Promise<BeaconHandle> {
+    if (!isValidPeerId(id)) return Promise.reject(this.error('invalid-peer-id', `Invalid beacon id "${id}".`));
+    const c = this.config;
+    return holdBeacon({ host: c.host, port: c.port, path: c.path, secure: c.secure, key: c.key }, id, answer);
+  }
+
+  /** Asks beacon `id` through the signaling server; resolves with its answer, or undefined after `timeoutMs`. */
+  askBeacon(id: string, timeoutMs = 1_500): Promise<unknown> {
+    const nonce = roomNonce();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.beaconAsks.delete(nonce);
+        resolve(undefined);
+      }, timeoutMs);
+      this.beaconAsks.set(nonce, {
+        beacon: id,
+        resolve: (data) => {
+          clearTimeout(timer);
+          this.beaconAsks.delete(nonce);
+          resolve(data);
+        },
+      });
+      if (!this.signaling.signalRoom(id, { q: nonce })) this.beaconAsks.get(nonce)!.resolve(undefined);
+    });
+  }
+
+  private onRoomFrame(peer: string, frame: RoomFrame): void {
+    if (!('r' in frame)) return; // my main id is no beacon
+    const ask = this.beaconAsks.get(frame.r);
+    if (ask && ask.beacon === peer) ask.resolve(frame.data);
+  }
+
   /** The stable id claimed for this service (stable-id.ts), if any. */
   stableId: StableIdClaim | { peerId: string; token: string; release(): void } | undefined;
 
@@ -414,6 +453,7 @@ export class ConnectionService extends EventTarget implements ConnectionApi, Cha
       get stableId() {
         return service.stableId;
       },
+      roomSignal: (peer, frame) => this.onRoomFrame(peer, frame),
       setStatus: (status) => this.setStatus(status),
       emitError: (error) => this.emitError(error),
       abandoned: () => {

@@ -17,6 +17,7 @@
 import { isValidPeerId } from './config.js';
 import * as v from 'valibot';
 import { IceFrameSchema, type IceFrame } from './link-ice.js';
+import { MAX_ROOM_FRAME_CHARS, RoomFrameSchema, type RoomFrame } from './rendezvous.js';
 import { TokenBucket } from './rate-limit.js';
 
 export const SIGNAL_DROP_REASONS = ['unknown-type', 'malformed', 'too-large', 'media', 'serialization', 'no-connection', 'rate-limited', 'refused'] as const;
@@ -45,6 +46,8 @@ export interface SignalingGuardHost {
   isPinned(peer: string): boolean;
   /** An ICE-restart frame for a connection PeerJS holds (valid by its schema). */
   ice(peer: string, connectionId: string, frame: IceFrame): void;
+  /** A rendezvous frame (rendezvous.ts) from a beacon or an asker, valid by its schema. */
+  room?(peer: string, frame: RoomFrame): void;
   /** A message was dropped (peer undefined when it named none). */
   dropped(peer: string | undefined, reason: SignalDrop, detail?: string): void;
 }
@@ -99,11 +102,21 @@ export class SignalingGuard {
     if (typeof src !== 'string' || !isValidPeerId(src)) return this.drop(undefined, 'malformed', type);
     if (type !== 'OFFER' && type !== 'ANSWER' && type !== 'CANDIDATE') return this.drop(src, 'unknown-type', type.slice(0, 32));
     if (!this.bucket(this.signals, src, SIGNALS_PER_SECOND, SIGNAL_BURST).take(this.now())) return this.drop(src, 'rate-limited', type);
+    if (type === 'CANDIDATE' && isObject(payload) && 'room' in payload) return this.room(src, payload);
     if (!isObject(payload) || typeof payload.connectionId !== 'string' || !CONNECTION_ID.test(payload.connectionId)) return this.drop(src, 'malformed', type);
     if (sizeOf(payload) > MAX_SIGNAL_CHARS) return this.drop(src, 'too-large', type);
     if (type === 'CANDIDATE') return this.candidate(src, payload);
     if (type === 'ANSWER') return this.answer(src, payload);
     return this.offer(src, payload);
+  }
+
+  /** A rendezvous frame: checked and handed over; never PeerJS's. */
+  private room(src: string, payload: Payload): boolean {
+    if (sizeOf(payload) > MAX_ROOM_FRAME_CHARS) return this.drop(src, 'too-large', 'room');
+    const frame = v.safeParse(RoomFrameSchema, payload.room);
+    if (!frame.success || !this.host.room) return this.drop(src, 'malformed', 'room');
+    this.host.room(src, frame.output);
+    return false;
   }
 
   private candidate(src: string, payload: Payload): boolean {

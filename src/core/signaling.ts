@@ -2,6 +2,7 @@ import { Peer, type DataConnection, type PeerError } from 'peerjs';
 import type { ResolvedConfig } from './config.js';
 import { DarkswapConnectionError, type ConnectionErrorCode } from './errors.js';
 import type { ServiceStatus } from './events.js';
+import type { RoomFrame } from './rendezvous.js';
 import type { IceFrame } from './link-ice.js';
 import { SignalingGuard, type SignalDrop } from './signaling-guard.js';
 
@@ -42,6 +43,8 @@ export interface SignalingHost {
   isPinned(peer: string): boolean;
   /** A peer's ICE-restart frame for one of its connections, relayed by the server. */
   iceSignal(peer: string, connectionId: string, frame: IceFrame): void;
+  /** A rendezvous frame relayed by the server (rendezvous.ts). */
+  roomSignal?(peer: string, frame: RoomFrame): void;
   /** The guard dropped a relayed message. */
   signalDropped(peer: string | undefined, reason: SignalDrop, detail?: string): void;
 }
@@ -76,6 +79,7 @@ export class Signaling {
         admitOffer: (peer) => host.admitOffer(peer),
         isPinned: (peer) => host.isPinned(peer),
         ice: (peer, id, frame) => host.iceSignal(peer, id, frame),
+        room: (peer, frame) => host.roomSignal?.(peer, frame),
         dropped: (peer, reason, detail) => host.signalDropped(peer, reason, detail),
       },
       host.config.offerRates,
@@ -210,6 +214,16 @@ export class Signaling {
     const socket = (p as unknown as { socket?: { send(data: object): void } }).socket;
     if (!socket) return false;
     socket.send({ type: 'CANDIDATE', payload: { connectionId, ice: frame }, dst: peer });
+    return true;
+  }
+
+  /** Sends a rendezvous frame (rendezvous.ts) to `peer` through the server; false when not registered. */
+  signalRoom(peer: string, frame: RoomFrame): boolean {
+    const p = this.peer;
+    if (!p || p.destroyed || p.disconnected || !p.open) return false;
+    const socket = (p as unknown as { socket?: { send(data: object): void } }).socket;
+    if (!socket) return false;
+    socket.send({ type: 'CANDIDATE', payload: { room: frame }, dst: peer });
     return true;
   }
 
