@@ -48,27 +48,6 @@ function noBinarypack() {
 }
 
 /**
- * The kit's bytes module (dist/core/bytes.js, in the eagerly loaded runtime chunk) gets its own
- * instance of @scure/base. Rollup puts one module in one chunk with every export any importer uses,
- * so sharing the instance with @scure/btc-signer (lazily loaded) would pull its bech32/base58 code —
- * 4.2 KB min+gzip — into the runtime every page loads. Its own instance keeps just hex and base64
- * (a few hundred bytes, duplicated only for pages that also load the Bitcoin code).
- */
-function ownScureBaseForCore() {
-  return {
-    name: 'darkswap-own-scure-base-for-core',
-    async resolveId(source, importer, options) {
-      if (source !== '@scure/base' || !importer || !/[\\/]dist[\\/]core[\\/]bytes\.js$/.test(importer)) return null;
-      const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
-      return resolved ? { ...resolved, id: `${resolved.id}?darkswap-core` } : null;
-    },
-    load(id) {
-      return id.endsWith('?darkswap-core') ? this.load({ id: id.slice(0, -'?darkswap-core'.length) }).then((m) => m.code) : null;
-    },
-  };
-}
-
-/**
  * PeerJS without its public defaults (Google STUN, PeerJS TURN, the PeerJS cloud host), and a last check on
  * every output chunk that no public server is named anywhere (see scripts/peerjs-no-public-defaults.mjs).
  */
@@ -86,12 +65,50 @@ function noPublicDefaults() {
   };
 }
 
+/** PeerJS and the signaling guard: one lazy chunk, loaded when a service first opens (core/signaling.ts). */
+const SIGNALING_CODE =
+  /[\\/]node_modules[\\/](peerjs|webrtc-adapter|sdp|eventemitter3)[\\/]|webrtc-adapter-evergreen|binarypack-stand-in|[\\/]core[\\/]signaling-guard\.js$/;
+
+/**
+ * `manualChunks` that keeps everything an entry loads at once in that entry's chunk (`name`) and gives PeerJS
+ * and the signaling guard their own lazy chunk. (A manual chunk takes in the dependencies of its modules that
+ * no other manual chunk holds, so the signaling chunk alone would swallow valibot and the config; the eager
+ * chunk has to claim them first.) With `everyWidget`, the eager chunk also holds what every other entry imports
+ * statically: the per-widget build's runtime is <darkswap-connection> plus what every widget needs.
+ */
+function eagerChunk(entry, name, { everyWidget = false } = {}) {
+  let eager;
+  return (id, { getModuleIds, getModuleInfo }) => {
+    if (!eager) {
+      const closure = (start) => {
+        const seen = new Set();
+        const pending = [start];
+        while (pending.length) {
+          const next = pending.pop();
+          if (seen.has(next)) continue;
+          seen.add(next);
+          pending.push(...getModuleInfo(next).importedIds);
+        }
+        return seen;
+      };
+      const entries = [...getModuleIds()].filter((m) => getModuleInfo(m).isEntry);
+      const main = entries.find((m) => entry.test(m));
+      if (!main) throw new Error(`rollup.config.mjs: no entry matches ${entry}`);
+      eager = closure(main);
+      if (everyWidget) {
+        const widgets = entries.filter((m) => m !== main).map(closure);
+        for (const m of widgets[0] ?? []) if (widgets.every((w) => w.has(m))) eager.add(m);
+      }
+    }
+    return eager.has(id) ? name : SIGNALING_CODE.test(id) ? 'signaling' : undefined;
+  };
+}
+
 /** Fresh plugin instances per build (plugins keep per-build state). */
 const plugins = () => [
   noPublicDefaults(),
   evergreenAdapter(),
   noBinarypack(),
-  ownScureBaseForCore(),
   nodeResolve({ browser: true, exportConditions: ['browser'] }),
   // peerjs → webrtc-adapter → `sdp`, whose "module" field points at a CommonJS file.
   commonjs(),
@@ -151,19 +168,11 @@ export default [
       format: 'es',
       entryFileNames: '[name].js',
       chunkFileNames: 'chunks/[name]-[hash].js',
-      // Everything every widget needs (the service, context, base element, Lit, PeerJS, valibot) in
-      // one shared chunk: one request and one gzip stream instead of many small ones.
-      // Not in it: the settings side of <darkswap-connection> and the TURN pool and failover (needed only with two
-      // or more TURN servers), loaded on first use; identity backups, which only <darkswap-settings> uses.
-      manualChunks: (id) =>
-        (!/provider-settings|turn-failover|turn-pool|identity-backup/.test(id) &&
-          /[\\/]dist[\\/](core|context|internal)[\\/]|[\\/]node_modules[\\/](lit|lit-html|lit-element|@lit[\\/]reactive-element|@lit[\\/]context|peerjs|webrtc-adapter|sdp|eventemitter3|valibot|idb-keyval|@msgpack|peerjs-js-binarypack)[\\/]/.test(
-            id,
-          )) ||
-        id.includes('webrtc-adapter-evergreen') ||
-        id.includes('binarypack-stand-in')
-          ? 'runtime'
-          : undefined,
+      // The runtime chunk (merged into cdn/darkswap-connection.js): what <darkswap-connection> needs plus what
+      // every widget needs (Lit, the base element, the connection controller, the panel header), in one request.
+      // Code only some widgets use goes to chunks of its own; code loaded by import() (PeerJS, the settings side
+      // of the provider, the TURN failover, the doctor's probes…) stays out of it.
+      manualChunks: eagerChunk(/[\\/]context[\\/]darkswap-connection\.js$/, 'runtime', { everyWidget: true }),
       plugins: [minify],
     },
   },

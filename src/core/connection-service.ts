@@ -1,6 +1,6 @@
 import { BandwidthBudget, type BandwidthSettings, type BandwidthState } from './bandwidth.js';
 import { utf8Length } from './frame.js';
-import { UsagePersistence } from './bandwidth-persist.js';
+import type { UsagePersistence } from './bandwidth-persist.js';
 import { BulkChannel, bulkFrameBytes, type BulkChannelOptions, type BulkEndpoint, type BulkFrame, type BulkHost } from './bulk.js';
 import { Channel, type ChannelEndpoint, type ChannelHost, type ChannelOptions, type SendOptions } from './channel.js';
 import { createSessionToken, isValidPeerId, resolveConfig, type ConnectionConfig, type ResolvedConfig } from './config.js';
@@ -12,7 +12,7 @@ import { isPublicKey, loadIdentity, loadPins, savePins, type Identity } from './
 import { PRIORITY, type Link, type PeerIdentity } from './link.js';
 import { LinkRegistry, type LinkRegistryHost } from './link-registry.js';
 import { Signaling, type SignalingHost } from './signaling.js';
-import type { SignalDrop } from './signaling-guard.js';
+import type { SignalDrop } from './signaling-drops.js';
 import type { IceSettings } from './ice.js';
 import { IceControl, type IceControlHost } from './ice-control.js';
 import type { LinkSample, StatsListener } from './link-stats.js';
@@ -57,6 +57,7 @@ export class ConnectionService extends EventTarget implements ConnectionApi, Cha
   /** The page's budget for bulk data and the usage counters (bandwidth.ts), kept across reloads (bandwidth-persist.ts). */
   private readonly budget = new BandwidthBudget();
   private usageSaver: UsagePersistence | undefined;
+  private usageLoading = false;
 
   constructor(config: ConnectionConfig) {
     super();
@@ -175,7 +176,7 @@ export class ConnectionService extends EventTarget implements ConnectionApi, Cha
 
   /** Messages relayed by the signaling server that were dropped before PeerJS saw them, by reason. */
   get signalingDrops(): Readonly<Record<SignalDrop, number>> {
-    return { ...this.signaling.guard.drops };
+    return { ...this.signaling.drops };
   }
 
   rejects(peer: string): RejectCounts {
@@ -221,6 +222,7 @@ export class ConnectionService extends EventTarget implements ConnectionApi, Cha
     if (this._status === 'closed') return Promise.reject(this.error('destroyed', 'This connection service was destroyed.'));
     if (this.opening) return this.opening;
     this.setStatus('connecting');
+    this.signaling.preload();
     this.opening = Promise.all([this.loadIdentity(), this.iceControl.startCredentials()]).then(
       () => this.signaling.register(),
       (cause: unknown) => {
@@ -244,9 +246,18 @@ export class ConnectionService extends EventTarget implements ConnectionApi, Cha
     const [identity, pins] = await Promise.all([loadIdentity(name), loadPins(name)]);
     this.myIdentity = identity;
     this.pins = { ...pins, ...this.pins };
-    if (this.config.persistUsage && !this.usageSaver && this._status !== 'closed') {
-      this.usageSaver = new UsagePersistence(this.budget, name);
-      void this.usageSaver.start();
+    if (this.config.persistUsage && !this.usageLoading && this._status !== 'closed') {
+      // Its own chunk in bundles, loaded on first use (a failed load leaves usage per page).
+      this.usageLoading = true;
+      void import('./bandwidth-persist.js').then(
+        ({ UsagePersistence }) => {
+          const saver = new UsagePersistence(this.budget, name);
+          // Destroyed while it loaded: save what was counted, as stop() would have.
+          if (this._status === 'closed') void saver.stop();
+          else void (this.usageSaver = saver).start();
+        },
+        () => (this.usageLoading = false),
+      );
     }
   }
 

@@ -35,5 +35,6 @@ export { natMapping, probeIceServer, probeNat, type IceProbeResult, type Reflexi
 export { splitTurn, turnKey, type TurnEntry, type TurnServerReport } from './turn-pool.js';
 export { FINDING_CODES, findings, type Finding, type FindingCode } from './doctor.js';
 export { VERDICT_THRESHOLDS, verdictOf, type LinkSample, type StatsListener, type Verdict } from './link-stats.js';
-export { SIGNAL_DROP_REASONS, type SignalDrop, type OfferRates } from './signaling-guard.js';
+export { SIGNAL_DROP_REASONS, type SignalDrop } from './signaling-drops.js';
+export type { OfferRates } from './signaling-guard.js';
 export { MAX_FRAME_BYTES, REJECT_REASONS, utf8Length, type RejectReason } from './frame.js';

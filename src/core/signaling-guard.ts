@@ -16,11 +16,12 @@
  */
 import { isValidPeerId } from './config.js';
 import * as v from 'valibot';
-import { IceFrameSchema, type IceFrame } from './link-ice.js';
+import { IceFrameSchema, type IceFrame } from './link-ice-frame.js';
 import { TokenBucket } from './rate-limit.js';
 
-export const SIGNAL_DROP_REASONS = ['unknown-type', 'malformed', 'too-large', 'media', 'serialization', 'no-connection', 'rate-limited', 'refused'] as const;
-export type SignalDrop = (typeof SIGNAL_DROP_REASONS)[number];
+import { SIGNAL_DROP_REASONS, type SignalDrop } from './signaling-drops.js';
+
+export { SIGNAL_DROP_REASONS, type SignalDrop };
 
 /** Messages from the server itself, passed through unchanged. */
 const SERVER_TYPES = new Set(['OPEN', 'ERROR', 'ID-TAKEN', 'INVALID-KEY', 'LEAVE', 'EXPIRE']);
