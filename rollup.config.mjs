@@ -1,12 +1,14 @@
 // CDN bundles (cdn/): lit, @lit/context, peerjs and valibot inlined, minified with terser.
 //
-//   cdn/darkswap.js            all-in-one ES module from src/darkswap.ts: ONE self-contained file, so
-//                              loading it from two URLs gives two independent copies
-//   cdn/darkswap.iife.js       the same for classic <script> tags; every export on global `DarkSwap`
-//   cdn/darkswap-connection.js per-widget ES entries; the code they share goes to cdn/chunks/
-//   cdn/darkswap-demo.js
-//   cdn/darkswap-network-status.js
-//   cdn/darkswap-settings.js
+//   cdn/darkswap.js            all-in-one ES module from src/darkswap.ts: ONE file for everything it runs
+//                              when it loads (so loading it from two URLs gives two independent copies), and
+//                              lazy chunks of its own (cdn/chunks/all-*) for what it loads on first use: PeerJS,
+//                              the Bitcoin layer (`loadBitcoin()`), the tools (`loadTools()`), hash-wasm...
+//   cdn/darkswap.iife.js       the same for classic <script> tags, every export on global `DarkSwap`; one file
+//                              with everything (an IIFE cannot load chunks: what import() loads is inlined)
+//   cdn/darkswap-connection.js per-widget ES entries; the code they share goes to cdn/chunks/ (the runtime, what
+//   cdn/darkswap-demo.js       every page needs, is merged into cdn/darkswap-connection.js)
+//   cdn/darkswap-network-status.js, -settings.js, -file-share.js, -orderbook.js, -trade.js
 //
 // Input is the ES2022 JavaScript that `tsc -p tsconfig.build.json` emits into dist/ from the same
 // src/ entry points: TypeScript runs once per build, and the CDN bundles contain exactly the code
@@ -134,13 +136,25 @@ function onwarn(warning, warn) {
 
 /** @type {import('rollup').RollupOptions[]} */
 export default [
-  // All-in-one: a single input and no dynamic imports split, so each output is one file.
+  // All-in-one: one input. The ES module is one file for everything it runs when it loads (so two URLs give
+  // two independent copies), plus lazy chunks of its own (cdn/chunks/all-*) for what import() loads on first
+  // use: the Bitcoin layer, PeerJS, the doctor... The IIFE cannot load chunks: it inlines them (one file).
   {
     input: compiled('src/darkswap.ts'),
     plugins: plugins(),
     onwarn,
+    // The entry itself holds the shared code, exporting what its lazy chunks need beside its API (no facade file
+    // importing a main chunk: that would cost the first load a round trip and share the chunk between copies).
+    preserveEntrySignatures: 'allow-extension',
     output: [
-      { file: 'cdn/darkswap.js', format: 'es', inlineDynamicImports: true, plugins: [minify] },
+      {
+        dir: 'cdn',
+        format: 'es',
+        entryFileNames: '[name].js',
+        chunkFileNames: 'chunks/all-[name]-[hash].js',
+        manualChunks: eagerChunk(/[\\/]dist[\\/]darkswap\.js$/, 'darkswap'),
+        plugins: [minify],
+      },
       {
         file: 'cdn/darkswap.iife.js',
         format: 'iife',
@@ -171,7 +185,7 @@ export default [
       // The runtime chunk (merged into cdn/darkswap-connection.js): what <darkswap-connection> needs plus what
       // every widget needs (Lit, the base element, the connection controller, the panel header), in one request.
       // Code only some widgets use goes to chunks of its own; code loaded by import() (PeerJS, the settings side
-      // of the provider, the TURN failover, the doctor's probes…) stays out of it.
+      // of the provider, the TURN failover, the doctor's probes, identity backups…) stays out of it.
       manualChunks: eagerChunk(/[\\/]context[\\/]darkswap-connection\.js$/, 'runtime', { everyWidget: true }),
       plugins: [minify],
     },
