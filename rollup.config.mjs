@@ -6,6 +6,7 @@
 //                              the Bitcoin layer (`loadBitcoin()`), the tools (`loadTools()`), hash-wasm...
 //   cdn/darkswap.iife.js       the same for classic <script> tags, every export on global `DarkSwap`; one file
 //                              with everything (an IIFE cannot load chunks: what import() loads is inlined)
+//   cdn/autoloader.js          loads the per-widget entries below when their tags appear (src/autoloader.ts)
 //   cdn/darkswap-connection.js per-widget ES entries; the code they share goes to cdn/chunks/ (the runtime, what
 //   cdn/darkswap-demo.js       every page needs, is merged into cdn/darkswap-connection.js)
 //   cdn/darkswap-network-status.js, -settings.js, -file-share.js, -orderbook.js, -trade.js
@@ -163,6 +164,13 @@ export default [
         plugins: [minify],
       },
     ],
+  },
+  // The autoloader: one small file that imports the per-widget entries next to it by URL when their tags appear.
+  {
+    input: compiled('src/autoloader.ts'),
+    plugins: plugins(),
+    onwarn,
+    output: { file: 'cdn/autoloader.js', format: 'es', plugins: [minify] },
   },
   // Per-widget entries sharing code through chunks.
   {

@@ -3,9 +3,10 @@
 //   1. src/internal/version.ts VERSION must equal package.json "version";
 //   2. dist/: unbundled ESM + .d.ts from `tsc -p tsconfig.build.json` (dist/ cleaned first);
 //   3. cdn/: rollup.config.mjs bundles (cdn/ cleaned first), built concurrently;
-//   4. checks (the all-in-one's shape) and a size report: each cdn file min / min+gzip (gzip -9); the `runtime`
-//      figure (and what it loads on first use), each widget's own bytes beyond it and the all-in-one's first load
-//      (against their goals where there is one), written to cdn/sizes.json. A missed goal is printed, never fatal.
+//   4. checks (the all-in-one's and the autoloader's shape, the autoloader's element list) and a size report:
+//      each cdn file min / min+gzip (gzip -9); the `runtime` figure (and what it loads on first use), each
+//      widget's own bytes beyond it, the all-in-one's first load and the autoloader (against their goals where
+//      there is one), written to cdn/sizes.json. A missed goal is printed, never fatal.
 import { spawn } from 'node:child_process';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -17,7 +18,7 @@ import { rollup } from 'rollup';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = join(ROOT, 'dist');
 const CDN = join(ROOT, 'cdn');
-const GOALS = { runtime: 35 * 1024, demo: 8 * 1024, allInOne: 100 * 1024 };
+const GOALS = { runtime: 35 * 1024, demo: 8 * 1024, allInOne: 100 * 1024, autoloader: 2 * 1024 };
 const RUNTIME_ENTRY = 'darkswap-connection.js';
 const DEMO_ENTRY = 'darkswap-demo.js';
 /** Per-widget entries: `darkswap-<widget>.js` in the code-split build, other than the runtime. */
@@ -26,6 +27,7 @@ const ALL_IN_ONE = 'darkswap.js';
 const IIFE = 'darkswap.iife.js';
 /** The all-in-one's lazy chunks (rollup.config.mjs chunkFileNames), apart from the per-widget build's. */
 const ALL_IN_ONE_CHUNK = /^chunks\/all-/;
+const AUTOLOADER = 'autoloader.js';
 
 class BuildError extends Error {}
 
@@ -94,16 +96,18 @@ async function bundle() {
 }
 
 /** Sanity checks the bundles must pass whatever the config says. */
-function checkBundles(chunks, texts) {
+async function checkBundles(chunks, texts) {
   const byName = new Map(chunks.map((c) => [c.fileName, c]));
   const get = (name) => byName.get(name) ?? fail(`cdn/${name} was not produced.`);
   const fail = (message) => {
     throw new BuildError(message);
   };
-  // The IIFE is a single file.
-  const iife = get(IIFE);
-  if (iife.imports.length || iife.dynamicImports.length) {
-    fail(`cdn/${IIFE} must be one file but imports ${[...iife.imports, ...iife.dynamicImports].join(', ')}.`);
+  // The IIFE and the autoloader are single files.
+  for (const name of [IIFE, AUTOLOADER]) {
+    const chunk = get(name);
+    if (chunk.imports.length || chunk.dynamicImports.length) {
+      fail(`cdn/${name} must be one file but imports ${[...chunk.imports, ...chunk.dynamicImports].join(', ')}.`);
+    }
   }
   // The all-in-one runs nothing from another file when it loads (two URLs, two copies), and its lazy chunks are
   // its own: they import only it and each other, never the per-widget build's chunks.
@@ -113,6 +117,16 @@ function checkBundles(chunks, texts) {
     if (!ALL_IN_ONE_CHUNK.test(name)) fail(`cdn/${ALL_IN_ONE} loads cdn/${name}, which is not one of its own chunks (chunks/all-*).`);
     const strangers = [...get(name).imports, ...get(name).dynamicImports].filter((f) => f !== ALL_IN_ONE && !ALL_IN_ONE_CHUNK.test(f));
     if (strangers.length) fail(`cdn/${name} (an all-in-one chunk) imports ${strangers.join(', ')}.`);
+  }
+  // The autoloader knows every element there is an entry for, and no other.
+  const { ELEMENT_NAMES } = await import(pathToFileURL(join(DIST, 'internal', 'element-names.js')).href);
+  const listed = [...ELEMENT_NAMES].map((n) => `darkswap-${n}.js`).sort();
+  const entries = chunks
+    .filter((c) => c.isEntry && /^darkswap-[a-z-]+\.js$/.test(c.fileName))
+    .map((c) => c.fileName)
+    .sort();
+  if (listed.join() !== entries.join()) {
+    fail(`src/internal/element-names.ts lists ${listed.join(', ')} but the per-widget entries are ${entries.join(', ')}: keep them equal.`);
   }
   for (const [name, text] of texts) {
     if (text.includes('Lit is in dev mode')) fail(`cdn/${name} contains Lit's development build.`);
@@ -160,7 +174,7 @@ async function report(perConfig) {
     texts.set(chunk.fileName, bytes.toString('utf8'));
     files[chunk.fileName] = { min: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
   }
-  checkBundles(chunks, texts);
+  await checkBundles(chunks, texts);
 
   // Each chunk of a code-split build is fetched (and gzipped) on its own: sum per file.
   const split = perConfig.find((cs) => cs.some((c) => c.fileName === RUNTIME_ENTRY));
@@ -209,7 +223,8 @@ async function report(perConfig) {
         .join('') +
       `  all-in-one = ${fmt(allInOne)} B min+gzip (${kb(allInOne)}) first load, ${ALL_IN_ONE}  ${goal(allInOne, GOALS.allInOne)}\n` +
       `            + ${fmt(sum(allInOneLazy))} B in ${allInOneLazy.length} chunks loaded on first use (chunks/all-*)\n` +
-      `  iife    = ${fmt(files[IIFE].gzip)} B min+gzip (${kb(files[IIFE].gzip)}), everything in one file\n`,
+      `  iife    = ${fmt(files[IIFE].gzip)} B min+gzip (${kb(files[IIFE].gzip)}), everything in one file\n` +
+      `  autoloader = ${fmt(files[AUTOLOADER].gzip)} B min+gzip  ${goal(files[AUTOLOADER].gzip, GOALS.autoloader)}\n`,
   );
 
   const widgetSizes = Object.fromEntries(
@@ -226,6 +241,7 @@ async function report(perConfig) {
     all_in_one_gzip_bytes: allInOne,
     all_in_one_lazy_gzip_bytes: sum(allInOneLazy),
     iife_gzip_bytes: files[IIFE].gzip,
+    autoloader_gzip_bytes: files[AUTOLOADER].gzip,
     files,
   };
   await writeFile(join(CDN, 'sizes.json'), `${JSON.stringify(sizes, null, 2)}\n`);
