@@ -1,13 +1,16 @@
 // CDN bundles (cdn/): lit, @lit/context, peerjs and valibot inlined, minified with terser.
 //
-//   cdn/darkswap.js            all-in-one ES module from src/darkswap.ts: ONE self-contained file, so
-//                              loading it from two URLs gives two independent copies
-//   cdn/darkswap.iife.js       the same for classic <script> tags; every export on global `DarkSwap`
-//   cdn/darkswap-connection.js per-widget ES entries; the code they share goes to cdn/chunks/
-//   cdn/darkswap-demo.js
-//   cdn/darkswap-network-status.js
-//   cdn/darkswap-settings.js
-//   cdn/darkswap-av-call.js
+//   cdn/darkswap.js            all-in-one ES module from src/darkswap.ts: ONE file for everything it runs
+//                              when it loads (so loading it from two URLs gives two independent copies), and
+//                              lazy chunks of its own (cdn/chunks/all-*) for what it loads on first use: PeerJS,
+//                              the Bitcoin layer (`loadBitcoin()`), the tools (`loadTools()`), hash-wasm...
+//   cdn/darkswap.iife.js       the same for classic <script> tags, every export on global `DarkSwap`; one file
+//                              with everything (an IIFE cannot load chunks: what import() loads is inlined)
+//   cdn/autoloader.js          loads the per-widget entries below when their tags appear (src/autoloader.ts)
+//   cdn/darkswap-connection.js per-widget ES entries; the code they share goes to cdn/chunks/ (the runtime, what
+//   cdn/darkswap-demo.js       every page needs, is merged into cdn/darkswap-connection.js)
+//   cdn/darkswap-network-status.js, -settings.js, -file-share.js, -orderbook.js, -trade.js,
+//   -av-call.js
 //
 // Input is the ES2022 JavaScript that `tsc -p tsconfig.build.json` emits into dist/ from the same
 // src/ entry points: TypeScript runs once per build, and the CDN bundles contain exactly the code
@@ -49,27 +52,6 @@ function noBinarypack() {
 }
 
 /**
- * The kit's bytes module (dist/core/bytes.js, in the eagerly loaded runtime chunk) gets its own
- * instance of @scure/base. Rollup puts one module in one chunk with every export any importer uses,
- * so sharing the instance with @scure/btc-signer (lazily loaded) would pull its bech32/base58 code —
- * 4.2 KB min+gzip — into the runtime every page loads. Its own instance keeps just hex and base64
- * (a few hundred bytes, duplicated only for pages that also load the Bitcoin code).
- */
-function ownScureBaseForCore() {
-  return {
-    name: 'darkswap-own-scure-base-for-core',
-    async resolveId(source, importer, options) {
-      if (source !== '@scure/base' || !importer || !/[\\/]dist[\\/]core[\\/]bytes\.js$/.test(importer)) return null;
-      const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
-      return resolved ? { ...resolved, id: `${resolved.id}?darkswap-core` } : null;
-    },
-    load(id) {
-      return id.endsWith('?darkswap-core') ? this.load({ id: id.slice(0, -'?darkswap-core'.length) }).then((m) => m.code) : null;
-    },
-  };
-}
-
-/**
  * PeerJS without its public defaults (Google STUN, PeerJS TURN, the PeerJS cloud host), and a last check on
  * every output chunk that no public server is named anywhere (see scripts/peerjs-no-public-defaults.mjs).
  */
@@ -87,12 +69,50 @@ function noPublicDefaults() {
   };
 }
 
+/** PeerJS and the signaling guard: one lazy chunk, loaded when a service first opens (core/signaling.ts). */
+const SIGNALING_CODE =
+  /[\\/]node_modules[\\/](peerjs|webrtc-adapter|sdp|eventemitter3)[\\/]|webrtc-adapter-evergreen|binarypack-stand-in|[\\/]core[\\/]signaling-guard\.js$/;
+
+/**
+ * `manualChunks` that keeps everything an entry loads at once in that entry's chunk (`name`) and gives PeerJS
+ * and the signaling guard their own lazy chunk. (A manual chunk takes in the dependencies of its modules that
+ * no other manual chunk holds, so the signaling chunk alone would swallow valibot and the config; the eager
+ * chunk has to claim them first.) With `everyWidget`, the eager chunk also holds what every other entry imports
+ * statically: the per-widget build's runtime is <darkswap-connection> plus what every widget needs.
+ */
+function eagerChunk(entry, name, { everyWidget = false } = {}) {
+  let eager;
+  return (id, { getModuleIds, getModuleInfo }) => {
+    if (!eager) {
+      const closure = (start) => {
+        const seen = new Set();
+        const pending = [start];
+        while (pending.length) {
+          const next = pending.pop();
+          if (seen.has(next)) continue;
+          seen.add(next);
+          pending.push(...getModuleInfo(next).importedIds);
+        }
+        return seen;
+      };
+      const entries = [...getModuleIds()].filter((m) => getModuleInfo(m).isEntry);
+      const main = entries.find((m) => entry.test(m));
+      if (!main) throw new Error(`rollup.config.mjs: no entry matches ${entry}`);
+      eager = closure(main);
+      if (everyWidget) {
+        const widgets = entries.filter((m) => m !== main).map(closure);
+        for (const m of widgets[0] ?? []) if (widgets.every((w) => w.has(m))) eager.add(m);
+      }
+    }
+    return eager.has(id) ? name : SIGNALING_CODE.test(id) ? 'signaling' : undefined;
+  };
+}
+
 /** Fresh plugin instances per build (plugins keep per-build state). */
 const plugins = () => [
   noPublicDefaults(),
   evergreenAdapter(),
   noBinarypack(),
-  ownScureBaseForCore(),
   nodeResolve({ browser: true, exportConditions: ['browser'] }),
   // peerjs → webrtc-adapter → `sdp`, whose "module" field points at a CommonJS file.
   commonjs(),
@@ -118,13 +138,25 @@ function onwarn(warning, warn) {
 
 /** @type {import('rollup').RollupOptions[]} */
 export default [
-  // All-in-one: a single input and no dynamic imports split, so each output is one file.
+  // All-in-one: one input. The ES module is one file for everything it runs when it loads (so two URLs give
+  // two independent copies), plus lazy chunks of its own (cdn/chunks/all-*) for what import() loads on first
+  // use: the Bitcoin layer, PeerJS, the doctor... The IIFE cannot load chunks: it inlines them (one file).
   {
     input: compiled('src/darkswap.ts'),
     plugins: plugins(),
     onwarn,
+    // The entry itself holds the shared code, exporting what its lazy chunks need beside its API (no facade file
+    // importing a main chunk: that would cost the first load a round trip and share the chunk between copies).
+    preserveEntrySignatures: 'allow-extension',
     output: [
-      { file: 'cdn/darkswap.js', format: 'es', inlineDynamicImports: true, plugins: [minify] },
+      {
+        dir: 'cdn',
+        format: 'es',
+        entryFileNames: '[name].js',
+        chunkFileNames: 'chunks/all-[name]-[hash].js',
+        manualChunks: eagerChunk(/[\\/]dist[\\/]darkswap\.js$/, 'darkswap'),
+        plugins: [minify],
+      },
       {
         file: 'cdn/darkswap.iife.js',
         format: 'iife',
@@ -133,6 +165,13 @@ export default [
         plugins: [minify],
       },
     ],
+  },
+  // The autoloader: one small file that imports the per-widget entries next to it by URL when their tags appear.
+  {
+    input: compiled('src/autoloader.ts'),
+    plugins: plugins(),
+    onwarn,
+    output: { file: 'cdn/autoloader.js', format: 'es', plugins: [minify] },
   },
   // Per-widget entries sharing code through chunks.
   {
@@ -153,19 +192,11 @@ export default [
       format: 'es',
       entryFileNames: '[name].js',
       chunkFileNames: 'chunks/[name]-[hash].js',
-      // Everything every widget needs (the service, context, base element, Lit, PeerJS, valibot) in
-      // one shared chunk: one request and one gzip stream instead of many small ones.
-      // Not in it: the settings side of <darkswap-connection> and the TURN pool and failover (needed only with two
-      // or more TURN servers), loaded on first use; identity backups, which only <darkswap-settings> uses.
-      manualChunks: (id) =>
-        (!/provider-settings|turn-failover|turn-pool|identity-backup/.test(id) &&
-          /[\\/]dist[\\/](core|context|internal)[\\/]|[\\/]node_modules[\\/](lit|lit-html|lit-element|@lit[\\/]reactive-element|@lit[\\/]context|peerjs|webrtc-adapter|sdp|eventemitter3|valibot|idb-keyval|@msgpack|peerjs-js-binarypack)[\\/]/.test(
-            id,
-          )) ||
-        id.includes('webrtc-adapter-evergreen') ||
-        id.includes('binarypack-stand-in')
-          ? 'runtime'
-          : undefined,
+      // The runtime chunk (merged into cdn/darkswap-connection.js): what <darkswap-connection> needs plus what
+      // every widget needs (Lit, the base element, the connection controller, the panel header), in one request.
+      // Code only some widgets use goes to chunks of its own; code loaded by import() (PeerJS, the settings side
+      // of the provider, the TURN failover, the doctor's probes, identity backups…) stays out of it.
+      manualChunks: eagerChunk(/[\\/]context[\\/]darkswap-connection\.js$/, 'runtime', { everyWidget: true }),
       plugins: [minify],
     },
   },

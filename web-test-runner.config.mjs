@@ -8,6 +8,15 @@ import { runesOraclePlugin } from './scripts/runes-oracle-plugin.mjs';
 
 const executablePath = await findChrome();
 
+/**
+ * `/cdn-copy/…` serves `cdn/…`: the bundles under a second URL space, as a second site embedding the kit would
+ * have them (test/bundle-two-copies.test.ts: each copy's lazy chunks load next to it and bind to it).
+ */
+function cdnCopy(context, next) {
+  if (context.path.startsWith('/cdn-copy/')) context.path = context.path.replace(/^\/cdn-copy\//, '/cdn/');
+  return next();
+}
+
 export default {
   files: ['src/**/*.test.ts', 'test/**/*.test.ts'],
   nodeResolve: { exportConditions: ['browser', 'development'] },
@@ -17,6 +26,7 @@ export default {
   browserStartTimeout: 60_000,
   testsFinishTimeout: 300_000,
   testFramework: { config: { timeout: 20_000, retries: 0 } },
+  middleware: [cdnCopy],
   browsers: [chromeLauncher({ launchOptions: { executablePath, headless: true, args: CHROME_ARGS } })],
   plugins: [
     sdpEsmPlugin(),

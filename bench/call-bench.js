@@ -32,7 +32,7 @@ async function oneCall(a, b, ea, eb, idB) {
   const incoming = new Promise((r) => eb.addEventListener('incoming', r, { once: true }));
   await ea.start(idB, true);
   await incoming;
-  const path = a.media(idB);
+  const path = await a.media(idB);
   const before = (await path.sample())?.inbound.framesDecoded ?? 0; // cumulative on a link that had a call
   const t0 = performance.now();
   await eb.accept();

@@ -72,6 +72,8 @@ const BENCHES = [
   { name: 'bundle_file_share_gzip_bytes', group: 'bundle' },
   { name: 'bundle_trade_gzip_bytes', group: 'bundle' },
   { name: 'bundle_trade_lazy_gzip_bytes', group: 'bundle' },
+  { name: 'bundle_all_in_one_gzip_bytes', group: 'bundle' },
+  { name: 'bundle_autoloader_gzip_bytes', group: 'bundle' },
 ];
 
 function parseArgs(argv) {
@@ -143,6 +145,8 @@ async function main() {
         ['bundle_file_share_gzip_bytes', 'file_share_gzip_bytes'],
         ['bundle_trade_gzip_bytes', 'trade_gzip_bytes'],
         ['bundle_trade_lazy_gzip_bytes', 'trade_lazy_gzip_bytes'],
+        ['bundle_all_in_one_gzip_bytes', 'all_in_one_gzip_bytes'],
+        ['bundle_autoloader_gzip_bytes', 'autoloader_gzip_bytes'],
       ]) {
         if (!wants(bench)) continue;
         if (typeof sizes[key] !== 'number') throw new Error(`${key} is missing from cdn/sizes.json`);

@@ -3,9 +3,10 @@
 //   1. src/internal/version.ts VERSION must equal package.json "version";
 //   2. dist/: unbundled ESM + .d.ts from `tsc -p tsconfig.build.json` (dist/ cleaned first);
 //   3. cdn/: rollup.config.mjs bundles (cdn/ cleaned first), built concurrently;
-//   4. size report: each cdn file min / min+gzip (gzip -9), the `runtime` figure and each widget's own
-//      bytes beyond it (against their goals where there is one), written to cdn/sizes.json. A missed
-//      goal is printed, never fatal.
+//   4. checks (the all-in-one's and the autoloader's shape, the autoloader's element list) and a size report:
+//      each cdn file min / min+gzip (gzip -9); the `runtime` figure (and what it loads on first use), each
+//      widget's own bytes beyond it, the all-in-one's first load and the autoloader (against their goals where
+//      there is one), written to cdn/sizes.json. A missed goal is printed, never fatal.
 import { spawn } from 'node:child_process';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -17,12 +18,16 @@ import { rollup } from 'rollup';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = join(ROOT, 'dist');
 const CDN = join(ROOT, 'cdn');
-const GOALS = { runtime: 35 * 1024, demo: 8 * 1024 };
+const GOALS = { runtime: 35 * 1024, demo: 8 * 1024, allInOne: 100 * 1024, autoloader: 2 * 1024 };
 const RUNTIME_ENTRY = 'darkswap-connection.js';
 const DEMO_ENTRY = 'darkswap-demo.js';
 /** Per-widget entries: `darkswap-<widget>.js` in the code-split build, other than the runtime. */
 const isWidgetEntry = (name) => /^darkswap-[a-z-]+\.js$/.test(name) && name !== RUNTIME_ENTRY;
-const ALL_IN_ONE = ['darkswap.js', 'darkswap.iife.js'];
+const ALL_IN_ONE = 'darkswap.js';
+const IIFE = 'darkswap.iife.js';
+/** The all-in-one's lazy chunks (rollup.config.mjs chunkFileNames), apart from the per-widget build's. */
+const ALL_IN_ONE_CHUNK = /^chunks\/all-/;
+const AUTOLOADER = 'autoloader.js';
 
 class BuildError extends Error {}
 
@@ -91,16 +96,40 @@ async function bundle() {
 }
 
 /** Sanity checks the bundles must pass whatever the config says. */
-function checkBundles(chunks, texts) {
-  for (const name of ALL_IN_ONE) {
-    const chunk = chunks.find((c) => c.fileName === name);
-    if (!chunk) throw new BuildError(`cdn/${name} was not produced.`);
+async function checkBundles(chunks, texts) {
+  const byName = new Map(chunks.map((c) => [c.fileName, c]));
+  const get = (name) => byName.get(name) ?? fail(`cdn/${name} was not produced.`);
+  const fail = (message) => {
+    throw new BuildError(message);
+  };
+  // The IIFE and the autoloader are single files.
+  for (const name of [IIFE, AUTOLOADER]) {
+    const chunk = get(name);
     if (chunk.imports.length || chunk.dynamicImports.length) {
-      throw new BuildError(`cdn/${name} must be self-contained but imports ${[...chunk.imports, ...chunk.dynamicImports].join(', ')}.`);
+      fail(`cdn/${name} must be one file but imports ${[...chunk.imports, ...chunk.dynamicImports].join(', ')}.`);
     }
   }
+  // The all-in-one runs nothing from another file when it loads (two URLs, two copies), and its lazy chunks are
+  // its own: they import only it and each other, never the per-widget build's chunks.
+  const allInOne = get(ALL_IN_ONE);
+  if (allInOne.imports.length) fail(`cdn/${ALL_IN_ONE} must load as one file but imports ${allInOne.imports.join(', ')}.`);
+  for (const name of lazyClosure(ALL_IN_ONE, byName, new Set())) {
+    if (!ALL_IN_ONE_CHUNK.test(name)) fail(`cdn/${ALL_IN_ONE} loads cdn/${name}, which is not one of its own chunks (chunks/all-*).`);
+    const strangers = [...get(name).imports, ...get(name).dynamicImports].filter((f) => f !== ALL_IN_ONE && !ALL_IN_ONE_CHUNK.test(f));
+    if (strangers.length) fail(`cdn/${name} (an all-in-one chunk) imports ${strangers.join(', ')}.`);
+  }
+  // The autoloader knows every element there is an entry for, and no other.
+  const { ELEMENT_NAMES } = await import(pathToFileURL(join(DIST, 'internal', 'element-names.js')).href);
+  const listed = [...ELEMENT_NAMES].map((n) => `darkswap-${n}.js`).sort();
+  const entries = chunks
+    .filter((c) => c.isEntry && /^darkswap-[a-z-]+\.js$/.test(c.fileName))
+    .map((c) => c.fileName)
+    .sort();
+  if (listed.join() !== entries.join()) {
+    fail(`src/internal/element-names.ts lists ${listed.join(', ')} but the per-widget entries are ${entries.join(', ')}: keep them equal.`);
+  }
   for (const [name, text] of texts) {
-    if (text.includes('Lit is in dev mode')) throw new BuildError(`cdn/${name} contains Lit's development build.`);
+    if (text.includes('Lit is in dev mode')) fail(`cdn/${name} contains Lit's development build.`);
   }
 }
 
@@ -145,7 +174,7 @@ async function report(perConfig) {
     texts.set(chunk.fileName, bytes.toString('utf8'));
     files[chunk.fileName] = { min: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
   }
-  checkBundles(chunks, texts);
+  await checkBundles(chunks, texts);
 
   // Each chunk of a code-split build is fetched (and gzipped) on its own: sum per file.
   const split = perConfig.find((cs) => cs.some((c) => c.fileName === RUNTIME_ENTRY));
@@ -153,17 +182,22 @@ async function report(perConfig) {
     throw new BuildError(`cdn/${RUNTIME_ENTRY} and cdn/${DEMO_ENTRY} must come from one code-split build.`);
   }
   const byName = new Map(split.map((c) => [c.fileName, c]));
-  const runtimeSet = closure(RUNTIME_ENTRY, byName);
-  const demoOnly = [...closure(DEMO_ENTRY, byName)].filter((f) => !runtimeSet.has(f));
   const sum = (names) => [...names].reduce((total, f) => total + files[f].gzip, 0);
+  const runtimeSet = closure(RUNTIME_ENTRY, byName);
+  // What the runtime loads on first use (PeerJS when a service opens, the doctor...), counted once, here.
+  const runtimeLazy = lazyClosure(RUNTIME_ENTRY, byName, runtimeSet);
   const runtime = sum(runtimeSet);
+  const demoOnly = [...closure(DEMO_ENTRY, byName)].filter((f) => !runtimeSet.has(f));
   const demo = sum(demoOnly);
   const widgets = {};
   for (const name of [...byName.keys()].filter(isWidgetEntry).sort()) {
     const own = [...closure(name, byName)].filter((f) => !runtimeSet.has(f));
-    const lazy = [...lazyClosure(name, byName, runtimeSet)];
+    const lazy = [...lazyClosure(name, byName, runtimeSet)].filter((f) => !runtimeLazy.has(f));
     widgets[name.replace(/^darkswap-|\.js$/g, '')] = { gzip: sum(own), files: own, lazyGzip: sum(lazy), lazy };
   }
+  const allByName = new Map(chunks.map((c) => [c.fileName, c]));
+  const allInOne = files[ALL_IN_ONE].gzip;
+  const allInOneLazy = [...lazyClosure(ALL_IN_ONE, allByName, new Set([ALL_IN_ONE]))];
 
   const width = Math.max(...Object.keys(files).map((f) => f.length), 4) + 2;
   const lines = [
@@ -171,11 +205,13 @@ async function report(perConfig) {
     ...Object.entries(files).map(([f, s]) => `${f.padEnd(width)}${fmt(s.min).padStart(10)}${fmt(s.gzip).padStart(11)}`),
   ];
   const verdict = (value, goal) => (value <= goal ? `OK (${fmt(goal - value)} B to spare)` : `GOAL MISSED by ${fmt(value - goal)} B`);
+  const goal = (value, limit) => `goal ≤ ${fmt(limit)} B (${limit / 1024} KB): ${verdict(value, limit)}`;
   console.log(`\ncdn/ sizes in bytes (gzip level 9):\n${lines.map((l) => `  ${l}`).join('\n')}\n`);
   console.log(
-    `  runtime = ${fmt(runtime)} B min+gzip (${kb(runtime)})  goal ≤ ${fmt(GOALS.runtime)} B (35 KB): ${verdict(runtime, GOALS.runtime)}\n` +
+    `  runtime = ${fmt(runtime)} B min+gzip (${kb(runtime)})  ${goal(runtime, GOALS.runtime)}\n` +
       `            ${[...runtimeSet].join(' + ')}\n` +
-      `  demo    = ${fmt(demo)} B min+gzip (${kb(demo)})  goal ≤ ${fmt(GOALS.demo)} B (8 KB): ${verdict(demo, GOALS.demo)}\n` +
+      `            + ${fmt(sum(runtimeLazy))} B loaded on first use: ${[...runtimeLazy].join(' + ')}\n` +
+      `  demo    = ${fmt(demo)} B min+gzip (${kb(demo)})  ${goal(demo, GOALS.demo)}\n` +
       `            ${demoOnly.join(' + ') || '(nothing beyond the runtime)'}\n` +
       Object.entries(widgets)
         .filter(([name]) => name !== 'demo')
@@ -184,7 +220,11 @@ async function report(perConfig) {
             `  ${name.padEnd(7)} = ${fmt(w.gzip)} B min+gzip (${kb(w.gzip)}) beyond the runtime\n            ${w.files.join(' + ')}\n` +
             (w.lazy.length ? `            + ${fmt(w.lazyGzip)} B loaded on first use: ${w.lazy.join(' + ')}\n` : ''),
         )
-        .join(''),
+        .join('') +
+      `  all-in-one = ${fmt(allInOne)} B min+gzip (${kb(allInOne)}) first load, ${ALL_IN_ONE}  ${goal(allInOne, GOALS.allInOne)}\n` +
+      `            + ${fmt(sum(allInOneLazy))} B in ${allInOneLazy.length} chunks loaded on first use (chunks/all-*)\n` +
+      `  iife    = ${fmt(files[IIFE].gzip)} B min+gzip (${kb(files[IIFE].gzip)}), everything in one file\n` +
+      `  autoloader = ${fmt(files[AUTOLOADER].gzip)} B min+gzip  ${goal(files[AUTOLOADER].gzip, GOALS.autoloader)}\n`,
   );
 
   const widgetSizes = Object.fromEntries(
@@ -193,7 +233,17 @@ async function report(perConfig) {
       ...(w.lazy.length ? [[`${name.replace(/-/g, '_')}_lazy_gzip_bytes`, w.lazyGzip]] : []),
     ]),
   );
-  const sizes = { runtime_gzip_bytes: runtime, demo_gzip_bytes: demo, ...widgetSizes, files };
+  const sizes = {
+    runtime_gzip_bytes: runtime,
+    runtime_lazy_gzip_bytes: sum(runtimeLazy),
+    demo_gzip_bytes: demo,
+    ...widgetSizes,
+    all_in_one_gzip_bytes: allInOne,
+    all_in_one_lazy_gzip_bytes: sum(allInOneLazy),
+    iife_gzip_bytes: files[IIFE].gzip,
+    autoloader_gzip_bytes: files[AUTOLOADER].gzip,
+    files,
+  };
   await writeFile(join(CDN, 'sizes.json'), `${JSON.stringify(sizes, null, 2)}\n`);
 }
 

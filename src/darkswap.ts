@@ -1,4 +1,5 @@
-// All-in-one entry: attaches one ContextRoot to the page and registers every element.
+// All-in-one entry: attaches one ContextRoot to the page, registers every element and exports the public
+// API — except the Bitcoin layer, which `loadBitcoin()` fetches on first use (see README, "Bundles").
 import { attachContextRoot } from './context/context-root.js';
 import './context/darkswap-connection.js';
 import './components/demo/darkswap-demo.js';
@@ -11,4 +12,4 @@ import './components/av-call/darkswap-av-call.js';
 
 attachContextRoot();
 
-export * from './index.js';
+export * from './api.js';

@@ -13,9 +13,10 @@ describe('two copies of cdn/darkswap.js on one page', () => {
 
   before(async () => {
     console.warn = (...args: unknown[]) => warnings.push(args.join(' '));
-    // Different URLs → two independent module instances (the bundle has no shared chunks).
-    A = (await import(/* @vite-ignore */ '/cdn/darkswap.js?copy=a' as string)) as Kit;
-    B = (await import(/* @vite-ignore */ '/cdn/darkswap.js?copy=b' as string)) as Kit;
+    // Two URL spaces (two sites) → two independent module instances: each file runs nothing from another file
+    // when it loads, and what it loads later (its chunks/all-* chunks, e.g. PeerJS) comes from next to it.
+    A = (await import(/* @vite-ignore */ '/cdn/darkswap.js' as string)) as Kit;
+    B = (await import(/* @vite-ignore */ '/cdn-copy/darkswap.js' as string)) as Kit;
     console.warn = originalWarn;
   });
 
@@ -65,6 +66,13 @@ describe('two copies of cdn/darkswap.js on one page', () => {
     await one.connectTo(svcB.id!);
     one.send('across copies');
     await waitFor(() => (two.shadowRoot!.querySelector('[part~="log"]')?.textContent ?? '').includes('across copies'), 5_000, 'delivered');
+    // Each copy loaded PeerJS (its signaling chunk) from next to itself.
+    const signalingChunks = performance
+      .getEntriesByType('resource')
+      .map((e) => new URL(e.name).pathname)
+      .filter((p) => /\/chunks\/all-signaling-[\w-]+\.js$/.test(p));
+    expect(signalingChunks.filter((p) => p.startsWith('/cdn/chunks/'))).to.have.length(1);
+    expect(signalingChunks.filter((p) => p.startsWith('/cdn-copy/chunks/'))).to.have.length(1);
     svcA.destroy();
     svcB.destroy();
     wrap.remove();

@@ -40,10 +40,10 @@ export interface ConnectionApi extends EventTarget {
   peerIdentity(peer: string): PeerIdentity | undefined;
   rejects(peer: string): RejectCounts;
   /**
-   * Audio and video for calls on the open link to `peer`, on the link's own authenticated connection; undefined
-   * without an open link (optional: older kits sharing the service lack it).
+   * Audio and video for calls on the open link to `peer`, on the link's own authenticated connection (its code
+   * loads on first use); undefined without an open link (optional: older kits sharing the service lack it).
    */
-  media?(peer: string): MediaPath | undefined;
+  media?(peer: string): Promise<MediaPath | undefined>;
   pin(peer: string, publicKey?: string): Promise<void>;
   unpin(peer: string): Promise<void>;
   readonly blockedPeers: ReadonlyMap<string, number>;

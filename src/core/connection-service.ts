@@ -1,6 +1,6 @@
 import { BandwidthBudget, type BandwidthSettings, type BandwidthState } from './bandwidth.js';
 import { utf8Length } from './frame.js';
-import { UsagePersistence } from './bandwidth-persist.js';
+import type { UsagePersistence } from './bandwidth-persist.js';
 import { BulkChannel, bulkFrameBytes, type BulkChannelOptions, type BulkEndpoint, type BulkFrame, type BulkHost } from './bulk.js';
 import { Channel, type ChannelEndpoint, type ChannelHost, type ChannelOptions, type SendOptions } from './channel.js';
 import { createSessionToken, isValidPeerId, resolveConfig, type ConnectionConfig, type ResolvedConfig } from './config.js';
@@ -11,12 +11,11 @@ import { type RejectReason } from './frame.js';
 import { isPublicKey, loadIdentity, loadPins, savePins, type Identity } from './identity.js';
 import { PRIORITY, type Link, type PeerIdentity } from './link.js';
 import type { MediaPath } from './link-media.js';
-import { isConnectionError } from './errors.js';
-import { holdBeacon, roomNonce, type BeaconHandle, type RoomFrame } from './rendezvous.js';
-import { claimStableId, renewStableId, type StableIdClaim } from './stable-id.js';
+import type { BeaconAsks, BeaconHandle } from './rendezvous.js';
+import type { StableIdClaim } from './stable-id.js';
 import { LinkRegistry, type LinkRegistryHost } from './link-registry.js';
 import { Signaling, type SignalingHost } from './signaling.js';
-import type { SignalDrop } from './signaling-guard.js';
+import type { SignalDrop } from './signaling-drops.js';
 import type { IceSettings } from './ice.js';
 import { IceControl, type IceControlHost } from './ice-control.js';
 import type { LinkSample, StatsListener } from './link-stats.js';
@@ -61,6 +60,7 @@ export class ConnectionService extends EventTarget implements ConnectionApi, Cha
   /** The page's budget for bulk data and the usage counters (bandwidth.ts), kept across reloads (bandwidth-persist.ts). */
   private readonly budget = new BandwidthBudget();
   private usageSaver: UsagePersistence | undefined;
+  private usageLoading = false;
 
   constructor(config: ConnectionConfig) {
     super();
@@ -104,8 +104,8 @@ export class ConnectionService extends EventTarget implements ConnectionApi, Cha
   }
 
   /** Who is on the other end of an open link: key, short authentication string, pin state. */
-  /** Media for calls on the open link to `peer` (link-media.ts); undefined without an open link. */
-  media(peer: string): MediaPath | undefined {
+  /** Media for calls on the open link to `peer` (link-media.ts, loaded on first use); undefined without an open link. */
+  async media(peer: string): Promise<MediaPath | undefined> {
     const link = this.links.get(peer);
     return link?.state === 'open' ? link.mediaPath() : undefined;
   }
@@ -185,7 +185,7 @@ export class ConnectionService extends EventTarget implements ConnectionApi, Cha
 
   /** Messages relayed by the signaling server that were dropped before PeerJS saw them, by reason. */
   get signalingDrops(): Readonly<Record<SignalDrop, number>> {
-    return { ...this.signaling.guard.drops };
+    return { ...this.signaling.drops };
   }
 
   rejects(peer: string): RejectCounts {
@@ -231,6 +231,7 @@ export class ConnectionService extends EventTarget implements ConnectionApi, Cha
     if (this._status === 'closed') return Promise.reject(this.error('destroyed', 'This connection service was destroyed.'));
     if (this.opening) return this.opening;
     this.setStatus('connecting');
+    this.signaling.preload();
     this.opening = Promise.all([this.loadIdentity(), this.iceControl.startCredentials()]).then(
       () => this.registerStable(),
       (cause: unknown) => {
@@ -244,7 +245,8 @@ export class ConnectionService extends EventTarget implements ConnectionApi, Cha
     return this.opening;
   }
 
-  private readonly beaconAsks = new Map<string, { beacon: string; resolve: (data: unknown) => void }>();
+  /** Beacon questions in flight (rendezvous.ts, loaded with the first beacon call). */
+  private beacons: Promise<BeaconAsks> | undefined;
 
   /**
    * Holds beacon `id` with a second, bare signaling socket (rendezvous.ts); `answer(from)` gives the data each
@@ -253,56 +255,39 @@ export class ConnectionService extends EventTarget implements ConnectionApi, Cha
   holdBeacon(id: string, answer: (from: string) => unknown): Promise<BeaconHandle> {
     if (!isValidPeerId(id)) return Promise.reject(this.error('invalid-peer-id', `Invalid beacon id "${id}".`));
     const c = this.config;
-    return holdBeacon({ host: c.host, port: c.port, path: c.path, secure: c.secure, key: c.key }, id, answer);
+    return import('./rendezvous.js').then(({ holdBeacon }) =>
+      holdBeacon({ host: c.host, port: c.port, path: c.path, secure: c.secure, key: c.key }, id, answer),
+    );
   }
 
   /** Asks beacon `id` through the signaling server; resolves with its answer, or undefined after `timeoutMs`. */
   askBeacon(id: string, timeoutMs = 1_500): Promise<unknown> {
-    const nonce = roomNonce();
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.beaconAsks.delete(nonce);
-        resolve(undefined);
-      }, timeoutMs);
-      this.beaconAsks.set(nonce, {
-        beacon: id,
-        resolve: (data) => {
-          clearTimeout(timer);
-          this.beaconAsks.delete(nonce);
-          resolve(data);
-        },
-      });
-      if (!this.signaling.signalRoom(id, { q: nonce })) this.beaconAsks.get(nonce)!.resolve(undefined);
-    });
-  }
-
-  private onRoomFrame(peer: string, frame: RoomFrame): void {
-    if (!('r' in frame)) return; // my main id is no beacon
-    const ask = this.beaconAsks.get(frame.r);
-    if (ask && ask.beacon === peer) ask.resolve(frame.data);
+    this.beacons ??= import('./rendezvous.js').then(({ BeaconAsks }) => new BeaconAsks((peer, frame) => this.signaling.signalRoom(peer, frame)));
+    return this.beacons.then((asks) => asks.ask(id, timeoutMs));
   }
 
   /** The stable id claimed for this service (stable-id.ts), if any. */
-  stableId: StableIdClaim | { peerId: string; token: string; release(): void } | undefined;
+  stableId: StableIdClaim | undefined;
 
-  /** Registers, with my identity's stable id when there is one; a stable id someone else took is renewed once. */
-  private async registerStable(): Promise<string> {
-    const name = this.config.identityName;
-    if (this.config.stablePeerId && name && !this.config.peerId && !this.stableId) {
-      this.stableId = await claimStableId(name, this.config.token).catch(() => undefined);
-      if (this._status === 'closed') this.stableId?.release();
-    }
-    try {
-      return await this.signaling.register();
-    } catch (error) {
-      const claim = this.stableId;
-      if (!claim || !name || !isConnectionError(error) || error.code !== 'peer-id-taken') throw error;
-      // Taken with another token (our record was lost, or someone guessed it): a new id, kept from now on.
-      const next = await renewStableId(name, this.config.token);
-      this.stableId = { ...next, release: claim.release };
-      this.setStatus('connecting');
-      return this.signaling.register();
-    }
+  /** Registers, with my identity's stable id when there is one (stable-id.ts, loaded only then). */
+  private registerStable(): Promise<string> {
+    const c = this.config;
+    if (!c.stablePeerId || !c.identityName || c.peerId) return this.signaling.register();
+    const owner = {
+      get stableId() {
+        return service.stableId;
+      },
+      set stableId(claim) {
+        service.stableId = claim;
+      },
+      get status() {
+        return service._status;
+      },
+      config: c,
+      setStatus: (status: ServiceStatus) => this.setStatus(status),
+    };
+    const service = this;
+    return import('./stable-id.js').then(({ registerStable }) => registerStable(owner, c.identityName!, () => this.signaling.register()));
   }
 
   private async loadIdentity(): Promise<void> {
@@ -315,9 +300,18 @@ export class ConnectionService extends EventTarget implements ConnectionApi, Cha
     const [identity, pins] = await Promise.all([loadIdentity(name), loadPins(name)]);
     this.myIdentity = identity;
     this.pins = { ...pins, ...this.pins };
-    if (this.config.persistUsage && !this.usageSaver && this._status !== 'closed') {
-      this.usageSaver = new UsagePersistence(this.budget, name);
-      void this.usageSaver.start();
+    if (this.config.persistUsage && !this.usageLoading && this._status !== 'closed') {
+      // Its own chunk in bundles, loaded on first use (a failed load leaves usage per page).
+      this.usageLoading = true;
+      void import('./bandwidth-persist.js').then(
+        ({ UsagePersistence }) => {
+          const saver = new UsagePersistence(this.budget, name);
+          // Destroyed while it loaded: save what was counted, as stop() would have.
+          if (this._status === 'closed') void saver.stop();
+          else void (this.usageSaver = saver).start();
+        },
+        () => (this.usageLoading = false),
+      );
     }
   }
 
@@ -453,7 +447,7 @@ export class ConnectionService extends EventTarget implements ConnectionApi, Cha
       get stableId() {
         return service.stableId;
       },
-      roomSignal: (peer, frame) => this.onRoomFrame(peer, frame),
+      roomSignal: (peer, frame) => void this.beacons?.then((asks) => asks.answered(peer, frame)),
       setStatus: (status) => this.setStatus(status),
       emitError: (error) => this.emitError(error),
       abandoned: () => {

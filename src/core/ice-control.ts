@@ -2,16 +2,17 @@
  * Everything ICE of one connection service: the live RTCConfiguration (one object PeerJS reads for every new
  * connection), the preset over the host's servers and the ephemeral TURN credentials, runtime changes with ICE
  * restarts, several TURN servers scored and failed over (turn-failover.ts), link statistics samplers and the
- * connection doctor.
+ * connection doctor. The failover, the credential refresher, the statistics samplers and the doctor's probes
+ * are loaded on first use (their own chunks in bundles).
  */
 import type { ResolvedConfig } from './config.js';
-import { findings, type Finding } from './doctor.js';
+import type { Finding } from './doctor.js';
 import { DarkswapConnectionError } from './errors.js';
 import { iceConfiguration, validateIceServers, type IcePreset, type IceSettings } from './ice.js';
-import { IceCredentialRefresher } from './ice-credentials.js';
-import { probeIceServer, probeNat, type IceProbeResult } from './ice-probe.js';
+import type { IceCredentialRefresher } from './ice-credentials.js';
+import type { IceProbeResult } from './ice-probe.js';
 import type { Link } from './link.js';
-import { StatsSampler, type LinkSample, type StatsListener } from './link-stats.js';
+import type { LinkSample, StatsListener, StatsSampler } from './link-stats.js';
 import type { TurnFailover } from './turn-failover.js';
 import type { TurnServerReport } from './turn-pool.js';
 import { splitTurn } from './turn-split.js';
@@ -36,9 +37,13 @@ export class IceControl {
   /** The preset's configuration before the TURN pool's selection (what the doctor probes). */
   private full: RTCConfiguration = {};
   private credentials: IceCredentialRefresher | undefined;
+  private credentialsStarted = false;
   /** The TURN server made from the latest ephemeral credentials. */
   private credentialServer: RTCIceServer | undefined;
   private readonly samplers = new Map<string, StatsSampler>();
+  /** The samplers' module, once loaded (link-stats.ts: loaded when statistics are first asked for). */
+  private statsCode: typeof import('./link-stats.js') | undefined;
+  private statsLoading: Promise<typeof import('./link-stats.js')> | undefined;
   /** Several TURN servers scored and failed over: loaded (its own chunk) once there are two or more. */
   private failover: TurnFailover | undefined;
   private failoverLoading = false;
@@ -120,7 +125,20 @@ export class IceControl {
   /** Fetches ephemeral TURN credentials (once; never fails open(): a failure is reported and retried). */
   async startCredentials(): Promise<void> {
     const source = this.host.config.iceCredentials;
-    if (!source || this.credentials) return;
+    if (!source || this.credentialsStarted) return;
+    this.credentialsStarted = true;
+    const credentialError = (error: Error) =>
+      this.host.emitError(new DarkswapConnectionError('signaling-unreachable', `TURN credentials could not be fetched: ${error.message}`, { cause: error }));
+    let IceCredentialRefresher: typeof import('./ice-credentials.js').IceCredentialRefresher;
+    try {
+      ({ IceCredentialRefresher } = await import('./ice-credentials.js'));
+    } catch (e) {
+      // Its chunk did not load: reported like a failed fetch; the next open() tries again.
+      this.credentialsStarted = false;
+      credentialError(e instanceof Error ? e : new Error(String(e)));
+      return;
+    }
+    if (this.disposed) return;
     this.credentials = new IceCredentialRefresher(
       source,
       (server) => {
@@ -128,8 +146,7 @@ export class IceControl {
         this.apply(iceConfiguration({ preset: this.preset, servers: this.servers() }), false);
         if (this.host.open) void this.failover?.probe();
       },
-      (error) =>
-        this.host.emitError(new DarkswapConnectionError('signaling-unreachable', `TURN credentials could not be fetched: ${error.message}`, { cause: error })),
+      credentialError,
     );
     await this.credentials.start();
   }
@@ -141,6 +158,7 @@ export class IceControl {
 
   /** See ConnectionService.diagnose. */
   async diagnose(timeoutMs: number): Promise<Finding[]> {
+    const [{ probeIceServer, probeNat }, { findings }] = await Promise.all([import('./ice-probe.js'), import('./doctor.js')]);
     const servers = this.full.iceServers ?? [];
     const probes: IceProbeResult[] = [];
     for (const server of servers) probes.push(...(await probeIceServer(server, timeoutMs)));
@@ -155,21 +173,43 @@ export class IceControl {
     return this.failover && this.failover.pool.size >= 2 ? this.failover.pool.report() : [];
   }
 
-  private sampler(peer: string): StatsSampler {
+  private loadStats(): Promise<typeof import('./link-stats.js')> {
+    this.statsLoading ??= import('./link-stats.js').then((code) => (this.statsCode = code));
+    this.statsLoading.catch(() => (this.statsLoading = undefined));
+    return this.statsLoading;
+  }
+
+  private sampler(peer: string, code: typeof import('./link-stats.js')): StatsSampler {
     let sampler = this.samplers.get(peer);
     if (!sampler) {
-      sampler = new StatsSampler(() => this.host.links.get(peer)?.wire?.pc, this.host.config.statsIntervalMs);
+      sampler = new code.StatsSampler(() => this.host.links.get(peer)?.wire?.pc, this.host.config.statsIntervalMs);
       this.samplers.set(peer, sampler);
     }
     return sampler;
   }
 
   watchStats(peer: string, listener: StatsListener): () => void {
-    return this.sampler(peer).watch(listener);
+    if (this.statsCode) return this.sampler(peer, this.statsCode).watch(listener);
+    // First statistics of this service: watching starts once the samplers' code is here (the first sample
+    // comes from an asynchronous getStats() either way), unless the watcher or the link left meanwhile.
+    let stop: (() => void) | undefined;
+    let stopped = false;
+    void this.loadStats().then(
+      (code) => {
+        if (!stopped && !this.disposed && this.host.links.has(peer)) stop = this.sampler(peer, code).watch(listener);
+      },
+      () => undefined,
+    );
+    return () => {
+      stopped = true;
+      stop?.();
+    };
   }
 
   async stats(peer: string): Promise<{ latest: LinkSample | undefined; history: readonly LinkSample[] }> {
-    const sampler = this.sampler(peer);
+    const code = await this.loadStats();
+    if (!this.host.links.has(peer)) return { latest: undefined, history: [] }; // the link left while the code loaded
+    const sampler = this.sampler(peer, code);
     const fresh = sampler.latest && performance.now() - sampler.latest.at < this.host.config.statsIntervalMs * 1.5;
     const latest = fresh ? sampler.latest : await sampler.sampleNow();
     return { latest, history: sampler.history };

@@ -14,7 +14,9 @@ import { fromBase64, toBase64 } from './bytes.js';
 import { bytesToHex, hexToBytes, identityRecord, setIdentityRecord, storeIdentity, verifySignature, type Identity } from './identity.js';
 
 export const BACKUP_ITERATIONS = 600_000;
-export const MIN_PASSPHRASE = 10;
+import { MIN_PASSPHRASE } from './passphrase.js';
+
+export { MIN_PASSPHRASE };
 const ED25519 = { name: 'Ed25519' } as const;
 
 export type IdentityBackupErrorCode = 'weak-passphrase' | 'wrong-passphrase' | 'not-ours' | 'newer' | 'corrupt' | 'no-backup';

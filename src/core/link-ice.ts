@@ -23,28 +23,14 @@
  * (it is up, and the signaling server need not learn of calls); the answerer opens the new transceivers both
  * ways. A negotiation asked for while another runs waits for it to finish.
  */
-import * as v from 'valibot';
 import { dtlsFingerprint } from './identity.js';
 import { addMediaTransceivers, mediaNegotiated, openMediaTransceivers } from './media-transceivers.js';
+import type { IceFrame } from './link-ice-frame.js';
 
-/** A data-channel SDP with its candidates is a few KB; allow ample room. */
-const MAX_SDP = 32_768;
+export { IceFrameSchema, type IceFrame } from './link-ice-frame.js';
+
 /** How long a description sent over the link waits for its candidates before it goes with what there is. */
 export const GATHER_WAIT_MS = 3_000;
-
-export const IceFrameSchema = v.union([
-  v.strictObject({ restart: v.literal(true) }),
-  v.strictObject({ lost: v.literal(true) }),
-  v.strictObject({ media: v.literal(true) }),
-  v.strictObject({ offer: v.pipe(v.string(), v.maxLength(MAX_SDP)) }),
-  v.strictObject({ answer: v.pipe(v.string(), v.maxLength(MAX_SDP)) }),
-  v.strictObject({
-    candidate: v.pipe(v.string(), v.maxLength(1_024)),
-    mid: v.nullable(v.pipe(v.string(), v.maxLength(64))),
-    ufrag: v.nullable(v.pipe(v.string(), v.maxLength(256))),
-  }),
-]);
-export type IceFrame = v.InferOutput<typeof IceFrameSchema>;
 
 /** What the restart needs from its link and wire. */
 export interface IceRestartWire {

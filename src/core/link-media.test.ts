@@ -60,8 +60,8 @@ describe('link media', () => {
 
   it('negotiates audio and video on the link, decodes frames both ways, and verifies the DTLS binding', async () => {
     const [a, b] = await linkedPair();
-    const pa = a.media(b.id!)!;
-    const pb = b.media(a.id!)!;
+    const pa = (await a.media(b.id!))!;
+    const pb = (await b.media(a.id!))!;
     // Either side may start: here the side that did not dial asks first.
     await Promise.all([pb.ready(), pa.ready()]);
     expect(pa.connection, 'the link’s own connection').to.equal(a.peerConnection(b.id!));

@@ -13,8 +13,8 @@
  */
 import { DarkswapConnectionError } from './errors.js';
 import { dtlsFingerprint } from './identity.js';
-import { applySendConstraints, type MediaLadderStep } from './media-constraints.js';
-import { mediaSampleFrom, type MediaCounters, type MediaSample } from './media-stats.js';
+import type { MediaLadderStep } from './media-constraints.js';
+import type { MediaCounters, MediaSample } from './media-stats.js';
 import { MEDIA_KINDS, mediaNegotiated, mediaTransceiver, type MediaKind } from './media-transceivers.js';
 
 export type { MediaKind } from './media-transceivers.js';
@@ -123,6 +123,8 @@ export class LinkMediaPath implements MediaPath {
   async constrain(step: MediaLadderStep): Promise<void> {
     const video = mediaTransceiver(this.pc(), 'video');
     if (!video) throw new DarkswapConnectionError('webrtc', `No video is set up with ${this.peer} yet: wait for ready().`);
+    // Loaded on first use (not in the runtime every page loads).
+    const { applySendConstraints } = await import('./media-constraints.js');
     await applySendConstraints(video.sender, step);
   }
 
@@ -135,7 +137,8 @@ export class LinkMediaPath implements MediaPath {
   async sample(): Promise<MediaSample | undefined> {
     const pc = this.host.current()?.pc;
     if (!pc || pc.connectionState === 'closed') return undefined;
-    const report = (await pc.getStats()) as unknown as ReadonlyMap<string, Record<string, unknown> & { type: string }>;
+    const [{ mediaSampleFrom }, stats] = await Promise.all([import('./media-stats.js'), pc.getStats()]);
+    const report = stats as unknown as ReadonlyMap<string, Record<string, unknown> & { type: string }>;
     const { sample, counters } = mediaSampleFrom(report, this.countersOn === pc ? this.counters : undefined, performance.now());
     this.counters = counters;
     this.countersOn = pc;

@@ -6,10 +6,10 @@ import { MessageRejectedEvent, PeerBlockedEvent, PeerEvent, PeerRefusedEvent, RE
 import type { RejectReason } from './frame.js';
 import type { Identity } from './identity.js';
 import { Link, type LinkOwner } from './link.js';
-import type { IceFrame } from './link-ice.js';
+import type { IceFrame } from './link-ice-frame.js';
 import type { LinkLimits } from './rate-limit.js';
 import type { DataConnection } from './signaling.js';
-import type { SignalDrop } from './signaling-guard.js';
+import type { SignalDrop } from './signaling-drops.js';
 import { Wire } from './wire.js';
 
 interface Pending {

@@ -9,8 +9,9 @@ import { OutboundQueue, PRIORITY } from './link-outbound.js';
 import { STRIKE_DRAIN_PER_SECOND, TokenBucket } from './rate-limit.js';
 import { ReliableState } from './reliable.js';
 import type { Wire } from './wire.js';
-import { IceFrameSchema, negotiate, receiveIce, restartIce as restartIceOn, type IceFrame, type IceRestartWire } from './link-ice.js';
-import { LinkMediaPath } from './link-media.js';
+import { IceFrameSchema, type IceFrame } from './link-ice-frame.js';
+import type { IceRestartWire } from './link-ice.js';
+import type { LinkMediaPath } from './link-media.js';
 
 // Kept importable from here: the outbound queue's priorities and watermark, and the wire.
 export { MESSAGE_HIGH_WATER, PRIORITY } from './link-outbound.js';
@@ -79,6 +80,22 @@ const MAX_BULK_BACKLOG = 32;
 const ACK_EVERY = 32;
 /** A gap on a channel asks for a resend at most this often (per channel, while the stream does not advance). */
 const NACK_INTERVAL_MS = 250;
+
+type IceCode = typeof import('./link-ice.js');
+let iceCode: IceCode | undefined;
+let iceLoading: Promise<IceCode> | undefined;
+
+/**
+ * Runs `use` with the ICE-restart code (link-ice.ts: its own chunk in bundles, loaded with the first restart or
+ * `_ice` frame). Once loaded it runs at once; before, calls run in arrival order when it arrives, so an offer
+ * still reaches its peer connection before the candidates that followed it.
+ */
+function withIceCode<T>(use: (ice: IceCode) => Promise<T>): Promise<T> {
+  if (iceCode) return use(iceCode);
+  iceLoading ??= import('./link-ice.js').then((code) => (iceCode = code));
+  iceLoading.catch(() => (iceLoading = undefined));
+  return iceLoading.then(use);
+}
 
 export class Link {
   state: LinkState = 'connecting';
@@ -254,23 +271,29 @@ export class Link {
   restartIce(): void {
     const wire = this.wire;
     if (this.state !== 'open' || !wire?.ready) return;
-    void restartIceOn(this.iceWire(wire)).catch(() => undefined);
+    const iceWire = this.iceWire(wire);
+    withIceCode((ice) => ice.restartIce(iceWire)).catch(() => undefined);
   }
 
-  private media: LinkMediaPath | undefined;
+  private media: Promise<LinkMediaPath> | undefined;
 
-  /** Media for calls on this link's own connection (link-media.ts); one per link, following its re-dials. */
-  mediaPath(): LinkMediaPath {
-    return (this.media ??= new LinkMediaPath(this.peer, {
-      current: () => {
-        const wire = this.wire;
-        return this.state === 'open' && wire?.ready && this.remote ? { pc: wire.pc, remoteFingerprint: this.remote.fingerprint } : undefined;
-      },
-      negotiate: () => {
-        const wire = this.wire;
-        if (this.state === 'open' && wire?.ready) void negotiate(this.iceWire(wire), 'media').catch(() => undefined);
-      },
-    }));
+  /** Media for calls on this link's own connection (link-media.ts, loaded on first use), following its re-dials. */
+  mediaPath(): Promise<LinkMediaPath> {
+    return (this.media ??= import('./link-media.js').then(({ LinkMediaPath }) => new LinkMediaPath(this.peer, this)));
+  }
+
+  /** The open connection and the fingerprint its hello authenticated (link-media.ts). */
+  current(): { pc: RTCPeerConnection | undefined; remoteFingerprint: string } | undefined {
+    const wire = this.wire;
+    return this.state === 'open' && wire?.ready && this.remote ? { pc: wire.pc, remoteFingerprint: this.remote.fingerprint } : undefined;
+  }
+
+  /** Adds the call transceivers to the open connection (link-ice.ts `negotiate`). */
+  negotiate(): void {
+    const wire = this.wire;
+    if (this.state !== 'open' || !wire?.ready) return;
+    const iceWire = this.iceWire(wire);
+    withIceCode((ice) => ice.negotiate(iceWire, 'media')).catch(() => undefined);
   }
 
   private iceWire(wire: Wire): IceRestartWire {
@@ -305,7 +328,8 @@ export class Link {
    */
   private onIce(wire: Wire, frame: IceFrame, relayed = false): void {
     const refuse = () => (relayed ? this.owner.counted(this.peer, '_ice', 'invalid') : this.reject('_ice', 'invalid'));
-    void receiveIce(this.iceWire(wire), frame, relayed).then(
+    const iceWire = this.iceWire(wire);
+    withIceCode((ice) => ice.receiveIce(iceWire, frame, relayed)).then(
       (refused) => refused && refuse(),
       () => refuse(),
     );

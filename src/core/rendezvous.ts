@@ -102,3 +102,31 @@ export function holdBeacon(address: SignalingAddress, id: string, answer: (from:
 export function roomNonce(): string {
   return randomToken().slice(0, 24);
 }
+
+/** My questions to beacons in flight, each waiting for the answer with its nonce from that beacon. */
+export class BeaconAsks {
+  private readonly pending = new Map<string, { beacon: string; resolve: (data: unknown) => void }>();
+
+  constructor(private readonly send: (peer: string, frame: RoomFrame) => boolean) {}
+
+  ask(beacon: string, timeoutMs: number): Promise<unknown> {
+    const nonce = roomNonce();
+    return new Promise((resolve) => {
+      const done = (data: unknown) => {
+        clearTimeout(timer);
+        this.pending.delete(nonce);
+        resolve(data);
+      };
+      const timer = setTimeout(() => done(undefined), timeoutMs);
+      this.pending.set(nonce, { beacon, resolve: done });
+      if (!this.send(beacon, { q: nonce })) done(undefined);
+    });
+  }
+
+  /** A frame relayed to my main id: the answer to one of my questions (anything else is ignored). */
+  answered(peer: string, frame: RoomFrame): void {
+    if (!('r' in frame)) return;
+    const ask = this.pending.get(frame.r);
+    if (ask && ask.beacon === peer) ask.resolve(frame.data);
+  }
+}

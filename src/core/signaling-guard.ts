@@ -16,12 +16,13 @@
  */
 import { isValidPeerId } from './config.js';
 import * as v from 'valibot';
-import { IceFrameSchema, type IceFrame } from './link-ice.js';
+import { IceFrameSchema, type IceFrame } from './link-ice-frame.js';
 import { MAX_ROOM_FRAME_CHARS, RoomFrameSchema, type RoomFrame } from './rendezvous.js';
 import { TokenBucket } from './rate-limit.js';
 
-export const SIGNAL_DROP_REASONS = ['unknown-type', 'malformed', 'too-large', 'media', 'serialization', 'no-connection', 'rate-limited', 'refused'] as const;
-export type SignalDrop = (typeof SIGNAL_DROP_REASONS)[number];
+import { SIGNAL_DROP_REASONS, type SignalDrop } from './signaling-drops.js';
+
+export { SIGNAL_DROP_REASONS, type SignalDrop };
 
 /** Messages from the server itself, passed through unchanged. */
 const SERVER_TYPES = new Set(['OPEN', 'ERROR', 'ID-TAKEN', 'INVALID-KEY', 'LEAVE', 'EXPIRE']);
@@ -180,4 +181,35 @@ export class SignalingGuard {
     this.host.dropped(peer, reason, detail);
     return false;
   }
+}
+
+/** How long an open socket with a stable id waits for the server's `OPEN` before it counts as reclaimed. */
+const RECLAIM_MS = 1_000;
+
+/** The parts of a PeerJS peer the reclaim reads (not in PeerJS's public types). */
+export interface ReclaimablePeer {
+  readonly open: boolean;
+  readonly destroyed: boolean;
+  socket?: { _socket?: WebSocket };
+  _handleMessage(message: unknown): void;
+}
+
+/**
+ * A stock PeerServer that gives an id back to the token that holds it (a reload before the server noticed the old
+ * socket close) sends no `OPEN` (it only does for a new registration), and PeerJS waits for one. Refusals
+ * (`ID-TAKEN`, errors) come at once, so a socket that is open and heard nothing for `RECLAIM_MS` holds the id:
+ * tell PeerJS it is open. `current()` is false once this peer is no longer the one in use.
+ */
+export function acceptReclaim(peer: ReclaimablePeer, current: () => boolean, timeoutMs: number): void {
+  const started = performance.now();
+  let openedAt: number | undefined;
+  const check = setInterval(() => {
+    if (!current() || peer.open || peer.destroyed || performance.now() - started > timeoutMs) return clearInterval(check);
+    const ws = peer.socket?._socket;
+    if (!ws || ws.readyState !== WebSocket.OPEN) return;
+    openedAt ??= performance.now();
+    if (performance.now() - openedAt < RECLAIM_MS) return;
+    clearInterval(check);
+    peer._handleMessage({ type: 'OPEN' });
+  }, 100);
 }

@@ -1,13 +1,38 @@
-import { Peer, type DataConnection, type PeerError } from 'peerjs';
+import type { DataConnection, Peer, PeerError } from 'peerjs';
 import type { ResolvedConfig } from './config.js';
 import { DarkswapConnectionError, type ConnectionErrorCode } from './errors.js';
 import type { ServiceStatus } from './events.js';
 import type { RoomFrame } from './rendezvous.js';
-import type { IceFrame } from './link-ice.js';
-import { SignalingGuard, type SignalDrop } from './signaling-guard.js';
+import type { IceFrame } from './link-ice-frame.js';
+import { SIGNAL_DROP_REASONS, type SignalDrop } from './signaling-drops.js';
+import type { acceptReclaim, ReclaimablePeer, SignalingGuard } from './signaling-guard.js';
 
 /** PeerJS's connection type, for the modules that carry links over it (they never import peerjs). */
 export type { DataConnection };
+
+interface PeerCode {
+  Peer: typeof import('peerjs').Peer;
+  SignalingGuard: typeof SignalingGuard;
+  acceptReclaim: typeof acceptReclaim;
+}
+let loading: Promise<PeerCode> | undefined;
+
+/**
+ * PeerJS and the guard in front of it, loaded once per page on first use (their own chunk in bundles: a page
+ * renders its widgets before they arrive). A failed load is forgotten, so the next open() tries again.
+ */
+function loadPeerCode(): Promise<PeerCode> {
+  // Destructured in place, so bundlers keep only Peer (not PeerJS's MsgPack serializer).
+  loading ??= Promise.all([import('peerjs').then(({ Peer }) => Peer), import('./signaling-guard.js')]).then(([Peer, { SignalingGuard, acceptReclaim }]) => ({
+    Peer,
+    SignalingGuard,
+    acceptReclaim,
+  }));
+  loading.catch(() => (loading = undefined));
+  return loading;
+}
+
+const NO_DROPS: Readonly<Record<SignalDrop, number>> = Object.freeze(Object.fromEntries(SIGNAL_DROP_REASONS.map((r) => [r, 0])) as Record<SignalDrop, number>);
 
 const SIGNALING_ERRORS = new Set(['network', 'server-error', 'socket-error', 'socket-closed', 'disconnected']);
 const RETRY_BASE_MS = 1_000;
@@ -49,9 +74,6 @@ export interface SignalingHost {
   signalDropped(peer: string | undefined, reason: SignalDrop, detail?: string): void;
 }
 
-/** How long an open socket with a stable id waits for the server's `OPEN` before it counts as reclaimed. */
-const RECLAIM_MS = 1_000;
-
 /** PeerJS's handler of server messages, which the guard wraps (not in PeerJS's public types). */
 interface PeerInternals {
   _handleMessage(message: unknown): void;
@@ -70,8 +92,13 @@ export class Signaling {
 
   constructor(private readonly host: SignalingHost) {}
 
-  /** Checks every message relayed by the signaling server before PeerJS handles it (made on first use: the config comes later). */
-  get guard(): SignalingGuard {
+  /** Messages relayed by the signaling server that the guard dropped, by reason (none before the first registration). */
+  get drops(): Readonly<Record<SignalDrop, number>> {
+    return this.checker?.drops ?? NO_DROPS;
+  }
+
+  /** Checks every message relayed by the signaling server before PeerJS handles it (made with the first peer). */
+  private guard(SignalingGuard: PeerCode['SignalingGuard']): SignalingGuard {
     const host = this.host;
     this.checker ??= new SignalingGuard(
       {
@@ -97,8 +124,29 @@ export class Signaling {
     return this.peer !== undefined;
   }
 
+  /** Starts loading PeerJS (open() calls it first, so the load overlaps loading the identity key). */
+  preload(): void {
+    loadPeerCode().catch(() => undefined);
+  }
+
   /** Register with the signaling server; resolves with my peer id. */
-  register(): Promise<string> {
+  async register(): Promise<string> {
+    let code: PeerCode;
+    try {
+      code = await loadPeerCode();
+    } catch (cause) {
+      const error = connectionError('signaling-unreachable', `Cannot load the signaling code (PeerJS): ${String(cause)}`, cause);
+      if (this.host.status === 'closed') throw connectionError('destroyed', 'This connection service was destroyed.');
+      this.host.abandoned();
+      this.host.setStatus('error');
+      this.host.emitError(error);
+      throw error;
+    }
+    return this.registerWith(code, this.guard(code.SignalingGuard));
+  }
+
+  private registerWith(code: PeerCode, guard: SignalingGuard): Promise<string> {
+    const Peer = code.Peer;
     const host = this.host;
     const c = host.config;
     return new Promise<string>((resolve, reject) => {
@@ -120,8 +168,8 @@ export class Signaling {
       const id = c.peerId ?? host.stableId?.peerId;
       const peer = id ? new Peer(id, options) : new Peer(options);
       this.peer = peer;
-      this.guardMessages(peer);
-      if (id && !c.peerId) this.acceptReclaim(peer);
+      this.guardMessages(peer, guard);
+      if (id && !c.peerId) code.acceptReclaim(peer as unknown as ReclaimablePeer, () => this.peer === (peer as unknown), c.openTimeoutMs);
       const timer = setTimeout(() => {
         fail(connectionError('signaling-unreachable', `No answer from the signaling server at ${this.signalingUrl()} within ${c.openTimeoutMs} ms.`));
       }, c.openTimeoutMs);
@@ -168,33 +216,13 @@ export class Signaling {
   }
 
   /** Route the server's messages through the guard (PeerJS calls `this._handleMessage` for each). */
-  private guardMessages(peer: Peer): void {
+  private guardMessages(peer: Peer, guard: SignalingGuard): void {
     const internals = peer as unknown as PeerInternals;
     if (typeof internals._handleMessage !== 'function') throw new Error('This PeerJS version has no _handleMessage: the signaling guard cannot be installed.');
     const handle = internals._handleMessage.bind(peer);
     internals._handleMessage = (message: unknown) => {
-      if (this.guard.admit(message)) handle(message);
+      if (guard.admit(message)) handle(message);
     };
-  }
-
-  /**
-   * A stock PeerServer that gives an id back to the token that holds it (a reload before the server noticed the
-   * old socket close) sends no `OPEN` (it only does for a new registration), and PeerJS waits for one. Refusals
-   * (`ID-TAKEN`, errors) come at once, so a socket that is open and heard nothing for `RECLAIM_MS` holds the id:
-   * tell PeerJS it is open.
-   */
-  private acceptReclaim(peer: Peer): void {
-    const internals = peer as unknown as PeerInternals & { socket?: { _socket?: WebSocket } };
-    const started = performance.now();
-    const check = setInterval(() => {
-      if (this.peer !== peer || peer.open || peer.destroyed || performance.now() - started > this.host.config.openTimeoutMs) return clearInterval(check);
-      const ws = internals.socket?._socket;
-      if (!ws || ws.readyState !== WebSocket.OPEN) return;
-      const since = ((ws as WebSocket & { openedAt?: number }).openedAt ??= performance.now());
-      if (performance.now() - since < RECLAIM_MS) return;
-      clearInterval(check);
-      internals._handleMessage({ type: 'OPEN' });
-    }, 100);
   }
 
   /** Open a raw PeerJS connection to a peer; undefined while not registered. */

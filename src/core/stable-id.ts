@@ -8,6 +8,8 @@
  * (or a second service in the page) with the same identity gets a fresh random id instead of taking the first
  * one's registration over — two holders of one token would push each other off the server in turn.
  */
+import { isConnectionError } from './errors.js';
+import type { ServiceStatus } from './events.js';
 import { identityRecord, setIdentityRecord } from './identity.js';
 
 interface StoredId {
@@ -64,4 +66,32 @@ export async function renewStableId(name: string, token: string): Promise<{ peer
   const next = { peerId: newPeerId(), token };
   await setIdentityRecord(recordKey(name), next);
   return next;
+}
+
+/** What `registerStable` needs of the service. */
+export interface StableIdOwner {
+  stableId: StableIdClaim | undefined;
+  readonly status: ServiceStatus;
+  readonly config: { readonly token: string };
+  setStatus(status: ServiceStatus): void;
+}
+
+/**
+ * Registers `owner` with its identity's stable id (claimed the first time); an id someone else holds with another
+ * token (our record was lost, or someone guessed it) is renewed once and kept from then on.
+ */
+export async function registerStable(owner: StableIdOwner, name: string, register: () => Promise<string>): Promise<string> {
+  if (!owner.stableId) {
+    owner.stableId = await claimStableId(name, owner.config.token).catch(() => undefined);
+    if (owner.status === 'closed') owner.stableId?.release();
+  }
+  try {
+    return await register();
+  } catch (error) {
+    const claim = owner.stableId;
+    if (!claim || !isConnectionError(error) || error.code !== 'peer-id-taken') throw error;
+    owner.stableId = { ...(await renewStableId(name, owner.config.token)), release: claim.release };
+    owner.setStatus('connecting');
+    return register();
+  }
 }

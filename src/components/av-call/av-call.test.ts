@@ -53,7 +53,8 @@ describe('<darkswap-av-call>', () => {
   });
 
   it('calls through the UI: rings with the code, renders remote video both ways, controls work, the hang-up is seen within 1 s', async () => {
-    const [a, b] = await linkedPair();
+    // Own identities: the history is kept per identity, so this test sees only its own call.
+    const [a, b] = await linkedPair({ identity: `av-a-${Date.now()}` }, { identity: `av-b-${Date.now()}` });
     const [ea, eb] = await pair(a, b);
     const started: string[] = [];
     for (const el of [ea, eb]) el.addEventListener('darkswap-call-started', () => started.push(el.heading));
@@ -105,7 +106,7 @@ describe('<darkswap-av-call>', () => {
     expect(performance.now() - t0, 'hang-up seen within 1 s').to.be.below(1_000);
     expect(end.detail.reason).to.equal('hangup');
     expect(end.detail.durationMs).to.be.above(0);
-    await waitFor(() => parts(eb, 'history-entry').length === 1 && parts(ea, 'history-entry').length >= 1, 3_000, 'history');
+    await waitFor(() => parts(eb, 'history-entry').length === 1 && parts(ea, 'history-entry').length === 1, 3_000, 'history');
     expect(parts(eb, 'history-entry')[0]!.dataset.outcome).to.equal('completed');
     expect(part(eb, 'status')!.textContent).to.equal('Call ended.');
     expect(leave(), 'no question after the call').to.equal(false);

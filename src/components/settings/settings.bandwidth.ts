@@ -5,7 +5,7 @@
  */
 import { html, nothing } from 'lit';
 import { activeProfile, type BandwidthProfile } from '../../features/settings/bandwidth-schedule.js';
-import { formatBytes } from '../../features/settings/settings.data.js';
+import { formatBytes } from '../../features/settings/settings.format.js';
 import type { Settings } from '../../features/settings/settings.model.js';
 import { field, numberOf, type SettingsView } from './settings.render.js';
 

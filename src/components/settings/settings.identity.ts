@@ -3,7 +3,8 @@
  * encrypted backup, and a restore from a backup file. Templates only; the element owns the state.
  */
 import { html, nothing } from 'lit';
-import { MIN_PASSPHRASE, type IdentityBackup } from '../../core/identity-backup.js';
+import type { IdentityBackup } from '../../core/identity-backup.js';
+import { MIN_PASSPHRASE } from '../../core/passphrase.js';
 
 export interface IdentityView {
   readonly publicKey: string | undefined;

@@ -5,7 +5,8 @@
 import { html, nothing } from 'lit';
 import { ICE_PRESETS } from '../../core/ice.js';
 import type { IceProbeResult } from '../../core/ice-probe.js';
-import { formatBytes, type KitStore, type StorageUse } from '../../features/settings/settings.data.js';
+import type { KitStore, StorageUse } from '../../features/settings/settings.data.js';
+import { formatBytes } from '../../features/settings/settings.format.js';
 import type { Settings, SettingsPatch } from '../../features/settings/settings.model.js';
 import type { NetworkInfo, Recommendation } from '../../features/settings/network-info.js';
 import type { BandwidthProfile } from '../../features/settings/bandwidth-schedule.js';

@@ -2,24 +2,26 @@ import { html, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { ContextConsumer } from '@lit/context';
 import type { ConnectionApi } from '../../core/connection-api.js';
-import { probeIceServer, type IceProbeResult } from '../../core/ice-probe.js';
+import type { IceProbeResult } from '../../core/ice-probe.js';
 import { ConnectionController } from '../../context/connection-controller.js';
 import { settingsContext } from '../../context/settings-context.js';
 import { DEFAULT_SETTINGS, SettingsError, type Settings, type SettingsPatch } from '../../features/settings/settings.model.js';
 import { SettingsStore, type SettingsChangeEvent } from '../../features/settings/settings.store.js';
-import { clearStore, kitStores, requestPersistence, storageUse, type KitStore, type StorageUse } from '../../features/settings/settings.data.js';
-import { exportAll, importAll } from '../../features/settings/settings.backup.js';
+import type { KitStore, StorageUse } from '../../features/settings/settings.data.js';
 import { DarkswapElement } from '../../internal/base-element.js';
 import { panelHeader } from '../../internal/panel-header.js';
 import { DarkswapSettingsChangeEvent } from './settings.events.js';
 import { renderConnection, renderData, renderGeneral, type SettingsView } from './settings.render.js';
 import { renderBandwidth } from './settings.bandwidth.js';
 import { renderIdentity } from './settings.identity.js';
-import { createIdentityWithBackup, identityBackup, restoreIdentity, type IdentityBackup } from '../../core/identity-backup.js';
+import type { IdentityBackup } from '../../core/identity-backup.js';
 import { recommendSettings, watchNetworkInfo, type NetworkInfo, type Recommendation } from '../../features/settings/network-info.js';
 import type { UsageReport } from '../../core/bandwidth-usage.js';
 import type { LinkSample } from '../../core/link-stats.js';
 import { settingsStyles } from './settings.styles.js';
+
+/** The widget's on-request tools (settings.tools.ts), loaded on first use. */
+const tools = () => import('./settings.tools.js');
 
 /**
  * The page's settings in four sections — General (display name, my identity key with its encrypted backup:
@@ -156,7 +158,11 @@ export class DarkswapSettings extends DarkswapElement {
     const name = this.conn.service?.identityName;
     if (name === this.backupOf) return;
     this.backupOf = name;
-    this.backup = name ? await identityBackup(name).catch(() => undefined) : undefined;
+    this.backup = name
+      ? await tools()
+          .then(({ identityBackup }) => identityBackup(name))
+          .catch(() => undefined)
+      : undefined;
   }
 
   /** Replaces my persistent identity with a new one made with an encrypted backup (the page reloads to use it). */
@@ -168,6 +174,7 @@ export class DarkswapSettings extends DarkswapElement {
       return false;
     }
     return this.identityJob(async () => {
+      const { createIdentityWithBackup } = await tools();
       this.backup = (await createIdentityWithBackup(name, passphrase)).backup;
       return 'A new identity with a backup is saved. Reload the page to use it, then download the backup.';
     });
@@ -184,6 +191,7 @@ export class DarkswapSettings extends DarkswapElement {
       } catch {
         throw new Error(`${file.name} is not a backup (not JSON).`);
       }
+      const { restoreIdentity, identityBackup } = await tools();
       const identity = await restoreIdentity(name, parsed, passphrase);
       this.backup = await identityBackup(name);
       return `Identity ${identity.publicKey.slice(0, 8)}… restored. Reload the page to use it.`;
@@ -277,14 +285,17 @@ export class DarkswapSettings extends DarkswapElement {
     const server = this.value.connection.iceServers[index];
     if (!server) return;
     this.tests = { ...this.tests, [index]: 'running' };
-    const results = await probeIceServer(server as RTCIceServer, 5_000).catch((e: Error) => [
-      { url: String(server.urls), kind: 'stun' as const, needed: 'srflx' as const, ok: false, problem: 'unreachable' as const, errorText: e.message },
-    ]);
+    const results = await tools()
+      .then(({ probeIceServer }) => probeIceServer(server as RTCIceServer, 5_000))
+      .catch((e: Error) => [
+        { url: String(server.urls), kind: 'stun' as const, needed: 'srflx' as const, ok: false, problem: 'unreachable' as const, errorText: e.message },
+      ]);
     this.tests = { ...this.tests, [index]: results };
   }
 
   private async refreshData(): Promise<void> {
-    [this.stores, this.use] = await Promise.all([kitStores().catch(() => []), storageUse().catch(() => undefined)]);
+    const loaded = await tools().catch(() => undefined);
+    [this.stores, this.use] = await Promise.all([loaded?.kitStores().catch(() => []) ?? [], loaded?.storageUse().catch(() => undefined)]);
   }
 
   private async confirmClear(ok: boolean): Promise<void> {
@@ -293,7 +304,7 @@ export class DarkswapSettings extends DarkswapElement {
     this.confirming = undefined;
     if (!ok || !target) return;
     try {
-      await clearStore(target);
+      await (await tools()).clearStore(target);
       this.dataMessage = `${target.label} cleared.`;
     } catch (e) {
       this.dataMessage = (e as Error).message;
@@ -317,7 +328,7 @@ export class DarkswapSettings extends DarkswapElement {
 
   private async exportEverything(): Promise<void> {
     try {
-      const file = await exportAll();
+      const file = await (await tools()).exportAll();
       this.download(file, 'darkswap-backup');
       this.dataMessage = `Exported ${file.databases.length} stores. Not included: ${file.skipped.map((s) => `${s.name} (${s.reason})`).join('; ')}.`;
     } catch (e) {
@@ -334,7 +345,7 @@ export class DarkswapSettings extends DarkswapElement {
       } catch {
         throw new Error(`${file.name} is not a backup (not JSON).`);
       }
-      const restored = await importAll(parsed);
+      const restored = await (await tools()).importAll(parsed);
       await this.activeStore?.reload();
       this.dataMessage = `Restored ${restored.length} stores from ${file.name}. Reload this site’s other tabs to use them.`;
       await this.refreshData();
@@ -403,7 +414,9 @@ export class DarkswapSettings extends DarkswapElement {
       },
       confirmClear: (ok) => void this.confirmClear(ok),
       persist: async () => {
-        const ok = await requestPersistence().catch(() => false);
+        const ok = await tools()
+          .then(({ requestPersistence }) => requestPersistence())
+          .catch(() => false);
         this.dataMessage = ok ? 'This browser will keep the kit’s data.' : 'The browser did not grant persistent storage.';
         await this.refreshData();
       },

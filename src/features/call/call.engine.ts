@@ -73,6 +73,8 @@ interface LegRuntime {
   invited?: boolean;
   /** The connection media was set up on (a re-dial needs it again). */
   mediaOn?: object;
+  /** The leg's media path, once set up. */
+  path?: MediaPath;
   settingUp?: boolean;
   stopStats?: () => void;
   link?: LinkSample;
@@ -130,7 +132,7 @@ export class CallEngine extends EventTarget implements Feature {
 
   /** The peer's audio and video in the current call. */
   remoteStream(peer: string): MediaStream | undefined {
-    return this.legs.has(peer) ? this.service.media?.(peer)?.remote : undefined;
+    return this.legs.get(peer)?.path?.remote;
   }
 
   quality(peer: string): LegQuality | undefined {
@@ -389,11 +391,13 @@ export class CallEngine extends EventTarget implements Feature {
     this.legs.set(peer, rt);
     if (rt.settingUp) return;
     const callId = this.call?.id;
-    const path = this.service.media?.(peer);
-    if (!path) return this.failLeg(peer, 'failed');
     rt.settingUp = true;
     void (async () => {
       try {
+        const path = await this.service.media?.(peer);
+        if (!path) throw new Error('no link');
+        rt.path = path;
+        this.emit('change');
         await path.ready({ timeoutMs: MEDIA_MS });
         if (this.call?.id !== callId || legOf(this.call!, peer)?.state === 'ended') return;
         if (!(await path.verify())) return this.failLeg(peer, 'security');
@@ -425,12 +429,8 @@ export class CallEngine extends EventTarget implements Feature {
 
   /** My track of a kind changed: every leg with media gets it. */
   private sendTrack(kind: MediaKind, track: MediaStreamTrack | null): void {
-    for (const [peer, rt] of this.legs) {
-      if (!rt.mediaOn) continue;
-      void this.service
-        .media?.(peer)
-        ?.send(kind, track)
-        .catch(() => undefined);
+    for (const rt of this.legs.values()) {
+      if (rt.mediaOn) void rt.path?.send(kind, track).catch(() => undefined);
     }
     this.sendState();
   }
@@ -506,9 +506,8 @@ export class CallEngine extends EventTarget implements Feature {
     this.legs.delete(peer);
     rt?.stopStats?.();
     if (rt?.mediaOn) {
-      const path = this.service.media?.(peer);
-      void path?.send('audio', null).catch(() => undefined);
-      void path?.send('video', null).catch(() => undefined);
+      void rt.path?.send('audio', null).catch(() => undefined);
+      void rt.path?.send('video', null).catch(() => undefined);
     }
   }
 
@@ -563,7 +562,7 @@ export class CallEngine extends EventTarget implements Feature {
     const leg = call && legOf(call, peer);
     const rt = this.legs.get(peer);
     if (!leg || !rt || (leg.state !== 'connecting' && leg.state !== 'active')) return;
-    if (rt.mediaOn && rt.mediaOn !== this.service.media?.(peer)?.connection) {
+    if (rt.mediaOn && rt.mediaOn !== rt.path?.connection) {
       rt.mediaOn = undefined;
       this.setupLeg(peer);
     }

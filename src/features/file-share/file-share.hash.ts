@@ -12,8 +12,10 @@
  *   hash falls back to @noble/hashes' SHA-256 (pure JavaScript, about half the speed), whose state is
  *   saved through a subclass (`js1:` states). A state saved by one cannot be loaded by the other
  *   (`HashStateError`): the receiver then hashes the file's chunks again from its start.
+ *
+ * hash-wasm is loaded with the first whole-file hash (its own chunk in bundles).
  */
-import { createSHA256, type IHasher } from 'hash-wasm';
+import type { IHasher } from 'hash-wasm';
 import { _SHA256 } from '@noble/hashes/sha2.js';
 
 import { bytesToHex as toHex, fromBase64, toBase64 } from '../../core/bytes.js';
@@ -56,13 +58,21 @@ class ResumableSha256 extends _SHA256 {
   }
 }
 
+let hashWasm: Promise<() => Promise<IHasher>> | undefined;
+/** hash-wasm's SHA-256 factory, loaded once (destructured in place, so bundlers keep only SHA-256). */
+function loadCreateSha256(): Promise<() => Promise<IHasher>> {
+  return (hashWasm ??= import('hash-wasm').then(({ createSHA256 }) => createSHA256));
+}
+
 /** Whether this page may compile WebAssembly (a strict CSP without 'wasm-unsafe-eval' forbids it). */
 let wasm: Promise<boolean> | undefined;
 function wasmAllowed(): Promise<boolean> {
-  return (wasm ??= createSHA256().then(
-    () => true,
-    () => false,
-  ));
+  return (wasm ??= loadCreateSha256()
+    .then((createSHA256) => createSHA256())
+    .then(
+      () => true,
+      () => false,
+    ));
 }
 
 /** A whole-file SHA-256 fed in order, whose state can be saved and restored. */
@@ -86,7 +96,7 @@ export class StreamHasher {
       if (state) h.loadState(fromBase64(state.slice(JS_STATE.length)));
       return new StreamHasher(h);
     }
-    const h = await createSHA256();
+    const h = await (await loadCreateSha256())();
     h.init();
     if (state) {
       try {

@@ -5,7 +5,10 @@
  * back to the state machine; the engine applies it.
  */
 import { basisOf, digest, type TradeEffect, type TradeInput, type TradeRecord } from './trade.protocol.js';
-import { buildReview, cancelContext, fromBase64, loadBitcoin, parseTrade, toBase64, verifyContext, type TradeHost } from './trade.bitcoin.js';
+import { fromBase64, loadBitcoin, toBase64, type TradeHost } from './trade.bitcoin.js';
+import { buildReview, cancelContext, parseTrade, verifyContext } from './trade.bridge.js';
+
+export { prepareContribution } from './trade.bridge.js';
 
 /** Does one effect of a trade; resolves to the input that reports its result (throws only on an unexpected error). */
 export async function runEffect(r: TradeRecord, host: TradeHost, effect: TradeEffect): Promise<TradeInput> {
@@ -111,14 +114,4 @@ export async function signCancel(r: TradeRecord, host: TradeHost): Promise<{ txi
   const published = await host.broadcast(signed.txHex);
   if (published.toLowerCase() !== signed.txid) throw new Error(`the broadcaster reported txid ${published}, not ${signed.txid}`);
   return signed;
-}
-
-/** The input that reports an effect which threw `error` (an unexpected error, not a verdict). */
-export function effectFailed(effect: TradeEffect, error: unknown): TradeInput {
-  const message = error instanceof Error ? error.message : String(error);
-  if (effect.kind === 'verify' || effect.kind === 'verify-peer-psbt') return { kind: 'verify-failed', code: 'INTERNAL', message, stage: 'verify-own' };
-  if (effect.kind === 'sign') return { kind: 'sign-failed', code: 'INTERNAL', message, stage: 'verify-own' };
-  if (effect.kind === 'finalize') return { kind: 'broadcast-failed', message };
-  if (effect.kind === 'publish') return { kind: 'publish-failed', message, watched: false };
-  return { kind: 'final-checked', ok: false, code: 'INTERNAL', message };
 }

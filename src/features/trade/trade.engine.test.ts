@@ -4,7 +4,8 @@
 import { expect } from '@open-wc/testing';
 import { finalizeSwap, prevoutsFrom, verifyThenSign, type SwapTerms } from '../../bitcoin/index.js';
 import { fromBase64 } from '../../core/bytes.js';
-import { loadBitcoin, parseTrade } from './trade.bitcoin.js';
+import { loadBitcoin } from './trade.bitcoin.js';
+import { parseTrade } from './trade.bridge.js';
 import { enginePair, proposeBuy, RUNE, stateOf, toSellerSigned, until, waitState, type Pair } from './trade.engine-harness.js';
 import { MAX_PENDING_PROPOSALS, TradeEngine, type TradeErrorEvent } from './trade.engine.js';
 import { signTradeMessage, type SequencedMessage, type TradeRecord } from './trade.protocol.js';

@@ -36,8 +36,7 @@ import {
   type TradeStep,
   type SequencedMessage,
 } from './trade.protocol.js';
-import { loadBitcoin, prepareContribution, type TradeHost } from './trade.bitcoin.js';
-import { effectFailed, runEffect, signCancel } from './trade.effects.js';
+import { effectFailed, loadBitcoin, type TradeHost } from './trade.bitcoin.js';
 import type { TradeStore } from './trade.store.js';
 import { acquireWriterLock } from './trade.lock.js';
 import type { TradeDeadlines } from './trade.types.js';
@@ -181,12 +180,12 @@ export class TradeEngine extends EventTarget {
     if (!host) throw new Error('No wallet and indexer: set the wallet and indexer properties (or provide them).');
     const peerKey = this.#o.peerKey(peer);
     if (!peerKey) throw new Error(`Peer ${peer} is not connected.`);
-    const { btc } = await loadBitcoin();
+    const { btc, steps } = await loadBitcoin();
     const parsed = btc.parseTerms(options.terms);
     if (!parsed.ok) throw new Error(`Invalid terms: ${parsed.message}`);
     this.#writable();
     return this.#underSelection(async () => {
-      const prepared = await prepareContribution(btc, host, parsed.terms, options.role, this.#reserved());
+      const prepared = await steps.prepareContribution(btc, host, parsed.terms, options.role, this.#reserved());
       if (!prepared.ok) throw new Error(`Your wallet cannot make this trade: ${prepared.message}.`);
       const step = proposeTrade(
         {
@@ -219,14 +218,14 @@ export class TradeEngine extends EventTarget {
     }
     this.#setBusy(id, 'prepare');
     try {
-      const { btc } = await loadBitcoin();
+      const { btc, steps } = await loadBitcoin();
       const parsed = btc.parseTerms(r.terms);
       if (!parsed.ok) {
         await this.#apply(id, { kind: 'fail', code: 'invalid-terms', message: `The terms are invalid: ${parsed.message}` });
         return;
       }
       await this.#underSelection(async () => {
-        const prepared = await prepareContribution(btc, host, parsed.terms, r.role, this.#reserved(id));
+        const prepared = await steps.prepareContribution(btc, host, parsed.terms, r.role, this.#reserved(id));
         if (!prepared.ok) {
           await this.#apply(id, { kind: 'fail', code: 'invalid-terms', message: `Your wallet cannot make this trade: ${prepared.message}.` });
           return;
@@ -611,7 +610,7 @@ export class TradeEngine extends EventTarget {
       if (!host) throw new Error('No wallet and indexer to cancel with.');
       this.#setBusy(id, 'cancel-on-chain');
       try {
-        const signed = await signCancel(r, host);
+        const signed = await (await loadBitcoin()).steps.signCancel(r, host);
         void this.#audit(r, 'cancel-on-chain', `txid ${signed.txid} fee ${signed.fee}`);
         await this.#apply(id, { kind: 'cancelled-on-chain', txid: signed.txid, tx: signed.txHex, fee: signed.fee.toString() });
         void this.#watch(id);
@@ -669,7 +668,8 @@ export class TradeEngine extends EventTarget {
     }
     this.#setBusy(id, effect.kind);
     try {
-      await this.#apply(id, await runEffect(r, host, effect));
+      const { steps } = await loadBitcoin();
+      await this.#apply(id, await steps.runEffect(r, host, effect));
     } catch (e) {
       await this.#apply(id, effectFailed(effect, e));
     } finally {
