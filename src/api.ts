@@ -67,6 +67,20 @@ export { CallEngine, CallEngineEvent, CALL_FEATURE, type LegQuality } from './fe
 export { CallMediaError, LocalMedia, mediaError, type MediaErrorKind } from './features/call/call.media.js';
 export { END_REASONS, type Call, type Leg, type EndReason, type CallOutcome } from './features/call/call.model.js';
 export { loadHistory as loadCallHistory, clearHistory as clearCallHistory, type HistoryEntry as CallHistoryEntry } from './features/call/call.history.js';
+export { DarkswapPeerDiscovery } from './components/peer-discovery/peer-discovery.js';
+export * from './components/peer-discovery/peer-discovery.events.js';
+export { DiscoveryEngine, DISCOVERY_FEATURE, DEFAULT_FEATURES, type RoomPeer, type DiscoveryOptions } from './features/discovery/discovery.engine.js';
+export {
+  roomToken,
+  beaconIds,
+  checkAnnouncement,
+  signAnnouncement,
+  ANNOUNCE_REJECTS,
+  type Announcement,
+  type AnnounceReject,
+} from './features/discovery/discovery.protocol.js';
+export { inviteLink, parseInvite, INVITE_PARAM, type Invite } from './features/discovery/invite.js';
+export type { Contact, LastPeer } from './features/discovery/contacts.js';
 export { DarkswapNetworkStatus } from './components/network-status/network-status.js';
 export * from './components/network-status/network-status.events.js';
 

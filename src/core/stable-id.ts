@@ -26,24 +26,27 @@ export interface StableIdClaim {
 
 const recordKey = (name: string) => `peer-id:${name}`;
 const LOCK_PREFIX = 'darkswap-peer-id:';
+/** How long to wait for the id's lock before taking a fresh id. */
+const LOCK_WAIT_MS = 1_000;
 
 /** A new id in the shape PeerServer gives. */
 const newPeerId = () => crypto.randomUUID();
 
 /**
  * Claims the stable id of identity `name` (made and stored with `token` the first time); undefined when another
- * tab or service holds it, or the browser has no Web Locks — then use a fresh id.
+ * tab or service holds it (for over a second), or the browser has no Web Locks — then use a fresh id.
  */
 export async function claimStableId(name: string, token: string): Promise<StableIdClaim | undefined> {
   const locks = (globalThis.navigator as Navigator | undefined)?.locks;
   if (!locks?.request) return undefined;
   let release!: () => void;
   const held = new Promise<void>((resolve) => (release = resolve));
+  // Wait a moment for it: a page that is reloading lets go of it as its old document goes away.
   const granted = await new Promise<boolean>((resolve) => {
     void locks
-      .request(LOCK_PREFIX + name, { ifAvailable: true }, (lock) => {
-        resolve(!!lock);
-        return lock ? held : undefined;
+      .request(LOCK_PREFIX + name, { signal: AbortSignal.timeout(LOCK_WAIT_MS) }, () => {
+        resolve(true);
+        return held;
       })
       .catch(() => resolve(false));
   });

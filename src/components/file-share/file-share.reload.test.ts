@@ -118,7 +118,7 @@ describe('<darkswap-file-share> across a reload of the receiving tab', () => {
     const done = await tabEval<{ verified: string; sha: string; size: number; text: string }>(tab, tabComplete, id);
     expect(done).to.deep.equal({ verified: expected, sha: expected, size: file.size, text: `SHA-256 verified: ${expected}` });
     const sender = await waitStatus(wa, id, 'complete');
-    expect(sender.peer).to.not.equal(receiverId); // the reloaded page has a new peer id, same identity
+    expect(sender.peer).to.equal(receiverId); // the reloaded page reclaimed its peer id (stable ids, core/stable-id.ts)
     expect(sender.bytesSent - sender.bytesResent).to.equal(file.size);
     // Re-sent: what the reload lost since the last checkpoint plus one window, well under the file.
     expect(sender.bytesResent).to.be.below(file.size / 2);
