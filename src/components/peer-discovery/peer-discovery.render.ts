@@ -220,16 +220,16 @@ export function renderBlocked(h: DiscoveryRenderHost): TemplateResult | typeof n
 
 export function renderAdmissions(h: DiscoveryRenderHost): TemplateResult | typeof nothing {
   if (!h.admissions.length) return nothing;
-  return html`<ul aria-label="Waiting for your answer">
+  return html`<div role="group" aria-label="Waiting for your answer">
     ${h.admissions.map(
       (a) =>
-        html`<li part="admission" role="group" aria-label=${`Link ${a.ann.name || a.ann.peer}?`}>
+        html`<div part="admission" role="group" aria-label=${`Link ${a.ann.name || a.ann.peer}?`}>
           <div class="who">Link ${nameOf(h.engine!, a.ann.key, a.ann.name)} <code>${a.ann.peer}</code> in ${a.room}?</div>
           <div class="row">
             <button part="allow-button" @click=${() => h.actions.decide(a, true)}>Allow</button>
             <button part="deny-button" class="secondary" @click=${() => h.actions.decide(a, false)}>Deny</button>
           </div>
-        </li>`,
+        </div>`,
     )}
-  </ul>`;
+  </div>`;
 }

@@ -147,8 +147,9 @@ export class DiscoveryEngine extends EventTarget implements Feature {
     this.rooms.set(token, room);
     this.emit();
     await this.announce(room);
+    // Hold a beacon first, then ask the others: two peers joining at once each find the other's beacon.
+    await this.holdBeacon(room);
     await this.askBeacons(room);
-    void this.holdBeacon(room);
     this.startTicking();
     await this.autoConnect(room);
   }
@@ -190,7 +191,8 @@ export class DiscoveryEngine extends EventTarget implements Feature {
   private async askBeacons(room: Room): Promise<void> {
     const ask = this.service.askBeacon?.bind(this.service);
     if (!ask) return;
-    const answers = await Promise.all(room.beacons.map((id) => ask(id, 1_500).catch(() => undefined)));
+    const others = room.beacons.filter((id) => id !== room.held?.id);
+    const answers = await Promise.all(others.map((id) => ask(id, 1_500).catch(() => undefined)));
     for (const answer of answers) {
       const parsed = v.safeParse(BeaconAnswerSchema, answer);
       if (answer !== undefined && !parsed.success) this.rejects.invalid++;
@@ -435,7 +437,9 @@ export class DiscoveryEngine extends EventTarget implements Feature {
       }
       if (dropped) this.emit();
       if (!room.mine || now - room.mine.at >= ANNOUNCE_EVERY_MS) await this.announce(room);
-      if (!room.held) void this.holdBeacon(room);
+      if (!room.held) await this.holdBeacon(room);
+      // Alone in the room (everyone joined at once, or all left): ask the beacons again.
+      if (!room.anns.size) await this.askBeacons(room);
       await this.autoConnect(room);
     }
   }
