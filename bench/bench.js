@@ -7,6 +7,7 @@ import { turn, useKit as useKitForTurn } from './turn-bench.js';
 import { bandwidth, useKit as useKitForBandwidth } from './bandwidth-bench.js';
 import { settings, useKit as useKitForSettings } from './settings-bench.js';
 import { call, useKit as useKitForCall } from './call-bench.js';
+import { discovery, useKit as useKitForDiscovery } from './discovery-bench.js';
 
 const impl = new URLSearchParams(location.search).get('impl') === 'source' ? 'source' : 'cdn';
 
@@ -20,6 +21,7 @@ async function loadKit() {
       DEMO_MAX_BYTES: model.DEMO_MAX_BYTES,
       SettingsStore: (await import('../src/features/settings/settings.store.ts')).SettingsStore,
       CallEngine: (await import('../src/features/call/call.engine.ts')).CallEngine,
+      DiscoveryEngine: (await import('../src/features/discovery/discovery.engine.ts')).DiscoveryEngine,
     };
   }
   const kit = await import('../cdn/darkswap.js');
@@ -30,6 +32,7 @@ async function loadKit() {
     DEMO_MAX_BYTES: kit.DEMO_MAX_BYTES,
     SettingsStore: kit.SettingsStore,
     CallEngine: kit.CallEngine,
+    DiscoveryEngine: kit.DiscoveryEngine,
   };
 }
 
@@ -39,6 +42,7 @@ useKitForTurn(kit, kitService);
 useKitForBandwidth(kit, kitService);
 useKitForSettings(kit);
 useKitForCall(kit, (sig) => kitPair(sig));
+useKitForDiscovery(kit);
 
 /** Reject after `ms` so no await in a bench can hang. */
 function timeout(promise, ms, what) {
@@ -336,4 +340,21 @@ async function stats(sig, { links = 10, seconds = 10 } = {}) {
   }
 }
 
-window.darkswapBench = { ready: true, impl, connect, roundtrip, latency, recovery, file, orderbook, trade, abuse, stats, turn, settings, bandwidth, call };
+window.darkswapBench = {
+  ready: true,
+  impl,
+  connect,
+  roundtrip,
+  latency,
+  recovery,
+  file,
+  orderbook,
+  trade,
+  abuse,
+  stats,
+  turn,
+  settings,
+  bandwidth,
+  call,
+  discovery,
+};

@@ -63,6 +63,7 @@ const BENCHES = [
   { name: 'call_first_remote_frame_ms_p95', group: 'call' },
   { name: 'call_first_remote_frame_ms_p50_repeat', group: 'call' },
   { name: 'call_hangup_seen_ms_p95', group: 'call' },
+  { name: 'discovery_room_ready_ms', group: 'discovery' },
   { name: 'connect_idle_ms', group: 'abuse' },
   { name: 'connect_after_churn_ms', group: 'abuse' },
   { name: 'connect_under_flood_ms', group: 'abuse' },
@@ -159,8 +160,8 @@ async function main() {
   }
 
   if (
-    ['connect', 'roundtrip', 'latency', 'recovery', 'file', 'orderbook', 'trade', 'abuse', 'stats', 'turn', 'settings', 'bandwidth', 'call'].some((g) =>
-      groups.has(g),
+    ['connect', 'roundtrip', 'latency', 'recovery', 'file', 'orderbook', 'trade', 'abuse', 'stats', 'turn', 'settings', 'bandwidth', 'call', 'discovery'].some(
+      (g) => groups.has(g),
     )
   ) {
     if (!opts.source && !existsSync(path.join(ROOT, 'cdn', 'darkswap.js'))) {
@@ -523,6 +524,18 @@ async function browserBenches({ groups, emit, wants, source }) {
       emit('call_first_remote_frame_ms_p95', round(percentile(r.first, 95)), 'ms');
       emit('call_first_remote_frame_ms_p50_repeat', round(percentile(r.repeat, 50)), 'ms');
       emit('call_hangup_seen_ms_p95', round(percentile(r.hangup, 95)), 'ms');
+    }
+
+    if (groups.has('discovery')) {
+      const r = await withTimeout(
+        page.evaluate((s) => window.darkswapBench.discovery.roomReady(s), sig),
+        240_000,
+        'discovery bench',
+      );
+      log(
+        `discovery: 6 peers join one room one after the other (cap 3) → everyone knows everyone and is linked: ${r.times.map((x) => Math.round(x)).join(', ')} ms`,
+      );
+      emit('discovery_room_ready_ms', round(percentile(r.times, 50)), 'ms');
     }
 
     if (groups.has('file')) {

@@ -188,16 +188,30 @@ export class DiscoveryEngine extends EventTarget implements Feature {
     return [...(room.mine ? [room.mine] : []), ...others].slice(0, MAX_ANNOUNCEMENTS);
   }
 
-  private async askBeacons(room: Room): Promise<void> {
+  /** Asks the room's other beacons; resolves at the first answer (the rest are taken as they come) or when all are done. */
+  private askBeacons(room: Room): Promise<void> {
     const ask = this.service.askBeacon?.bind(this.service);
-    if (!ask) return;
+    if (!ask) return Promise.resolve();
     const others = room.beacons.filter((id) => id !== room.held?.id);
-    const answers = await Promise.all(others.map((id) => ask(id, 1_500).catch(() => undefined)));
-    for (const answer of answers) {
-      const parsed = v.safeParse(BeaconAnswerSchema, answer);
-      if (answer !== undefined && !parsed.success) this.rejects.invalid++;
-      if (parsed.success) for (const ann of parsed.output.anns) await this.take(room, ann);
-    }
+    return new Promise<void>((resolve) => {
+      let left = others.length;
+      if (!left) resolve();
+      for (const id of others) {
+        void ask(id, 1_500)
+          .catch(() => undefined)
+          .then(async (answer) => {
+            const parsed = v.safeParse(BeaconAnswerSchema, answer);
+            if (answer !== undefined && !parsed.success) this.rejects.invalid++;
+            let took = false;
+            if (parsed.success) for (const ann of parsed.output.anns) took = !!(await this.take(room, ann)) || took;
+            if (took) {
+              resolve();
+              void this.autoConnect(room);
+            }
+            if (--left === 0) resolve();
+          });
+      }
+    });
   }
 
   /** Holds the first free beacon of the room (one per member), answering with the room's announcements. */
