@@ -82,7 +82,8 @@ export class DiscoveryEngine extends EventTarget implements Feature {
   private readonly channel;
   private timer: ReturnType<typeof setInterval> | undefined;
   private readonly now: () => number;
-  private readonly owner: string;
+  /** Whose contacts these are: the persistent identity's name, else the identity key (known once open). */
+  private owner = '';
   readonly loaded: Promise<void>;
   private disposed = false;
 
@@ -94,12 +95,15 @@ export class DiscoveryEngine extends EventTarget implements Feature {
     this.cap = options.cap ?? 3;
     this.features = options.features ?? DEFAULT_FEATURES;
     this.now = options.now ?? Date.now;
-    this.owner = service.identityName ?? 'default';
+
     this.channel = service.channel<DiscoveryMessage>(DISCOVERY_CHANNEL, { schema: DiscoveryMessageSchema, maxBytes: DISCOVERY_MAX_BYTES });
     this.channel.on((m, from) => void this.onMessage(m, from).catch(() => this.rejects.invalid++));
     service.addEventListener('peer-connected', this.onConnected);
     service.addEventListener('peer-disconnected', this.onChanged);
-    this.loaded = Promise.all([loadContacts(this.owner), loadLastPeers(this.owner), loadBlocked(this.owner)]).then(
+    this.loaded = (async () => {
+      this.owner = service.identityName ?? `key:${service.publicKey ?? (await service.open().then(() => service.publicKey))}`;
+      return Promise.all([loadContacts(this.owner), loadLastPeers(this.owner), loadBlocked(this.owner)]);
+    })().then(
       ([contacts, last, blocked]) => {
         this.contacts = contacts;
         this.lastPeers = last;
