@@ -27,6 +27,12 @@ export interface OrderTakenDetail {
   readonly take: { readonly amount: bigint; readonly quoteAmount: bigint };
   /** The maker's peer id when I have a link to the maker (its identity key matches), else undefined. */
   readonly peer: string | undefined;
+  /**
+   * Where the order's gossip says the maker is (its peer id), else undefined. Unsigned, so only a hint: a taker
+   * without a link to the maker dials it and proceeds only when the peer there proves the maker's key
+   * (`<darkswap-trade from-orderbook>` does).
+   */
+  readonly makerPeer: string | undefined;
 }
 
 /** I took an order: matching found a crossing fill. `<darkswap-trade from-orderbook>` starts the swap from it. */

@@ -91,8 +91,8 @@ export interface BookState {
   formErrors: Partial<Record<OrderFormField | 'form', string>>;
   formNote: string;
   placeDisabled: boolean;
-  /** Whether the maker with this identity key has an open link (its orders can be taken). */
-  reachable(maker: string): boolean;
+  /** Whether an order can be taken: its maker has an open link, or the order says how to reach the maker. */
+  reachable(order: Order): boolean;
   actions: BookActions;
 }
 
@@ -201,7 +201,7 @@ function renderRow(row: BookRow, index: number, size: number, s: BookState) {
         ? html`<button part="cancel-button" class="secondary" type="button" tabindex=${tabindex} data-index=${index} @click=${() => s.actions.cancel(o.id)}>
             Cancel<span class="visually-hidden"> my order of ${units(o.amount, 'base')} at ${price({ num: o.price, den: o.lot })}</span>
           </button>`
-        : s.reachable(o.maker)
+        : s.reachable(o)
           ? html`<button
               part="take-button"
               type="button"

@@ -239,6 +239,7 @@ describe('<darkswap-orderbook>', () => {
       expect([d.side, d.base, d.quote, d.amount, d.price, d.lot, d.quoteAmount]).to.deep.equal(['buy', 'RUNE:840000:3', 'BTC', 60n, 1010n, 1n, 60_600n]);
       expect(d.take).to.deep.equal({ amount: 60n, quoteAmount: 60_600n });
       expect(d.peer, 'the maker is linked directly').to.equal(maker.service.id);
+      expect(d.makerPeer, 'where the order says its maker is').to.equal(maker.service.id);
       expect(q(el, '#take-amount')).to.equal(null);
       expect(text(q(el, '#take-note'))).to.equal('Trade proposed: buy 60 RUNE:840000:3 for 60600 sats.');
       // My own order cannot be taken: it shows Cancel instead, and takeOrder refuses the self-match.
@@ -261,7 +262,7 @@ describe('<darkswap-orderbook>', () => {
     await el.updateComplete;
     expect(columns()).to.contain('Price (BTC per RUNE:840000:3)');
     expect(text(q(el, '[part~="order-form"]'))).to.contain('Price (BTC per RUNE:840000:3)');
-    // The maker leaves: its orders stay until they expire, but cannot be taken.
+    // The maker leaves: its orders stay until they expire, but cannot be taken (the hint to its peer id is dropped too).
     await expand(el, 'sell');
     expect(q(el, '[data-list="sell"] [part~="take-button"]')!.hasAttribute('disabled')).to.equal(false);
     maker.service.destroy();

@@ -35,7 +35,7 @@ const listConverter = {
  *
  * @summary Peer-to-peer order book: levels, depth, spread, my orders, create and take orders.
  * @tag darkswap-orderbook
- * @fires darkswap-order-taken - I took an order; `detail: { order, orderWire, maker, taker, side, base, quote, amount, price, lot, quoteAmount }` (bigint amounts).
+ * @fires darkswap-order-taken - I took an order; `detail: { order, orderWire, maker, taker, side, base, quote, amount, price, lot, quoteAmount, take, peer, makerPeer }` (bigint amounts; `peer`: the maker's peer id when linked to it; `makerPeer`: where the order's gossip says the maker is, an unsigned hint).
  * @fires darkswap-order-placed - My order was signed and published; `detail: { order }`.
  * @fires darkswap-order-cancelled - I cancelled one of my orders (or a trade on the page settled it: see `darkswap-trade-completed`); `detail: { order }`.
  * @csspart base - The widget's outer box.
@@ -313,6 +313,7 @@ export class DarkswapOrderbook extends DarkswapElement {
       quoteAmount: trade.quoteAmount,
       take: { amount: trade.amount, quoteAmount: trade.quoteAmount },
       peer: store.peerOf(trade.maker),
+      makerPeer: store.reachOf(order.id)?.peer,
     };
     this.dispatchEvent(new DarkswapOrderTakenEvent(detail));
     return detail;
@@ -439,7 +440,7 @@ export class DarkswapOrderbook extends DarkswapElement {
       formErrors: this.formErrors,
       formNote: this.formNote,
       placeDisabled: this.placing || !view || !this.bookView.store?.me,
-      reachable: (maker) => !!this.bookView.store?.peerOf(maker),
+      reachable: (order) => !!this.bookView.store?.canReach(order),
       actions: this.actions,
     };
   }

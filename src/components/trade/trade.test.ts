@@ -397,6 +397,49 @@ describe('<darkswap-trade>', function () {
     expect(buyerEl.trades[0]).to.include({ id: incoming.id, role: 'buyer', direction: 'out' });
   });
 
+  it('takes an order of a maker it has no link to: dials makerPeer, checks the key there, proposes; a wrong address is hung up, nothing proposed', async () => {
+    const w = await world();
+    const sellerEl = await mount(w.seller, w.indexer, 'Maker');
+    const buyerEl = await mount(w.buyer, w.indexer, 'Taker');
+    const sellerId = w.seller.service.id!;
+    w.buyer.service.disconnect(sellerId);
+    await waitFor(() => w.buyer.service.peers.length === 0 && w.seller.service.peers.length === 0, 10_000, 'unlinked');
+    const stranger = await openService({ identity: await createIdentity() });
+    const order = { id: 'e'.repeat(64), maker: w.seller.identity.publicKey, base: `RUNE:${RUNE}`, quote: 'BTC', side: 'sell' as const, price: 50n, lot: 1n };
+    const take = { amount: 1000n, quoteAmount: 50_000n };
+    // No link and no hint: nothing to dial.
+    let refused = await buyerEl.takeProposal({ order, take }).catch((e: Error) => e.message);
+    expect(refused).to.equal('The maker is not connected: connect to its peer first.');
+    // A hint pointing at someone else: dialed, the key there is not the maker's → hung up, nothing proposed.
+    const lying = buyerEl.takeProposal({ order, take, makerPeer: stranger.id! }).catch((e: Error) => e.message);
+    await buyerEl.updateComplete;
+    expect(text(q(buyerEl, '[part~="take-status"]'))).to.equal('Connecting to the maker…');
+    refused = await lying;
+    expect(refused).to.contain("The peer at that address is not the order's maker").and.contain(stranger.id!);
+    await buyerEl.updateComplete;
+    expect(text(q(buyerEl, '[part~="take-status"]'))).to.equal('');
+    await waitFor(() => !w.buyer.service.peers.includes(stranger.id!) && !stranger.peers.includes(w.buyer.service.id!), 5_000, 'link to the stranger closed');
+    // A hint nobody answers at: a clear error.
+    const nobody = uniqueId('nobody');
+    refused = await buyerEl.takeProposal({ order, take, makerPeer: nobody }).catch((e: Error) => e.message);
+    expect(refused).to.contain(`Could not reach the maker at ${nobody}`);
+    expect(buyerEl.trades).to.deep.equal([]);
+    expect(sellerEl.trades).to.deep.equal([]);
+    // The right hint: dialed, the maker's key checks out, the proposal goes to it.
+    const id = await buyerEl.takeProposal({ order, take, makerPeer: sellerId });
+    expect(w.buyer.service.peers).to.include(sellerId);
+    await waitState(sellerEl, id, 'incoming');
+    expect(sellerEl.trade(id)).to.include({ role: 'seller', orderId: order.id, peer: w.buyer.service.id });
+    expect(buyerEl.trade(id)).to.include({ role: 'buyer', direction: 'out', peer: sellerId });
+    // An already linked peer that is not the maker is not hung up (the link was not opened for this take).
+    const other = await openService({ identity: await createIdentity() });
+    await w.buyer.service.connect(other.id!);
+    const second = { ...order, id: 'f'.repeat(64), maker: (await createIdentity()).publicKey };
+    refused = await buyerEl.takeProposal({ order: second, take, makerPeer: other.id! }).catch((e: Error) => e.message);
+    expect(refused).to.contain("not the order's maker");
+    expect(w.buyer.service.peers).to.include(other.id!);
+  });
+
   it('is accessible and says so when there is no connection or no wallet', async () => {
     const lonely = await fixture<DarkswapTrade>(html`<darkswap-trade store-name=${uniqueId('t')}></darkswap-trade>`);
     await lonely.ready;

@@ -22,6 +22,7 @@ import {
 } from './trade.events.js';
 import { isTerminal, type TradeRecord } from '../../features/trade/trade.protocol.js';
 import { isTradeProposal, ORDER_TAKEN, proposalToTerms, type TradeProposal } from '../../features/trade/trade.proposal.js';
+import { reachMaker } from '../../features/trade/trade.reach.js';
 import { DEFAULT_TRADE_STORE } from '../../features/trade/trade.store.js';
 import { tradeStyles } from './trade.styles.js';
 import { HISTORY_LIMIT, type TradeDeadlines, type TradeProposedDetail } from '../../features/trade/trade.types.js';
@@ -56,6 +57,7 @@ export type { ProposeRequest } from './trade.form.js';
  * @csspart propose-form - Form to propose a trade to a connected peer.
  * @csspart propose-button - Submits the proposal.
  * @csspart error - Error messages of the form and commands.
+ * @csspart take-status - What a take from the orderbook is doing before its proposal leaves ("Connecting to the maker…").
  * @csspart announcement - The last completion or failure, announced politely.
  * @csspart trades - The list of trades in progress.
  * @csspart trade - One trade in progress.
@@ -149,6 +151,8 @@ export class DarkswapTrade extends DarkswapElement {
   @state() private proposing = false;
   @state() private auditNote = '';
   @state() private announcement = '';
+  /** What a take from the orderbook is doing before its proposal leaves (dialing the maker). */
+  @state() private takeStatus = '';
 
   private ticker: ReturnType<typeof setInterval> | undefined;
   private seenFailures = new Set<string>();
@@ -293,6 +297,8 @@ export class DarkswapTrade extends DarkswapElement {
   /**
    * Starts a trade from an orderbook take (`darkswap-order-taken` of `<darkswap-orderbook>`): terms from the
    * order and the take, sent to the maker (its peer id, or the connected peer with the maker's identity key).
+   * Without a link to the maker, dials `makerPeer` (where the order's gossip says the maker is) and proposes only
+   * when the peer there proves the order's maker key; a link opened for nothing is closed again.
    */
   async takeProposal(proposal: TradeProposal): Promise<string> {
     const engine = this.requireEngine();
@@ -300,10 +306,7 @@ export class DarkswapTrade extends DarkswapElement {
     if (!wallet) throw new Error('No wallet: set the wallet property (or provide one with provideWallet()).');
     const t = proposalToTerms(proposal, { network: wallet.network, feeRate: BigInt(Math.floor(this.feeRate)) });
     if (!t.ok) throw new Error(t.message);
-    const service = this.conn.service;
-    const peer = proposal.peer ?? service?.peers.find((p) => service.peerIdentity(p)?.publicKey === proposal.order.maker);
-    if (!peer) throw new Error('The maker is not connected: connect to its peer first.');
-    if (service?.peerIdentity(peer)?.publicKey !== proposal.order.maker) throw new Error('That peer is not the maker of the order (identity key differs).');
+    const peer = await reachMaker(this.conn.service, proposal, (text) => (this.takeStatus = text));
     return engine.propose(peer, { role: t.role, terms: t.terms, orderId: t.orderId });
   }
 
@@ -389,6 +392,7 @@ export class DarkswapTrade extends DarkswapElement {
     if (!this.fromOrderbook) return;
     const detail = (e as CustomEvent<unknown>).detail;
     if (!isTradeProposal(detail)) return;
+    this.actionError = '';
     this.takeProposal(detail).then(
       () => (this.actionError = ''),
       (err: Error) => (this.actionError = err.message),
@@ -465,6 +469,7 @@ export class DarkswapTrade extends DarkswapElement {
           : nothing
       }
       ${service ? this.renderProposeForm(service.peers, !!wallet && !!indexer) : nothing}
+      <p part="take-status" role="status">${this.takeStatus}</p>
       <p part="error" role="alert">${this.actionError}</p>
       <p part="announcement" role="status">${this.announcement}</p>
       <section aria-labelledby="active-title">

@@ -196,6 +196,29 @@ describe('order book', () => {
     expect(book.pairs()).to.deep.equal([]);
   });
 
+  it('keeps a reach hint only with a live order: never for an absent one, gone with the order, forgotten per peer', () => {
+    const book = new OrderBook();
+    const a = ask({ maker: MAKER, expires: T0 + 10_000 });
+    const b = ask({ maker: OTHER, expires: T0 + 20_000 });
+    book.setReach(a.id, { peer: 'early' });
+    expect(book.reachOf(a.id), 'not in the book yet').to.equal(undefined);
+    book.insert(a, T0);
+    book.insert(b, T0);
+    book.setReach(a.id, { peer: 'maker-1' });
+    book.setReach(b.id, { peer: 'maker-2' });
+    expect(book.reachOf(a.id)).to.deep.equal({ peer: 'maker-1' });
+    expect(book.prune(T0 + 10_000)).to.deep.equal([a]);
+    expect(book.reachOf(a.id), 'expired with its order').to.equal(undefined);
+    book.insert(a, T0); // refused: expired
+    expect(book.reachOf(a.id)).to.equal(undefined);
+    expect(book.forgetReachTo('maker-1')).to.equal(0);
+    expect(book.forgetReachTo('maker-2')).to.equal(1);
+    expect(book.reachOf(b.id)).to.equal(undefined);
+    book.setReach(b.id, { peer: 'maker-2' });
+    expect(book.cancel(tombstone(b), T0 + 1000)).to.deep.include({ ok: true });
+    expect(book.reachOf(b.id), 'cancelled with its order').to.equal(undefined);
+  });
+
   describe('matching', () => {
     it('takes only where prices cross', () => {
       const book = new OrderBook();

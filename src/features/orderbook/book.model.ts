@@ -20,6 +20,7 @@ import {
   MAX_TTL_MS,
   SHORT_ID_HEX,
   type OrderRejectReason,
+  type Reach,
   type Side,
 } from './orderbook.types.js';
 
@@ -155,6 +156,8 @@ export class OrderBook {
   /** Short id (first SHORT_ID_HEX hex of the id) → id, for live orders and for honoured cancels. */
   private readonly orderShort = new Map<string, string>();
   private readonly cancelShort = new Map<string, string>();
+  /** Live order id → how to reach its maker (an unsigned hint from the wire; see `Reach`). */
+  private readonly reachById = new Map<string, Reach>();
   readonly maxLivePerMaker: number;
   readonly maxPendingCancels: number;
   readonly maxOrders: number;
@@ -223,6 +226,7 @@ export class OrderBook {
     const order = this.byId.get(id);
     if (!order) return undefined;
     this.byId.delete(id);
+    this.reachById.delete(id);
     const short = id.slice(0, SHORT_ID_HEX);
     if (this.orderShort.get(short) === id) this.orderShort.delete(short);
     const second = Math.floor(order.expires / 1000);
@@ -270,6 +274,28 @@ export class OrderBook {
       if (oldest !== undefined) this.pending.delete(oldest);
     }
     return { ok: true, honoured: false };
+  }
+
+  /** How to reach the maker of a live order (an unsigned hint), if known. */
+  reachOf(id: string): Reach | undefined {
+    return this.reachById.get(id);
+  }
+
+  /** Keep (or, with undefined, forget) how to reach the maker of a live order; ignored for an order not in the book. */
+  setReach(id: string, reach: Reach | undefined): void {
+    if (!reach) this.reachById.delete(id);
+    else if (this.byId.has(id)) this.reachById.set(id, Object.freeze({ peer: reach.peer }));
+  }
+
+  /** Forget every hint that points at `peer` (it went away); returns how many were forgotten. */
+  forgetReachTo(peer: string): number {
+    let n = 0;
+    for (const [id, reach] of this.reachById) {
+      if (reach.peer !== peer) continue;
+      this.reachById.delete(id);
+      n++;
+    }
+    return n;
   }
 
   /** A live order by short id (the first SHORT_ID_HEX hex digits of its id). */

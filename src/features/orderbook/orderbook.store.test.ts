@@ -94,6 +94,11 @@ describe('orderbook store on real peers', () => {
     expect(added && added.type === 'added' ? added.from : undefined, 'relayed by B').to.equal(b.service.id);
     expect(a.store.myOrders().map((o) => o.id)).to.deep.equal([order.id]);
     expect(c.store.myOrders()).to.deep.equal([]);
+    // Beside the order: where its maker is (A's peer id), set by A and relayed by B unchanged.
+    expect(c.store.reachOf(order.id)).to.deep.equal({ peer: a.service.id });
+    expect(b.store.reachOf(order.id)).to.deep.equal({ peer: a.service.id });
+    expect(c.store.peerOf(a.identity.publicKey), 'no link to the maker').to.equal(undefined);
+    expect(c.store.canReach(atC), 'but it can be taken: the maker can be dialed').to.equal(true);
 
     await a.store.cancel(order.id);
     await waitFor(() => !c.store.book.has(order.id), 10_000, 'cancel at C');

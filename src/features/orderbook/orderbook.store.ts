@@ -35,6 +35,7 @@ import {
   ORDERBOOK_CHANNEL,
   type CancelRejectReason,
   type OrderRejectReason,
+  type Reach,
 } from './orderbook.types.js';
 
 export interface OrderbookStoreOptions {
@@ -83,7 +84,7 @@ export class OrderbookRejectEvent extends Event {
 export interface OrderbookStoreEventMap {
   'orderbook-change': OrderbookChangeEvent;
   'orderbook-reject': OrderbookRejectEvent;
-  /** A peer linked or left: which makers can be reached (`peerOf`) changed. */
+  /** A peer linked or left: which makers can be reached (`peerOf`, `reachOf`) changed. */
   'orderbook-peers': Event;
 }
 
@@ -162,6 +163,12 @@ export class OrderbookStore extends EventTarget implements Feature {
       onReject: (peer, reject) => {
         this.rejectCounts[reject.reason] = (this.rejectCounts[reject.reason] ?? 0) + 1;
         this.dispatchEvent(new OrderbookRejectEvent(peer, reject));
+      },
+      peerKey: (peer) => this.service?.peerIdentity(peer)?.publicKey,
+      // My orders say where I am: my current peer id.
+      myReach: (maker) => {
+        const id = this.service?.id;
+        return id && maker === this.me ? { peer: id } : undefined;
       },
     });
     this.mine = new MyOrders({
@@ -334,6 +341,19 @@ export class OrderbookStore extends EventTarget implements Feature {
     return service?.peers.find((p) => service.peerIdentity(p)?.publicKey === key);
   }
 
+  /**
+   * How to reach the maker of a live order: its peer id as the gossip says (an unsigned hint, see `Reach`), or
+   * undefined. A taker without a link to the maker dials it and checks the key there (`<darkswap-trade>` does).
+   */
+  reachOf(orderId: string): Reach | undefined {
+    return this.book.reachOf(orderId);
+  }
+
+  /** Whether an order can be taken from here: its maker is linked (`peerOf`), or the order says how to reach it. */
+  canReach(order: Order): boolean {
+    return !!this.peerOf(order.maker) || !!this.book.reachOf(order.id);
+  }
+
   /** Publish an order someone signed (relays, tests, benchmarks): validated like any inbound order. */
   publishSigned(order: Order): Promise<OrderVerdict> {
     return this.sync.publish(order);
@@ -431,10 +451,13 @@ export class OrderbookStore extends EventTarget implements Feature {
   };
 
   private readonly onPeerDisconnected = (event: PeerEvent): void => {
-    // Whose orders can be taken changed (`peerOf`): views say so.
+    // The peer closed the link (left, closed its page) or stayed unreachable: hints pointing at it are stale.
+    // (Not when I hung up, or when the link merely restarted.)
+    const gone = event.reason === 'remote' || event.reason === 'unreachable';
+    if (this.joined.delete(event.peer)) this.sync.peerLeft(event.peer, gone);
+    else if (gone) this.sync.book.forgetReachTo(event.peer);
+    // Whose orders can be taken changed (`peerOf`, `reachOf`): views say so.
     this.dispatchEvent(new Event('orderbook-peers'));
-    if (!this.joined.delete(event.peer)) return;
-    this.sync.peerLeft(event.peer);
   };
 
   private readonly onStatus = (): void => {

@@ -133,6 +133,15 @@ export type SyncMessageType = (typeof SYNC_MESSAGE_TYPES)[number];
 export const SYNC_REJECT_REASONS = ['malformed', 'too-big', 'unknown-peer'] as const;
 export type SyncRejectReason = (typeof SYNC_REJECT_REASONS)[number];
 
+/**
+ * How to reach an order's maker: carried beside the order on the wire (the `reach` of an `orders` message,
+ * sync.model.ts), never signed, so only a hint. `peer` is the maker's peer id. A taker without a link to the
+ * maker dials it and proceeds only when the peer there proves the order's maker key.
+ */
+export interface Reach {
+  readonly peer: string;
+}
+
 /** Why an order left the book. */
 export const REMOVAL_CAUSES = ['cancelled', 'expired', 'removed'] as const;
 export type RemovalCause = (typeof REMOVAL_CAUSES)[number];

@@ -1,9 +1,10 @@
 import { expect } from '@open-wc/testing';
 import { createIdentity, type Identity } from '../../core/identity.js';
 import { createCancel, createOrder, encodeCancel, encodeOrder, signOrder, type OrderTerms } from './order.model.js';
-import { OrderbookSync, type BookChange, type SyncMessage, type SyncReject } from './sync.model.js';
+import * as v from 'valibot';
+import { OrderbookSync, OrdersMessageSchema, ReachSchema, SyncMessageSchema, type BookChange, type SyncMessage, type SyncReject } from './sync.model.js';
 import { outpoint, T0 } from './orderbook.fixtures.js';
-import { MAX_IDS_PER_MESSAGE, MAX_MESSAGE_BYTES, MAX_TTL_MS, SHORT_ID_HEX } from './orderbook.types.js';
+import { MAX_IDS_PER_MESSAGE, MAX_MESSAGE_BYTES, MAX_ORDER_BYTES, MAX_TTL_MS, SHORT_ID_HEX } from './orderbook.types.js';
 
 interface Sent {
   from: string;
@@ -26,7 +27,12 @@ class Net {
   private readonly links = new Set<string>();
   private pending: Promise<unknown>[] = [];
 
-  add(name: string, maxLivePerMaker = 100): OrderbookSync {
+  /** Identity key of each node that has one (the link's authenticated key, as the connection service gives it). */
+  readonly keys = new Map<string, string>();
+
+  /** A node; with `key`, it knows its links' keys and says where it is with its own orders (`myReach`). */
+  add(name: string, maxLivePerMaker = 100, key?: string): OrderbookSync {
+    if (key) this.keys.set(name, key);
     const changes: BookChange[] = [];
     const rejects: { peer: string | undefined; reject: SyncReject }[] = [];
     const node = new OrderbookSync({
@@ -40,6 +46,12 @@ class Net {
       book: { maxLivePerMaker },
       onChange: (c) => changes.push(c),
       onReject: (peer, reject) => rejects.push({ peer, reject }),
+      ...(key
+        ? {
+            peerKey: (peer: string) => (this.links.has(`${name}|${peer}`) ? this.keys.get(peer) : undefined),
+            myReach: (maker: string) => (maker === key ? { peer: name } : undefined),
+          }
+        : {}),
     });
     this.nodes.set(name, node);
     this.changes.set(name, changes);
@@ -59,11 +71,11 @@ class Net {
     this.node(b).peerJoined(a);
   }
 
-  unlink(a: string, b: string): void {
+  unlink(a: string, b: string, gone = false): void {
     this.links.delete(`${a}|${b}`);
     this.links.delete(`${b}|${a}`);
-    this.node(a).peerLeft(b);
-    this.node(b).peerLeft(a);
+    this.node(a).peerLeft(b, gone);
+    this.node(b).peerLeft(a, gone);
   }
 
   /** Send a raw message as `from` (a misbehaving peer bypassing its own model). */
@@ -369,3 +381,176 @@ describe('orderbook sync', () => {
     expect(net.node('C').book.has(order.id)).to.equal(true);
   });
 });
+
+describe('orderbook sync: how to reach the maker (reach hints)', () => {
+  let alice: Identity;
+  let bob: Identity;
+  let carol: Identity;
+  let dave: Identity;
+  before(async () => {
+    [alice, bob, carol, dave] = await Promise.all([createIdentity(), createIdentity(), createIdentity(), createIdentity()]);
+  });
+
+  /** A–B–C with identities (Alice at A, Bob at B, Carol at C): A and C are not linked. */
+  async function reachChain(): Promise<Net> {
+    const net = new Net();
+    net.add('A', 100, alice.publicKey);
+    net.add('B', 100, bob.publicKey);
+    net.add('C', 100, carol.publicKey);
+    net.link('A', 'B');
+    net.link('B', 'C');
+    await net.settle();
+    return net;
+  }
+
+  const ordersMessage = (wire: unknown, extra: Record<string, unknown> = {}) => ({ t: 'orders', orders: [wire], ...extra });
+
+  it("the maker's peer id rides beside its order and crosses A–B–C unchanged; the order itself is byte for byte the signed one", async () => {
+    const net = await reachChain();
+    const order = await createOrder(alice, TERMS, net.clock);
+    await net.node('A').publish(order);
+    await net.settle();
+    const carriers = net.sent.filter((s) => s.msg.t === 'orders');
+    expect(carriers.map((s) => `${s.from}→${s.to}`)).to.deep.equal(['A→B', 'B→C']);
+    for (const s of carriers) expect(s.msg).to.deep.equal({ t: 'orders', orders: [encodeOrder(order)], reach: [{ peer: 'A' }] });
+    for (const name of ['B', 'C']) expect(net.node(name).book.reachOf(order.id), name).to.deep.equal({ peer: 'A' });
+    const atC = net.node('C').book.get(order.id)!;
+    expect([atC.id, atC.sig]).to.deep.equal([order.id, order.sig]);
+    // A relay forwards a hint it did not write, unchanged: Dave's order (no node of his here) arrives at B from C.
+    const daves = await createOrder(dave, TERMS, net.clock);
+    net.inject('C', 'B', ordersMessage(encodeOrder(daves), { reach: [{ peer: 'dave-at-home' }] }));
+    await net.settle();
+    expect(net.node('B').book.reachOf(daves.id)).to.deep.equal({ peer: 'dave-at-home' });
+    const relayed = net.sent.filter((s) => s.from === 'B' && s.to === 'A' && s.msg.t === 'orders');
+    expect(relayed.map((s) => s.msg)).to.deep.equal([{ t: 'orders', orders: [encodeOrder(daves)], reach: [{ peer: 'dave-at-home' }] }]);
+    expect(net.node('A').book.reachOf(daves.id)).to.deep.equal({ peer: 'dave-at-home' });
+    // Answers to `get` carry the hints too: a late joiner D learns both.
+    net.add('D', 100);
+    net.link('D', 'B');
+    await net.settle();
+    expect(net.node('D').book.reachOf(order.id)).to.deep.equal({ peer: 'A' });
+    expect(net.node('D').book.reachOf(daves.id)).to.deep.equal({ peer: 'dave-at-home' });
+    for (const name of ['A', 'B', 'C', 'D']) expect(net.rejectsAt(name), name).to.deep.equal([]);
+  });
+
+  it('schema: a hint is { peer } with a valid peer id of at most 64 characters and nothing else, one entry (or null) per order', async () => {
+    const wire = encodeOrder(await createOrder(alice, TERMS, T0));
+    const ok = (m: unknown) => v.is(SyncMessageSchema, m);
+    expect(ok(ordersMessage(wire)), 'no reach: as before').to.equal(true);
+    expect(ok(ordersMessage(wire, { reach: [{ peer: 'maker-1' }] }))).to.equal(true);
+    expect(ok(ordersMessage(wire, { reach: [null] })), 'null: no hint for that order').to.equal(true);
+    expect(ok(ordersMessage(wire, { reach: [{ peer: 'x'.repeat(64) }] }))).to.equal(true);
+    expect(ok(ordersMessage(wire, { reach: [{ peer: 'x'.repeat(65) }] })), 'oversized').to.equal(false);
+    for (const bad of ['', 'a/b', '-a', 'a--b', ' a', 'a ', 'maker\u00e9', 42, null, undefined]) {
+      expect(v.is(ReachSchema, { peer: bad }), JSON.stringify(bad)).to.equal(false);
+      expect(ok(ordersMessage(wire, { reach: [{ peer: bad }] })), JSON.stringify(bad)).to.equal(false);
+    }
+    expect(ok(ordersMessage(wire, { reach: [{ peer: 'a', room: 'lobby' }] })), 'unknown key').to.equal(false);
+    expect(ok(ordersMessage(wire, { reach: [{}] }))).to.equal(false);
+    expect(ok(ordersMessage(wire, { reach: [] })), 'fewer entries than orders').to.equal(false);
+    expect(ok(ordersMessage(wire, { reach: [{ peer: 'a' }, { peer: 'b' }] })), 'more entries than orders').to.equal(false);
+    expect(ok(ordersMessage(wire, { reach: { peer: 'a' } }))).to.equal(false);
+    expect(ok(ordersMessage(wire, { hints: [{ peer: 'a' }] })), 'unknown field').to.equal(false);
+    expect(ok(ordersMessage({ ...wire, reach: { peer: 'a' } })), 'never inside the signed order').to.equal(false);
+    expect(ok({ t: 'digest', orders: '', cancels: '', reach: [] }), 'only orders carry hints').to.equal(false);
+    expect(v.is(OrdersMessageSchema, ordersMessage(wire, { reach: Array.from({ length: 501 }, () => null) }))).to.equal(false);
+    // Through the model: the whole message is refused with a reason and nothing enters the book.
+    const net = await reachChain();
+    const c = net.node('C');
+    const refused = await c.receive('B', ordersMessage(wire, { reach: [{ peer: 'x'.repeat(65) }] }));
+    expect(refused.map((r) => r.reason)).to.deep.equal(['malformed']);
+    expect(refused[0].message).to.contain('reach');
+    expect((await c.receive('B', ordersMessage(wire, { reach: [] }))).map((r) => r.message)).to.deep.equal(['Malformed: reach must have one entry per order']);
+    expect(c.book.size).to.equal(0);
+  });
+
+  it("a relay's hint is kept only as a hint: the maker's own link wins, a held hint is not replaced by another relay, a missing one is filled in", async () => {
+    const net = new Net();
+    net.add('A', 100, alice.publicKey);
+    net.add('B', 100, bob.publicKey);
+    net.add('C', 100, carol.publicKey);
+    net.link('B', 'C');
+    await net.settle();
+    const c = net.node('C').book;
+    // Bob relays Alice's order saying it is at B: a lie, but C cannot tell yet (it costs a taker a dial, no more).
+    const order = await createOrder(alice, TERMS, net.clock);
+    net.inject('B', 'C', ordersMessage(encodeOrder(order), { reach: [{ peer: 'B' }] }));
+    await net.settle();
+    expect(c.reachOf(order.id)).to.deep.equal({ peer: 'B' });
+    // Another relay's word does not replace it.
+    net.inject('B', 'C', ordersMessage(encodeOrder(order), { reach: [{ peer: 'elsewhere' }] }));
+    await net.settle();
+    expect(c.reachOf(order.id)).to.deep.equal({ peer: 'B' });
+    // A link to Alice herself (authenticated key) makes her orders reachable there.
+    net.link('A', 'C');
+    await net.settle();
+    expect(c.reachOf(order.id)).to.deep.equal({ peer: 'A' });
+    // An order straight from its maker is reachable at that link, whatever the message says.
+    const second = await createOrder(alice, { ...TERMS, outpoints: [outpoint(2)] }, net.clock);
+    net.inject('A', 'C', ordersMessage(encodeOrder(second), { reach: [{ peer: 'somewhere-else' }] }));
+    await net.settle();
+    expect(c.reachOf(second.id)).to.deep.equal({ peer: 'A' });
+    // An order without a hint gets one when a later copy brings it.
+    const daves = await createOrder(dave, TERMS, net.clock);
+    net.inject('B', 'C', ordersMessage(encodeOrder(daves)));
+    await net.settle();
+    expect(c.reachOf(daves.id)).to.equal(undefined);
+    net.inject('B', 'C', ordersMessage(encodeOrder(daves), { reach: [{ peer: 'dave-1' }] }));
+    await net.settle();
+    expect(c.reachOf(daves.id)).to.deep.equal({ peer: 'dave-1' });
+    // The hint goes with the order: cancelled, it is gone.
+    net.clock += 1000;
+    await net.node('C').receive('B', { t: 'cancels', cancels: [encodeCancel(await createCancel(dave, daves.id, net.clock))] });
+    expect(c.has(daves.id)).to.equal(false);
+    expect(c.reachOf(daves.id)).to.equal(undefined);
+    expect(net.rejectsAt('C')).to.deep.equal([]);
+  });
+
+  it('hints pointing at a peer that went away are forgotten; a link that merely dropped keeps them; a new link to the maker restores them', async () => {
+    const net = await reachChain();
+    const order = await createOrder(alice, TERMS, net.clock);
+    await net.node('A').publish(order);
+    await net.settle();
+    const b = net.node('B').book;
+    net.unlink('A', 'B');
+    expect(b.reachOf(order.id), 'a drop: still there').to.deep.equal({ peer: 'A' });
+    net.link('A', 'B');
+    await net.settle();
+    net.unlink('A', 'B', true);
+    expect(b.reachOf(order.id), 'gone').to.equal(undefined);
+    expect(net.node('C').book.reachOf(order.id), 'C never saw A go').to.deep.equal({ peer: 'A' });
+    net.link('A', 'B');
+    await net.settle();
+    expect(b.reachOf(order.id), 'back').to.deep.equal({ peer: 'A' });
+  });
+
+  it('pages stay within the message limit with a 64-character hint beside orders of the maximum size', async () => {
+    const net = new Net();
+    const maker = 'm'.repeat(64);
+    net.add(maker, 100, alice.publicKey);
+    net.add('R', 100, bob.publicKey);
+    const one = await createOrder(alice, TERMS, net.clock);
+    const perOutpoint = JSON.stringify(outpoint(2)).length + 1;
+    const count = 1 + Math.floor((MAX_ORDER_BYTES - serializeOrderLength(one)) / perOutpoint);
+    const big = (n: number) => createOrder(alice, { ...TERMS, outpoints: Array.from({ length: count }, (_, i) => outpoint(n * 10_000 + i + 1)) }, net.clock);
+    const orders = [await big(1), await big(2), await big(3)];
+    for (const o of orders) {
+      expect(serializeOrderLength(o)).to.be.within(MAX_ORDER_BYTES - perOutpoint, MAX_ORDER_BYTES);
+      expect(await net.node(maker).publish(o)).to.deep.equal({ ok: true });
+    }
+    net.link(maker, 'R');
+    await net.settle();
+    const pages = net.sent.filter((s) => s.msg.t === 'orders');
+    expect(pages.length).to.equal(3);
+    for (const p of pages) {
+      expect(p.bytes).to.be.at.most(MAX_MESSAGE_BYTES);
+      expect(p.msg.t === 'orders' && p.msg.reach).to.deep.equal([{ peer: maker }]);
+    }
+    for (const o of orders) expect(net.node('R').book.reachOf(o.id)).to.deep.equal({ peer: maker });
+    expect(net.rejectsAt('R')).to.deep.equal([]);
+  });
+});
+
+function serializeOrderLength(o: Parameters<typeof encodeOrder>[0]): number {
+  return JSON.stringify(encodeOrder(o)).length;
+}

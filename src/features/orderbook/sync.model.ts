@@ -8,8 +8,19 @@
  *   A short id is the first SHORT_ID_HEX hex digits of the id; a page's ids are concatenated.
  * - `{"t":"get","orders":<short ids>,"cancels":<short ids>}` — the receiver of a digest asks only
  *   for what it lacks, in pages.
- * - `{"t":"orders","orders":[<order wire>…]}` and `{"t":"cancels","cancels":[<cancel wire>…]}` —
- *   answers to `get`, packed into pages under the size limit, and the gossip of new items.
+ * - `{"t":"orders","orders":[<order wire>…][,"reach":[{"peer":<peer id>}|null…]]}` and
+ *   `{"t":"cancels","cancels":[<cancel wire>…]}` — answers to `get`, packed into pages under the size
+ *   limit, and the gossip of new items.
+ *
+ * ## Reach (how to find an order's maker)
+ * `reach`, when present, has one entry per order, in order: `{"peer":<the maker's peer id>}` (a valid peer id,
+ * at most 64 characters; no other keys) or `null`. It is beside the order, not in it: the signed order format,
+ * its id and signature are unchanged. The maker sets its current peer id for its own orders; a relay forwards
+ * the hint it holds unchanged. An order received straight from its maker (the link's authenticated key is the
+ * order's maker) is reachable at that link's peer, whatever the message says; a new link to a maker gives its
+ * orders that peer; a hint that arrives for an order already held replaces nothing unless none is held; hints
+ * pointing at a peer that went away are forgotten (`peerLeft(peer, true)`). Unsigned, so a relay may lie: a
+ * taker proceeds only when the peer it reaches proves the order's maker key (the trade widget checks it).
  *
  * Every order and cancel is validated (shape, ranges, clock, cap, then signature) before it enters
  * the book; only items that entered the book are forwarded, once (the book is the seen-set), to every
@@ -19,6 +30,7 @@
  * Orders are never attributed to the peer that relayed them: the maker is the signed key.
  */
 import * as v from 'valibot';
+import { isValidPeerId } from '../../core/config.js';
 import { OrderBook, type BookOptions } from './book.model.js';
 import {
   CancelWireSchema,
@@ -45,6 +57,7 @@ import {
   SHORT_ID_HEX,
   type CancelRejectReason,
   type OrderRejectReason,
+  type Reach,
   type RemovalCause,
   type SyncRejectReason,
 } from './orderbook.types.js';
@@ -55,9 +68,14 @@ const ShortIds = v.pipe(v.string(), v.maxLength(MAX_IDS_PER_MESSAGE * SHORT_ID_H
 
 export const DigestMessageSchema = v.strictObject({ t: v.literal('digest'), orders: ShortIds, cancels: ShortIds });
 export const GetMessageSchema = v.strictObject({ t: v.literal('get'), orders: ShortIds, cancels: ShortIds });
+/** How to reach an order's maker, beside the order (unsigned: a hint). Unknown keys are refused. */
+export const ReachSchema = v.strictObject({ peer: v.pipe(v.string(), v.maxLength(64), v.check(isValidPeerId, 'not a peer id')) });
+
 export const OrdersMessageSchema = v.strictObject({
   t: v.literal('orders'),
   orders: v.pipe(v.array(OrderWireSchema), v.minLength(1), v.maxLength(500)),
+  /** One entry per order (same index): how to reach its maker, or null. */
+  reach: v.optional(v.pipe(v.array(v.nullable(ReachSchema)), v.maxLength(500))),
 });
 export const CancelsMessageSchema = v.strictObject({
   t: v.literal('cancels'),
@@ -65,7 +83,10 @@ export const CancelsMessageSchema = v.strictObject({
 });
 
 /** Every message on the orderbook channel (give it to `service.channel('orderbook', …)`). */
-export const SyncMessageSchema = v.variant('t', [DigestMessageSchema, GetMessageSchema, OrdersMessageSchema, CancelsMessageSchema]);
+export const SyncMessageSchema = v.pipe(
+  v.variant('t', [DigestMessageSchema, GetMessageSchema, OrdersMessageSchema, CancelsMessageSchema]),
+  v.check((m) => m.t !== 'orders' || m.reach === undefined || m.reach.length === m.orders.length, 'reach must have one entry per order'),
+);
 export type SyncMessage = v.InferOutput<typeof SyncMessageSchema>;
 
 // ---- events and results ----------------------------------------------------------------------------------------
@@ -101,9 +122,16 @@ export interface SyncOptions {
    * enters the book and is forwarded (the host's asset indexer). Not called for orders already known.
    */
   screen?(order: Order): OrderVerdict | Promise<OrderVerdict>;
+  /** The authenticated identity key of the peer on a link (orders straight from their maker are reachable there). */
+  peerKey?(peer: string): string | undefined;
+  /** How to reach me, when `maker` is my identity key (my current peer id): the hint sent with my orders. */
+  myReach?(maker: string): Reach | undefined;
 }
 
-const ORDERS_ENVELOPE = '{"t":"orders","orders":[]}'.length;
+/** The envelope of an `orders` message with its `reach` list (counted whether or not a page carries one). */
+const ORDERS_ENVELOPE = '{"t":"orders","orders":[],"reach":[]}'.length;
+/** `null`: the reach entry of an order without a hint. */
+const NO_REACH = 4;
 const CANCELS_ENVELOPE = '{"t":"cancels","cancels":[]}'.length;
 const BAD_SIGNATURE_MEMORY = 10_000;
 
@@ -164,9 +192,14 @@ export class OrderbookSync {
     return [...this.peerSet];
   }
 
-  /** A new link: remember the peer and send it our digest, paged. */
+  /**
+   * A new link: remember the peer and send it our digest, paged. When the peer's authenticated key is a maker's,
+   * that maker's orders are reachable at this peer.
+   */
   peerJoined(peer: string): void {
     this.peerSet.add(peer);
+    const key = this.options.peerKey?.(peer);
+    if (key) for (const order of this.book.ordersOf(key)) this.book.setReach(order.id, { peer });
     const orders: string[] = [];
     for (const order of this.book.all()) orders.push(order.id.slice(0, SHORT_ID_HEX));
     const cancels: string[] = [];
@@ -176,8 +209,10 @@ export class OrderbookSync {
     for (const page of pages) this.options.send(peer, { t: 'digest', ...page });
   }
 
-  peerLeft(peer: string): void {
+  /** A link ended; `gone` (the peer left or is unreachable, not merely re-linking): hints pointing at it are forgotten. */
+  peerLeft(peer: string, gone = false): void {
     this.peerSet.delete(peer);
+    if (gone) this.book.forgetReachTo(peer);
   }
 
   /**
@@ -236,7 +271,7 @@ export class OrderbookSync {
         this.onGet(peer, msg.orders, msg.cancels);
         break;
       case 'orders':
-        await this.onOrders(peer, msg.orders, refuse);
+        await this.onOrders(peer, msg.orders, msg.reach, refuse);
         break;
       case 'cancels':
         await this.onCancels(peer, msg.cancels, refuse);
@@ -291,13 +326,23 @@ export class OrderbookSync {
     this.sendCancels([peer], foundCancels);
   }
 
-  private async onOrders(peer: string, wires: readonly OrderWire[], refuse: (r: SyncReject) => void): Promise<void> {
+  private async onOrders(
+    peer: string,
+    wires: readonly OrderWire[],
+    reach: readonly (Reach | null)[] | undefined,
+    refuse: (r: SyncReject) => void,
+  ): Promise<void> {
     const accepted: Order[] = [];
+    const sender = this.options.peerKey?.(peer);
     await Promise.all(
-      wires.map(async (wire) => {
-        // The message schema has checked the shape of every order.
+      wires.map(async (wire, i) => {
+        // The message schema has checked the shape of every order (and that `reach` has one entry per order).
         const order = decodeOrder(wire);
-        const verdict = await this.admitOrder(order, peer);
+        // Straight from its maker: reachable right here, whatever the message says.
+        const direct = sender !== undefined && sender === order.maker;
+        const hint = direct ? { peer } : (reach?.[i] ?? undefined);
+        if (hint && this.book.has(order.id) && (direct || !this.book.reachOf(order.id))) this.book.setReach(order.id, hint);
+        const verdict = await this.admitOrder(order, peer, hint);
         if (verdict === 'accepted') accepted.push(order);
         else if (verdict !== 'ignored' && !verdict.ok) {
           refuse({ kind: 'order', reason: verdict.reason, id: order.id, message: verdict.message });
@@ -324,8 +369,8 @@ export class OrderbookSync {
    * known or cancelled: normal in gossip) for remote orders; a verdict otherwise.
    */
   private admitOrder(order: Order, from: undefined): Promise<OrderVerdict>;
-  private admitOrder(order: Order, from: string): Promise<OrderVerdict | 'accepted' | 'ignored'>;
-  private async admitOrder(order: Order, from: string | undefined): Promise<OrderVerdict | 'accepted' | 'ignored'> {
+  private admitOrder(order: Order, from: string, reach: Reach | undefined): Promise<OrderVerdict | 'accepted' | 'ignored'>;
+  private async admitOrder(order: Order, from: string | undefined, reach?: Reach): Promise<OrderVerdict | 'accepted' | 'ignored'> {
     const book = this.book;
     const remote = from !== undefined;
     if (remote && (book.has(order.id) || book.cancelOf(order.id))) return 'ignored';
@@ -367,6 +412,7 @@ export class OrderbookSync {
       if (remote && (inserted.reason === 'duplicate' || inserted.reason === 'cancelled')) return 'ignored';
       return { ok: false, reason: inserted.reason, message: inserted.message };
     }
+    if (reach) book.setReach(order.id, reach);
     this.options.onChange?.({ type: 'added', order, from });
     if (!remote) {
       this.sendOrders(this.neighbours(), [order]);
@@ -428,10 +474,21 @@ export class OrderbookSync {
 
   private sendOrders(peers: readonly string[], orders: readonly Order[]): void {
     if (peers.length === 0 || orders.length === 0) return;
-    const pages = pageBySize(orders, (o) => serializeOrder(o).length, ORDERS_ENVELOPE);
-    for (const page of pages) {
-      this.sendTo(peers, { t: 'orders', orders: page.map(encodeOrder) });
+    const reachOf = new Map<string, Reach | undefined>();
+    for (const o of orders) reachOf.set(o.id, this.reachFor(o));
+    // Each order counts its reach entry too (and the comma before it).
+    const size = (o: Order) => serializeOrder(o).length + 1 + (reachOf.get(o.id) ? JSON.stringify(reachOf.get(o.id)).length : NO_REACH);
+    for (const page of pageBySize(orders, size, ORDERS_ENVELOPE)) {
+      const reach = page.map((o) => reachOf.get(o.id) ?? null);
+      this.sendTo(peers, { t: 'orders', orders: page.map(encodeOrder), ...(reach.some((r) => r !== null) ? { reach } : {}) });
     }
+  }
+
+  /** The hint sent with an order: my current peer id for my own, else the one held (forwarded unchanged). */
+  private reachFor(order: Order): Reach | undefined {
+    const mine = this.options.myReach?.(order.maker);
+    if (mine) return { peer: mine.peer };
+    return this.book.reachOf(order.id);
   }
 
   private sendCancels(peers: readonly string[], cancels: readonly Cancel[]): void {

@@ -8,6 +8,7 @@
  * asset; `take.amount` is in base units and `take.quoteAmount` the quote units that change hands.
  */
 import * as v from 'valibot';
+import { isValidPeerId } from '../../core/config.js';
 import { TERMS_VERSION, type SwapRole, type SwapTermsWire } from '../../bitcoin/wire.js';
 
 export interface TradeProposalOrder {
@@ -44,6 +45,11 @@ export interface TradeProposal {
   readonly take: TradeProposalTake;
   /** The maker's peer id, when the orderbook knows it (otherwise it is looked up by the maker's key). */
   readonly peer?: string | undefined;
+  /**
+   * Where the order's gossip says the maker is (its peer id): an unsigned hint. Without a link to the maker the
+   * trade widget dials it, and proposes only when the peer there proves the order's maker key.
+   */
+  readonly makerPeer?: string | undefined;
   /** Fee rate in sat/vB (default: the widget's `fee-rate`). */
   readonly feeRate?: bigint | undefined;
 }
@@ -64,6 +70,7 @@ export const TradeProposalSchema = v.object({
   }),
   take: v.object({ amount: Units, quoteAmount: v.optional(Units) }),
   peer: v.optional(v.pipe(v.string(), v.maxLength(64))),
+  makerPeer: v.optional(v.pipe(v.string(), v.maxLength(64), v.check(isValidPeerId, 'not a peer id'))),
   feeRate: v.optional(Units),
 });
 
