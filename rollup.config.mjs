@@ -8,6 +8,7 @@
 //   cdn/darkswap-network-status.js
 //   cdn/darkswap-settings.js
 //   cdn/darkswap-av-call.js
+//   cdn/darkswap-group-chat.js
 //
 // Input is the ES2022 JavaScript that `tsc -p tsconfig.build.json` emits into dist/ from the same
 // src/ entry points: TypeScript runs once per build, and the CDN bundles contain exactly the code
@@ -145,6 +146,7 @@ export default [
       'darkswap-orderbook': compiled('src/components/orderbook/darkswap-orderbook.ts'),
       'darkswap-trade': compiled('src/components/trade/darkswap-trade.ts'),
       'darkswap-av-call': compiled('src/components/av-call/darkswap-av-call.ts'),
+      'darkswap-group-chat': compiled('src/components/group-chat/darkswap-group-chat.ts'),
     },
     plugins: plugins(),
     onwarn,

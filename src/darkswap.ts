@@ -8,6 +8,7 @@ import './components/file-share/darkswap-file-share.js';
 import './components/orderbook/darkswap-orderbook.js';
 import './components/trade/darkswap-trade.js';
 import './components/av-call/darkswap-av-call.js';
+import './components/group-chat/darkswap-group-chat.js';
 
 attachContextRoot();
 

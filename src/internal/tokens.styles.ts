@@ -134,7 +134,7 @@ export function adoptDocumentTokens(doc: Document = document): void {
  * The frame every widget shares: its `base` part as a padded, bordered grid and a header row, themable
  * through `--darkswap-<widget>-padding`, `-background`, `-border-color` and `-radius`.
  */
-export function panelStyles(widget: 'demo' | 'file-share' | 'orderbook' | 'trade' | 'network-status' | 'settings' | 'av-call') {
+export function panelStyles(widget: 'demo' | 'file-share' | 'orderbook' | 'trade' | 'network-status' | 'settings' | 'av-call' | 'group-chat') {
   const knob = (name: string) => unsafeCSS(`--darkswap-${widget}-${name}`);
   return css`
     [part='base'] {

@@ -13,7 +13,7 @@ import type { Channel } from '../../core/channel.js';
 import type { ConnectionApi } from '../../core/connection-api.js';
 import type { PeerEvent } from '../../core/events.js';
 import { isPublicKey, verifySignature, type Identity } from '../../core/identity.js';
-import type { Feature } from '../registry.js';
+import { featureFor, type Feature, type FeatureLease } from '../registry.js';
 import { HybridClock } from './hlc.js';
 import { authorOf, claimsContactName, type MemberStatus } from './chat.model.js';
 import { AuthorRates, ChatPeer, countReject, Outbox, type RejectCounts } from './chat.peers.js';
@@ -127,6 +127,14 @@ export class ChatEngine extends EventTarget implements Feature {
     service.addEventListener('peer-connected', this.onPeerConnected);
     service.addEventListener('peer-disconnected', this.onPeerGone);
     globalThis.addEventListener?.('pagehide', this.onPageHide);
+  }
+
+  /**
+   * Lease the one chat engine of a service (headless use; widgets on the same service share it). `options`
+   * apply only when this creates the engine. `release()` the lease when done: the last one disposes it.
+   */
+  static acquire(service: ConnectionApi, options?: ChatEngineOptions): FeatureLease<ChatEngine> {
+    return featureFor(service, CHAT_FEATURE, (s) => new ChatEngine(s, options));
   }
 
   /** My key (once ready). */

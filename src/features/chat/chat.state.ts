@@ -257,15 +257,22 @@ export class ChatState {
     };
   }
 
-  /** The display name a key claims in a group: in its newest message there, else its newest op. */
+  /**
+   * The display name a key claims: in its newest message in the group, else its newest op there, else in my other
+   * groups (a direct conversation's first message may come from someone known from a group).
+   */
   claimedName(groupId: string, key: string): string | undefined {
-    const group = this.held.get(groupId)?.group;
-    if (!group) return undefined;
-    for (let i = group.messages.length - 1; i >= 0; i--) if (group.messages[i]!.a === key) return group.messages[i]!.n;
-    return group
-      .appliedOps()
-      .reverse()
-      .find((o) => o.a === key)?.n;
+    const own = this.held.get(groupId)?.group;
+    const groups = own ? [own, ...[...this.held.values()].map((h) => h.group).filter((g) => g !== own)] : [];
+    for (const group of groups) {
+      for (let i = group.messages.length - 1; i >= 0; i--) if (group.messages[i]!.a === key && group.messages[i]!.n) return group.messages[i]!.n;
+      const op = group
+        .appliedOps()
+        .reverse()
+        .find((o) => o.a === key && o.n);
+      if (op) return op.n;
+    }
+    return undefined;
   }
 
   /** Groups restored from storage: ops and messages as loaded (already verified when first stored). */
