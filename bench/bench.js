@@ -7,6 +7,7 @@ import { turn, useKit as useKitForTurn } from './turn-bench.js';
 import { bandwidth, useKit as useKitForBandwidth } from './bandwidth-bench.js';
 import { settings, useKit as useKitForSettings } from './settings-bench.js';
 import { call, useKit as useKitForCall } from './call-bench.js';
+import { chat, useKit as useKitForChat } from './chat-bench.js';
 
 const impl = new URLSearchParams(location.search).get('impl') === 'source' ? 'source' : 'cdn';
 
@@ -20,6 +21,7 @@ async function loadKit() {
       DEMO_MAX_BYTES: model.DEMO_MAX_BYTES,
       SettingsStore: (await import('../src/features/settings/settings.store.ts')).SettingsStore,
       CallEngine: (await import('../src/features/call/call.engine.ts')).CallEngine,
+      ...(await loadChat()),
     };
   }
   const kit = await import('../cdn/darkswap.js');
@@ -30,7 +32,22 @@ async function loadKit() {
     DEMO_MAX_BYTES: kit.DEMO_MAX_BYTES,
     SettingsStore: kit.SettingsStore,
     CallEngine: kit.CallEngine,
+    ChatEngine: kit.ChatEngine,
+    MemoryChatStore: kit.MemoryChatStore,
+    signChatItem: kit.signChatItem,
+    chatGroupIdFor: kit.chatGroupIdFor,
   };
+}
+
+/** The chat pieces from src (and <darkswap-group-chat> registered). */
+async function loadChat() {
+  const [engine, store, protocol] = await Promise.all([
+    import('../src/features/chat/chat.engine.ts'),
+    import('../src/features/chat/chat.store.ts'),
+    import('../src/features/chat/chat.protocol.ts'),
+    import('../src/components/group-chat/darkswap-group-chat.ts'),
+  ]);
+  return { ChatEngine: engine.ChatEngine, MemoryChatStore: store.MemoryChatStore, signChatItem: protocol.signItem, chatGroupIdFor: protocol.groupIdFor };
 }
 
 const kit = await loadKit();
@@ -39,6 +56,7 @@ useKitForTurn(kit, kitService);
 useKitForBandwidth(kit, kitService);
 useKitForSettings(kit);
 useKitForCall(kit, (sig) => kitPair(sig));
+useKitForChat(kit, kitService);
 
 /** Reject after `ms` so no await in a bench can hang. */
 function timeout(promise, ms, what) {
@@ -336,4 +354,21 @@ async function stats(sig, { links = 10, seconds = 10 } = {}) {
   }
 }
 
-window.darkswapBench = { ready: true, impl, connect, roundtrip, latency, recovery, file, orderbook, trade, abuse, stats, turn, settings, bandwidth, call };
+window.darkswapBench = {
+  ready: true,
+  impl,
+  connect,
+  roundtrip,
+  latency,
+  recovery,
+  file,
+  orderbook,
+  trade,
+  abuse,
+  stats,
+  turn,
+  settings,
+  bandwidth,
+  call,
+  chat,
+};

@@ -63,6 +63,8 @@ const BENCHES = [
   { name: 'call_first_remote_frame_ms_p95', group: 'call' },
   { name: 'call_first_remote_frame_ms_p50_repeat', group: 'call' },
   { name: 'call_hangup_seen_ms_p95', group: 'call' },
+  { name: 'chat_converge_ms', group: 'chat' },
+  { name: 'chat_render_10k_ms', group: 'chat' },
   { name: 'connect_idle_ms', group: 'abuse' },
   { name: 'connect_after_churn_ms', group: 'abuse' },
   { name: 'connect_under_flood_ms', group: 'abuse' },
@@ -155,7 +157,7 @@ async function main() {
   }
 
   if (
-    ['connect', 'roundtrip', 'latency', 'recovery', 'file', 'orderbook', 'trade', 'abuse', 'stats', 'turn', 'settings', 'bandwidth', 'call'].some((g) =>
+    ['connect', 'roundtrip', 'latency', 'recovery', 'file', 'orderbook', 'trade', 'abuse', 'stats', 'turn', 'settings', 'bandwidth', 'call', 'chat'].some((g) =>
       groups.has(g),
     )
   ) {
@@ -519,6 +521,30 @@ async function browserBenches({ groups, emit, wants, source }) {
       emit('call_first_remote_frame_ms_p95', round(percentile(r.first, 95)), 'ms');
       emit('call_first_remote_frame_ms_p50_repeat', round(percentile(r.repeat, 50)), 'ms');
       emit('call_hangup_seen_ms_p95', round(percentile(r.hangup, 95)), 'ms');
+    }
+
+    if (groups.has('chat')) {
+      if (wants('chat_converge_ms')) {
+        log('chat: 4 services in a chain A–B–C–D, 1,000 signed messages (250 each) → identical history everywhere, 3 rounds…');
+        const r = await withTimeout(
+          page.evaluate((s) => window.darkswapBench.chat.converge(s), sig),
+          180_000,
+          'chat converge bench',
+        );
+        log(`chat: converged in ${r.times.map((x) => Math.round(x)).join(', ')} ms; ${r.rejects} rejects other than duplicates`);
+        if (r.rejects) ok = false;
+        emit('chat_converge_ms', round(r.median), 'ms');
+      }
+      if (wants('chat_render_10k_ms')) {
+        log('chat: <darkswap-group-chat> on a group of 10,000 messages: attached → newest message shown, median of 5…');
+        const r = await withTimeout(
+          page.evaluate((s) => window.darkswapBench.chat.render(s), sig),
+          180_000,
+          'chat render bench',
+        );
+        log(`chat: first render ${r.times.map((x) => Math.round(x)).join(', ')} ms`);
+        emit('chat_render_10k_ms', round(r.median), 'ms');
+      }
     }
 
     if (groups.has('file')) {
