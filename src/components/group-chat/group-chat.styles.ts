@@ -26,25 +26,27 @@ export const groupChatStyles = [
       font-family: var(--darkswap-font-mono, monospace);
       overflow-wrap: anywhere;
     }
+    /* The list beside the conversation when both fit (the conversation at least 55 % wide), else stacked: no
+       container query, so the widget keeps its content size inside flex rows and shrink-to-fit boxes. */
     [part~='layout'] {
-      display: grid;
-      grid-template-columns: minmax(0, 1fr);
+      display: flex;
+      flex-wrap: wrap;
       gap: var(--darkswap-space-3, 0.75rem);
     }
-    @container (min-width: 40rem) {
-      [part~='layout'] {
-        grid-template-columns: minmax(12rem, 16rem) minmax(0, 1fr);
-      }
+    [part~='groups'] {
+      flex: 1 1 14rem;
+      min-inline-size: 0;
     }
-    :host {
-      container-type: inline-size;
+    [part~='conversation'] {
+      flex: 999 1 0;
+      min-inline-size: min(100%, 55%);
     }
     [part~='groups'],
     [part~='conversation'] {
       display: grid;
+      grid-template-columns: minmax(0, 1fr);
       gap: var(--darkswap-space-2, 0.5rem);
       align-content: start;
-      min-width: 0;
     }
     [part~='group-list'] {
       list-style: none;
