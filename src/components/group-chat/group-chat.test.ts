@@ -9,7 +9,8 @@ import type { ConnectionService } from '../../core/connection-service.js';
 import { destroyServices, openService, waitFor } from '../../../test/harness.js';
 import { MemoryChatStore } from '../../features/chat/chat.store.js';
 import { CHAT_FEATURE, ChatEngine } from '../../features/chat/chat.engine.js';
-import { featureFor } from '../../features/registry.js';
+import { featureFor, peekFeature } from '../../features/registry.js';
+import { provideConnection } from '../../context/provide-connection.js';
 import type { DarkswapGroupChat } from './group-chat.js';
 import type { DarkswapChatGroupLeftEvent, DarkswapChatMessageEvent } from './group-chat.events.js';
 import './darkswap-group-chat.js';
@@ -22,10 +23,12 @@ function texts(el: DarkswapGroupChat): (string | null)[] {
   return parts(el, 'text').map((p) => p.textContent);
 }
 
+const leases: { release(): void }[] = [];
+
 /** Two linked services, each with an in-memory chat engine (nothing left in IndexedDB). */
 async function linked(): Promise<[ConnectionService, ConnectionService]> {
   const [a, b] = await Promise.all([openService({ identity: await createIdentity() }), openService({ identity: await createIdentity() })]);
-  for (const s of [a, b]) featureFor(s, CHAT_FEATURE, (svc) => new ChatEngine(svc, { store: new MemoryChatStore(), syncIntervalMs: 300 }));
+  for (const s of [a, b]) leases.push(featureFor(s, CHAT_FEATURE, (svc) => new ChatEngine(svc, { store: new MemoryChatStore(), syncIntervalMs: 300 })));
   await a.connect(b.id!);
   await waitFor(() => b.peers.includes(a.id!), 10_000, 'link');
   return [a, b];
@@ -66,13 +69,28 @@ async function write(el: DarkswapGroupChat, text: string): Promise<void> {
 }
 
 describe('<darkswap-group-chat>', () => {
-  afterEach(destroyServices);
+  afterEach(() => {
+    for (const lease of leases.splice(0)) lease.release();
+    destroyServices();
+  });
 
   it('without a provider shows "not connected", and is accessible', async () => {
     const el = await fixture<DarkswapGroupChat>(html`<darkswap-group-chat></darkswap-group-chat>`);
     expect(part(el, 'not-connected')).to.exist;
     expect(part(el, 'create-form')).to.equal(null);
     await expect(el).to.be.accessible();
+  });
+
+  it('picks up a provider that arrives later', async () => {
+    const [a] = await linked();
+    const box = await fixture<HTMLDivElement>(html`<div><darkswap-group-chat></darkswap-group-chat></div>`);
+    const el = box.querySelector<DarkswapGroupChat>('darkswap-group-chat')!;
+    expect(part(el, 'not-connected')).to.exist;
+    const provision = provideConnection(box, a);
+    await waitFor(() => !!part(el, 'create-form') && !part(el, 'not-connected'), 5_000, 'connected');
+    expect(el.engine, 'the service’s one engine').to.equal(peekFeature(a, CHAT_FEATURE));
+    provision.detach();
+    await waitFor(() => !!part(el, 'not-connected'), 5_000, 'back to not connected');
   });
 
   it('create, invite, join and write through the UI; payloads render as text; Shift+Enter; over-long texts; events', async () => {
