@@ -40,7 +40,10 @@
  * - `items {hop, re, items}` — new items (gossip) or answers to `get` (`re: true`). A receiver checks every
  *   item (shape, sizes, clock skew, rate, signature, membership) before it stores, shows or forwards it;
  *   new gossip items go on to every other chat peer with `hop + 1` while `hop < MAX_HOPS` (the stored ids and a
- *   bounded seen-set stop repeats). Answers are not forwarded: the periodic `sum` spreads them.
+ *   bounded seen-set stop repeats). Answers are not forwarded: the periodic `sum` spreads them. A direct message
+ *   goes to the other party when it is linked (else the same gossip) and stops there. Items are signed, not
+ *   encrypted: the peers they cross can read them. My invitation goes to the invitee with the group's ops
+ *   (`items {re: true}`), not by gossip.
  * - `sum {groups:[{g, o, r?, n?}]}` — per group shared with that peer (its key is in the group): the hash of
  *   the group's op ids (`o`) and, when I hold its messages, their root hash (`r`) and count. Sent after hello
  *   and, every SUM_INTERVAL_MS, for groups whose hashes changed since the last sum to that peer.
