@@ -8,6 +8,7 @@ import { bandwidth, useKit as useKitForBandwidth } from './bandwidth-bench.js';
 import { settings, useKit as useKitForSettings } from './settings-bench.js';
 import { call, useKit as useKitForCall } from './call-bench.js';
 import { discovery, useKit as useKitForDiscovery } from './discovery-bench.js';
+import { chat, useKit as useKitForChat } from './chat-bench.js';
 
 const impl = new URLSearchParams(location.search).get('impl') === 'source' ? 'source' : 'cdn';
 
@@ -22,6 +23,7 @@ async function loadKit() {
       SettingsStore: (await import('../src/features/settings/settings.store.ts')).SettingsStore,
       CallEngine: (await import('../src/features/call/call.engine.ts')).CallEngine,
       DiscoveryEngine: (await import('../src/features/discovery/discovery.engine.ts')).DiscoveryEngine,
+      ...(await loadChat()),
     };
   }
   const kit = await import('../cdn/darkswap.js');
@@ -33,7 +35,22 @@ async function loadKit() {
     SettingsStore: kit.SettingsStore,
     CallEngine: kit.CallEngine,
     DiscoveryEngine: kit.DiscoveryEngine,
+    ChatEngine: kit.ChatEngine,
+    MemoryChatStore: kit.MemoryChatStore,
+    signChatItem: kit.signChatItem,
+    chatGroupIdFor: kit.chatGroupIdFor,
   };
+}
+
+/** The chat pieces from src (and <darkswap-group-chat> registered). */
+async function loadChat() {
+  const [engine, store, protocol] = await Promise.all([
+    import('../src/features/chat/chat.engine.ts'),
+    import('../src/features/chat/chat.store.ts'),
+    import('../src/features/chat/chat.protocol.ts'),
+    import('../src/components/group-chat/darkswap-group-chat.ts'),
+  ]);
+  return { ChatEngine: engine.ChatEngine, MemoryChatStore: store.MemoryChatStore, signChatItem: protocol.signItem, chatGroupIdFor: protocol.groupIdFor };
 }
 
 const kit = await loadKit();
@@ -43,6 +60,7 @@ useKitForBandwidth(kit, kitService);
 useKitForSettings(kit);
 useKitForCall(kit, (sig) => kitPair(sig));
 useKitForDiscovery(kit);
+useKitForChat(kit, kitService);
 
 /** Reject after `ms` so no await in a bench can hang. */
 function timeout(promise, ms, what) {
@@ -357,4 +375,5 @@ window.darkswapBench = {
   bandwidth,
   call,
   discovery,
+  chat,
 };

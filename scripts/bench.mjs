@@ -64,6 +64,8 @@ const BENCHES = [
   { name: 'call_first_remote_frame_ms_p50_repeat', group: 'call' },
   { name: 'call_hangup_seen_ms_p95', group: 'call' },
   { name: 'discovery_room_ready_ms', group: 'discovery' },
+  { name: 'chat_converge_ms', group: 'chat' },
+  { name: 'chat_render_10k_ms', group: 'chat' },
   { name: 'connect_idle_ms', group: 'abuse' },
   { name: 'connect_after_churn_ms', group: 'abuse' },
   { name: 'connect_under_flood_ms', group: 'abuse' },
@@ -160,9 +162,23 @@ async function main() {
   }
 
   if (
-    ['connect', 'roundtrip', 'latency', 'recovery', 'file', 'orderbook', 'trade', 'abuse', 'stats', 'turn', 'settings', 'bandwidth', 'call', 'discovery'].some(
-      (g) => groups.has(g),
-    )
+    [
+      'connect',
+      'roundtrip',
+      'latency',
+      'recovery',
+      'file',
+      'orderbook',
+      'trade',
+      'abuse',
+      'stats',
+      'turn',
+      'settings',
+      'bandwidth',
+      'call',
+      'discovery',
+      'chat',
+    ].some((g) => groups.has(g))
   ) {
     if (!opts.source && !existsSync(path.join(ROOT, 'cdn', 'darkswap.js'))) {
       log('cdn/darkswap.js not found: run `npm run build` (or pass --source)');
@@ -536,6 +552,30 @@ async function browserBenches({ groups, emit, wants, source }) {
         `discovery: 6 peers join one room one after the other (cap 3) → everyone knows everyone and is linked: ${r.times.map((x) => Math.round(x)).join(', ')} ms`,
       );
       emit('discovery_room_ready_ms', round(percentile(r.times, 50)), 'ms');
+    }
+
+    if (groups.has('chat')) {
+      if (wants('chat_converge_ms')) {
+        log('chat: 4 services in a chain A–B–C–D, 1,000 signed messages (250 each) → identical history everywhere, 3 rounds…');
+        const r = await withTimeout(
+          page.evaluate((s) => window.darkswapBench.chat.converge(s), sig),
+          180_000,
+          'chat converge bench',
+        );
+        log(`chat: converged in ${r.times.map((x) => Math.round(x)).join(', ')} ms; ${r.rejects} rejects other than duplicates`);
+        if (r.rejects) ok = false;
+        emit('chat_converge_ms', round(r.median), 'ms');
+      }
+      if (wants('chat_render_10k_ms')) {
+        log('chat: <darkswap-group-chat> on a group of 10,000 messages: attached → newest message shown, median of 5…');
+        const r = await withTimeout(
+          page.evaluate((s) => window.darkswapBench.chat.render(s), sig),
+          180_000,
+          'chat render bench',
+        );
+        log(`chat: first render ${r.times.map((x) => Math.round(x)).join(', ')} ms`);
+        emit('chat_render_10k_ms', round(r.median), 'ms');
+      }
     }
 
     if (groups.has('file')) {

@@ -10,6 +10,7 @@ import './components/orderbook/darkswap-orderbook.js';
 import './components/trade/darkswap-trade.js';
 import './components/av-call/darkswap-av-call.js';
 import './components/peer-discovery/darkswap-peer-discovery.js';
+import './components/group-chat/darkswap-group-chat.js';
 
 attachContextRoot();
 

@@ -12,12 +12,14 @@ import './darkswap-peer-discovery.js';
 const own = async () => openService({ identity: await createIdentity() });
 const part = <T extends Element = HTMLElement>(el: DarkswapPeerDiscovery, name: string) => el.shadowRoot!.querySelector<T>(`[part~="${name}"]`);
 const parts = (el: DarkswapPeerDiscovery, name: string) => [...el.shadowRoot!.querySelectorAll<HTMLElement>(`[part~="${name}"]`)];
+/** A display name that is markup: it must be shown as text. */
+const MARKUP = '<img src=x onerror=alert(1)>';
 const room = () => `ui-room-${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
 
 async function widgets(a: ConnectionService, b: ConnectionService, extra = '', width = '40rem'): Promise<[DarkswapPeerDiscovery, DarkswapPeerDiscovery]> {
   const box = await fixture<HTMLDivElement>(
     html`<div style="inline-size:${width}">
-      <darkswap-peer-discovery heading="A" display-name="<img src=x onerror=alert(1)>" .connection=${a}></darkswap-peer-discovery>
+      <darkswap-peer-discovery heading="A" .displayName=${MARKUP} .connection=${a}></darkswap-peer-discovery>
       <darkswap-peer-discovery heading="B" display-name="Bea" .connection=${b}></darkswap-peer-discovery>
     </div>`,
   );
