@@ -8,6 +8,7 @@
  * Core treats `data` as opaque JSON (size-capped); the feature that uses beacons validates it.
  */
 import * as v from 'valibot';
+import { createSessionToken } from './config.js';
 
 /** A nonce pairs a reply with its query. */
 const Nonce = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{8,32}$/));
@@ -36,7 +37,7 @@ export interface SignalingAddress {
   key: string;
 }
 
-const randomToken = () => Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+const randomToken = createSessionToken;
 
 function socketUrl(s: SignalingAddress, id: string, token: string): string {
   const path = s.path.endsWith('/') ? s.path : `${s.path}/`;

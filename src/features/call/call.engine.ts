@@ -8,10 +8,9 @@
  */
 import type { ConnectionApi } from '../../core/connection-api.js';
 import type { PeerEvent } from '../../core/events.js';
-import type { LinkSample } from '../../core/link-stats.js';
 import type { MediaKind, MediaPath } from '../../core/link-media.js';
-import { ladderStepFor, MEDIA_LADDER, type MediaLadderStep } from '../../core/media-constraints.js';
 import type { Feature } from '../registry.js';
+import { watchLeg, type LegQuality, type LegRuntime } from './call.quality.js';
 import { addHistory, historyEntry, loadHistory, type HistoryEntry } from './call.history.js';
 import { LocalMedia, type CallMediaError, type LocalMediaOptions } from './call.media.js';
 import { incomingCall, legOf, liveLegs, members, outgoingCall, reduce, type Call, type CallEvent, type EndReason } from './call.model.js';
@@ -34,26 +33,7 @@ import {
 } from './call.protocol.js';
 
 export const CALL_FEATURE = 'call.v1';
-
-/** Live quality of one leg (what the overlay shows). */
-export interface LegQuality {
-  readonly width?: number;
-  readonly height?: number;
-  readonly fps?: number;
-  /** Bits per second received and sent. */
-  readonly inBps: number;
-  readonly outBps: number;
-  readonly loss?: number;
-  readonly rttMs?: number;
-  readonly verdict?: LinkSample['verdict'];
-  /** Video frames decoded so far. */
-  readonly framesDecoded: number;
-  /** The peer's audio level (0..1) and mean power since the previous sample (0 = silence; measured while played). */
-  readonly audioLevel?: number;
-  readonly audioPower?: number;
-  /** The media ladder step my video to this peer is held to. */
-  readonly step?: string;
-}
+export type { LegQuality } from './call.quality.js';
 
 export type CallEngineEventType = 'change' | 'incoming' | 'started' | 'ended';
 
@@ -64,23 +44,6 @@ export class CallEngineEvent extends Event {
   ) {
     super(type);
   }
-}
-
-/** Per leg: what the engine tracks beside the model. */
-interface LegRuntime {
-  lastHeard: number;
-  /** I invited this peer (so I announce it to the others when it accepts). */
-  invited?: boolean;
-  /** The connection media was set up on (a re-dial needs it again). */
-  mediaOn?: object;
-  /** The leg's media path, once set up. */
-  path?: MediaPath;
-  settingUp?: boolean;
-  stopStats?: () => void;
-  link?: LinkSample;
-  step?: MediaLadderStep;
-  quality?: LegQuality;
-  adapting?: boolean;
 }
 
 export class CallEngine extends EventTarget implements Feature {
@@ -442,63 +405,10 @@ export class CallEngine extends EventTarget implements Feature {
     for (const peer of only ? [only] : members(call)) this.send(peer, { t: 'state', call: call.id, ...flags });
   }
 
-  /** Link statistics (RTT, verdict, available bitrate) and media statistics of a leg, and its video step. */
+  /** Link statistics and media statistics of a leg, and its video step (call.quality.ts). */
   private watch(peer: string, path: MediaPath, rt: LegRuntime): void {
     rt.stopStats?.();
-    let stop: () => void = () => undefined;
-    try {
-      stop = this.service.watchStats(peer, (sample) => {
-        rt.link = sample;
-        void this.adapt(path, rt);
-      });
-    } catch {
-      // The link went away: the peer events end the leg.
-    }
-    rt.stopStats = stop;
-  }
-
-  /**
-   * The video step for a leg: the page's media cap (`bandwidth.mediaBps`), and the link's available outgoing
-   * bitrate once the encoder says bandwidth holds it back or the link is poor; else the top step.
-   */
-  private async adapt(path: MediaPath, rt: LegRuntime): Promise<void> {
-    if (rt.adapting) return; // one at a time: a slow getStats must not let an older sample win
-    rt.adapting = true;
-    try {
-      await this.adaptOnce(path, rt);
-    } finally {
-      rt.adapting = false;
-    }
-  }
-
-  private async adaptOnce(path: MediaPath, rt: LegRuntime): Promise<void> {
-    const sample = await path.sample().catch(() => undefined);
-    const link = rt.link;
-    const cap = this.service.bandwidth?.mediaBps;
-    const constrained = sample?.outbound.limitedBy === 'bandwidth' || link?.verdict === 'poor';
-    const limit = Math.min(cap ?? Infinity, constrained && link?.availableOutBps ? link.availableOutBps : Infinity);
-    const step = Number.isFinite(limit) ? ladderStepFor(limit) : MEDIA_LADDER[0]!;
-    if (step !== rt.step) {
-      rt.step = step;
-      await path.constrain(step).catch(() => (rt.step = undefined));
-    }
-    if (sample) {
-      rt.quality = {
-        width: sample.inbound.width,
-        height: sample.inbound.height,
-        fps: sample.inbound.fps,
-        inBps: sample.inbound.bitsPerSecond,
-        outBps: sample.outbound.bitsPerSecond,
-        loss: sample.inbound.loss ?? link?.loss,
-        rttMs: link?.rttMs,
-        verdict: link?.verdict,
-        framesDecoded: sample.inbound.framesDecoded,
-        audioLevel: sample.inbound.audioLevel,
-        audioPower: sample.inbound.audioPower,
-        step: rt.step?.name,
-      };
-      this.emit('change');
-    }
+    rt.stopStats = watchLeg(this.service, peer, path, rt, () => this.emit('change'));
   }
 
   private stopLeg(peer: string): void {

@@ -12,6 +12,7 @@
  *   answer `accept` — only for a peer a member announced.
  */
 import * as v from 'valibot';
+import { toBase64Url } from '../../core/bytes.js';
 import { isValidPeerId } from '../../core/config.js';
 
 export const CALL_CHANNEL = 'call';
@@ -59,9 +60,5 @@ export type CallBeat = v.InferOutput<typeof CallBeatSchema>;
 
 /** 128 random bits, base64url without padding. */
 export function newCallId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return btoa(String.fromCharCode(...bytes))
-    .replace(/\+/g, '-')
-    .replace(/\//g, '_')
-    .replace(/=+$/, '');
+  return toBase64Url(crypto.getRandomValues(new Uint8Array(16)));
 }

@@ -6,6 +6,7 @@
  */
 import encodeQR from 'qr';
 import * as v from 'valibot';
+import { fromBase64, toBase64Url } from '../../core/bytes.js';
 import { isValidPeerId } from '../../core/config.js';
 import { isPublicKey } from '../../core/identity.js';
 
@@ -22,12 +23,11 @@ export const InviteSchema = v.strictObject({
 });
 export type Invite = v.InferOutput<typeof InviteSchema>;
 
-const toB64Url = (s: string) =>
-  btoa(String.fromCharCode(...new TextEncoder().encode(s)))
-    .replace(/\+/g, '-')
-    .replace(/\//g, '_')
-    .replace(/=+$/, '');
-const fromB64Url = (s: string) => new TextDecoder().decode(Uint8Array.from(atob(s.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0)));
+const toB64Url = (s: string) => toBase64Url(new TextEncoder().encode(s));
+const fromB64Url = (s: string) => {
+  const b64 = s.replace(/-/g, '+').replace(/_/g, '/');
+  return new TextDecoder().decode(fromBase64(b64 + '='.repeat((4 - (b64.length % 4)) % 4)));
+};
 
 /** The invite link for `invite` on the page `base` (its own fragment replaced). */
 export function inviteLink(base: string, invite: Omit<Invite, 'v'>): string {
