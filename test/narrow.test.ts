@@ -56,3 +56,57 @@ describe('widgets at 320 px', function () {
     }
   });
 });
+
+describe('more widgets at 320 px', function () {
+  this.timeout(40_000);
+  afterEach(destroyServices);
+
+  it('every other widget scrolls no wider than it is, and its buttons and fields are 44 px touch targets', async () => {
+    const [a, b] = await linkedPair();
+    const wrap = await fixture<HTMLDivElement>(
+      html`<div style="width: 320px">
+        <darkswap-network-status dashboard></darkswap-network-status>
+        <darkswap-settings></darkswap-settings>
+        <darkswap-trade></darkswap-trade>
+        <darkswap-av-call></darkswap-av-call>
+        <darkswap-peer-discovery></darkswap-peer-discovery>
+        <darkswap-group-chat></darkswap-group-chat>
+        <darkswap-demo></darkswap-demo>
+        <darkswap-orderbook pair="RUNE:840000:3/BTC"></darkswap-orderbook>
+        <darkswap-file-share></darkswap-file-share>
+      </div>`,
+    );
+    provideConnection(wrap, a);
+    const tags = [
+      'darkswap-network-status',
+      'darkswap-settings',
+      'darkswap-trade',
+      'darkswap-av-call',
+      'darkswap-peer-discovery',
+      'darkswap-group-chat',
+      'darkswap-demo',
+      'darkswap-orderbook',
+      'darkswap-file-share',
+    ];
+    const els = tags.map((t) => wrap.querySelector(t)!);
+    // Populated where it is cheap: the network status lists the linked peer (its long id and code).
+    await waitFor(() => !!els[0]!.shadowRoot?.querySelector('[part~="peer"]'), 10_000, 'network status lists the peer');
+    void b;
+    for (const el of els) await (el as unknown as { updateComplete: Promise<unknown> }).updateComplete;
+    await new Promise((r) => setTimeout(r, 500));
+    for (const el of els) {
+      const o = overflow(el);
+      expect(o.scroll, `${el.localName} (${o.scroll} > ${o.client})`).to.be.at.most(o.client);
+    }
+    // Touch targets: every visible button, select and text field is at least 44 px tall.
+    for (const el of els) {
+      for (const target of el.shadowRoot!.querySelectorAll<HTMLElement>(
+        'button, select, input:not([type="checkbox"]):not([type="radio"]):not([type="file"])',
+      )) {
+        const h = target.getBoundingClientRect().height;
+        if (h === 0) continue; // not shown
+        expect(h, `${el.localName} ${target.getAttribute('part') ?? target.localName}`).to.be.at.least(44);
+      }
+    }
+  });
+});

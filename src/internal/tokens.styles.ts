@@ -80,7 +80,8 @@ export const baseStyles = css`
     background: var(--darkswap-color-accent, #4338ca);
     color: var(--darkswap-color-accent-text, #fff);
     padding: var(--darkswap-space-1, 0.25rem) var(--darkswap-space-3, 0.75rem);
-    min-height: 2rem;
+    /* Touch targets of 44 px (phones); a dense desktop page may set --darkswap-target-size lower. */
+    min-height: var(--darkswap-target-size, 2.75rem);
   }
   button.secondary {
     background: transparent;
@@ -90,6 +91,9 @@ export const baseStyles = css`
     cursor: not-allowed;
     opacity: 0.55;
   }
+  input:is([type='checkbox'], [type='radio']) {
+    min-height: 0;
+  }
   input,
   select {
     font: inherit;
@@ -98,7 +102,7 @@ export const baseStyles = css`
     border: 1px solid var(--darkswap-color-border, #c9ced6);
     border-radius: var(--darkswap-radius, 0.5rem);
     padding: var(--darkswap-space-1, 0.25rem) var(--darkswap-space-2, 0.5rem);
-    min-height: 2rem;
+    min-height: var(--darkswap-target-size, 2.75rem);
     /* A select sizes itself to its longest option (a peer id): never wider than its container. */
     max-inline-size: 100%;
     min-inline-size: 0;

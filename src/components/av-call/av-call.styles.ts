@@ -19,10 +19,6 @@ export const avCallStyles = [
     select {
       max-inline-size: 100%;
     }
-    button,
-    select {
-      min-block-size: 2.75rem; /* 44 px touch targets */
-    }
     code {
       font-family: var(--darkswap-font-mono, monospace);
       overflow-wrap: anywhere;

@@ -17,11 +17,6 @@ export const groupChatStyles = [
       min-width: 0;
       flex: 1 1 8rem;
     }
-    button,
-    select,
-    input {
-      min-block-size: 2.75rem; /* 44 px touch targets */
-    }
     code {
       font-family: var(--darkswap-font-mono, monospace);
       overflow-wrap: anywhere;

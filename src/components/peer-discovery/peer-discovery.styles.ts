@@ -22,10 +22,6 @@ export const peerDiscoveryStyles = [
       max-inline-size: 100%;
       min-width: 0;
     }
-    button,
-    input {
-      min-block-size: 2.75rem; /* 44 px touch targets */
-    }
     ul {
       list-style: none;
       margin: 0;
