@@ -173,3 +173,24 @@ export function tradeErrors(): string {
 export function tradeCount(): number {
   return ((document.querySelector('darkswap-trade') as unknown as { trades?: unknown[] }).trades ?? []).length;
 }
+/**
+ * The trade widget narrowed to 320 px: how far its panel scrolls sideways (`scrollWidth - clientWidth`, 0 when it
+ * fits) and the shortest visible button, measured a frame after the width changed; the width is put back.
+ */
+export async function tradeAt320(): Promise<{ over: number; shortestButton: number }> {
+  const el = document.querySelector<HTMLElement>('darkswap-trade')!;
+  const before = el.style.inlineSize;
+  el.style.inlineSize = '320px';
+  await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+  const base = el.shadowRoot!.querySelector<HTMLElement>('[part~="base"]')!;
+  const heights = [...el.shadowRoot!.querySelectorAll('button')].map((b) => b.getBoundingClientRect().height).filter((h) => h > 0);
+  const result = { over: base.scrollWidth - base.clientWidth, shortestButton: Math.min(...heights) };
+  if (result.over > 0) {
+    const wide = [...el.shadowRoot!.querySelectorAll<HTMLElement>('*')]
+      .filter((e) => e.scrollWidth > 330 || e.getBoundingClientRect().width > 330)
+      .map((e) => `${e.localName}[${e.getAttribute('part') ?? e.className}] ${Math.round(e.getBoundingClientRect().width)}/${e.scrollWidth}`);
+    (result as Record<string, unknown>).wide = wide.slice(0, 12);
+  }
+  el.style.inlineSize = before;
+  return result;
+}

@@ -17,6 +17,7 @@ import {
   peerId,
   placeSellOrder,
   reviewText,
+  tradeAt320,
   setDeadlines,
   signCalls,
   submitTake,
@@ -59,6 +60,8 @@ describe('demo page in two tabs: trading', function () {
       const sellerReview = await tabWait<string>(maker, 'seller review', 20_000, reviewText, id);
       expect(sellerReview).to.contain('1,000 units of rune 840000:3').and.to.contain('50,000 sats');
       expect(await tabEval<number>(maker, signCalls)).to.equal(0);
+      // The review (addresses, txids, amounts) fits a phone: no sideways scrolling at 320 px, 44 px buttons.
+      expect(await tabEval(maker, tradeAt320)).to.deep.equal({ over: 0, shortestButton: 44 });
       await tabEval(maker, clickTrade, id, 'confirm-button');
       const buyerReview = await tabWait<string>(taker, 'buyer review', 20_000, reviewText, id);
       expect(buyerReview).to.contain('1,000 units of rune 840000:3');

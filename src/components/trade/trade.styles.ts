@@ -58,7 +58,15 @@ export const tradeStyles = [
       margin: 0;
       padding: 0;
       display: grid;
+      /* Never wider than the panel: long addresses and txids wrap (a phone shows a trade without scrolling). */
+      grid-template-columns: minmax(0, 1fr);
       gap: var(--darkswap-space-2, 0.5rem);
+    }
+    [part~='trade'],
+    [part~='review'] {
+      grid-template-columns: minmax(0, 1fr);
+      min-width: 0;
+      overflow-wrap: anywhere;
     }
     [part~='trade'] {
       display: grid;
@@ -107,7 +115,7 @@ export const tradeStyles = [
     }
     dl {
       display: grid;
-      grid-template-columns: minmax(7rem, max-content) 1fr;
+      grid-template-columns: minmax(min(7rem, 35%), max-content) minmax(0, 1fr);
       gap: var(--darkswap-space-1, 0.25rem) var(--darkswap-space-3, 0.75rem);
       margin: 0;
     }
@@ -116,6 +124,7 @@ export const tradeStyles = [
     }
     dd {
       margin: 0;
+      min-width: 0;
     }
     dd ul {
       margin: 0;
