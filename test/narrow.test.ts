@@ -62,7 +62,7 @@ describe('more widgets at 320 px', function () {
   afterEach(destroyServices);
 
   it('every other widget scrolls no wider than it is, and its buttons and fields are 44 px touch targets', async () => {
-    const [a, b] = await linkedPair();
+    const [a] = await linkedPair();
     const wrap = await fixture<HTMLDivElement>(
       html`<div style="width: 320px">
         <darkswap-network-status dashboard></darkswap-network-status>
@@ -91,7 +91,6 @@ describe('more widgets at 320 px', function () {
     const els = tags.map((t) => wrap.querySelector(t)!);
     // Populated where it is cheap: the network status lists the linked peer (its long id and code).
     await waitFor(() => !!els[0]!.shadowRoot?.querySelector('[part~="peer"]'), 10_000, 'network status lists the peer');
-    void b;
     for (const el of els) await (el as unknown as { updateComplete: Promise<unknown> }).updateComplete;
     await new Promise((r) => setTimeout(r, 500));
     for (const el of els) {

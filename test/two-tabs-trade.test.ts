@@ -5,12 +5,12 @@
 import { expect } from '@open-wc/testing';
 import { signaling } from './harness.js';
 import { tabClose, tabEval, tabLogs, tabOpen, tabReload, tabWait } from './tabs.js';
+import { completeRuneSale } from './tab-swap.js';
 import {
   clickTrade,
   connectTo,
   ledgerOutput,
   linkedTo,
-  myAddresses,
   newIncoming,
   openTake,
   orderbookNote,
@@ -55,30 +55,11 @@ describe('demo page in two tabs: trading', function () {
       const id = await tabWait<string>(maker, 'incoming trade', 15_000, newIncoming, []);
       const takerSide = await tabWait<TradeView>(taker, 'outgoing trade', 5_000, tradeIn, id, 'proposed');
       expect(takerSide.role).to.equal('buyer');
-      await tabWait(maker, 'accept', 5_000, clickTrade, id, 'accept-button');
-      // Each side reads what it signs before its wallet is asked.
-      const sellerReview = await tabWait<string>(maker, 'seller review', 20_000, reviewText, id);
-      expect(sellerReview).to.contain('1,000 units of rune 840000:3').and.to.contain('50,000 sats');
-      expect(await tabEval<number>(maker, signCalls)).to.equal(0);
-      // The review (addresses, txids, amounts) fits a phone: no sideways scrolling at 320 px, 44 px buttons.
-      expect(await tabEval(maker, tradeAt320)).to.deep.equal({ over: 0, shortestButton: 44 });
-      await tabEval(maker, clickTrade, id, 'confirm-button');
-      const buyerReview = await tabWait<string>(taker, 'buyer review', 20_000, reviewText, id);
-      expect(buyerReview).to.contain('1,000 units of rune 840000:3');
-      await tabEval(taker, clickTrade, id, 'confirm-button');
-      const doneBuyer = await tabWait<TradeView>(taker, 'buyer done', 20_000, tradeIn, id, 'done');
-      const doneSeller = await tabWait<TradeView>(maker, 'seller done', 20_000, tradeIn, id, 'done');
-      expect(doneBuyer.txid)
-        .to.match(/^[0-9a-f]{64}$/)
-        .and.to.equal(doneSeller.txid);
-      // The shared ledger accepted the fully signed transaction (it checks every input's signature) in both tabs:
-      // the rune left the maker and 1,000 units sit at the taker's address.
-      const toBuyer = await tabEval<Awaited<ReturnType<typeof ledgerOutput>>>(maker, ledgerOutput, `${doneBuyer.txid}:0`);
-      expect(toBuyer!.runes).to.deep.equal(['840000:3=1000']);
-      expect(await tabEval<string[]>(taker, myAddresses)).to.include(toBuyer!.address);
-      expect((await tabEval<Awaited<ReturnType<typeof ledgerOutput>>>(taker, ledgerOutput, runeOutpoint))!.spent).to.equal(true);
-      expect(await tabEval<number>(maker, signCalls)).to.equal(1);
-      expect(await tabEval<number>(taker, signCalls)).to.equal(1);
+      // Each side reads what it signs before its wallet is asked; the review (addresses, txids, amounts) fits a
+      // phone: no sideways scrolling at 320 px, 44 px buttons.
+      await completeRuneSale(maker, taker, id, runeOutpoint, async () => {
+        expect(await tabEval(maker, tradeAt320)).to.deep.equal({ over: 0, shortestButton: 44 });
+      });
 
       // 2. An alkane sale, with the maker's tab reloaded at its review and the taker's at its own.
       const alkaneOutpoint = await tabWait<string>(maker, 'funded alkane output', 15_000, walletOutpoint, 'alkane 2:1');
