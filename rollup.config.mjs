@@ -2,10 +2,12 @@
 //
 //   cdn/darkswap.js            all-in-one ES module from src/darkswap.ts: ONE file for everything it runs
 //                              when it loads (so loading it from two URLs gives two independent copies), and
-//                              lazy chunks of its own (cdn/chunks/all-*) for what it loads on first use: PeerJS,
-//                              the Bitcoin layer (`loadBitcoin()`), the tools (`loadTools()`), hash-wasm...
-//   cdn/darkswap.iife.js       the same for classic <script> tags, every export on global `DarkSwap`; one file
-//                              with everything (an IIFE cannot load chunks: what import() loads is inlined)
+//                              lazy chunks of its own (cdn/chunks/all-*) for what it loads on first use: the
+//                              settings, call, discovery, chat and file-share widgets (when their tags appear, or
+//                              `loadWidget()`), PeerJS, the Bitcoin layer (`loadBitcoin()`), the tools...
+//   cdn/darkswap.iife.js       from src/darkswap-iife.ts, for classic <script> tags: every element and every
+//                              export on global `DarkSwap`, in one file (an IIFE cannot load chunks: what import()
+//                              loads is inlined)
 //   cdn/autoloader.js          loads the per-widget entries below when their tags appear (src/autoloader.ts)
 //   cdn/darkswap-connection.js per-widget ES entries; the code they share goes to cdn/chunks/ (the runtime, what
 //   cdn/darkswap-demo.js       every page needs, is merged into cdn/darkswap-connection.js)
@@ -140,7 +142,7 @@ function onwarn(warning, warn) {
 export default [
   // All-in-one: one input. The ES module is one file for everything it runs when it loads (so two URLs give
   // two independent copies), plus lazy chunks of its own (cdn/chunks/all-*) for what import() loads on first
-  // use: the Bitcoin layer, PeerJS, the doctor... The IIFE cannot load chunks: it inlines them (one file).
+  // use: the less common widgets (lazy-widgets.ts), the Bitcoin layer, PeerJS, the doctor...
   {
     input: compiled('src/darkswap.ts'),
     plugins: plugins(),
@@ -157,14 +159,20 @@ export default [
         manualChunks: eagerChunk(/[\\/]dist[\\/]darkswap\.js$/, 'darkswap'),
         plugins: [minify],
       },
-      {
-        file: 'cdn/darkswap.iife.js',
-        format: 'iife',
-        name: 'DarkSwap',
-        inlineDynamicImports: true,
-        plugins: [minify],
-      },
     ],
+  },
+  // The classic-script bundle: every element and the whole API in one file (src/darkswap-iife.ts).
+  {
+    input: compiled('src/darkswap-iife.ts'),
+    plugins: plugins(),
+    onwarn,
+    output: {
+      file: 'cdn/darkswap.iife.js',
+      format: 'iife',
+      name: 'DarkSwap',
+      inlineDynamicImports: true,
+      plugins: [minify],
+    },
   },
   // The autoloader: one small file that imports the per-widget entries next to it by URL when their tags appear.
   {

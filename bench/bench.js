@@ -27,18 +27,20 @@ async function loadKit() {
     };
   }
   const kit = await import('../cdn/darkswap.js');
+  // The all-in-one carries these widgets' APIs in lazy chunks (loadWidget also registers their elements).
+  const [settings, call, discovery, chat] = await Promise.all(['settings', 'av-call', 'peer-discovery', 'group-chat'].map((name) => kit.loadWidget(name)));
   return {
     ConnectionService: kit.ConnectionService,
     createIdentity: kit.createIdentity,
     DemoMessageSchema: kit.DemoMessageSchema,
     DEMO_MAX_BYTES: kit.DEMO_MAX_BYTES,
-    SettingsStore: kit.SettingsStore,
-    CallEngine: kit.CallEngine,
-    DiscoveryEngine: kit.DiscoveryEngine,
-    ChatEngine: kit.ChatEngine,
-    MemoryChatStore: kit.MemoryChatStore,
-    signChatItem: kit.signChatItem,
-    chatGroupIdFor: kit.chatGroupIdFor,
+    SettingsStore: settings.SettingsStore,
+    CallEngine: call.CallEngine,
+    DiscoveryEngine: discovery.DiscoveryEngine,
+    ChatEngine: chat.ChatEngine,
+    MemoryChatStore: chat.MemoryChatStore,
+    signChatItem: chat.signChatItem,
+    chatGroupIdFor: chat.chatGroupIdFor,
   };
 }
 
@@ -316,7 +318,8 @@ async function recovery(sig, { drops = 12 } = {}) {
 
 /** File transfer: kit (hashing on) vs raw RTCDataChannel vs PeerJS, and heap growth receiving 1 GiB. */
 async function file(sig, options = {}) {
-  const full = impl === 'source' ? await import('../src/index.ts') : await import('../cdn/darkswap.js');
+  const all = impl === 'source' ? undefined : await import('../cdn/darkswap.js');
+  const full = all ? { ...all, ...(await all.loadWidget('file-share')) } : await import('../src/index.ts');
   const { fileBench } = await import('./file-bench.js');
   return fileBench(full, sig, options);
 }

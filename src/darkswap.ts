@@ -1,17 +1,24 @@
-// All-in-one entry: attaches one ContextRoot to the page, registers every element and exports the public
-// API — except the Bitcoin layer, which `loadBitcoin()` fetches on first use (see README, "Bundles").
+// All-in-one entry: attaches one ContextRoot to the page, registers the connection, demo, network status,
+// orderbook and trade elements, and exports their API (./api/base.js). The other widgets (settings, call,
+// discovery, chat, file share) are lazy chunks, loaded when their tag first appears in the page (in the document
+// or in open shadow roots) or by `loadWidget()`; the Bitcoin layer and the tools load with `loadBitcoin()` and
+// `loadTools()`. See README, "Bundles".
 import { attachContextRoot } from './context/context-root.js';
 import './context/darkswap-connection.js';
 import './components/demo/darkswap-demo.js';
 import './components/network-status/darkswap-network-status.js';
-import './components/settings/darkswap-settings.js';
-import './components/file-share/darkswap-file-share.js';
 import './components/orderbook/darkswap-orderbook.js';
 import './components/trade/darkswap-trade.js';
-import './components/av-call/darkswap-av-call.js';
-import './components/peer-discovery/darkswap-peer-discovery.js';
-import './components/group-chat/darkswap-group-chat.js';
+import { watchTags } from './internal/tag-watch.js';
+import { LAZY_WIDGETS, loadWidget, type LazyWidget } from './lazy-widgets.js';
 
 attachContextRoot();
 
-export * from './api.js';
+const lazy = new Set<string>(LAZY_WIDGETS);
+watchTags((tag) => {
+  const name = tag.slice('darkswap-'.length);
+  if (!lazy.has(name)) return;
+  loadWidget(name as LazyWidget).catch((error: unknown) => console.error(`[darkswap] <${tag}> could not be loaded:`, error));
+});
+
+export * from './api/base.js';

@@ -2,7 +2,7 @@
 import { expect } from '@open-wc/testing';
 import { signaling, waitFor } from './harness.js';
 
-type Kit = typeof import('../src/darkswap.js');
+type Kit = typeof import('../src/darkswap-iife.js');
 declare global {
   interface Window {
     DarkSwap?: Kit;

@@ -1,7 +1,8 @@
 // Every widget fits a 320 px wide container without horizontal scrolling, populated: long peer ids, order rows,
 // transfer rows (issue 18 item 2).
 import { expect, fixture, html } from '@open-wc/testing';
-import '../src/darkswap.js';
+// Every element registered at once (the all-in-one, src/darkswap.ts, defines some only on first sight).
+import '../src/darkswap-iife.js';
 import type { DarkswapDemo } from '../src/components/demo/demo.js';
 import type { DarkswapFileShare } from '../src/components/file-share/file-share.js';
 import type { DarkswapOrderbook } from '../src/components/orderbook/orderbook.js';
