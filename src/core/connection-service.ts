@@ -8,7 +8,7 @@ import type { ConnectionApi, RejectCounts } from './connection-api.js';
 import { DarkswapConnectionError, type ConnectionErrorCode } from './errors.js';
 import { ServiceErrorEvent, ServiceStatusEvent, type LinkStatus, type ServiceStatus } from './events.js';
 import { type RejectReason } from './frame.js';
-import { isPublicKey, loadIdentity, loadPins, savePins, type Identity } from './identity.js';
+import { isPublicKey, type Identity } from './identity.js';
 import { PRIORITY, type Link, type PeerIdentity } from './link.js';
 import type { MediaPath } from './link-media.js';
 import type { BeaconAsks, BeaconHandle } from './rendezvous.js';
@@ -213,13 +213,19 @@ export class ConnectionService extends EventTarget implements ConnectionApi, Cha
   async pin(peer: string, publicKey = this.peerIdentity(peer)?.publicKey): Promise<void> {
     if (!isPublicKey(publicKey)) throw this.error('invalid-config', `No identity key to pin for ${peer}.`);
     this.pins = { ...this.pins, [peer]: publicKey };
-    if (this.config.identityName) await savePins(this.config.identityName, this.pins);
+    await this.savePins();
   }
 
   async unpin(peer: string): Promise<void> {
     const { [peer]: _gone, ...rest } = this.pins;
     this.pins = rest;
-    if (this.config.identityName) await savePins(this.config.identityName, this.pins);
+    await this.savePins();
+  }
+
+  /** Saves the pins with a persistent identity (identity-store.ts: its own chunk in bundles, as for loading). */
+  private async savePins(): Promise<void> {
+    const name = this.config.identityName;
+    if (name) await import('./identity-store.js').then(({ savePins }) => savePins(name, this.pins));
   }
 
   get pinned(): Readonly<Record<string, string>> {
@@ -297,6 +303,8 @@ export class ConnectionService extends EventTarget implements ConnectionApi, Cha
       this.myIdentity = this.givenIdentity;
       return;
     }
+    // idb-keyval and the store: a chunk of their own in bundles, loaded with the first persistent identity.
+    const { loadIdentity, loadPins } = await import('./identity-store.js');
     const [identity, pins] = await Promise.all([loadIdentity(name), loadPins(name)]);
     this.myIdentity = identity;
     this.pins = { ...pins, ...this.pins };

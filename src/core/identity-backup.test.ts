@@ -3,7 +3,8 @@
 // foreign or newer file, and a key that is not the one named all fail plainly and change nothing.
 import { expect } from '@open-wc/testing';
 import { createIdentityWithBackup, identityBackup, IdentityBackupError, restoreIdentity, type IdentityBackup } from './identity-backup.js';
-import { identityRecord, loadIdentity, verifySignature } from './identity.js';
+import { verifySignature } from './identity.js';
+import { identityRecord, loadIdentity } from './identity-store.js';
 import { uniqueId } from '../../test/harness.js';
 
 const PASS = 'correct horse battery';

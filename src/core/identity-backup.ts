@@ -11,7 +11,8 @@
  */
 import * as v from 'valibot';
 import { fromBase64, toBase64 } from './bytes.js';
-import { bytesToHex, hexToBytes, identityRecord, setIdentityRecord, storeIdentity, verifySignature, type Identity } from './identity.js';
+import { bytesToHex, hexToBytes, verifySignature, type Identity } from './identity.js';
+import { identityRecord, setIdentityRecord, storeIdentity } from './identity-store.js';
 
 export const BACKUP_ITERATIONS = 600_000;
 import { MIN_PASSPHRASE } from './passphrase.js';

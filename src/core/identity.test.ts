@@ -8,10 +8,10 @@ import {
   hexToBytes,
   importIdentity,
   linkProofMessage,
-  loadIdentity,
   shortAuthString,
   verifySignature,
 } from './identity.js';
+import { loadIdentity } from './identity-store.js';
 import type { ServiceErrorEvent } from './events.js';
 import { isConnectionError } from './errors.js';
 import { destroyServices, linkedPair, openService, signalingConfig, uniqueId, waitFor } from '../../test/harness.js';

@@ -1,4 +1,3 @@
-import { createStore, get, set, update } from 'idb-keyval';
 import { bytesToHex, hexToBytes } from './bytes.js';
 
 /**
@@ -25,7 +24,8 @@ export function isPublicKey(value: unknown): value is string {
 
 export { bytesToHex, hexToBytes } from './bytes.js';
 
-async function fromKeyPair(pair: CryptoKeyPair): Promise<Identity> {
+/** The identity signing with `pair`'s private key (identity-store.ts keeps pairs in IndexedDB). */
+export async function fromKeyPair(pair: CryptoKeyPair): Promise<Identity> {
   const publicKey = bytesToHex(new Uint8Array(await crypto.subtle.exportKey('raw', pair.publicKey)));
   const privateKey = pair.privateKey;
   return Object.freeze({
@@ -34,11 +34,15 @@ async function fromKeyPair(pair: CryptoKeyPair): Promise<Identity> {
   });
 }
 
-function generate(): Promise<CryptoKeyPair> {
+/** A fresh non-extractable Ed25519 key pair. */
+export function generate(): Promise<CryptoKeyPair> {
   return crypto.subtle.generateKey(ED25519, false, ['sign', 'verify']) as Promise<CryptoKeyPair>;
 }
 
-/** A fresh identity that lives only as long as the page (tests, guests). */
+/**
+ * A fresh identity that lives only as long as the page (tests, guests). Persistent identities, their pins and
+ * records live in IndexedDB through identity-store.ts (loaded when a service first opens with one).
+ */
 export async function createIdentity(): Promise<Identity> {
   return fromKeyPair(await generate());
 }
@@ -48,66 +52,6 @@ export async function importIdentity(pkcs8: Uint8Array, publicKeyHex: string): P
   const privateKey = await crypto.subtle.importKey('pkcs8', pkcs8 as Uint8Array<ArrayBuffer>, ED25519, false, ['sign']);
   const publicKey = await crypto.subtle.importKey('raw', hexToBytes(publicKeyHex), ED25519, true, ['verify']);
   return fromKeyPair({ privateKey, publicKey });
-}
-
-let store: ReturnType<typeof createStore> | undefined;
-const keyStore = () => (store ??= createStore('darkswap-identity', 'keys'));
-const loaded = new Map<string, Promise<Identity>>();
-
-function isKeyPair(value: unknown): value is CryptoKeyPair {
-  const pair = value as CryptoKeyPair | undefined;
-  return pair?.privateKey instanceof CryptoKey && pair.publicKey instanceof CryptoKey && pair.privateKey.algorithm.name === 'Ed25519';
-}
-
-/**
- * The persistent identity named `name` for this origin, created on first use and kept in
- * IndexedDB (database `darkswap-identity`). Atomic across tabs: two tabs loading at once get
- * the same key.
- */
-export function loadIdentity(name = 'default'): Promise<Identity> {
-  let promise = loaded.get(name);
-  if (!promise) {
-    promise = (async () => {
-      const fresh = await generate();
-      await update<CryptoKeyPair>(name, (old) => (isKeyPair(old) ? old : fresh), keyStore());
-      const pair = await get<CryptoKeyPair>(name, keyStore());
-      if (!isKeyPair(pair)) throw new Error('IndexedDB did not keep the identity key.');
-      return fromKeyPair(pair);
-    })();
-    promise.catch(() => loaded.delete(name));
-    loaded.set(name, promise);
-  }
-  return promise;
-}
-
-/**
- * Replaces the persistent identity `name` with `pair` (its private key non-extractable). Pages that already
- * loaded `name` keep the old one until they reload.
- */
-export async function storeIdentity(name: string, pair: CryptoKeyPair): Promise<Identity> {
-  if (!isKeyPair(pair)) throw new Error('Not an Ed25519 key pair.');
-  await set(name, pair, keyStore());
-  loaded.delete(name);
-  return fromKeyPair(pair);
-}
-
-/** A value kept with the identity `name` (its encrypted backup). */
-export function identityRecord<T>(key: string): Promise<T | undefined> {
-  return get<T>(key, keyStore());
-}
-
-export async function setIdentityRecord(key: string, value: unknown): Promise<void> {
-  await set(key, value, keyStore());
-}
-
-/** Pinned peer keys (peer id → public key) saved with the identity `name`. */
-export async function loadPins(name = 'default'): Promise<Record<string, string>> {
-  const pins = await get<Record<string, string>>(`pins:${name}`, keyStore());
-  return pins && typeof pins === 'object' ? pins : {};
-}
-
-export async function savePins(name: string, pins: Readonly<Record<string, string>>): Promise<void> {
-  await set(`pins:${name}`, { ...pins }, keyStore());
 }
 
 const verifyKeys = new Map<string, Promise<CryptoKey>>();

@@ -10,7 +10,7 @@
  */
 import { isConnectionError } from './errors.js';
 import type { ServiceStatus } from './events.js';
-import { identityRecord, setIdentityRecord } from './identity.js';
+import { identityRecord, setIdentityRecord } from './identity-store.js';
 
 interface StoredId {
   peerId: string;

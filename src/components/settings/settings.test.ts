@@ -226,7 +226,7 @@ describe('<darkswap-settings>', function () {
     expect(text(q(el, '[part~="identity-message"]'))).to.contain('Reload the page to use it');
     expect(text(q(el, '[part~="backup-status"]'))).to.contain('A backup of this identity exists');
     const { identityBackup } = await import('../../core/identity-backup.js');
-    const { loadIdentity } = await import('../../core/identity.js');
+    const { loadIdentity } = await import('../../core/identity-store.js');
     const backup = (await identityBackup(identity))!;
     const newKey = (await loadIdentity(identity)).publicKey;
     expect(newKey).to.equal(backup.publicKey);

@@ -3,7 +3,8 @@
  * blocked — kept with my identity in IndexedDB (core/identity.ts records), validated on the way back in.
  */
 import * as v from 'valibot';
-import { identityRecord, isPublicKey, setIdentityRecord } from '../../core/identity.js';
+import { isPublicKey } from '../../core/identity.js';
+import { identityRecord, setIdentityRecord } from '../../core/identity-store.js';
 import { isValidPeerId } from '../../core/config.js';
 
 export const ContactSchema = v.strictObject({

@@ -4,7 +4,7 @@
 import { expect } from '@open-wc/testing';
 import { decodeValue, encodeValue, exportAll, importAll, type BackupFile } from './settings.backup.js';
 import { clearStore } from './settings.data.js';
-import { loadIdentity } from '../../core/identity.js';
+import { loadIdentity } from '../../core/identity-store.js';
 import { uniqueId } from '../../../test/harness.js';
 
 function req<T>(r: IDBRequest<T>): Promise<T> {
