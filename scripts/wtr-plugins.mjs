@@ -153,3 +153,20 @@ export function sdpEsmPlugin() {
     },
   };
 }
+
+/**
+ * `page-grant-clipboard`: lets the test page read and write the clipboard (Chromium asks otherwise), so a test can
+ * check what a copy button wrote with navigator.clipboard.readText().
+ */
+export function pagePlugin() {
+  return {
+    name: 'darkswap-page',
+    async executeCommand({ command, session }) {
+      if (command !== 'page-grant-clipboard') return undefined;
+      const page = session.browser.getPage(session.id);
+      await page.browserContext().overridePermissions(new URL(page.url()).origin, ['clipboard-read', 'clipboard-write', 'clipboard-sanitized-write']);
+      await page.bringToFront();
+      return true;
+    },
+  };
+}

@@ -107,6 +107,11 @@ export const baseStyles = css`
     max-inline-size: 100%;
     min-inline-size: 0;
   }
+  /* A copy button beside a long value (internal/copy-button.ts). */
+  .copy {
+    display: inline-block;
+    margin-inline-start: var(--darkswap-space-1, 0.25rem);
+  }
   .visually-hidden {
     position: absolute;
     width: 1px;

@@ -5,6 +5,7 @@ import type { ConnectionApi } from '../../core/connection-api.js';
 import type { Finding } from '../../core/doctor.js';
 import { ConnectionController } from '../../context/connection-controller.js';
 import { DarkswapElement } from '../../internal/base-element.js';
+import { CopyController } from '../../internal/copy-button.js';
 import { notConnected, panelHeader } from '../../internal/panel-header.js';
 import { DarkswapQualityChangeEvent } from './network-status.events.js';
 import { networkStatusStyles } from './network-status.styles.js';
@@ -42,6 +43,7 @@ import {
  * @csspart peers - The list of linked peers.
  * @csspart peer - One peer.
  * @csspart peer-id - The peer's id.
+ * @csspart copy-button - Copies the peer's id (says "Copied" for 3 s).
  * @csspart code - The six-digit code of the link.
  * @csspart verdict - The quality badge (`data-verdict`: good, fair, poor).
  * @csspart path - Direct or relayed, and the protocol.
@@ -66,6 +68,7 @@ import {
  * @cssprop --darkswap-network-status-spark-color - Sparkline colour (default `--darkswap-color-accent`).
  */
 export class DarkswapNetworkStatus extends DarkswapElement {
+  private readonly copier = new CopyController(this);
   static override styles = [...DarkswapElement.styles, ...networkStatusStyles];
 
   /** Heading text. */
@@ -178,8 +181,7 @@ export class DarkswapNetworkStatus extends DarkswapElement {
     const path = last ? (last.path === 'unknown' ? 'unknown' : `${last.path}, ${last.protocol.toUpperCase()}`) : '—';
     return html`<li part="peer" data-peer=${view.peer}>
       <div class="line">
-        <code part="peer-id">${view.peer}</code>
-        ${code ? html`<span part="code">code ${code}</span>` : nothing}
+        <code part="peer-id">${view.peer}</code> ${this.copier.button(view.peer, 'peer id')} ${code ? html`<span part="code">code ${code}</span>` : nothing}
         ${view.verdict ? html`<span part="verdict" data-verdict=${view.verdict}>${VERDICT_WORDS[view.verdict]}</span>` : nothing}
       </div>
       <dl>

@@ -64,6 +64,8 @@ export interface TradeActions {
   cancel(id: string): void;
   confirm(id: string): void;
   cancelOnChain(id: string): void;
+  /** A copy button for a long value (transaction id), from the element's CopyController. */
+  copyButton(value: string, what: string): TemplateResult;
 }
 
 /** What a trade card shows besides the record. */
@@ -156,7 +158,7 @@ export function tradeReview(r: TradeRecord, actions: TradeActions): TemplateResu
       <dt>Your inputs</dt>
       <dd>${list(review.myInputs)}</dd>
       <dt>Transaction id</dt>
-      <dd><code part="txid">${review.txid}</code></dd>
+      <dd><code part="txid">${review.txid}</code> ${actions.copyButton(review.txid, 'transaction id')}</dd>
     </dl>
     <div class="actions">
       <button part="confirm-button" type="button" @click=${() => actions.confirm(r.id)}>Confirm and sign</button>
@@ -182,7 +184,10 @@ function feeLine(r: TradeRecord): TemplateResult {
 function exposure(r: TradeRecord, busy: string | undefined, actions: TradeActions): TemplateResult | typeof nothing {
   if (!r.mySignatureOut || r.exposureCleared || r.state === 'done' || r.state === 'settling' || r.state === 'broadcasting') return nothing;
   if (r.cancelTx) {
-    return html`<p part="exposure">Cancel transaction <code part="txid">${r.cancelTx.txid}</code> is out; waiting for a block.</p>`;
+    return html`<p part="exposure">
+      Cancel transaction <code part="txid">${r.cancelTx.txid}</code> ${actions.copyButton(r.cancelTx.txid, 'cancel transaction id')} is out; waiting for a
+      block.
+    </p>`;
   }
   return html`<div part="exposure" class="actions">
     <p>Your signature was sent: the counterparty can still publish the swap. Your inputs stay reserved until they are spent.</p>
@@ -207,7 +212,7 @@ export function historyItem(r: TradeRecord, { busy, actions }: { busy: string | 
   return html`<li part="history-item" data-state=${r.state} data-trade-id=${r.id}>
     <span>${tradeTitle(r)}</span>
     <span class="result">${resultWord(r)}</span>
-    ${r.state === 'done' && r.txid ? html`<span>txid <code part="txid">${r.txid}</code></span>` : nothing}
+    ${r.state === 'done' && r.txid ? html`<span>txid <code part="txid">${r.txid}</code> ${actions.copyButton(r.txid, 'transaction id')}</span>` : nothing}
     ${r.state === 'done' && r.settlement ? html`<span part="settlement">${SETTLEMENT_WORDS[r.settlement]}</span>` : nothing}
     ${r.failure ? html`<span part="failure">${r.failure.message}</span>` : nothing} ${exposure(r, busy, actions)}
   </li>`;

@@ -31,6 +31,7 @@ import { HISTORY_LIMIT, type TradeDeadlines, type TradeProposedDetail } from '..
 const SIGNING_STATES: ReadonlySet<string> = new Set(['review', 'signing', 'awaiting-signature', 'awaiting-completion', 'broadcasting']);
 import { readProposeForm, validateProposeForm, type ProposeRequest } from './trade.form.js';
 import { historyItem, tradeCard, type TradeActions } from './trade.render.js';
+import { CopyController } from '../../internal/copy-button.js';
 
 export type { ProposeRequest } from './trade.form.js';
 
@@ -84,6 +85,7 @@ export type { ProposeRequest } from './trade.form.js';
  * @csspart standby - Shown while another tab of the site runs this store's trades.
  * @csspart failure - Why a trade failed.
  * @csspart txid - A transaction id.
+ * @csspart copy-button - Copies a transaction id (says "Copied" for 3 s).
  * @csspart history - The finished trades.
  * @csspart history-list - The list of finished trades.
  * @csspart history-item - One finished trade.
@@ -411,7 +413,9 @@ export class DarkswapTrade extends DarkswapElement {
     cancel: (id) => this.run(() => this.cancel(id)),
     confirm: (id) => this.run(() => this.confirm(id)),
     cancelOnChain: (id) => this.run(() => this.cancelOnChain(id)),
+    copyButton: (value, what) => this.copier.button(value, what),
   };
+  private readonly copier = new CopyController(this);
 
   private onProposeSubmit(event: SubmitEvent): void {
     event.preventDefault();
