@@ -2,7 +2,7 @@
 // real PeerServer — driven through the widget's own UI.
 import { expect } from '@open-wc/testing';
 import { signaling } from './harness.js';
-import { tabClose, tabEval, tabLogs, tabOpen } from './tabs.js';
+import { tabClose, tabEval, tabLogs, tabOpen, tabReload, tabWait } from './tabs.js';
 
 // These functions run inside the tabs.
 async function myPeerId(): Promise<string> {
@@ -65,6 +65,19 @@ async function acceptAndWait(): Promise<{ name: string | null; hash: string | nu
   return { name: done.querySelector('[part~="file-name"]')!.textContent, hash: done.querySelector('[part~="hash"]')!.textContent, href, bytes };
 }
 
+/** After a reload: how each listed transfer shows (name, status, whether it offers Accept, its text). */
+function transfersShown(): { name: string; status: string; accept: boolean; text: string }[] | null {
+  const root = document.querySelector('darkswap-file-share')?.shadowRoot;
+  const rows = [...(root?.querySelectorAll<HTMLElement>('[part~="transfer"]') ?? [])];
+  if (!rows.length) return null;
+  return rows.map((r) => ({
+    name: r.querySelector('[part~="file-name"]')?.textContent ?? '',
+    status: r.dataset.status ?? '',
+    accept: !!r.querySelector('[part~="accept-button"]'),
+    text: r.textContent!.replace(/\s+/g, ' ').trim(),
+  }));
+}
+
 describe('demo page in two tabs', () => {
   it('tab 2 connects to tab 1 by peer id and both exchange messages through the real server', async () => {
     const s = await signaling();
@@ -114,6 +127,20 @@ describe('demo page in two tabs', () => {
       expect(got.hash).to.equal(`SHA-256 verified: ${sha256}`);
       expect(got.href).to.match(/^blob:/);
       expect(got.bytes).to.equal(size);
+      // Issue 18 item 7: after a reload the received file is listed as received, never as an offer with Accept.
+      await tabReload(one);
+      await tabEval<string>(one, myPeerId);
+      const rows = await tabWait<{ name: string; status: string; accept: boolean; text: string }[]>(
+        one,
+        'transfers listed after the reload',
+        15_000,
+        transfersShown,
+      );
+      const row = rows.find((r) => r.name === 'between-tabs.bin');
+      expect(row, JSON.stringify(rows)).to.not.equal(undefined);
+      expect(row!.status, row!.text).to.equal('complete');
+      expect(row!.accept, row!.text).to.equal(false);
+      expect(row!.text).to.not.contain('Offered to you');
       for (const tab of [one, two]) expect((await tabLogs(tab)).filter((l) => l.startsWith('pageerror'))).to.deep.equal([]);
     } finally {
       await tabClose(one);

@@ -5,7 +5,17 @@
  */
 import { errorText, type FileShareCore } from './file-share.core.js';
 import { HashStateError, sha256Hex, StreamHasher } from './file-share.hash.js';
-import { ChunkBitmap, checkOffer, isFinal, isFlowing, planRequests, toRanges, type ChunkHeader, type OfferMessage } from './file-share.protocol.js';
+import {
+  ChunkBitmap,
+  checkOffer,
+  displayStatus,
+  isFinal,
+  isFlowing,
+  planRequests,
+  toRanges,
+  type ChunkHeader,
+  type OfferMessage,
+} from './file-share.protocol.js';
 import { checkpoint, enqueueCheckpoint, type TransferRecord } from './file-share.record.js';
 import { MAX_CHUNK_RETRIES, MAX_RANGES_PER_MESSAGE } from './file-share.types.js';
 
@@ -296,6 +306,9 @@ export class FileReceiver {
       t.restored = true;
       t.peerKey = meta.peerKey;
       t.state = { phase: meta.phase, pausedLocal: meta.pausedLocal, pausedRemote: false, linkUp: this.core.transport.isOpen(meta.peer) };
+      // Shown from the restored phase: a completed transfer never changes again, so a status left at the new
+      // record's "incoming" would offer a dead Accept for a file already received (issue 18 item 7).
+      t.status = displayStatus('receive', t.state);
       t.reason = meta.reason ? { reason: 'unavailable', message: meta.reason } : undefined;
       t.bitmap = ChunkBitmap.fromBase64(t.map.total, meta.bitmap);
       t.files.forEach((f, i) => {
