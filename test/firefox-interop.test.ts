@@ -1,0 +1,160 @@
+// Chromium ↔ Firefox: the kit between this Chromium and a real Firefox (Debian `firefox-esr`, driven over WebDriver
+// BiDi by scripts/firefox-plugin.mjs), through the real PeerServer and real WebRTC. Chat, a file each way with a
+// verified hash, and a rune sale signed in both browsers. Outside CI a missing Firefox skips with one line; in CI
+// it fails.
+import { expect } from '@open-wc/testing';
+import { destroyServices, openService, signaling, waitFor } from './harness.js';
+import { tabClose, tabEval, tabLogs, tabOpen, tabWait } from './tabs.js';
+import { firefoxTabOpen, stopFirefox } from './firefox.js';
+import { acceptAndWait, offerFile } from './file-tab.js';
+import { bridgeLedger } from './firefox-ledger.js';
+import { completeRuneSale } from './tab-swap.js';
+import {
+  connectTo,
+  linkedTo,
+  ledgerOutput,
+  newIncoming,
+  openTake,
+  orderbookNote,
+  peerId,
+  placeSellOrder,
+  submitTake,
+  tradeIn,
+  walletOutpoint,
+  type TradeView,
+} from './demo-tab.js';
+import { DemoMessageSchema, DEMO_MAX_BYTES, type DemoMessage } from '../src/components/demo/demo.model.js';
+
+// These run inside a tab.
+function typeMessage(text: string): void {
+  const root = document.querySelector('darkswap-demo')!.shadowRoot!;
+  root.querySelector<HTMLInputElement>('#message-input')!.value = text;
+  root.querySelector<HTMLButtonElement>('[part~="send-button"]')!.click();
+}
+function messageShown(text: string): boolean {
+  return [...(document.querySelector('darkswap-demo')?.shadowRoot?.querySelectorAll('[part~="message"]') ?? [])].some((e) =>
+    e.textContent!.replace(/\s+/g, ' ').trim().includes(text),
+  );
+}
+/**
+ * The link to `peer` as this tab's service sees it: the latest statistics sample (read from Firefox's own
+ * `getStats()` fields here; the network-status widget shows the same) and the SCTP message size.
+ */
+async function linkView(peer: string): Promise<{ path?: string; protocol?: string; rtt: string; maxMessageSize?: number }> {
+  const service = (
+    document.querySelector('darkswap-connection') as unknown as {
+      service: {
+        stats(p: string): Promise<{ latest?: { path: string; protocol: string; rttMs?: number } } | undefined>;
+        peerConnection(p: string): RTCPeerConnection | undefined;
+      };
+    }
+  ).service;
+  const latest = (await service.stats(peer))?.latest;
+  return { path: latest?.path, protocol: latest?.protocol, rtt: typeof latest?.rttMs, maxMessageSize: service.peerConnection(peer)?.sctp?.maxMessageSize };
+}
+/** Where the file-share widget keeps received files ('opfs' or 'memory'), once it knows. */
+function fileStorage(): string | null {
+  return (document.querySelector('darkswap-file-share') as unknown as { storage?: string }).storage ?? null;
+}
+function browserName(): string {
+  return navigator.userAgent.includes('Firefox/') ? 'firefox' : 'chromium';
+}
+
+const pageErrors = async (tab: number) => (await tabLogs(tab)).filter((l) => l.startsWith('pageerror'));
+
+describe('Chromium ↔ Firefox', function () {
+  this.timeout(120_000);
+  const tabs: number[] = [];
+  let demoPath: string;
+
+  before(async () => {
+    const s = await signaling();
+    demoPath = `/demo/index.html?signaling=${encodeURIComponent(s.url)}&key=${encodeURIComponent(s.key)}`;
+  });
+  afterEach(async () => {
+    destroyServices();
+    for (const t of tabs.splice(0)) await tabClose(t);
+  });
+  after(async () => {
+    await stopFirefox();
+  });
+
+  it('chat: this page’s service and a Firefox demo tab exchange messages both ways; the demo widget shows them', async function () {
+    const fx = await firefoxTabOpen(this, demoPath);
+    tabs.push(fx);
+    expect(await tabEval(fx, browserName)).to.equal('firefox');
+    const fxId = await tabWait<string>(fx, 'peer id', 20_000, peerId);
+    const service = await openService();
+    const demo = service.channel<DemoMessage>('demo', { schema: DemoMessageSchema, maxBytes: DEMO_MAX_BYTES });
+    const got: string[] = [];
+    demo.on((m, from) => got.push(`${from}:${m.text}`));
+    await service.connect(fxId);
+    await tabWait(fx, 'link from Chromium', 15_000, linkedTo, service.id!);
+    demo.send(fxId, { text: 'hello from Chromium' });
+    await tabWait(fx, 'message shown', 10_000, messageShown, `${service.id}:hello from Chromium`);
+    await tabEval(fx, typeMessage, 'and back from Firefox');
+    await waitFor(() => got.length > 0, 10_000, 'the message from Firefox');
+    expect(got).to.deep.equal([`${fxId}:and back from Firefox`]);
+    // Firefox's statistics name the selected pair its own way; the sample still says how the link runs. Both
+    // sides agree on the smaller SCTP message size (Chromium's 256 KiB; Firefox alone offers 1 GiB).
+    expect(await tabEval(fx, linkView, service.id!)).to.deep.equal({ path: 'direct', protocol: 'udp', rtt: 'number', maxMessageSize: 262_144 });
+    expect(service.peerConnection(fxId)?.sctp?.maxMessageSize).to.equal(262_144);
+    expect(await pageErrors(fx)).to.deep.equal([]);
+  });
+
+  it('file share: a file each way between a Chromium tab and a Firefox tab, hashes verified', async function () {
+    const fx = await firefoxTabOpen(this, demoPath);
+    tabs.push(fx);
+    const cr = await tabOpen(demoPath);
+    tabs.push(cr);
+    const fxId = await tabWait<string>(fx, 'Firefox peer id', 20_000, peerId);
+    const crId = await tabWait<string>(cr, 'Chromium peer id', 20_000, peerId);
+    await tabEval(cr, connectTo, fxId);
+    await tabWait(fx, 'link', 15_000, linkedTo, crId);
+    await tabWait(cr, 'link', 15_000, linkedTo, fxId);
+    // Over 1 MiB, so it travels in many chunks (each under both sides' SCTP message size), and an odd size.
+    const size = 1024 * 1024 + 17;
+    // Firefox writes received files to its private file system (OPFS, sync access handles in a worker).
+    expect(await tabWait(fx, 'storage kind', 10_000, fileStorage)).to.equal('opfs');
+    const toFirefox = await tabEval<string>(cr, offerFile, fxId, size, 'chromium-to-firefox.bin');
+    const atFirefox = await tabEval<{ name: string; hash: string; bytes: number }>(fx, acceptAndWait, 'chromium-to-firefox.bin');
+    expect(atFirefox.hash).to.equal(`SHA-256 verified: ${toFirefox}`);
+    expect(atFirefox.bytes).to.equal(size);
+    const toChromium = await tabEval<string>(fx, offerFile, crId, size + 1000, 'firefox-to-chromium.bin');
+    const atChromium = await tabEval<{ name: string; hash: string; bytes: number }>(cr, acceptAndWait, 'firefox-to-chromium.bin');
+    expect(atChromium.hash).to.equal(`SHA-256 verified: ${toChromium}`);
+    expect(atChromium.bytes).to.equal(size + 1000);
+    expect(await pageErrors(fx)).to.deep.equal([]);
+    expect(await pageErrors(cr)).to.deep.equal([]);
+  });
+
+  it('trade: a Firefox tab buys a rune from a Chromium tab’s order; both review, sign, and the swap lands on the ledger', async function () {
+    const ledger = `f${crypto.randomUUID().slice(0, 8)}`;
+    const path = `${demoPath}&ledger=${ledger}`;
+    const fx = await firefoxTabOpen(this, path);
+    tabs.push(fx);
+    const cr = await tabOpen(path);
+    tabs.push(cr);
+    const stopBridge = bridgeLedger(cr, fx, ledger);
+    try {
+      const makerId = await tabWait<string>(cr, 'Chromium peer id', 20_000, peerId);
+      const takerId = await tabWait<string>(fx, 'Firefox peer id', 20_000, peerId);
+      await tabEval(fx, connectTo, makerId);
+      await tabWait(cr, 'link', 15_000, linkedTo, takerId);
+      const runeOutpoint = await tabWait<string>(cr, 'funded rune output', 15_000, walletOutpoint, 'rune 840000:3');
+      // The taker checks the maker's order against its own ledger: wait until the bridge carried the funding over.
+      await tabWait(fx, 'maker funding on the Firefox ledger', 15_000, ledgerOutput, runeOutpoint);
+      await tabEval(cr, placeSellOrder, 'RUNE:840000:3/BTC', '50', '1000', runeOutpoint);
+      expect(await tabWait<string>(cr, 'order placed', 10_000, orderbookNote)).to.contain('Order placed');
+      await tabWait(fx, 'take form', 15_000, openTake, 'RUNE:840000:3/BTC');
+      await tabEval(fx, submitTake);
+      const id = await tabWait<string>(cr, 'incoming trade', 15_000, newIncoming, []);
+      expect((await tabWait<TradeView>(fx, 'outgoing trade', 5_000, tradeIn, id, 'proposed')).role).to.equal('buyer');
+      await completeRuneSale(cr, fx, id, runeOutpoint);
+    } finally {
+      await stopBridge();
+    }
+    expect(await pageErrors(fx)).to.deep.equal([]);
+    expect(await pageErrors(cr)).to.deep.equal([]);
+  });
+});
