@@ -5,13 +5,16 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import puppeteer from 'puppeteer-core';
 
-const SYSTEM = ['/usr/bin/firefox-esr', '/usr/bin/firefox'];
-
-/** The Firefox to use (`FIREFOX_PATH` → a system Firefox), or `{ missing }` saying why there is none. */
+/** The Firefox to use (`FIREFOX_PATH` → `firefox-esr` → `firefox` on the PATH), or `{ missing }` saying why there is none. */
 export function findFirefox() {
-  const path = process.env.FIREFOX_PATH || SYSTEM.find((p) => existsSync(p));
+  let path = process.env.FIREFOX_PATH;
+  if (!path) {
+    const found = spawnSync('sh', ['-c', 'command -v firefox-esr || command -v firefox'], { encoding: 'utf8' });
+    path = found.status === 0 ? found.stdout.trim().split('\n')[0] : '';
+  }
   if (!path) return { missing: 'Firefox is not installed (Debian package `firefox-esr`: apt-get install firefox-esr)' };
-  const v = spawnSync(path, ['--version'], { encoding: 'utf8', timeout: 20_000 });
+  if (!existsSync(path)) return { missing: `FIREFOX_PATH=${path} does not exist` };
+  const v = spawnSync(path, ['--version'], { encoding: 'utf8', timeout: 30_000 });
   if (v.status !== 0) return { missing: `${path} --version failed: ${(v.stderr || v.error?.message || '').trim().split('\n')[0]}` };
   return { path, version: v.stdout.trim() };
 }

@@ -62,26 +62,38 @@ function browserName(): string {
 
 const pageErrors = async (tab: number) => (await tabLogs(tab)).filter((l) => l.startsWith('pageerror'));
 
+/** Links demo tab `from` to demo tab `to` (by `to`'s peer id) unless they are linked already; resolves to the ids. */
+async function linkTabs(from: number, to: number): Promise<[string, string]> {
+  const fromId = await tabWait<string>(from, 'peer id', 20_000, peerId);
+  const toId = await tabWait<string>(to, 'peer id', 20_000, peerId);
+  if (!(await tabEval<boolean>(from, linkedTo, toId))) await tabEval(from, connectTo, toId);
+  await tabWait(to, 'link', 15_000, linkedTo, fromId);
+  await tabWait(from, 'link', 15_000, linkedTo, toId);
+  return [fromId, toId];
+}
+
+// One Firefox tab and one Chromium tab of the demo page serve the whole file (each page load costs seconds).
 describe('Chromium ↔ Firefox', function () {
   this.timeout(120_000);
-  const tabs: number[] = [];
-  let demoPath: string;
+  const ledger = `f${crypto.randomUUID().slice(0, 8)}`;
+  let fx = 0;
+  let cr = 0;
 
-  before(async () => {
+  before(async function () {
+    this.timeout(150_000);
     const s = await signaling();
-    demoPath = `/demo/index.html?signaling=${encodeURIComponent(s.url)}&key=${encodeURIComponent(s.key)}`;
+    const path = `/demo/index.html?signaling=${encodeURIComponent(s.url)}&key=${encodeURIComponent(s.key)}&ledger=${ledger}`;
+    fx = await firefoxTabOpen(this, path);
+    cr = await tabOpen(path);
   });
-  afterEach(async () => {
-    destroyServices();
-    for (const t of tabs.splice(0)) await tabClose(t);
-  });
+  afterEach(() => destroyServices());
   after(async () => {
+    if (cr) await tabClose(cr);
+    if (fx) await tabClose(fx);
     await stopFirefox();
   });
 
-  it('chat: this page’s service and a Firefox demo tab exchange messages both ways; the demo widget shows them', async function () {
-    const fx = await firefoxTabOpen(this, demoPath);
-    tabs.push(fx);
+  it('chat: this page’s service and a Firefox demo tab exchange messages both ways; the demo widget shows them', async () => {
     expect(await tabEval(fx, browserName)).to.equal('firefox');
     const fxId = await tabWait<string>(fx, 'peer id', 20_000, peerId);
     const service = await openService();
@@ -102,20 +114,12 @@ describe('Chromium ↔ Firefox', function () {
     expect(await pageErrors(fx)).to.deep.equal([]);
   });
 
-  it('file share: a file each way between a Chromium tab and a Firefox tab, hashes verified', async function () {
-    const fx = await firefoxTabOpen(this, demoPath);
-    tabs.push(fx);
-    const cr = await tabOpen(demoPath);
-    tabs.push(cr);
-    const fxId = await tabWait<string>(fx, 'Firefox peer id', 20_000, peerId);
-    const crId = await tabWait<string>(cr, 'Chromium peer id', 20_000, peerId);
-    await tabEval(cr, connectTo, fxId);
-    await tabWait(fx, 'link', 15_000, linkedTo, crId);
-    await tabWait(cr, 'link', 15_000, linkedTo, fxId);
-    // Over 1 MiB, so it travels in many chunks (each under both sides' SCTP message size), and an odd size.
-    const size = 1024 * 1024 + 17;
+  it('file share: a file each way between a Chromium tab and a Firefox tab, hashes verified', async () => {
+    const [crId, fxId] = await linkTabs(cr, fx);
     // Firefox writes received files to its private file system (OPFS, sync access handles in a worker).
     expect(await tabWait(fx, 'storage kind', 10_000, fileStorage)).to.equal('opfs');
+    // Over 1 MiB, so it travels in many chunks (each under both sides' SCTP message size), and an odd size.
+    const size = 1024 * 1024 + 17;
     const toFirefox = await tabEval<string>(cr, offerFile, fxId, size, 'chromium-to-firefox.bin');
     const atFirefox = await tabEval<{ name: string; hash: string; bytes: number }>(fx, acceptAndWait, 'chromium-to-firefox.bin');
     expect(atFirefox.hash).to.equal(`SHA-256 verified: ${toFirefox}`);
@@ -128,19 +132,10 @@ describe('Chromium ↔ Firefox', function () {
     expect(await pageErrors(cr)).to.deep.equal([]);
   });
 
-  it('trade: a Firefox tab buys a rune from a Chromium tab’s order; both review, sign, and the swap lands on the ledger', async function () {
-    const ledger = `f${crypto.randomUUID().slice(0, 8)}`;
-    const path = `${demoPath}&ledger=${ledger}`;
-    const fx = await firefoxTabOpen(this, path);
-    tabs.push(fx);
-    const cr = await tabOpen(path);
-    tabs.push(cr);
+  it('trade: a Firefox tab buys a rune from a Chromium tab’s order; both review, sign, and the swap lands on the ledger', async () => {
     const stopBridge = bridgeLedger(cr, fx, ledger);
     try {
-      const makerId = await tabWait<string>(cr, 'Chromium peer id', 20_000, peerId);
-      const takerId = await tabWait<string>(fx, 'Firefox peer id', 20_000, peerId);
-      await tabEval(fx, connectTo, makerId);
-      await tabWait(cr, 'link', 15_000, linkedTo, takerId);
+      await linkTabs(fx, cr);
       const runeOutpoint = await tabWait<string>(cr, 'funded rune output', 15_000, walletOutpoint, 'rune 840000:3');
       // The taker checks the maker's order against its own ledger: wait until the bridge carried the funding over.
       await tabWait(fx, 'maker funding on the Firefox ledger', 15_000, ledgerOutput, runeOutpoint);

@@ -12,8 +12,8 @@ interface LedgerOp {
  * Runs in a tab: appends the entries of `ops` this browser's log of ledger `name` lacks (same IndexedDB database
  * and store as TabLedger's idb-keyval store), and resolves to the whole log.
  */
-export function ledgerMerge(name: string, ops: LedgerOp[]): Promise<LedgerOp[]> {
-  return navigator.locks.request(
+export async function ledgerMerge(name: string, ops: LedgerOp[]): Promise<LedgerOp[]> {
+  return await navigator.locks.request(
     `darkswap-ledger-${name}`,
     () =>
       new Promise<LedgerOp[]>((resolve, reject) => {
