@@ -1,7 +1,7 @@
 // Chromium ↔ Firefox: the kit between this Chromium and a real Firefox (Debian `firefox-esr`, driven over WebDriver
 // BiDi by scripts/firefox-plugin.mjs), through the real PeerServer and real WebRTC. Chat, a file each way with a
-// verified hash, and a rune sale signed in both browsers. Outside CI a missing Firefox skips with one line; in CI
-// it fails.
+// verified hash, a rune sale signed in both browsers, and a video call (its DTLS certificate check included).
+// Outside CI a missing Firefox skips with one line; in CI it fails.
 import { expect } from '@open-wc/testing';
 import { destroyServices, openService, signaling, waitFor } from './harness.js';
 import { tabClose, tabEval, tabLogs, tabOpen, tabWait } from './tabs.js';
@@ -61,6 +61,35 @@ function browserName(): string {
 }
 
 const pageErrors = async (tab: number) => (await tabLogs(tab)).filter((l) => l.startsWith('pageerror'));
+
+/** The call widget at a small size and silent; true once it shows its call button. */
+function callReady(): boolean {
+  const el = document.querySelector('darkswap-av-call') as (HTMLElement & { videoConstraints?: MediaTrackConstraints; silent: boolean }) | null;
+  if (!el?.shadowRoot?.querySelector('[part~="call-button"]')) return false;
+  el.videoConstraints = { width: 320, height: 240, frameRate: 15 };
+  el.silent = true;
+  return true;
+}
+function callPeer(peer: string): void {
+  const el = document.querySelector('darkswap-av-call') as HTMLElement & { peer: string; updateComplete: Promise<unknown> };
+  el.peer = peer;
+  void el.updateComplete.then(() => el.shadowRoot!.querySelector<HTMLButtonElement>('[part~="call-button"]')!.click());
+}
+function clickCall(part: string): boolean {
+  const b = document.querySelector('darkswap-av-call')!.shadowRoot!.querySelector<HTMLButtonElement>(`[part~="${part}"]`);
+  b?.click();
+  return !!b;
+}
+/** The other participant, once the call with them is active and their video has decoded frames. */
+function inCallWithVideo(): { peer: string; width: number } | null {
+  const tiles = [...document.querySelector('darkswap-av-call')!.shadowRoot!.querySelectorAll<HTMLElement>('[part~="participant"]')];
+  const t = tiles[0];
+  const width = t?.querySelector('video')?.videoWidth ?? 0;
+  return tiles.length === 1 && t!.dataset.state === 'active' && width > 0 ? { peer: t!.dataset.peer!, width } : null;
+}
+function callStatus(): string {
+  return document.querySelector('darkswap-av-call')!.shadowRoot!.querySelector('[part~="status"]')?.textContent?.replace(/\s+/g, ' ').trim() ?? '';
+}
 
 /** Links demo tab `from` to demo tab `to` (by `to`'s peer id) unless they are linked already; resolves to the ids. */
 async function linkTabs(from: number, to: number): Promise<[string, string]> {
@@ -149,6 +178,22 @@ describe('Chromium ↔ Firefox', function () {
     } finally {
       await stopBridge();
     }
+    expect(await pageErrors(fx)).to.deep.equal([]);
+    expect(await pageErrors(cr)).to.deep.equal([]);
+  });
+
+  it('call: a Firefox tab calls a Chromium tab; each decodes the other’s video; the hang-up reaches the other side', async () => {
+    const [fxId, crId] = await linkTabs(fx, cr);
+    await tabWait(fx, 'call widget', 10_000, callReady);
+    await tabWait(cr, 'call widget', 10_000, callReady);
+    await tabEval(fx, callPeer, crId);
+    await tabWait(cr, 'the call rings in Chromium', 10_000, clickCall, 'accept-button');
+    expect((await tabWait<{ peer: string }>(fx, 'Chromium’s video in Firefox', 20_000, inCallWithVideo)).peer).to.equal(crId);
+    expect((await tabWait<{ peer: string }>(cr, 'Firefox’s video in Chromium', 20_000, inCallWithVideo)).peer).to.equal(fxId);
+    await tabEval(fx, clickCall, 'hangup-button');
+    await tabWait(cr, 'call ended in Chromium', 5_000, () => !document.querySelector('darkswap-av-call')!.shadowRoot!.querySelector('[part~="participant"]'));
+    expect(await tabEval(cr, callStatus)).to.contain('Call ended');
+    expect(await tabEval(fx, callStatus)).to.contain('Call ended');
     expect(await pageErrors(fx)).to.deep.equal([]);
     expect(await pageErrors(cr)).to.deep.equal([]);
   });
