@@ -59,7 +59,7 @@ export const FIREFOX_PREFS = {
  * Register it before `tabsPlugin()`.
  */
 export function firefoxPlugin() {
-  /** Per test file (session id): `{ browser, pid, tabs: Set<id> }`. */
+  /** Per test file (session id): `{ launching: Promise<Browser>, tabs: Set<id> }`. */
   const browsers = new Map();
   const tabs = new Map();
   let next = 1_000_001;
@@ -71,13 +71,11 @@ export function firefoxPlugin() {
     for (const id of entry.tabs) tabs.delete(id);
     const b = await entry.launching.catch(() => undefined);
     if (!b) return;
+    const child = b.process();
     await Promise.race([b.close().catch(() => undefined), new Promise((r) => setTimeout(r, 5_000))]);
-    // Whatever close() left behind: the browser's own process, by its PID.
-    try {
-      process.kill(entry.pid ?? b.process()?.pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
+    // When close() did not end it: the browser's own process, by its PID (the ChildProcess signals only a child
+    // that has not exited, so never a reused PID).
+    if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   }
 
   async function launch(sessionId, path) {
@@ -92,8 +90,7 @@ export function firefoxPlugin() {
       });
       entry = { launching, tabs: new Set() };
       browsers.set(sessionId, entry);
-      const b = await launching;
-      entry.pid = b.process()?.pid;
+      await launching;
     }
     return entry;
   }
