@@ -5,6 +5,7 @@ import { countsReporter } from './scripts/counts-reporter.mjs';
 import { defaultReporter } from '@web/test-runner';
 import { coturnPlugin, pagePlugin, sdpEsmPlugin, signalingPlugin, tabsPlugin } from './scripts/wtr-plugins.mjs';
 import { runesOraclePlugin } from './scripts/runes-oracle-plugin.mjs';
+import { firefoxPlugin } from './scripts/firefox-plugin.mjs';
 
 const executablePath = await findChrome();
 
@@ -32,6 +33,8 @@ export default {
     sdpEsmPlugin(),
     esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' }),
     signalingPlugin(),
+    // Before the tabs plugin: it answers the tab commands for Firefox tabs' ids.
+    firefoxPlugin(),
     tabsPlugin(),
     pagePlugin(),
     coturnPlugin(),

@@ -3,6 +3,7 @@
 import { expect } from '@open-wc/testing';
 import { signaling } from './harness.js';
 import { tabClose, tabEval, tabLogs, tabOpen, tabReload, tabWait } from './tabs.js';
+import { acceptAndWait, offerFile } from './file-tab.js';
 
 // These functions run inside the tabs.
 async function myPeerId(): Promise<string> {
@@ -28,41 +29,6 @@ async function waitForText(part: string, text: string): Promise<string> {
     await new Promise((r) => setTimeout(r, 20));
   }
   throw new Error(`"${text}" did not appear in ${part}`);
-}
-
-// File share between the tabs, driven through <darkswap-file-share>'s own UI (self-contained: they run in the tab).
-async function offerFile(to: string, size: number): Promise<string> {
-  const bytes = new Uint8Array(size);
-  for (let at = 0; at < size; at += 65_536) crypto.getRandomValues(bytes.subarray(at, Math.min(size, at + 65_536)));
-  const root = document.querySelector('darkswap-file-share')!.shadowRoot!;
-  for (let i = 0; i < 750 && ![...root.querySelectorAll('[part~="peer"] code')].some((c) => c.textContent === to); i++)
-    await new Promise((r) => setTimeout(r, 20));
-  const peer = [...root.querySelectorAll<HTMLLabelElement>('[part~="peer"]')].find((l) => l.querySelector('code')?.textContent === to);
-  if (!peer) throw new Error(`peer ${to} is not listed in the file-share widget`);
-  const input = root.querySelector<HTMLInputElement>('#file-input')!;
-  const dt = new DataTransfer();
-  dt.items.add(new File([bytes], 'between-tabs.bin', { type: 'application/octet-stream' }));
-  input.files = dt.files;
-  input.dispatchEvent(new Event('change', { bubbles: true }));
-  peer.querySelector('input')!.click();
-  await new Promise((r) => setTimeout(r, 50));
-  root.querySelector<HTMLButtonElement>('[part~="send-button"]')!.click();
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
-  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
-}
-async function acceptAndWait(): Promise<{ name: string | null; hash: string | null; href: string | null; bytes: number }> {
-  const root = document.querySelector('darkswap-file-share')!.shadowRoot!;
-  const until = async (what: string, ok: () => boolean) => {
-    for (let i = 0; i < 1500 && !ok(); i++) await new Promise((r) => setTimeout(r, 20));
-    if (!ok()) throw new Error(`${what} within 30 s`);
-  };
-  await until('no offer shown', () => !!root.querySelector('[part~="accept-button"]'));
-  root.querySelector<HTMLButtonElement>('[part~="accept-button"]')!.click();
-  await until('no completed transfer', () => !!root.querySelector('[part~="transfer"][data-status="complete"] [part~="download"]'));
-  const done = root.querySelector('[part~="transfer"][data-status="complete"]')!;
-  const href = done.querySelector('[part~="download"]')!.getAttribute('href');
-  const bytes = href ? (await (await fetch(href)).arrayBuffer()).byteLength : -1;
-  return { name: done.querySelector('[part~="file-name"]')!.textContent, hash: done.querySelector('[part~="hash"]')!.textContent, href, bytes };
 }
 
 /** After a reload: how each listed transfer shows (name, status, whether it offers Accept, its text). */

@@ -2,7 +2,7 @@
 // WebRTC, real PeerServer): it samples only while watched, sees traffic, a direct UDP path and an RTT.
 import { expect } from '@open-wc/testing';
 import * as v from 'valibot';
-import { sampleFrom, verdictOf, VERDICT_THRESHOLDS, type LinkSample } from './link-stats.js';
+import { sampleFrom, StatsSampler, verdictOf, VERDICT_THRESHOLDS, type LinkSample } from './link-stats.js';
 import { destroyServices, linkedPair, waitFor } from '../../test/harness.js';
 
 type Stat = Record<string, unknown> & { type: string; id: string };
@@ -66,5 +66,25 @@ describe('link statistics', () => {
     const after = calls;
     await new Promise((r) => setTimeout(r, 700));
     expect(calls, 'stopped watching: no more sampling').to.equal(after);
+  });
+
+  it('a sample asked for while the watcher’s sample is being taken is that sample, not nothing', async () => {
+    // Seen with Firefox, whose getStats() is slower: `service.stats(peer)` right as the network-status widget
+    // started watching found no sample yet and returned none.
+    const [a, b] = await linkedPair();
+    const pc = a.peerConnection(b.id!)!;
+    const getStats = pc.getStats.bind(pc);
+    pc.getStats = (async (...args: Parameters<RTCPeerConnection['getStats']>) => {
+      await new Promise((r) => setTimeout(r, 200));
+      return getStats(...args);
+    }) as RTCPeerConnection['getStats'];
+    const sampler = new StatsSampler(() => pc, 60_000);
+    const seen: LinkSample[] = [];
+    sampler.watch((s) => seen.push(s)); // its first sample is on the way
+    const now = await sampler.sampleNow();
+    expect(now, 'a sample').to.not.equal(undefined);
+    expect(now).to.deep.include({ path: 'direct', protocol: 'udp' });
+    expect(seen).to.deep.equal([now]);
+    sampler.dispose();
   });
 });

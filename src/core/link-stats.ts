@@ -113,7 +113,8 @@ export class StatsSampler {
   private readonly ring: LinkSample[] = [];
   private timer: ReturnType<typeof setInterval> | undefined;
   private previous: Counters | undefined;
-  private running = false;
+  /** The tick in flight: a second caller (`sampleNow()` while the timer's tick awaits getStats) waits for it. */
+  private running: Promise<void> | undefined;
   /** Main-thread milliseconds spent turning reports into samples (for the bench). */
   costMs = 0;
 
@@ -161,10 +162,15 @@ export class StatsSampler {
     this.timer = undefined;
   }
 
-  private async tick(): Promise<void> {
+  private tick(): Promise<void> {
+    if (this.running) return this.running;
     const pc = this.pc();
-    if (!pc || pc.connectionState === 'closed' || this.running) return;
-    this.running = true;
+    if (!pc || pc.connectionState === 'closed') return Promise.resolve();
+    this.running = this.take(pc).finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private async take(pc: RTCPeerConnection): Promise<void> {
     try {
       const report = (await pc.getStats()) as unknown as ReadonlyMap<string, Stat>;
       const t0 = performance.now();
@@ -176,8 +182,6 @@ export class StatsSampler {
       for (const listener of [...this.listeners]) listener(sample);
     } catch {
       // A connection that closed while sampling: the next tick (or dispose) sorts it out.
-    } finally {
-      this.running = false;
     }
   }
 }
