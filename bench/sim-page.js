@@ -180,8 +180,16 @@ function arrivals() {
   return { arrivals: s.arrivals.slice(), disconnects: s.disconnects };
 }
 
+// The trade (bench/sim-trade.ts, always from src through esbuild): set up on both pages, the buyer proposes.
+let trade;
+const tradeModule = async () => (trade ??= await import('./sim-trade.ts'));
+const tradeSetup = async (role, ledgerName) => (await tradeModule()).tradeSetup(s.service, role, ledgerName);
+const tradePropose = async (seller) => ({ id: await (await tradeModule()).tradePropose(seller), t0: wall() });
+const tradeResult = async (id, ms) => ({ ...(await (await tradeModule()).tradeResult(id, ms)), tEnd: wall() });
+
 function close() {
   if (!s) return true;
+  trade?.tradeClose();
   pumpStop();
   s.sender?.close();
   s.receiver?.close();
@@ -190,4 +198,21 @@ function close() {
   return true;
 }
 
-window.darkswapSim = { ready: true, open, connect, waitPeer, relayed, sendFile, fileResult, latencySend, latencyResult, pumpStart, pumpStop, arrivals, close };
+window.darkswapSim = {
+  ready: true,
+  open,
+  connect,
+  waitPeer,
+  relayed,
+  sendFile,
+  fileResult,
+  latencySend,
+  latencyResult,
+  pumpStart,
+  pumpStop,
+  arrivals,
+  tradeSetup,
+  tradePropose,
+  tradeResult,
+  close,
+};

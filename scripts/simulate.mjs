@@ -6,9 +6,11 @@
 //
 //   --loss 0,1,5,10   path loss in % (one way)          --rtt 50,200   round-trip time in ms
 //   --mbps 1,10       rate cap per direction (0 = none)  --jitter 0     jitter in ms
-//   --only file,latency,recovery   what to measure (default all)
+//   --only file,latency,recovery,trade   what to measure (default all; the trade is a rune sale on an in-memory
+//                     ledger shared by both pages, each side accepting and confirming by itself)
 //   --file-bytes N    file size (default: ~3 s of the cap, 128 KiB–8 MiB)   --file-timeout S (default 30)
 //   --latency-count N (default 100, one every 20 ms)    --blackout-ms N (default 2000)   --recovery-wait S (default 20)
+//   --trade-timeout S (default 60)
 //   --budget S        stop starting new cells after S seconds (default 1500)
 //   --source          pages use src/ through esbuild instead of the built cdn/darkswap.js
 //   --serve           only start the impaired TURN path (first value of each list) and print its RTCIceServer
@@ -27,7 +29,7 @@ console.info = console.error;
 const log = (...args) => console.error('[simulate]', ...args);
 
 const USAGE =
-  'Usage: npm run simulate -- [--loss 0,1,5,10] [--rtt 50,200] [--mbps 1,10] [--jitter 0] [--only file,latency,recovery] [--file-bytes N] [--file-timeout S] [--latency-count N] [--blackout-ms N] [--recovery-wait S] [--budget S] [--source] [--serve]';
+  'Usage: npm run simulate -- [--loss 0,1,5,10] [--rtt 50,200] [--mbps 1,10] [--jitter 0] [--only file,latency,recovery,trade] [--file-bytes N] [--file-timeout S] [--latency-count N] [--blackout-ms N] [--recovery-wait S] [--trade-timeout S] [--budget S] [--source] [--serve]';
 
 function parseArgs(argv) {
   const o = {
@@ -35,7 +37,8 @@ function parseArgs(argv) {
     rtt: [50, 200],
     mbps: [1, 10],
     jitter: [0],
-    only: ['file', 'latency', 'recovery'],
+    only: ['file', 'latency', 'recovery', 'trade'],
+    tradeTimeout: 60,
     fileBytes: undefined,
     fileTimeout: 30,
     latencyCount: 100,
@@ -63,13 +66,14 @@ function parseArgs(argv) {
     else if (a === '--jitter') o.jitter = list(a, next(), 0, 1000);
     else if (a === '--only') {
       o.only = String(next() ?? '').split(',');
-      const bad = o.only.filter((x) => !['file', 'latency', 'recovery'].includes(x));
-      if (bad.length) throw new Error(`--only takes file, latency, recovery (got ${bad.join(', ')})`);
+      const bad = o.only.filter((x) => !['file', 'latency', 'recovery', 'trade'].includes(x));
+      if (bad.length) throw new Error(`--only takes file, latency, recovery, trade (got ${bad.join(', ')})`);
     } else if (a === '--file-bytes') o.fileBytes = one(a, next(), 1024, 256 * 1024 * 1024);
     else if (a === '--file-timeout') o.fileTimeout = one(a, next(), 1, 600);
     else if (a === '--latency-count') o.latencyCount = one(a, next(), 1, 10_000);
     else if (a === '--blackout-ms') o.blackoutMs = one(a, next(), 1, 60_000);
     else if (a === '--recovery-wait') o.recoveryWait = one(a, next(), 1, 300);
+    else if (a === '--trade-timeout') o.tradeTimeout = one(a, next(), 1, 600);
     else if (a === '--budget') o.budget = one(a, next(), 10, 7200);
     else if (a === '--source') o.source = true;
     else if (a === '--serve') o.serve = true;
@@ -127,6 +131,8 @@ async function main() {
     latencyIntervalMs: 20,
     blackoutMs: o.blackoutMs,
     recoveryWaitMs: o.recoveryWait * 1000,
+    trade: o.only.includes('trade'),
+    tradeTimeoutMs: o.tradeTimeout * 1000,
   };
   const started = Date.now();
   const env = await startEnvironment(o.source);

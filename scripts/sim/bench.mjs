@@ -24,7 +24,7 @@ export async function simBench({ browser, origin, source, sig, emit, log, rounds
     log(`sim: 1 MiB kit file transfers over a relayed path at 100 ms RTT, 10 Mbit/s cap, 0 % vs 5 % loss, ${rounds} interleaved rounds…`);
     for (let i = 0; i < rounds; i++) {
       for (const lossPct of i % 2 ? [5, 0] : [0, 5]) {
-        const r = await runCell({ pages, sig, turn, cell: { lossPct, rttMs: 100, mbps: 10 }, o, log });
+        const r = await runCell({ pages, sig, turn, cell: { lossPct, rttMs: 100, mbps: 10 }, o });
         for (const e of r.errors) log(`sim: loss ${lossPct} %: ${e}`);
         if (!r.file || r.file.hashOk === false || !r.relayed) ok = false;
         if (typeof r.file?.mbps === 'number') runs[lossPct].push(r.file.mbps);

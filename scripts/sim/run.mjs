@@ -41,7 +41,7 @@ export function fileBytesFor(mbps, seconds = 3) {
 /**
  * Runs one cell. `pages` = [A, B] (A sends), `turn` the impaired path, `cell` {lossPct, rttMs, mbps, jitterMs}.
  * `o`: { file: bool, latency: bool, recovery: bool, fileBytes?, fileSeconds, fileTimeoutMs, latencyCount,
- * latencyIntervalMs, blackoutMs, recoveryWaitMs }. Never throws for a failed measurement: it is reported.
+ * latencyIntervalMs, blackoutMs, recoveryWaitMs, trade: bool, tradeTimeoutMs }. Never throws for a failed measurement: it is reported.
  */
 export async function runCell({ pages, sig, turn, cell, o }) {
   const [A, B] = pages;
@@ -120,6 +120,28 @@ export async function runCell({ pages, sig, turn, cell, o }) {
         result.errors.push(`recovery: ${error?.message ?? error}`);
       }
     }
+
+    if (o.trade) {
+      try {
+        const ledger = `sim-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+        const [, buyerAddresses] = await Promise.all([
+          A.evaluate((l) => window.darkswapSim.tradeSetup('seller', l), ledger),
+          B.evaluate((l) => window.darkswapSim.tradeSetup('buyer', l), ledger),
+        ]);
+        const { id, t0 } = await B.evaluate((p) => window.darkswapSim.tradePropose(p), idA);
+        const buyer = await B.evaluate((i, ms) => window.darkswapSim.tradeResult(i, ms), id, o.tradeTimeoutMs);
+        const seller = await A.evaluate((i) => window.darkswapSim.tradeResult(i, 5_000), id);
+        const done = buyer.state === 'done' && seller.state === 'done' && buyer.txid === seller.txid;
+        const settled = done && buyerAddresses.includes(buyer.address) && buyer.runes.join() === '840000:3=1000';
+        result.trade = { state: `${seller.state}/${buyer.state}`, ms: done ? round(buyer.tEnd - t0, 0) : null, settled };
+        if (!settled)
+          result.errors.push(
+            `trade: seller ${seller.state}, buyer ${buyer.state}${buyer.failure || seller.failure ? `: ${buyer.failure ?? seller.failure}` : ''}${done ? `, but the ledger shows ${JSON.stringify(buyer.runes)} at ${buyer.address}, not the rune at the buyer` : ''}`,
+          );
+      } catch (error) {
+        result.errors.push(`trade: ${error?.message ?? error}`);
+      }
+    }
   } catch (error) {
     result.errors.push(error?.message ?? String(error));
   } finally {
@@ -133,7 +155,9 @@ export async function runCell({ pages, sig, turn, cell, o }) {
 
 /** The results as a fixed-width table (one row per cell). */
 export function formatTable(results) {
-  const rows = [['loss %', 'RTT ms', 'Mbit/s cap', 'connect ms', 'file Mbit/s', 'file', 'msg p50 ms', 'msg p95 ms', 'recovery ms', 'leg loss %', 'errors']];
+  const rows = [
+    ['loss %', 'RTT ms', 'Mbit/s cap', 'connect ms', 'file Mbit/s', 'file', 'msg p50 ms', 'msg p95 ms', 'recovery ms', 'trade ms', 'leg loss %', 'errors'],
+  ];
   const v = (x) => (x === null || x === undefined ? '–' : String(x));
   for (const r of results) {
     rows.push([
@@ -146,6 +170,7 @@ export function formatTable(results) {
       v(r.latency?.p50Ms),
       v(r.latency?.p95Ms),
       r.recovery ? `${v(r.recovery.ms)}${r.recovery.linkDropped ? ' (redial)' : ''}` : '–',
+      r.trade ? (r.trade.settled ? v(r.trade.ms) : r.trade.state) : '–',
       v(r.proxy?.legLossPct),
       r.skipped ? `skipped: ${r.skipped}` : String(r.errors?.length ?? 0),
     ]);
