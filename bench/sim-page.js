@@ -134,17 +134,19 @@ async function fileResult(ms) {
   const tEnd = wall();
   if (!t) return { status: 'no offer', bytes: 0, total: 0, tEnd };
   const f = t.files[0];
-  if (!['complete', 'failed', 'rejected', 'cancelled'].includes(t.status)) await s.receiver.engine.cancel(t.id).catch(() => undefined); // the rest of the cell runs on a quiet link
+  const finished = ['complete', 'failed', 'rejected', 'cancelled'].includes(t.status);
   const out = {
-    status: t.status,
+    status: finished ? t.status : 'timeout',
     bytes: t.bytesDone,
     total: t.totalBytes,
     tEnd,
     verified: f?.verified ?? null,
     sha256: null,
-    problem: f?.problem ?? t.reason?.message ?? null,
+    problem: finished ? (f?.problem ?? t.reason?.message ?? null) : null,
   };
-  if (t.status === 'complete' && f?.file) out.sha256 = await sha256Hex(f.file);
+  // the rest of the cell runs on a quiet link
+  if (!finished) await s.receiver.engine.cancel(t.id).catch(() => undefined);
+  if (out.status === 'complete' && f?.file) out.sha256 = await sha256Hex(f.file);
   return out;
 }
 

@@ -149,7 +149,8 @@ async function main() {
       }
       log(`cell loss ${cell.lossPct} %, RTT ${cell.rttMs} ms, cap ${cell.mbps || 'none'} Mbit/s, jitter ${cell.jitterMs} ms…`);
       const r = await runCell({ pages, sig: env.sig, turn: env.turn, cell, o: opts });
-      for (const e of r.errors) log(`  ${e}`);
+      for (const e of r.errors) log(`  error: ${e}`);
+      for (const n of r.notes) log(`  ${n}`);
       results.push(r);
     }
   } finally {

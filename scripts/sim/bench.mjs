@@ -25,7 +25,7 @@ export async function simBench({ browser, origin, source, sig, emit, log, rounds
     for (let i = 0; i < rounds; i++) {
       for (const lossPct of i % 2 ? [5, 0] : [0, 5]) {
         const r = await runCell({ pages, sig, turn, cell: { lossPct, rttMs: 100, mbps: 10 }, o });
-        for (const e of r.errors) log(`sim: loss ${lossPct} %: ${e}`);
+        for (const e of [...r.errors, ...r.notes]) log(`sim: loss ${lossPct} %: ${e}`);
         if (!r.file || r.file.hashOk === false || !r.relayed) ok = false;
         if (typeof r.file?.mbps === 'number') runs[lossPct].push(r.file.mbps);
         log(

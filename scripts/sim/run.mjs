@@ -1,6 +1,7 @@
 // One cell of the simulator matrix: two real pages (bench/sim.html, puppeteer pages), their kit services relayed
-// through the impaired TURN path (scripts/sim/impaired-turn.mjs), measured for link setup, file throughput
-// (the kit's file transfer, SHA-256 checked on both ends), small-message latency and recovery after a blackout.
+// through the impaired TURN path (scripts/sim/impaired-turn.mjs), measured for link setup, small-message latency
+// and recovery after a blackout (on an otherwise idle link), a trade, then file throughput (the kit's file
+// transfer, SHA-256 checked on both ends) last, so bulk data still in flight cannot skew the others.
 // Shared by scripts/simulate.mjs and the `sim` group of scripts/bench.mjs.
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -41,11 +42,13 @@ export function fileBytesFor(mbps, seconds = 3) {
 /**
  * Runs one cell. `pages` = [A, B] (A sends), `turn` the impaired path, `cell` {lossPct, rttMs, mbps, jitterMs}.
  * `o`: { file: bool, latency: bool, recovery: bool, fileBytes?, fileSeconds, fileTimeoutMs, latencyCount,
- * latencyIntervalMs, blackoutMs, recoveryWaitMs, trade: bool, tradeTimeoutMs }. Never throws for a failed measurement: it is reported.
+ * latencyIntervalMs, blackoutMs, recoveryWaitMs, trade: bool, tradeTimeoutMs }. Never throws: `errors` are failures of
+ * the run (an exception, a path that is not relayed, a file whose hash differs), `notes` are outcomes of the
+ * network (a transfer or trade not done in time, no traffic after a blackout).
  */
 export async function runCell({ pages, sig, turn, cell, o }) {
   const [A, B] = pages;
-  const result = { lossPct: cell.lossPct, rttMs: cell.rttMs, mbps: cell.mbps, jitterMs: cell.jitterMs ?? 0, errors: [] };
+  const result = { lossPct: cell.lossPct, rttMs: cell.rttMs, mbps: cell.mbps, jitterMs: cell.jitterMs ?? 0, errors: [], notes: [] };
   turn.set(cell);
   const before = turn.stats();
   try {
@@ -58,6 +61,64 @@ export async function runCell({ pages, sig, turn, cell, o }) {
     await B.evaluate((p) => window.darkswapSim.waitPeer(p), idA);
     result.relayed = await A.evaluate((p) => window.darkswapSim.relayed(p), idB);
     if (!result.relayed) result.errors.push('the selected pair is not relay/relay: traffic may bypass the impaired path');
+
+    if (o.latency) {
+      try {
+        await A.evaluate((p, n, i) => window.darkswapSim.latencySend(p, n, i), idB, o.latencyCount, o.latencyIntervalMs);
+        const lat = await B.evaluate((n, ms) => window.darkswapSim.latencyResult(n, ms), o.latencyCount, 10_000 + 4 * (cell.rttMs ?? 0));
+        result.latency = { n: lat.length, p50Ms: round(percentile(lat, 50)), p95Ms: round(percentile(lat, 95)) };
+        if (lat.length < o.latencyCount) result.notes.push(`latency: ${lat.length} of ${o.latencyCount} messages arrived`);
+      } catch (error) {
+        result.errors.push(`latency: ${error?.message ?? error}`);
+      }
+    }
+
+    if (o.recovery) {
+      try {
+        await A.evaluate((p) => window.darkswapSim.pumpStart(p, 20), idB);
+        await sleep(1_000);
+        await turn.blackout(o.blackoutMs);
+        const end = Date.now();
+        const until = end + o.recoveryWaitMs;
+        let first;
+        let seen;
+        while (Date.now() < until) {
+          seen = await B.evaluate(() => window.darkswapSim.arrivals());
+          first = seen.arrivals.find(([, t]) => t > end);
+          if (first) break;
+          await sleep(50);
+        }
+        await A.evaluate(() => window.darkswapSim.pumpStop());
+        result.recovery = { blackoutMs: o.blackoutMs, ms: first ? first[1] - end : null, linkDropped: (seen?.disconnects ?? 0) > 0 };
+        if (!first) result.notes.push(`recovery: nothing arrived within ${o.recoveryWaitMs} ms after a ${o.blackoutMs} ms blackout`);
+      } catch (error) {
+        result.errors.push(`recovery: ${error?.message ?? error}`);
+      }
+    }
+
+    if (o.trade) {
+      try {
+        const ledger = `sim-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+        const [, buyerAddresses] = await Promise.all([
+          A.evaluate((l) => window.darkswapSim.tradeSetup('seller', l), ledger),
+          B.evaluate((l) => window.darkswapSim.tradeSetup('buyer', l), ledger),
+        ]);
+        const { id, t0 } = await B.evaluate((p) => window.darkswapSim.tradePropose(p), idA);
+        const buyer = await B.evaluate((i, ms) => window.darkswapSim.tradeResult(i, ms), id, o.tradeTimeoutMs);
+        const seller = await A.evaluate((i) => window.darkswapSim.tradeResult(i, 5_000), id);
+        const done = buyer.state === 'done' && seller.state === 'done' && buyer.txid === seller.txid;
+        const settled = done && buyerAddresses.includes(buyer.address) && buyer.runes.join() === '840000:3=1000';
+        result.trade = { state: `${seller.state}/${buyer.state}`, ms: done ? round(buyer.tEnd - t0, 0) : null, settled };
+        if (done && !settled)
+          result.errors.push(`trade: done, but the ledger shows ${JSON.stringify(buyer.runes)} at ${buyer.address}, not the rune at the buyer`);
+        if (!done)
+          result.notes.push(
+            `trade: seller ${seller.state}, buyer ${buyer.state}${buyer.failure || seller.failure ? `: ${buyer.failure ?? seller.failure}` : ''}`,
+          );
+      } catch (error) {
+        result.errors.push(`trade: ${error?.message ?? error}`);
+      }
+    }
 
     if (o.file) {
       const bytes = o.fileBytes ?? fileBytesFor(cell.mbps, o.fileSeconds);
@@ -81,65 +142,11 @@ export async function runCell({ pages, sig, turn, cell, o }) {
         };
         if (complete && !result.file.hashOk) result.errors.push('file: the received SHA-256 differs from the sent one');
         if (!complete)
-          result.errors.push(`file: ${got.status} after ${round(ms / 1000)} s (${got.bytes} of ${bytes} bytes)${got.problem ? `: ${got.problem}` : ''}`);
-      } catch (error) {
-        result.errors.push(`file: ${error?.message ?? error}`);
-      }
-    }
-
-    if (o.latency) {
-      try {
-        await A.evaluate((p, n, i) => window.darkswapSim.latencySend(p, n, i), idB, o.latencyCount, o.latencyIntervalMs);
-        const lat = await B.evaluate((n, ms) => window.darkswapSim.latencyResult(n, ms), o.latencyCount, 10_000 + 4 * (cell.rttMs ?? 0));
-        result.latency = { n: lat.length, p50Ms: round(percentile(lat, 50)), p95Ms: round(percentile(lat, 95)) };
-        if (lat.length < o.latencyCount) result.errors.push(`latency: ${lat.length} of ${o.latencyCount} messages arrived`);
-      } catch (error) {
-        result.errors.push(`latency: ${error?.message ?? error}`);
-      }
-    }
-
-    if (o.recovery) {
-      try {
-        await A.evaluate((p) => window.darkswapSim.pumpStart(p, 20), idB);
-        await sleep(1_000);
-        await turn.blackout(o.blackoutMs);
-        const end = Date.now();
-        const until = end + o.recoveryWaitMs;
-        let first;
-        let seen;
-        while (Date.now() < until) {
-          seen = await B.evaluate(() => window.darkswapSim.arrivals());
-          first = seen.arrivals.find(([, t]) => t > end);
-          if (first) break;
-          await sleep(50);
-        }
-        await A.evaluate(() => window.darkswapSim.pumpStop());
-        result.recovery = { blackoutMs: o.blackoutMs, ms: first ? first[1] - end : null, linkDropped: (seen?.disconnects ?? 0) > 0 };
-        if (!first) result.errors.push(`recovery: nothing arrived within ${o.recoveryWaitMs} ms after a ${o.blackoutMs} ms blackout`);
-      } catch (error) {
-        result.errors.push(`recovery: ${error?.message ?? error}`);
-      }
-    }
-
-    if (o.trade) {
-      try {
-        const ledger = `sim-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
-        const [, buyerAddresses] = await Promise.all([
-          A.evaluate((l) => window.darkswapSim.tradeSetup('seller', l), ledger),
-          B.evaluate((l) => window.darkswapSim.tradeSetup('buyer', l), ledger),
-        ]);
-        const { id, t0 } = await B.evaluate((p) => window.darkswapSim.tradePropose(p), idA);
-        const buyer = await B.evaluate((i, ms) => window.darkswapSim.tradeResult(i, ms), id, o.tradeTimeoutMs);
-        const seller = await A.evaluate((i) => window.darkswapSim.tradeResult(i, 5_000), id);
-        const done = buyer.state === 'done' && seller.state === 'done' && buyer.txid === seller.txid;
-        const settled = done && buyerAddresses.includes(buyer.address) && buyer.runes.join() === '840000:3=1000';
-        result.trade = { state: `${seller.state}/${buyer.state}`, ms: done ? round(buyer.tEnd - t0, 0) : null, settled };
-        if (!settled)
-          result.errors.push(
-            `trade: seller ${seller.state}, buyer ${buyer.state}${buyer.failure || seller.failure ? `: ${buyer.failure ?? seller.failure}` : ''}${done ? `, but the ledger shows ${JSON.stringify(buyer.runes)} at ${buyer.address}, not the rune at the buyer` : ''}`,
+          result.notes.push(
+            `file: ${got.status === 'timeout' ? 'not done' : got.status} after ${round(ms / 1000)} s (${got.bytes} of ${bytes} bytes)${got.problem ? `: ${got.problem}` : ''}`,
           );
       } catch (error) {
-        result.errors.push(`trade: ${error?.message ?? error}`);
+        result.errors.push(`file: ${error?.message ?? error}`);
       }
     }
   } catch (error) {
@@ -166,7 +173,7 @@ export function formatTable(results) {
       r.mbps ? v(r.mbps) : 'none',
       v(r.connectMs),
       v(r.file?.mbps),
-      r.file ? (r.file.complete ? (r.file.hashOk ? 'ok' : 'HASH!') : r.file.status) : '–',
+      r.file ? (r.file.complete ? (r.file.hashOk ? 'ok' : 'HASH!') : r.file.status === 'timeout' ? 'partial' : r.file.status) : '–',
       v(r.latency?.p50Ms),
       v(r.latency?.p95Ms),
       r.recovery ? `${v(r.recovery.ms)}${r.recovery.linkDropped ? ' (redial)' : ''}` : '–',
