@@ -23,22 +23,23 @@ describe('the impairment proxy on real UDP sockets', function () {
     const r = await measureProxy({ up: { delayMs: 40, jitterMs: 10 }, packets: 300 });
     expect(r.received).to.equal(300);
     expect(r.delayMs.min).to.be.at.least(39.5);
-    expect(r.delayMs.p50).to.be.within(41, 55);
+    // (upper bounds are loose: a busy machine delays timers, never advances them)
+    expect(r.delayMs.p50).to.be.within(41, 75);
     // jitter spreads arrivals: not all within 2 ms of each other
     expect(r.delayMs.p95 - r.delayMs.min).to.be.above(4);
     // up 30 ms + down 20 ms: the echo's round trip is 50 ms plus scheduling
     const echo = await measureProxy({ up: { delayMs: 30 }, down: { delayMs: 20 }, packets: 200, echo: true });
     expect(echo.received).to.equal(200);
     expect(echo.delayMs.min).to.be.at.least(49.5);
-    expect(echo.delayMs.p50).to.be.below(60);
+    expect(echo.delayMs.p50).to.be.below(85);
   });
 
   it('caps the rate (1 Mbit/s offered about 3 Mbit/s delivers 0.85–1.1 Mbit/s) and drops what its queue cannot hold', async () => {
     const r = await measureProxy({ up: { rateBps: 1e6 }, packets: 750, bytes: 1000, perTick: 4, tickMs: 10 });
     expect(r.mbps).to.be.within(0.85, 1.1);
     expect(r.proxy.up.queueDrops).to.be.above(0);
-    // nothing waits longer than the queue (200 ms) plus scheduling
-    expect(r.delayMs.max).to.be.below(260);
+    // offered three times the rate, the 200 ms queue stays nearly full: packets wait most of it
+    expect(r.delayMs.p50).to.be.at.least(150);
   });
 
   it('a blackout drops everything sent during it, and traffic flows again after it', async () => {
@@ -69,13 +70,15 @@ describe('a file over a simulated impaired path (relay through coturn behind the
     await waitFor(() => b.peers.includes(a.id!), 20_000, 'linked through the impaired relay');
     const sample = await new Promise<LinkSample>((resolve) => {
       const stop = a.watchStats(b.id!, (s) => {
-        if (s.path !== 'unknown') {
+        if (s.path !== 'unknown' && s.rttMs !== undefined) {
           stop();
           resolve(s);
         }
       });
     });
     expect(sample).to.deep.include({ path: 'relayed', localType: 'relay', remoteType: 'relay' });
+    // ICE checks cross all four legs: the link's RTT cannot be below the path's 100 ms
+    expect(sample.rttMs).to.be.at.least(95);
 
     const bytes = new Uint8Array(512 * 1024);
     for (let at = 0; at < bytes.length; at += 65536) crypto.getRandomValues(bytes.subarray(at, at + 65536));
@@ -106,7 +109,10 @@ describe('a file over a simulated impaired path (relay through coturn behind the
       const after = await path.stats();
       const delivered = after.up.deliveredBytes + after.down.deliveredBytes - before.up.deliveredBytes - before.down.deliveredBytes;
       expect(delivered).to.be.above(2 * source.size);
-      expect(after.up.lost + after.down.lost - before.up.lost - before.down.lost).to.be.above(0);
+      // each leg drops q with (1 − q)² = 0.95, q ≈ 2.5 %
+      const packets = after.up.packets + after.down.packets - before.up.packets - before.down.packets;
+      const lost = after.up.lost + after.down.lost - before.up.lost - before.down.lost;
+      expect(lost / packets).to.be.within(0.01, 0.05);
     } finally {
       sender.close();
       receiver.close();
