@@ -13,7 +13,12 @@ async function loadKit() {
     return { ConnectionService: core.ConnectionService, DemoMessageSchema: model.DemoMessageSchema, createFileShareSession: files.createFileShareSession };
   }
   const kit = await import('../cdn/darkswap.js');
-  return { ConnectionService: kit.ConnectionService, DemoMessageSchema: kit.DemoMessageSchema, createFileShareSession: kit.createFileShareSession };
+  // The all-in-one bundle does not export the headless file API (as in bench/file-bench.js): take it from src.
+  const createFileShareSession =
+    typeof kit.createFileShareSession === 'function'
+      ? kit.createFileShareSession
+      : (await import('../src/features/file-share/file-share.headless.ts')).createFileShareSession;
+  return { ConnectionService: kit.ConnectionService, DemoMessageSchema: kit.DemoMessageSchema, createFileShareSession };
 }
 
 const kit = await loadKit();

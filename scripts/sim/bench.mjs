@@ -29,7 +29,7 @@ export async function simBench({ browser, origin, source, sig, emit, log, rounds
         if (!r.file || r.file.hashOk === false || !r.relayed) ok = false;
         if (typeof r.file?.mbps === 'number') runs[lossPct].push(r.file.mbps);
         log(
-          `sim: round ${i + 1}, loss ${lossPct} %: ${r.file?.mbps ?? '–'} Mbit/s (${r.file?.complete ? 'complete, hash ok' : (r.file?.status ?? 'failed')}), proxy dropped ${r.proxy.legLossPct} %`,
+          `sim: round ${i + 1}, loss ${lossPct} %: ${r.file?.mbps ?? '–'} Mbit/s (${r.file?.complete ? 'complete, hash ok' : (r.file?.status ?? 'failed')}), each leg dropped ${r.proxy.legLossPct} %`,
         );
       }
     }
