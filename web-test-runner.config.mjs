@@ -6,6 +6,7 @@ import { defaultReporter } from '@web/test-runner';
 import { coturnPlugin, pagePlugin, sdpEsmPlugin, signalingPlugin, tabsPlugin } from './scripts/wtr-plugins.mjs';
 import { runesOraclePlugin } from './scripts/runes-oracle-plugin.mjs';
 import { firefoxPlugin } from './scripts/firefox-plugin.mjs';
+import { simPlugin } from './scripts/sim/wtr-plugin.mjs';
 
 const executablePath = await findChrome();
 
@@ -39,6 +40,7 @@ export default {
     pagePlugin(),
     coturnPlugin(),
     runesOraclePlugin(),
+    simPlugin(),
   ],
   reporters: [defaultReporter(), countsReporter()],
 };

@@ -18,6 +18,7 @@ import { CHROME_ARGS, findChrome } from './find-chrome.mjs';
 import { startSignaling } from './signaling.mjs';
 import { coturnMissing, startCoturn } from './coturn.mjs';
 import { sdpEsmPlugin } from './wtr-plugins.mjs';
+import { simBench } from './sim/bench.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const HOST = '127.0.0.1';
@@ -69,6 +70,9 @@ const BENCHES = [
   { name: 'connect_idle_ms', group: 'abuse' },
   { name: 'connect_after_churn_ms', group: 'abuse' },
   { name: 'connect_under_flood_ms', group: 'abuse' },
+  { name: 'sim_file_mbps_loss0_rtt100', group: 'sim' },
+  { name: 'sim_file_mbps_loss5_rtt100', group: 'sim' },
+  { name: 'sim_file_loss5_over_loss0_ratio', group: 'sim' },
   { name: 'bundle_runtime_gzip_bytes', group: 'bundle' },
   { name: 'bundle_demo_gzip_bytes', group: 'bundle' },
   { name: 'bundle_orderbook_gzip_bytes', group: 'bundle' },
@@ -178,6 +182,7 @@ async function main() {
       'call',
       'discovery',
       'chat',
+      'sim',
     ].some((g) => groups.has(g))
   ) {
     if (!opts.source && !existsSync(path.join(ROOT, 'cdn', 'darkswap.js'))) {
@@ -513,6 +518,8 @@ async function browserBenches({ groups, emit, wants, source }) {
     if (groups.has('abuse') && !(await abuseBench({ browser, page, origin, source, sig, emit }))) ok = false;
 
     if (groups.has('turn') && !(await turnBench({ page, sig, emit }))) ok = false;
+
+    if (groups.has('sim') && !(await simBench({ browser, origin, source, sig, emit, log }))) ok = false;
 
     if (groups.has('settings')) {
       const r = await withTimeout(
