@@ -5,6 +5,7 @@ import { countsReporter } from './scripts/counts-reporter.mjs';
 import { defaultReporter } from '@web/test-runner';
 import { coturnPlugin, sdpEsmPlugin, signalingPlugin, tabsPlugin } from './scripts/wtr-plugins.mjs';
 import { runesOraclePlugin } from './scripts/runes-oracle-plugin.mjs';
+import { chainServerPlugin } from './scripts/chain-server-plugin.mjs';
 
 const executablePath = await findChrome();
 
@@ -35,6 +36,7 @@ export default {
     tabsPlugin(),
     coturnPlugin(),
     runesOraclePlugin(),
+    chainServerPlugin(),
   ],
   reporters: [defaultReporter(), countsReporter()],
 };
