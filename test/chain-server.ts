@@ -27,6 +27,7 @@ export interface SeenRequest {
 export interface LedgerView {
   readonly outpoint: string;
   readonly value: string;
+  readonly scriptPubKey: string;
   readonly address?: string;
   readonly spent: boolean;
   readonly confirmations: number;
