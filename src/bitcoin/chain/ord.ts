@@ -128,7 +128,8 @@ export class OrdClient {
     if (out.indexed === false) throw new ChainError(SOURCE, 'behind', `${path}: ord has not indexed this output yet`);
     if (out.inscriptions?.some((id) => !/^[0-9a-f]{64}i[0-9]+$/.test(id))) throw new ChainError(SOURCE, 'malformed', `${path}: a bad inscription id`);
     const piles = !out.runes ? [] : Array.isArray(out.runes) ? out.runes : Object.entries(out.runes);
-    const runes = await Promise.all(
+    // Settled together (no request left running behind a failure), then the first failure wins.
+    const settled = await Promise.allSettled(
       piles.map(async ([name, pile]) => {
         const info = await this.rune(name, signal);
         if (!info) throw new ChainError(SOURCE, 'inconsistent', `${path}: lists rune ${preview(name, 40)}, which /rune does not know`);
@@ -137,6 +138,9 @@ export class OrdClient {
         return { id: info.id, amount: pile.amount };
       }),
     );
+    const failed = settled.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    const runes = settled.map((r) => (r as PromiseFulfilledResult<AssetBalance>).value);
     if (new Set(runes.map((r) => r.id)).size !== runes.length) throw new ChainError(SOURCE, 'inconsistent', `${path}: the same rune listed twice`);
     return {
       outpoint: key,
