@@ -169,7 +169,7 @@ export async function startChainServer({ network = 'regtest', autoMine = false }
       const key = decodeURIComponent(m[1]);
       const id = /^[0-9]+:[0-9]+$/.test(key) ? key : runeIds.get(key);
       if (!id || !runeIds.has(runeName(id))) return json({ error: 'rune not found' }, 404);
-      const [block, tx] = id.split(':').map(Number);
+      const [block] = id.split(':').map(Number);
       return json({
         entry: {
           block,

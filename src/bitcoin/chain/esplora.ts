@@ -221,7 +221,8 @@ export class EsploraClient {
     if (!/^[a-zA-Z0-9]{14,100}$/.test(address)) throw new ChainError(SOURCE, 'bad-request', `"${address.slice(0, 80)}" is not an address`);
     await this.checkNetwork(signal);
     const path = `/address/${address}/utxo`;
-    const list = await this.#json(path, UtxosSchema, signal);
+    // Coin selection wants a fresh list: kept only briefly.
+    const list = await this.#json(path, UtxosSchema, signal, 2_000);
     return list.map((u) => ({ outpoint: `${u.txid}:${u.vout}`, value: u.value }));
   }
 
