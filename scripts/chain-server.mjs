@@ -243,6 +243,7 @@ export async function startChainServer({ network = 'regtest', autoMine = false }
       requests.push({ method: req.method, path: route, accept: req.headers.accept ?? '', body: body.slice(0, 2000) });
       res.setHeader('Access-Control-Allow-Origin', '*');
       res.setHeader('Access-Control-Allow-Headers', '*');
+      res.setHeader('Access-Control-Max-Age', '600');
       if (req.method === 'OPTIONS') return res.writeHead(204).end();
       try {
         const rule = scripts.find(

@@ -76,6 +76,7 @@ export type { ProposeRequest } from './trade.form.js';
  * @csspart review-send - What you send.
  * @csspart review-receive - What you receive.
  * @csspart review-fee - The network fee.
+ * @csspart review-chain-fee - The chain's fee estimate (clamped to the fee band) beside the trade's rate, before Accept and in the review; shown when the chain source or indexer has `feeRate()`.
  * @csspart review-runestone - The decoded runestone and protostone.
  * @csspart review-outputs - Every output of the transaction.
  * @csspart confirm-button - Confirms the review and asks the wallet to sign.
