@@ -88,7 +88,7 @@ describe('chain adapters: Esplora', function () {
       { path: `/esplora/tx/${GENESIS_TXID}`, body: await fixture('esplora-tx-genesis-coinbase.json') },
       { path: `/esplora/tx/${GENESIS_TXID}/outspend/0`, body: await fixture('esplora-outspend-unspent.json') },
       { path: '/esplora/blocks/tip/height', body: '871234', type: 'text/plain' },
-      { path: '/esplora/fee-estimates', body: await fixture('esplora-fee-estimates.json') },
+      { path: '/esplora/fee-estimates', body: await fixture('esplora-fee-estimates.json'), times: 3 },
     );
     const out = await esplora.output(`${GENESIS_TXID}:0`);
     expect(out).to.deep.equal({
@@ -99,7 +99,6 @@ describe('chain adapters: Esplora', function () {
       confirmations: 871_235,
     });
     expect(await esplora.feeRate(1)).to.equal(88n);
-    // (Estimates are cached for 30 s: the next two read the same recorded answer.)
     expect(await esplora.feeRate(6)).to.equal(69n);
     expect(await esplora.feeRate(2000), 'beyond the slowest target: the slowest').to.equal(2n);
   });

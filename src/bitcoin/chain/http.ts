@@ -184,7 +184,8 @@ export class ChainHttp {
    * a JSON POST, for read-only JSON-RPC calls (idempotent, so retried and cached like a GET).
    */
   async get<T>(path: string, parse: (reply: Reply) => T, options: ReadOptions = {}): Promise<T> {
-    const ttl = options.ttlMs ?? this.#ttl;
+    // A client with its cache off (cacheTtlMs 0) caches nothing, whatever a read would keep.
+    const ttl = this.#ttl === 0 ? 0 : (options.ttlMs ?? this.#ttl);
     const key = `${options.accept ?? ''} ${path} ${options.body ?? ''}`;
     const hit = this.#cache.get(key);
     if (hit && performance.now() - hit.at < hit.ttl) return hit.value as Promise<T>;
