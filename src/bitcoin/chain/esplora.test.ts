@@ -170,6 +170,14 @@ describe('chain adapters: Esplora', function () {
     const refused = await rejection(esplora.broadcast('00'.repeat(60)));
     expect([refused.code, refused.message]).to.deep.equal(['rejected', 'esplora: the node refused the transaction: Bad Gateway']);
     expect((await chain.requests()).filter((r) => r.method === 'POST')).to.have.length(1);
+    // A recorded refusal by bitcoind behind Esplora: its message and code, without the RPC wrapping.
+    await chain.script({ method: 'POST', path: '/esplora/tx', status: 400, body: await fixture('esplora-broadcast-rejected.txt'), type: 'text/plain' });
+    const lowFee = await rejection(esplora.broadcast('00'.repeat(60)));
+    expect([lowFee.code, lowFee.status, lowFee.message]).to.deep.equal([
+      'rejected',
+      400,
+      'esplora: the node refused the transaction: min relay fee not met, 100 < 141 (code -26)',
+    ]);
   });
 
   it('checks the network: block 0 of another chain, an address of another network, a wallet on another network', async () => {

@@ -51,21 +51,17 @@ export async function connectChain(config: ChainConfig): Promise<ChainIndexer> {
     import('./chain-indexer.js'),
   ]);
   const genesis = config.genesisHash ? { genesisHash: config.genesisHash } : {};
-  const [esploraUrl, esploraHttp] = split(config.esplora, config.http);
+  const settings = (e: ChainEndpoint): [string, HttpOptions & { network: BitcoinNetwork }] => {
+    const [url, http] = split(e, config.http);
+    return [url, { ...http, network: config.network }];
+  };
+  const [esploraUrl, esploraHttp] = settings(config.esplora);
   const clients = {
-    esplora: new EsploraClient(esploraUrl, { ...esploraHttp, ...genesis, network: config.network }),
-    ord: config.ord && ord ? new ord.OrdClient(...withNetwork(split(config.ord, config.http), config.network)) : undefined,
-    alkanes:
-      config.alkanes && alkanes
-        ? new alkanes.AlkanesClient(split(config.alkanes, config.http)[0], { ...split(config.alkanes, config.http)[1], ...genesis, network: config.network })
-        : undefined,
+    esplora: new EsploraClient(esploraUrl, { ...esploraHttp, ...genesis }),
+    ord: config.ord && ord ? new ord.OrdClient(...settings(config.ord)) : undefined,
+    alkanes: config.alkanes && alkanes ? new alkanes.AlkanesClient(settings(config.alkanes)[0], { ...settings(config.alkanes)[1], ...genesis }) : undefined,
   };
   const indexer = new ChainIndexer(clients);
   if (config.checkNetwork !== false) await indexer.checkNetwork();
   return indexer;
 }
-
-const withNetwork = ([url, http]: [string, HttpOptions], network: BitcoinNetwork): [string, HttpOptions & { network: BitcoinNetwork }] => [
-  url,
-  { ...http, network },
-];
