@@ -7,6 +7,7 @@ import { coturnPlugin, pagePlugin, sdpEsmPlugin, signalingPlugin, tabsPlugin } f
 import { runesOraclePlugin } from './scripts/runes-oracle-plugin.mjs';
 import { firefoxPlugin } from './scripts/firefox-plugin.mjs';
 import { simPlugin } from './scripts/sim/wtr-plugin.mjs';
+import { chainServerPlugin } from './scripts/chain-server-plugin.mjs';
 
 const executablePath = await findChrome();
 
@@ -41,6 +42,7 @@ export default {
     coturnPlugin(),
     runesOraclePlugin(),
     simPlugin(),
+    chainServerPlugin(),
   ],
   reporters: [defaultReporter(), countsReporter()],
 };

@@ -336,6 +336,12 @@ async function trade() {
   return tradeBench();
 }
 
+/** Indexer: one outpoint through the chain adapters against the local chain server at `base`. */
+async function indexer(base, outpoints) {
+  const { indexerBench } = await import('./indexer-bench.ts');
+  return indexerBench(base, outpoints);
+}
+
 /**
  * Stats sampler cost: `links` linked pairs in this page, one side of each watching its link's statistics at
  * 1 Hz for `seconds`; the JS main-thread time the samplers spent turning reports into samples, per link per second.
@@ -362,6 +368,7 @@ async function stats(sig, { links = 10, seconds = 10 } = {}) {
 }
 
 window.darkswapBench = {
+  indexer,
   ready: true,
   impl,
   connect,

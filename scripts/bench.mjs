@@ -19,6 +19,7 @@ import { startSignaling } from './signaling.mjs';
 import { coturnMissing, startCoturn } from './coturn.mjs';
 import { sdpEsmPlugin } from './wtr-plugins.mjs';
 import { simBench } from './sim/bench.mjs';
+import { startChainServer } from './chain-server.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const HOST = '127.0.0.1';
@@ -41,6 +42,7 @@ const BENCHES = [
   { name: 'bulk_64mib_mbps', group: 'latency' },
   { name: 'link_recovery_ms_p50', group: 'recovery' },
   { name: 'trade_swap_build_verify_ms', group: 'trade' },
+  { name: 'indexer_outpoint_lookup_ms_p50', group: 'indexer' },
   { name: 'file_64mib_kit_mbps', group: 'file' },
   { name: 'file_64mib_raw_mbps', group: 'file' },
   { name: 'file_64mib_peerjs_mbps', group: 'file' },
@@ -174,6 +176,7 @@ async function main() {
       'file',
       'orderbook',
       'trade',
+      'indexer',
       'abuse',
       'stats',
       'turn',
@@ -513,6 +516,29 @@ async function browserBenches({ groups, emit, wants, source }) {
         'trade bench',
       );
       emit('trade_swap_build_verify_ms', round(r.trade_swap_build_verify_ms), 'ms');
+    }
+
+    if (groups.has('indexer')) {
+      // The local regtest chain server (the in-memory ledger as Esplora + ord + alkanes) on 127.0.0.1.
+      const chain = await startChainServer();
+      try {
+        const outpoints = Array.from(
+          { length: 20 },
+          (_, i) =>
+            chain.fund('bcrt1p5cyxnuxmeuwuvkwfem96lqzszd02n6xdcjrs20cac6yqjjwudpxqvg32hk', 10_000 + i, {
+              runes: [{ id: '840000:3', amount: String(1000 + i) }],
+              alkanes: [{ id: '2:1', amount: '5' }],
+            }).outpoint,
+        );
+        const r = await withTimeout(
+          page.evaluate((base, list) => window.darkswapBench.indexer(base, list), chain.url, outpoints),
+          60_000,
+          'indexer bench',
+        );
+        emit('indexer_outpoint_lookup_ms_p50', round(r.indexer_outpoint_lookup_ms_p50, 2), 'ms');
+      } finally {
+        await chain.stop();
+      }
     }
 
     if (groups.has('abuse') && !(await abuseBench({ browser, page, origin, source, sig, emit }))) ok = false;

@@ -21,3 +21,4 @@ export * from './cancel.js';
 export * from './memory-wallet.js';
 export * from './swap-scenario.js';
 export * from './tab-ledger.js';
+export * from './chain/index.js';

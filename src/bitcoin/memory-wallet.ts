@@ -31,6 +31,9 @@ export const MEMORY_WALLET_FAULTS = [
 ] as const;
 export type MemoryWalletFault = (typeof MEMORY_WALLET_FAULTS)[number];
 
+/** Where a MemoryWallet lists its outputs and broadcasts: a MemoryIndexer, or chain adapters (`connectChain`). */
+export type WalletLedger = Pick<AssetIndexer, 'listSpendable'> & { broadcast(txHex: string): Promise<string> };
+
 interface Key {
   readonly type: SpendableType;
   readonly priv: Uint8Array;
@@ -46,10 +49,10 @@ export class MemoryWallet implements WalletAdapter {
   /** Misbehaviour for the next signatures (tests). */
   fault: MemoryWalletFault = 'none';
   readonly #keys: readonly Key[];
-  readonly #indexer: MemoryIndexer | undefined;
+  readonly #indexer: WalletLedger | undefined;
   #signCalls = 0;
 
-  constructor(seed: string, options: { network?: BitcoinNetwork; indexer?: MemoryIndexer } = {}) {
+  constructor(seed: string, options: { network?: BitcoinNetwork; indexer?: WalletLedger } = {}) {
     this.network = options.network ?? 'regtest';
     this.#indexer = options.indexer;
     const net = networkParams(this.network);

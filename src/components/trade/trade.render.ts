@@ -77,10 +77,12 @@ export interface TradeCardContext {
   /** Now (epoch ms), for the time left of the step. */
   readonly now: number;
   readonly actions: TradeActions;
+  /** The chain's fee estimate line for a trade at this fee rate (trade.chain-fee.ts), if the host has one. */
+  readonly chainFee?: (tradeRate: string) => TemplateResult | typeof nothing;
 }
 
 /** One trade in progress. */
-export function tradeCard(r: TradeRecord, { service, busy, now, actions }: TradeCardContext): TemplateResult {
+export function tradeCard(r: TradeRecord, { service, busy, now, actions, chainFee }: TradeCardContext): TemplateResult {
   const link = service?.linkStatus(r.peer);
   const online = link === 'open';
   const liveness = online ? 'Online' : link === 'reconnecting' || link === 'connecting' ? 'Reconnecting…' : 'Offline';
@@ -114,7 +116,8 @@ export function tradeCard(r: TradeRecord, { service, busy, now, actions }: Trade
           </div>`
         : nothing
     }
-    ${r.state === 'incoming' ? feeLine(r) : nothing} ${r.state === 'review' && r.review ? tradeReview(r, actions) : nothing} ${exposure(r, busy, actions)}
+    ${r.state === 'incoming' ? feeLine(r) : nothing} ${r.state === 'incoming' || r.state === 'review' ? (chainFee?.(r.terms.feeRate) ?? nothing) : nothing}
+    ${r.state === 'review' && r.review ? tradeReview(r, actions) : nothing} ${exposure(r, busy, actions)}
     ${
       r.state !== 'incoming' && r.state !== 'review' && canCancel(r)
         ? html`<div class="actions">

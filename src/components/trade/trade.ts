@@ -32,6 +32,8 @@ const SIGNING_STATES: ReadonlySet<string> = new Set(['review', 'signing', 'await
 import { readProposeForm, validateProposeForm, type ProposeRequest } from './trade.form.js';
 import { historyItem, tradeCard, type TradeActions } from './trade.render.js';
 import { CopyController } from '../../internal/copy-button.js';
+import { ChainFeeController, isFeeRateSource, type FeeRateSource } from './trade.chain-fee.js';
+import { localized } from '@lit/localize';
 
 export type { ProposeRequest } from './trade.form.js';
 
@@ -75,6 +77,7 @@ export type { ProposeRequest } from './trade.form.js';
  * @csspart review-send - What you send.
  * @csspart review-receive - What you receive.
  * @csspart review-fee - The network fee.
+ * @csspart review-chain-fee - The chain's fee estimate (clamped to the fee band) beside the trade's rate, before Accept and in the review; shown when the chain source or indexer has `feeRate()`.
  * @csspart review-runestone - The decoded runestone and protostone.
  * @csspart review-outputs - Every output of the transaction.
  * @csspart confirm-button - Confirms the review and asks the wallet to sign.
@@ -99,6 +102,7 @@ export type { ProposeRequest } from './trade.form.js';
  * @cssprop --darkswap-trade-step-done-color - Colour of completed steps (default `--darkswap-color-success`).
  * @cssprop --darkswap-trade-step-current-color - Colour of the current step (default `--darkswap-color-accent`).
  */
+@localized()
 export class DarkswapTrade extends DarkswapElement {
   static override styles = [...DarkswapElement.styles, ...tradeStyles];
 
@@ -161,6 +165,13 @@ export class DarkswapTrade extends DarkswapElement {
   private storeWarned = false;
 
   private readonly conn = new ConnectionController(this, {});
+
+  /** The chain's fee estimate (when the chain source or indexer gives one), shown before Accept and in the review. */
+  private readonly chainFee = new ChainFeeController(this, {
+    source: () => ([this.chain, this.indexer ?? this.provided?.indexer] as unknown[]).find((x): x is FeeRateSource => isFeeRateSource(x)),
+    band: () => this.tradeHost()?.feeRateBand ?? { min: 1n, max: BigInt(Math.floor(this.maxFeeRate)) },
+    wanted: () => this.trades.some((r) => r.state === 'incoming' || r.state === 'review'),
+  });
 
   /** The one trade engine of the current service (one store, one writer), shared with other trade widgets on it. */
   private readonly shared = new FeatureController(this, this.conn, {
@@ -484,7 +495,14 @@ export class DarkswapTrade extends DarkswapElement {
                 ${repeat(
                   active,
                   (r) => r.id,
-                  (r) => tradeCard(r, { service, busy: this.engine?.busy(r.id), now: this.clock(), actions: this.actions }),
+                  (r) =>
+                    tradeCard(r, {
+                      service,
+                      busy: this.engine?.busy(r.id),
+                      now: this.clock(),
+                      actions: this.actions,
+                      chainFee: (rate) => this.chainFee.line(rate),
+                    }),
                 )}
               </ul>`
             : html`<p class="muted">None.</p>`
