@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm run build`:
 //   1. src/internal/version.ts VERSION must equal package.json "version";
-//   2. dist/: unbundled ESM + .d.ts from `tsc -p tsconfig.build.json` (dist/ cleaned first);
+//   2. dist/: unbundled ESM + .d.ts from `tsc -p tsconfig.build.json` (dist/ cleaned first), and server/dist/
+//      (the signaling server) from `tsc -p server/tsconfig.json`;
 //   3. cdn/: rollup.config.mjs bundles (cdn/ cleaned first), built concurrently;
 //   4. checks (the all-in-one's and the autoloader's shape, the autoloader's element list) and a size report:
 //      each cdn file min / min+gzip (gzip -9); the `runtime` figure (and what it loads on first use), each
@@ -64,6 +65,13 @@ async function compile() {
   await rm(DIST, { recursive: true, force: true });
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
   await run(process.execPath, [tsc, '-p', 'tsconfig.build.json']);
+}
+
+/** server/dist/: the signaling server (`node server/dist/main.js`), from `tsc -p server/tsconfig.json`. */
+async function compileServer() {
+  await rm(join(ROOT, 'server', 'dist'), { recursive: true, force: true });
+  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+  await run(process.execPath, [tsc, '-p', join('server', 'tsconfig.json')]);
 }
 
 /**
@@ -253,6 +261,9 @@ try {
   let t = performance.now();
   await compile();
   console.log(`build: dist/ (tsc -p tsconfig.build.json) in ${elapsed(t)}`);
+  t = performance.now();
+  await compileServer();
+  console.log(`build: server/dist/ (tsc -p server/tsconfig.json) in ${elapsed(t)}`);
   t = performance.now();
   const chunks = await bundle();
   console.log(`build: cdn/ (rollup) in ${elapsed(t)}`);
