@@ -3,7 +3,7 @@ import { chromeLauncher } from '@web/test-runner-chrome';
 import { CHROME_ARGS, findChrome } from './scripts/find-chrome.mjs';
 import { countsReporter } from './scripts/counts-reporter.mjs';
 import { defaultReporter } from '@web/test-runner';
-import { coturnPlugin, sdpEsmPlugin, signalingPlugin, tabsPlugin } from './scripts/wtr-plugins.mjs';
+import { coturnPlugin, sdpEsmPlugin, signalingClusterPlugin, signalingPlugin, tabsPlugin } from './scripts/wtr-plugins.mjs';
 import { runesOraclePlugin } from './scripts/runes-oracle-plugin.mjs';
 
 const executablePath = await findChrome();
@@ -34,6 +34,7 @@ export default {
     signalingPlugin(),
     tabsPlugin(),
     coturnPlugin(),
+    signalingClusterPlugin(),
     runesOraclePlugin(),
   ],
   reporters: [defaultReporter(), countsReporter()],

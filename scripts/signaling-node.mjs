@@ -16,7 +16,8 @@ export function nodeMissing() {
 
 /**
  * Starts a node; resolves to `{ nodeId, port, url, key, pid, logs, stop(), kill() }` once it listens.
- * `env` adds to (and overrides) the defaults: HOST=127.0.0.1, PORT=0, PEERJS_PATH=/peerjs, LOG_LEVEL=info.
+ * `env` adds to (and overrides) the defaults: HOST=127.0.0.1, PORT=0, PEERJS_PATH=/peerjs, LOG_LEVEL=info (the
+ * `listening` line it waits for is an info line).
  */
 export async function startNode(env = {}, { timeoutMs = 10_000 } = {}) {
   const missing = nodeMissing();

@@ -50,7 +50,12 @@ export function createHttpHandler(ctx: HttpContext): (req: IncomingMessage, res:
       }
       if (req.method === 'OPTIONS') {
         if (!cors['Access-Control-Allow-Origin']) return send(res, 403, '', 'text/plain');
-        return send(res, 204, '', 'text/plain', { ...cors, 'Access-Control-Allow-Methods': 'GET, HEAD', 'Access-Control-Max-Age': '600' });
+        return send(res, 204, '', 'text/plain', {
+          ...cors,
+          'Access-Control-Allow-Methods': 'GET, HEAD',
+          'Access-Control-Allow-Headers': 'Authorization',
+          'Access-Control-Max-Age': '600',
+        });
       }
       if (req.method !== 'GET' && req.method !== 'HEAD') return json(res, 405, { error: 'Method not allowed' }, { Allow: 'GET, HEAD, OPTIONS' });
       const path = url.pathname;
@@ -61,9 +66,9 @@ export function createHttpHandler(ctx: HttpContext): (req: IncomingMessage, res:
       }
       if (path === '/metrics') {
         if (config.metricsToken && !bearerMatches(req.headers.authorization, config.metricsToken)) {
-          return json(res, 401, { error: 'A bearer token is required' }, { 'WWW-Authenticate': 'Bearer' });
+          return json(res, 401, { error: 'A bearer token is required' }, { ...cors, 'WWW-Authenticate': 'Bearer' });
         }
-        return send(res, 200, await metrics.registry.metrics(), metrics.registry.contentType);
+        return send(res, 200, await metrics.registry.metrics(), metrics.registry.contentType, cors);
       }
       if (path === '/turn-credentials') {
         if (origin !== undefined && !originAllowed(config, origin)) {
