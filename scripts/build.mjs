@@ -67,8 +67,17 @@ async function compile() {
   await run(process.execPath, [tsc, '-p', 'tsconfig.build.json']);
 }
 
-/** server/dist/: the signaling server (`node server/dist/main.js`), from `tsc -p server/tsconfig.json`. */
+/**
+ * server/dist/: the signaling server (`node server/dist/main.js`), from `tsc -p server/tsconfig.json`. Its own
+ * package.json (what a deployment installs) must pin the versions this repository builds and tests it with.
+ */
 async function compileServer() {
+  const root = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8'));
+  const server = JSON.parse(await readFile(join(ROOT, 'server', 'package.json'), 'utf8'));
+  for (const [name, version] of Object.entries(server.dependencies)) {
+    const here = root.devDependencies[name] ?? root.dependencies[name];
+    if (here !== version) throw new BuildError(`server/package.json wants ${name} ${version} but package.json has ${here ?? 'none'}: make them equal.`);
+  }
   await rm(join(ROOT, 'server', 'dist'), { recursive: true, force: true });
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
   await run(process.execPath, [tsc, '-p', join('server', 'tsconfig.json')]);

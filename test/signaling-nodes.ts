@@ -42,14 +42,15 @@ export async function startRedis(ctx: Mocha.Context): Promise<string> {
 
 /** A signaling node with `env` (e.g. `REDIS_URL`, `PEERJS_KEY`, limits). */
 export async function startNode(ctx: Mocha.Context, env: Record<string, string> = {}): Promise<SignalingNode> {
-  const r = await executeServerCommand<(Omit<SignalingNode, 'socketUrl' | 'stop' | 'kill' | 'logs'>) | { missing: string }, { env: Record<string, string> }>(
+  const r = await executeServerCommand<Omit<SignalingNode, 'socketUrl' | 'stop' | 'kill' | 'logs'> | { missing: string }, { env: Record<string, string> }>(
     'snode-start',
     { env },
   );
   if (!r || 'missing' in r) return missing(ctx, r && 'missing' in r ? r.missing : 'the runner has no signaling-node command');
   return {
     ...r,
-    socketUrl: (id, token) => `${r.url.replace(/^http/, 'ws')}/peerjs?key=${encodeURIComponent(r.key)}&id=${encodeURIComponent(id)}&token=${encodeURIComponent(token)}`,
+    socketUrl: (id, token) =>
+      `${r.url.replace(/^http/, 'ws')}/peerjs?key=${encodeURIComponent(r.key)}&id=${encodeURIComponent(id)}&token=${encodeURIComponent(token)}`,
     stop: async () => void (await executeServerCommand('snode-stop', { handle: r.handle })),
     kill: async () => void (await executeServerCommand('snode-kill', { handle: r.handle })),
     logs: async () => (await executeServerCommand<string[], { handle: number }>('snode-logs', { handle: r.handle })) ?? [],

@@ -83,7 +83,7 @@ describe('signaling cluster: two nodes + real Redis', function () {
     await waitFor(() => b.peers.includes(a.id!), 10_000, 'b sees a');
     const ab = chatter(a, b);
     const ba = chatter(b, a);
-    for (let i = 0; i < 5; i++) ab.send(), ba.send();
+    for (let i = 0; i < 5; i++) (ab.send(), ba.send());
     await waitFor(() => ab.got.length === 5 && ba.got.length === 5, 5_000, 'chat both ways');
     expect(ab.got).to.deep.equal([0, 1, 2, 3, 4]);
   });
@@ -302,7 +302,12 @@ describe('signaling server: one in-memory node', function () {
   });
 
   it('keeps to its origin allow-list (sockets and credentials) and protects /metrics with a token', async function () {
-    const n = await startNode(this, { ALLOWED_ORIGINS: 'https://elsewhere.example', METRICS_TOKEN: 'metrics-secret-1', TURN_SECRET: 'a-long-enough-secret', TURN_URLS: 'turn:127.0.0.1:3478' });
+    const n = await startNode(this, {
+      ALLOWED_ORIGINS: 'https://elsewhere.example',
+      METRICS_TOKEN: 'metrics-secret-1',
+      TURN_SECRET: 'a-long-enough-secret',
+      TURN_URLS: 'turn:127.0.0.1:3478',
+    });
     const s = rawSocket(n.socketUrl('foreign', 't'));
     expect((await s.next('ERROR')).payload).to.deep.equal({ msg: `Origin ${location.origin} is not allowed on this signaling server` });
     expect((await s.closed).code).to.equal(1008);

@@ -128,13 +128,13 @@ export class Sockets {
     // From here on the address has one more socket open.
     this.all.add(ws);
     this.metrics.sockets.set(this.all.size);
-    let client: Client | undefined;
+    const state: { client?: Client } = {};
     ws.once('close', () => {
       this.limits.closed(address);
-      this.all.delete(client ?? ws);
+      if (state.client) this.all.delete(state.client);
       this.all.delete(ws);
       this.metrics.sockets.set(this.all.size);
-      if (client) this.closed(client);
+      if (state.client) this.closed(state.client);
     });
 
     const id = url.searchParams.get('id');
@@ -147,7 +147,7 @@ export class Sockets {
     if (this.relay.clients.size >= this.config.maxConnections) return this.refuse(ws, 'server-full', Errors.SERVER_FULL, Close.TRY_LATER);
 
     const c = new Client(id, hashToken(token), ws, address, this.config);
-    client = c;
+    state.client = c;
     this.all.delete(ws);
     this.all.add(c);
     ws.on('message', ((data: RawData, isBinary: boolean) => this.message(c, data, isBinary)) as (data: WebSocket.Data) => void);
