@@ -12,7 +12,7 @@ import { isConnectionError } from '../src/core/errors.js';
 import { probeIceServer } from '../src/core/ice-probe.js';
 import { waitFor } from './harness.js';
 import { coturn, stopCoturns } from './coturn.js';
-import { destroyClusterServices, rawSocket, serviceOn, startCluster, startNode, stopCluster, type RawSocket } from './signaling-nodes.js';
+import { destroyClusterServices, rawSocket, serviceOn, startCluster, startNode, stopCluster, type RawSocket, type SignalingNode } from './signaling-nodes.js';
 
 const Chat = v.object({ n: v.number() });
 
@@ -66,17 +66,28 @@ async function gathersRelay(server: RTCIceServer, ms = 5_000): Promise<{ relay: 
   return { relay, errors };
 }
 
-afterEach(async () => {
-  destroyClusterServices();
-  await stopCoturns();
-  await stopCluster();
-});
+afterEach(() => destroyClusterServices());
 
-describe('signaling cluster: two nodes + real Redis', function () {
+describe('signaling cluster: two nodes sharing one Redis', function () {
   this.timeout(40_000);
+  // One cluster for these tests (each uses its own ids): starting Redis and two nodes is most of their time.
+  let nodes: Promise<SignalingNode[]> | undefined;
+  const shared = async (ctx: Mocha.Context) => {
+    nodes ??= startCluster(ctx, 2, { EXPIRE_TIMEOUT_MS: '1500' });
+    try {
+      return await nodes;
+    } catch (error) {
+      nodes = undefined; // the next test tries (or skips) on its own
+      throw error;
+    }
+  };
+  after(async () => {
+    nodes = undefined;
+    await stopCluster();
+  });
 
   it('kit peers on different nodes connect and chat both ways', async function () {
-    const [n1, n2] = await startCluster(this);
+    const [n1, n2] = await shared(this);
     const a = await serviceOn([n1!.url], n1!.key);
     const b = await serviceOn([n2!.url], n2!.key);
     await a.connect(b.id!);
@@ -89,7 +100,7 @@ describe('signaling cluster: two nodes + real Redis', function () {
   });
 
   it('stock PeerJS 1.5 clients on different nodes connect and exchange data', async function () {
-    const [n1, n2] = await startCluster(this);
+    const [n1, n2] = await shared(this);
     const options = (n: typeof n1) => ({ host: '127.0.0.1', port: n!.port, path: '/peerjs', key: n!.key, secure: false, config: { iceServers: [] }, debug: 0 });
     const p1 = new Peer(options(n1));
     const p2 = new Peer(options(n2));
@@ -108,7 +119,7 @@ describe('signaling cluster: two nodes + real Redis', function () {
   });
 
   it('an id taken on one node is refused on the other; the same token reclaims it there (OPEN) and the old socket is replaced', async function () {
-    const [n1, n2] = await startCluster(this);
+    const [n1, n2] = await shared(this);
     const id = `taken-${crypto.randomUUID().slice(0, 8)}`;
     const first = rawSocket(n1!.socketUrl(id, 'token-one'));
     await opened(first);
@@ -129,7 +140,7 @@ describe('signaling cluster: two nodes + real Redis', function () {
   });
 
   it('relays payloads unchanged across nodes (rendezvous `room`, ICE-restart `ice`), parks messages for a late peer, and EXPIREs the rest', async function () {
-    const [n1, n2] = await startCluster(this, 2, { EXPIRE_TIMEOUT_MS: '1500' });
+    const [n1, n2] = await shared(this);
     const x = rawSocket(n1!.socketUrl('relay-x', 'tx'));
     const y = rawSocket(n2!.socketUrl('relay-y', 'ty'));
     await Promise.all([opened(x), opened(y)]);
@@ -152,7 +163,7 @@ describe('signaling cluster: two nodes + real Redis', function () {
   });
 
   it('rendezvous beacons work across nodes (held on one, asked from the other)', async function () {
-    const [n1, n2] = await startCluster(this);
+    const [n1, n2] = await shared(this);
     const a = await serviceOn([n1!.url], n1!.key);
     const b = await serviceOn([n2!.url], n2!.key);
     const beacon = await a.holdBeacon(`beacon-${crypto.randomUUID().slice(0, 8)}`, (from) => ({ hello: from }));
@@ -162,6 +173,11 @@ describe('signaling cluster: two nodes + real Redis', function () {
       beacon.close();
     }
   });
+});
+
+describe('signaling cluster: failover, expiry, shutdown, health', function () {
+  this.timeout(40_000);
+  afterEach(() => stopCluster());
 
   it('kill -9 a node: its kit peers re-register on the other (multi-URL failover, same id) and their links keep flowing', async function () {
     this.timeout(60_000);
@@ -240,6 +256,7 @@ describe('signaling cluster: two nodes + real Redis', function () {
 
 describe('signaling server: one in-memory node', function () {
   this.timeout(30_000);
+  afterEach(() => stopCluster());
 
   it('runs without Redis: kit peers register and connect; a second URL is tried when the first is down', async function () {
     const n = await startNode(this, { PEERJS_KEY: 'memkey' });
@@ -325,6 +342,10 @@ describe('signaling server: one in-memory node', function () {
 
 describe('/turn-credentials with a real coturn', function () {
   this.timeout(30_000);
+  afterEach(async () => {
+    await stopCoturns();
+    await stopCluster();
+  });
 
   it('hands out coturn REST credentials that allocate a relay, for several coturns, until they expire; rate limited', async function () {
     const turn = await coturn(this);

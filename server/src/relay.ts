@@ -83,6 +83,11 @@ export class Relay {
       return;
     }
     let w = this.waiting.get(dst);
+    if (!w && this.queued >= this.limits.maxQueuedTotal) {
+      // Full: no new entries (a flood to made-up ids must not grow the map).
+      this.metrics.messages.inc({ type, route: 'dropped' });
+      return;
+    }
     if (!w) {
       w = { since: this.now(), messages: [] };
       this.waiting.set(dst, w);
