@@ -293,6 +293,15 @@ describe('signaling server: one in-memory node', function () {
     expect((await flood.next('ERROR')).payload).to.deep.equal({ msg: 'Too many messages: at most 5 per second (bursts of 10)' });
     expect((await flood.closed).code).to.equal(1008);
 
+    // Per address, over all its sockets: two sockets within their own rate, together beyond the address's.
+    const perIp = await startNode(this, { MESSAGES_PER_IP_PER_SECOND: '5', MESSAGE_BURST_PER_IP: '12' });
+    const pair = [rawSocket(perIp.socketUrl('ip1', 't')), rawSocket(perIp.socketUrl('ip2', 't'))];
+    await Promise.all(pair.map(opened));
+    for (let i = 0; i < 8; i++) pair.forEach((p) => p.send({ type: 'HEARTBEAT' }));
+    await waitFor(() => pair.some((p) => p.messages.some((m) => m.type === 'ERROR')), 5_000, 'an address-wide refusal');
+    const refusedPair = pair.flatMap((p) => p.messages).find((m) => m.type === 'ERROR')!;
+    expect(refusedPair.payload).to.deep.equal({ msg: 'Too many messages from your address: at most 5 per second (bursts of 12) over all its connections' });
+
     const held = [rawSocket(n.socketUrl('s1', 't')), rawSocket(n.socketUrl('s2', 't')), rawSocket(n.socketUrl('s3', 't'))];
     await Promise.all(held.map(opened));
     const fourth = rawSocket(n.socketUrl('s4', 't'));

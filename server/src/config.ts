@@ -46,6 +46,9 @@ export interface ServerConfig {
   messagesPerSecond: number;
   /** … and in a burst. */
   messageBurst: number;
+  /** Messages all sockets of one address may send per second, and in a burst. */
+  messagesPerIpPerSecond: number;
+  messageBurstPerIp: number;
   /** Largest message a client may send (bytes). */
   maxPayloadBytes: number;
   /** Messages waiting for one absent peer, at most; and for all absent peers together. */
@@ -151,6 +154,8 @@ export function loadConfig(env: Env = process.env): ServerConfig {
     connectionsPerIpPerMinute: int('CONNECTIONS_PER_IP_PER_MINUTE', 120, 1, 10_000_000),
     messagesPerSecond: int('MESSAGES_PER_SECOND', 50, 1, 1_000_000),
     messageBurst: int('MESSAGE_BURST', 200, 1, 10_000_000),
+    messagesPerIpPerSecond: int('MESSAGES_PER_IP_PER_SECOND', 500, 1, 10_000_000),
+    messageBurstPerIp: int('MESSAGE_BURST_PER_IP', 2_000, 1, 100_000_000),
     maxPayloadBytes: int('MAX_PAYLOAD_BYTES', 65_536, 256, 16 * 1024 * 1024),
     maxQueuedPerPeer: int('MAX_QUEUED_PER_PEER', 64, 0, 100_000),
     maxQueuedTotal: int('MAX_QUEUED_TOTAL', 20_000, 0, 10_000_000),

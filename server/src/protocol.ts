@@ -39,6 +39,8 @@ export const Errors = {
   ipRate: (perMinute: number) => `Too many new connections from your address (at most ${perMinute} per minute): wait and retry`,
   tooLarge: (bytes: number, limit: number) => `Message too large: ${bytes} bytes (at most ${limit})`,
   rateLimited: (perSecond: number, burst: number) => `Too many messages: at most ${perSecond} per second (bursts of ${burst})`,
+  ipRateLimited: (perSecond: number, burst: number) =>
+    `Too many messages from your address: at most ${perSecond} per second (bursts of ${burst}) over all its connections`,
 } as const;
 
 /** WebSocket close codes the server uses. */

@@ -57,6 +57,7 @@ export function addressKey(address: string | undefined): string {
 interface AddressBook {
   open: number;
   connects: TokenBucket;
+  messages?: TokenBucket;
   credentials?: TokenBucket;
 }
 
@@ -70,7 +71,13 @@ export class AddressLimits {
   private readonly book = new Map<string, AddressBook>();
 
   constructor(
-    private readonly limits: { maxConnectionsPerIp: number; connectionsPerIpPerMinute: number; credentialsPerIpPerMinute: number },
+    private readonly limits: {
+      maxConnectionsPerIp: number;
+      connectionsPerIpPerMinute: number;
+      credentialsPerIpPerMinute: number;
+      messagesPerIpPerSecond: number;
+      messageBurstPerIp: number;
+    },
     private readonly now: () => number = () => performance.now(),
   ) {}
 
@@ -104,6 +111,13 @@ export class AddressLimits {
     if (e && e.open > 0) e.open--;
   }
 
+  /** A message from a socket of `key`: whether the address is within its message rate. */
+  message(key: string): boolean {
+    const e = this.entry(key);
+    e.messages ??= new TokenBucket(this.limits.messagesPerIpPerSecond, this.limits.messageBurstPerIp, this.now());
+    return e.messages.take(this.now());
+  }
+
   /** A `/turn-credentials` request from `key`: whether it may have one now. */
   credentials(key: string): boolean {
     const e = this.entry(key);
@@ -116,7 +130,8 @@ export class AddressLimits {
   sweep(): void {
     const now = this.now();
     for (const [key, e] of this.book) {
-      if (e.open === 0 && e.connects.full(now) && (!e.credentials || e.credentials.full(now))) this.book.delete(key);
+      const idle = e.connects.full(now) && (!e.credentials || e.credentials.full(now)) && (!e.messages || e.messages.full(now));
+      if (e.open === 0 && idle) this.book.delete(key);
     }
     // Still full (a flood from very many addresses): forget the oldest idle-or-not entries without open sockets.
     if (this.book.size >= MAX_ADDRESSES) {

@@ -33,6 +33,8 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
     maxConnectionsPerIp: config.maxConnectionsPerIp,
     connectionsPerIpPerMinute: config.connectionsPerIpPerMinute,
     credentialsPerIpPerMinute: config.turn.perIpPerMinute,
+    messagesPerIpPerSecond: config.messagesPerIpPerSecond,
+    messageBurstPerIp: config.messageBurstPerIp,
   });
   const sockets = new Sockets(config, cluster, relay, limits, metrics, log);
   const started = Date.now();

@@ -219,6 +219,11 @@ export class Sockets {
       c.refuse(Errors.rateLimited(this.config.messagesPerSecond, this.config.messageBurst), Close.POLICY);
       return;
     }
+    if (!this.limits.message(c.address)) {
+      this.metrics.refusals.inc({ reason: 'ip-message-rate' });
+      c.refuse(Errors.ipRateLimited(this.config.messagesPerIpPerSecond, this.config.messageBurstPerIp), Close.POLICY);
+      return;
+    }
     c.lastSeen = now;
     if (isBinary) {
       this.metrics.messages.inc({ type: 'binary', route: 'dropped' });
