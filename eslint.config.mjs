@@ -21,7 +21,7 @@ const CORE = [
 ];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'cdn/**', 'node_modules/**', 'custom-elements.json', 'coverage/**'] },
+  { ignores: ['dist/**', 'server/dist/**', 'cdn/**', 'node_modules/**', 'custom-elements.json', 'coverage/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -3,7 +3,7 @@ import { chromeLauncher } from '@web/test-runner-chrome';
 import { CHROME_ARGS, findChrome } from './scripts/find-chrome.mjs';
 import { countsReporter } from './scripts/counts-reporter.mjs';
 import { defaultReporter } from '@web/test-runner';
-import { coturnPlugin, pagePlugin, sdpEsmPlugin, signalingPlugin, tabsPlugin } from './scripts/wtr-plugins.mjs';
+import { coturnPlugin, pagePlugin, sdpEsmPlugin, signalingClusterPlugin, signalingPlugin, tabsPlugin } from './scripts/wtr-plugins.mjs';
 import { runesOraclePlugin } from './scripts/runes-oracle-plugin.mjs';
 import { firefoxPlugin } from './scripts/firefox-plugin.mjs';
 import { simPlugin } from './scripts/sim/wtr-plugin.mjs';
@@ -40,6 +40,7 @@ export default {
     tabsPlugin(),
     pagePlugin(),
     coturnPlugin(),
+    signalingClusterPlugin(),
     runesOraclePlugin(),
     simPlugin(),
     chainServerPlugin(),

@@ -6,7 +6,8 @@
 //     filter    run only benches whose name contains it (any of several)
 //     --source  benchmark src/*.ts (through esbuild) instead of the built cdn/darkswap.js
 //     --list    print the bench names and exit
-//   env BENCH_TRIALS (default 30), BENCH_ROUNDTRIPS (default 200)
+//   env BENCH_TRIALS (default 30), BENCH_ROUNDTRIPS (default 200), BENCH_SIGNALING_CLIENTS (default 2000),
+//       BENCH_SIGNALING_HOLD_S (default 10; 60 for the clients-per-node claim)
 import { createHmac } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
@@ -20,6 +21,7 @@ import { coturnMissing, startCoturn } from './coturn.mjs';
 import { sdpEsmPlugin } from './wtr-plugins.mjs';
 import { simBench } from './sim/bench.mjs';
 import { startChainServer } from './chain-server.mjs';
+import { runLoadtest } from './loadtest.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const HOST = '127.0.0.1';
@@ -75,6 +77,9 @@ const BENCHES = [
   { name: 'sim_file_mbps_loss0_rtt100', group: 'sim' },
   { name: 'sim_file_mbps_loss5_rtt100', group: 'sim' },
   { name: 'sim_file_loss5_over_loss0_ratio', group: 'sim' },
+  { name: 'signaling_relay_ms_p95_same_node', group: 'signaling' },
+  { name: 'signaling_relay_ms_p95_cross_node', group: 'signaling' },
+  { name: 'signaling_clients_per_node', group: 'signaling' },
   { name: 'bundle_runtime_gzip_bytes', group: 'bundle' },
   { name: 'bundle_demo_gzip_bytes', group: 'bundle' },
   { name: 'bundle_orderbook_gzip_bytes', group: 'bundle' },
@@ -163,6 +168,30 @@ async function main() {
       }
     } catch (error) {
       log(`bundle sizes: ${error.code === 'ENOENT' ? 'cdn/sizes.json not found: run `npm run build`' : error.message}`);
+      failed = true;
+    }
+  }
+
+  if (groups.has('signaling')) {
+    // The signaling server (server/): a redis-server, two nodes, BENCH_SIGNALING_CLIENTS clients (scripts/loadtest.mjs).
+    const clients = intEnv('BENCH_SIGNALING_CLIENTS', 2_000, 20_000);
+    const hold = intEnv('BENCH_SIGNALING_HOLD_S', 10, 600);
+    try {
+      log(`signaling: ${clients} clients over 2 nodes + Redis, exchanges for 5 s, held ${hold} s…`);
+      const r = await runLoadtest({ clients, duration: 5, exchanges: 5_000, hold, concurrency: 10 }, (line) => log(`signaling: ${line}`));
+      log(
+        `signaling: ${JSON.stringify({ held: r.held, per_node: r.clients_per_node, relay_ms: r.relay_ms, memory: r.memory_per_connection, errors: r.errors })}`,
+      );
+      if (r.relay_ms.same_node.p95 !== null) emit('signaling_relay_ms_p95_same_node', r.relay_ms.same_node.p95, 'ms');
+      if (r.relay_ms.cross_node.p95 !== null) emit('signaling_relay_ms_p95_cross_node', r.relay_ms.cross_node.p95, 'ms');
+      // Clients per node held for the whole run (registration, exchanges, hold) with under 0.1 % errors.
+      if (r.error_rate < 0.001) emit('signaling_clients_per_node', Math.min(...r.clients_per_node), 'clients');
+      else {
+        log(`signaling: error rate ${r.error_rate} ≥ 0.1 %: signaling_clients_per_node not reported`);
+        failed = true;
+      }
+    } catch (error) {
+      log(`signaling: ${error.message}`);
       failed = true;
     }
   }

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm run build`:
 //   1. src/internal/version.ts VERSION must equal package.json "version";
-//   2. dist/: unbundled ESM + .d.ts from `tsc -p tsconfig.build.json` (dist/ cleaned first);
+//   2. dist/: unbundled ESM + .d.ts from `tsc -p tsconfig.build.json` (dist/ cleaned first), and server/dist/
+//      (the signaling server) from `tsc -p server/tsconfig.json`;
 //   3. cdn/: rollup.config.mjs bundles (cdn/ cleaned first), built concurrently;
 //   4. checks (the all-in-one's and the autoloader's shape, the autoloader's element list) and a size report:
 //      each cdn file min / min+gzip (gzip -9); the `runtime` figure (and what it loads on first use), each
@@ -64,6 +65,22 @@ async function compile() {
   await rm(DIST, { recursive: true, force: true });
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
   await run(process.execPath, [tsc, '-p', 'tsconfig.build.json']);
+}
+
+/**
+ * server/dist/: the signaling server (`node server/dist/main.js`), from `tsc -p server/tsconfig.json`. Its own
+ * package.json (what a deployment installs) must pin the versions this repository builds and tests it with.
+ */
+async function compileServer() {
+  const root = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8'));
+  const server = JSON.parse(await readFile(join(ROOT, 'server', 'package.json'), 'utf8'));
+  for (const [name, version] of Object.entries(server.dependencies)) {
+    const here = root.devDependencies[name] ?? root.dependencies[name];
+    if (here !== version) throw new BuildError(`server/package.json wants ${name} ${version} but package.json has ${here ?? 'none'}: make them equal.`);
+  }
+  await rm(join(ROOT, 'server', 'dist'), { recursive: true, force: true });
+  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+  await run(process.execPath, [tsc, '-p', join('server', 'tsconfig.json')]);
 }
 
 /**
@@ -253,6 +270,9 @@ try {
   let t = performance.now();
   await compile();
   console.log(`build: dist/ (tsc -p tsconfig.build.json) in ${elapsed(t)}`);
+  t = performance.now();
+  await compileServer();
+  console.log(`build: server/dist/ (tsc -p server/tsconfig.json) in ${elapsed(t)}`);
   t = performance.now();
   const chunks = await bundle();
   console.log(`build: cdn/ (rollup) in ${elapsed(t)}`);

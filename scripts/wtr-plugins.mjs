@@ -1,6 +1,8 @@
 // Test-runner plugins: a real PeerServer for the browser, extra tabs, and the `sdp` CommonJS shim.
 import { startSignaling } from './signaling.mjs';
 import { coturnMissing, startCoturn } from './coturn.mjs';
+import { redisMissing, startRedis } from './redis.mjs';
+import { nodeMissing, startNode } from './signaling-node.mjs';
 import { isPeerjsModule, stripPeerjsPublicDefaults } from './peerjs-no-public-defaults.mjs';
 
 /**
@@ -62,6 +64,86 @@ export function coturnPlugin() {
         const c = running.get(payload?.port);
         running.delete(payload?.port);
         await c?.stop();
+        return true;
+      }
+      return undefined;
+    },
+  };
+}
+
+/**
+ * The signaling server of server/ (server/dist, built by `npm run build`) as real processes, and real
+ * redis-servers for its cluster mode; started on demand by the tests, stopped by them (or when the runner stops,
+ * or exits). Commands:
+ * - `redis-start` → `{ url, port }` or `{ missing: reason }`; `redis-stop {port}`;
+ * - `snode-start {env}` → `{ handle, nodeId, port, url, origin, key }` (a node on 127.0.0.1, ephemeral port; `env`
+ *   sets its configuration, e.g. REDIS_URL, PEERJS_KEY, limits) or `{ missing: reason }`;
+ * - `snode-stop {handle}` (SIGTERM: graceful), `snode-kill {handle}` (SIGKILL), `snode-logs {handle}` → lines;
+ * - `cluster-stop`: every node and redis-server started so far.
+ */
+export function signalingClusterPlugin() {
+  const redises = new Map();
+  const nodes = new Map();
+  let next = 1;
+  const stopAll = async () => {
+    await Promise.all([...nodes.values()].map((n) => n.kill()));
+    nodes.clear();
+    await Promise.all([...redises.values()].map((r) => r.stop()));
+    redises.clear();
+  };
+  // Whatever ends the runner, no node or redis-server outlives it.
+  process.once('exit', () => {
+    for (const n of nodes.values()) {
+      try {
+        process.kill(n.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    for (const r of redises.values()) {
+      try {
+        process.kill(r.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  });
+  return {
+    name: 'darkswap-signaling-cluster',
+    async serverStop() {
+      await stopAll();
+    },
+    async executeCommand({ command, payload }) {
+      if (command === 'redis-start') {
+        const missing = redisMissing();
+        if (missing) return { missing };
+        const r = await startRedis();
+        redises.set(r.port, r);
+        return { url: r.url, port: r.port };
+      }
+      if (command === 'redis-stop') {
+        const r = redises.get(payload?.port);
+        redises.delete(payload?.port);
+        await r?.stop();
+        return true;
+      }
+      if (command === 'snode-start') {
+        const missing = nodeMissing();
+        if (missing) return { missing };
+        const n = await startNode(payload?.env ?? {});
+        const handle = next++;
+        nodes.set(handle, n);
+        return { handle, nodeId: n.nodeId, port: n.port, url: n.url, origin: n.origin, key: n.key };
+      }
+      if (command === 'snode-stop' || command === 'snode-kill') {
+        const n = nodes.get(payload?.handle);
+        nodes.delete(payload?.handle);
+        if (n) await (command === 'snode-kill' ? n.kill() : n.stop());
+        return true;
+      }
+      if (command === 'snode-logs') return nodes.get(payload?.handle)?.logs ?? [];
+      if (command === 'cluster-stop') {
+        await stopAll();
         return true;
       }
       return undefined;

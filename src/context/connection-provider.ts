@@ -1,6 +1,6 @@
 import { html, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
-import { parseSignalingUrl, type ConnectionConfig } from '../core/config.js';
+import { splitSignalingUrls, type ConnectionConfig } from '../core/config.js';
 import type { IcePreset } from '../core/ice.js';
 import type { ConnectionApi } from '../core/connection-api.js';
 import { ConnectionService } from '../core/connection-service.js';
@@ -49,7 +49,10 @@ const iceServersConverter = {
  * @fires darkswap-status - The service's status changed; `detail: { status, error? }`.
  */
 export class DarkswapConnection extends DarkswapElement {
-  /** Signaling server URL, e.g. `http://127.0.0.1:9000/peerjs`. Takes precedence over host/port/path/secure. */
+  /**
+   * Signaling server URL, e.g. `http://127.0.0.1:9000/peerjs`; several (separated by spaces or commas) name the
+   * nodes of one cluster, tried in order and failed over between. Takes precedence over host/port/path/secure.
+   */
   @property({ attribute: 'signaling-url' }) signalingUrl?: string;
   /** Signaling host (when `signaling-url` is not set). */
   @property() host?: string;
@@ -198,7 +201,7 @@ export class DarkswapConnection extends DarkswapElement {
     const chosen = this.prefs?.store.value.connection;
     const signalingUrl = this.signalingUrl || chosen?.signalingUrl;
     const base = signalingUrl
-      ? parseSignalingUrl(signalingUrl)
+      ? { signalingUrls: splitSignalingUrls(signalingUrl) }
       : this.host
         ? { host: this.host, port: this.port, path: this.path, secure: this.secure }
         : undefined;

@@ -24,7 +24,16 @@ export { createIdentity, domainMessage, importIdentity, isPublicKey, shortAuthSt
 export { loadIdentity } from './identity-store.js';
 export type { PeerIdentity } from './link.js';
 export { DEFAULT_LIMITS, type LinkLimits } from './rate-limit.js';
-export { createSessionToken, isValidPeerId, parseSignalingUrl, resolveConfig, type ConnectionConfig, type ResolvedConfig } from './config.js';
+export {
+  createSessionToken,
+  isValidPeerId,
+  parseSignalingUrl,
+  resolveConfig,
+  splitSignalingUrls,
+  type ConnectionConfig,
+  type ResolvedConfig,
+  type SignalingEndpoint,
+} from './config.js';
 export { CONNECTION_ERROR_CODES, DarkswapConnectionError, isConnectionError, type ConnectionErrorCode } from './errors.js';
 export * from './events.js';
 export { ICE_PRESETS, iceConfiguration, validateIceServers, type IcePreset, type IceSettings } from './ice.js';

@@ -8,8 +8,14 @@ import type { IceCredentialSource } from './ice-credentials.js';
 
 /** How the service reaches its signaling server and which ICE servers links may use. */
 export interface ConnectionConfig {
-  /** Signaling host name, e.g. `127.0.0.1`. Required: there is no public default. */
-  host: string;
+  /** Signaling host name, e.g. `127.0.0.1`. Required unless `signalingUrls` is given: there is no public default. */
+  host?: string;
+  /**
+   * Several signaling servers of one cluster (URLs as `parseSignalingUrl` takes them), tried in this order: when
+   * the one in use cannot be reached or drops, `open()` and each re-registration move on to the next. Wins over
+   * `host`, `port`, `path` and `secure`.
+   */
+  signalingUrls?: readonly string[];
   /** Signaling port. Defaults to 443 when `secure`, else 80. */
   port?: number;
   /** Path the PeerServer is mounted on (default `/`). */
@@ -83,11 +89,22 @@ export interface ConnectionConfig {
   maxQueued?: Partial<{ messages: number; chars: number }>;
 }
 
-export interface ResolvedConfig {
+/** Where one signaling server is. */
+export interface SignalingEndpoint {
   host: string;
   port: number;
   path: string;
   secure: boolean;
+}
+
+export interface ResolvedConfig {
+  /** The first signaling server (`signaling[0]`). */
+  host: string;
+  port: number;
+  path: string;
+  secure: boolean;
+  /** Every signaling server, in the order they are tried (one unless `signalingUrls` named several). */
+  signaling: SignalingEndpoint[];
   key: string;
   iceServers: RTCIceServer[];
   icePreset: IcePreset;
@@ -128,7 +145,17 @@ function invalid(message: string): never {
   throw new DarkswapConnectionError('invalid-config', message);
 }
 
-export function resolveConfig(config: ConnectionConfig): ResolvedConfig {
+/** The signaling servers of a config: its `signalingUrls`, else its host, port, path and secure. */
+function signalingEndpoints(config: ConnectionConfig): SignalingEndpoint[] {
+  const urls = config?.signalingUrls;
+  if (urls !== undefined && (!Array.isArray(urls) || urls.some((u) => typeof u !== 'string'))) invalid('signalingUrls must be an array of URLs.');
+  if (urls?.length) {
+    if (urls.length > 16) invalid('signalingUrls: at most 16 servers.');
+    return urls.map((url) => {
+      const { host, port, path, secure } = parseSignalingUrl(url);
+      return { host: host!, port: port!, path: path!, secure: secure! };
+    });
+  }
   if (!config || typeof config.host !== 'string' || config.host.trim() === '') {
     invalid('A signaling host is required (there is deliberately no public default).');
   }
@@ -137,6 +164,11 @@ export function resolveConfig(config: ConnectionConfig): ResolvedConfig {
   if (!Number.isInteger(port) || port < 1 || port > 65535) invalid(`Invalid signaling port: ${String(config.port)}`);
   let path = config.path ?? '/';
   if (!path.startsWith('/')) path = `/${path}`;
+  return [{ host: config.host.trim(), port, path, secure }];
+}
+
+export function resolveConfig(config: ConnectionConfig): ResolvedConfig {
+  const signaling = signalingEndpoints(config);
   const iceServers = validateIceServers(config.iceServers ?? []);
   // Validates the preset against the servers (a relay preset needs TURN, unless ephemeral credentials bring it).
   if (!config.iceCredentials) iceConfiguration({ preset: config.icePreset, servers: iceServers });
@@ -166,10 +198,8 @@ export function resolveConfig(config: ConnectionConfig): ResolvedConfig {
     return n;
   };
   return {
-    host: config.host.trim(),
-    port,
-    path,
-    secure,
+    ...signaling[0]!,
+    signaling,
     key: config.key || 'peerjs',
     iceServers,
     icePreset: config.icePreset ?? 'default',
@@ -197,6 +227,11 @@ export function resolveConfig(config: ConnectionConfig): ResolvedConfig {
       chars: count(config.maxQueued?.chars, 64 * 1024 * 1024, 'maxQueued.chars'),
     },
   };
+}
+
+/** Splits a `signaling-url` value naming several servers (separated by spaces or commas) into its URLs. */
+export function splitSignalingUrls(value: string): string[] {
+  return value.split(/[\s,]+/).filter(Boolean);
 }
 
 /**

@@ -260,10 +260,9 @@ export class ConnectionService extends EventTarget implements ConnectionApi, Cha
    */
   holdBeacon(id: string, answer: (from: string) => unknown): Promise<BeaconHandle> {
     if (!isValidPeerId(id)) return Promise.reject(this.error('invalid-peer-id', `Invalid beacon id "${id}".`));
-    const c = this.config;
-    return import('./rendezvous.js').then(({ holdBeacon }) =>
-      holdBeacon({ host: c.host, port: c.port, path: c.path, secure: c.secure, key: c.key }, id, answer),
-    );
+    // On the signaling server in use (the next one of the cluster after a failover).
+    const { host, port, path, secure } = this.signaling.endpoint;
+    return import('./rendezvous.js').then(({ holdBeacon }) => holdBeacon({ host, port, path, secure, key: this.config.key }, id, answer));
   }
 
   /** Asks beacon `id` through the signaling server; resolves with its answer, or undefined after `timeoutMs`. */
@@ -489,8 +488,7 @@ export class ConnectionService extends EventTarget implements ConnectionApi, Cha
         return service._status === 'open';
       },
       signalingState: () => {
-        const c = this.config;
-        const url = `${c.secure ? 'https' : 'http'}://${c.host}:${c.port}${c.path}`;
+        const url = this.signaling.signalingUrl();
         return { status: this._status, url, ...(this.lastError ? { errorCode: this.lastError.code } : {}) };
       },
       dispatchEvent: (event) => this.dispatchEvent(event),

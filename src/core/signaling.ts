@@ -1,5 +1,5 @@
 import type { DataConnection, Peer, PeerError } from 'peerjs';
-import type { ResolvedConfig } from './config.js';
+import type { ResolvedConfig, SignalingEndpoint } from './config.js';
 import { DarkswapConnectionError, type ConnectionErrorCode } from './errors.js';
 import type { ServiceStatus } from './events.js';
 import type { RoomFrame } from './rendezvous.js';
@@ -79,6 +79,18 @@ interface PeerInternals {
   _handleMessage(message: unknown): void;
 }
 
+/** Where a PeerJS peer connects (its options, and its socket's base URL, built once by PeerJS 1.5). */
+interface PeerAddress {
+  _options: { host: string; port: number; path: string; secure: boolean; key: string };
+  socket?: { _baseUrl?: string };
+}
+
+/** PeerJS's own socket URL base for an endpoint (`Socket` in PeerJS 1.5: path with a trailing `/`, then `peerjs`). */
+function socketBase(e: SignalingEndpoint, key: string): string {
+  const path = e.path.endsWith('/') ? e.path : `${e.path}/`;
+  return `${e.secure ? 'wss://' : 'ws://'}${e.host}:${e.port}${path}peerjs?key=${key}`;
+}
+
 /**
  * The PeerJS peer: registration with the signaling server, re-registration with backoff while the
  * service lives, and dialing. The only module that imports peerjs.
@@ -89,8 +101,15 @@ export class Signaling {
   private registeredAs: string | undefined;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private checker: SignalingGuard | undefined;
+  /** Index of the signaling server in use (config.signaling). */
+  private at = 0;
 
   constructor(private readonly host: SignalingHost) {}
+
+  /** The signaling server in use (the next one after a failure, when the config names several). */
+  get endpoint(): SignalingEndpoint {
+    return this.host.config.signaling[this.at] ?? this.host.config.signaling[0]!;
+  }
 
   /** Messages relayed by the signaling server that the guard dropped, by reason (none before the first registration). */
   get drops(): Readonly<Record<SignalDrop, number>> {
@@ -142,10 +161,11 @@ export class Signaling {
       this.host.emitError(error);
       throw error;
     }
-    return this.registerWith(code, this.guard(code.SignalingGuard));
+    return this.registerWith(code, this.guard(code.SignalingGuard), this.host.config.signaling.length - 1);
   }
 
-  private registerWith(code: PeerCode, guard: SignalingGuard): Promise<string> {
+  /** `others`: how many more signaling servers to try when this one cannot be reached. */
+  private registerWith(code: PeerCode, guard: SignalingGuard, others: number): Promise<string> {
     const Peer = code.Peer;
     const host = this.host;
     const c = host.config;
@@ -154,11 +174,12 @@ export class Signaling {
         reject(connectionError('destroyed', 'This connection service was destroyed.'));
         return;
       }
+      const e = this.endpoint;
       const options = {
-        host: c.host,
-        port: c.port,
-        path: c.path,
-        secure: c.secure,
+        host: e.host,
+        port: e.port,
+        path: e.path,
+        secure: e.secure,
         key: c.key,
         token: host.stableId?.token ?? c.token,
         // The same object every new connection reads (PeerJS: `provider.options.config`); setIce() changes it.
@@ -176,6 +197,14 @@ export class Signaling {
       const fail = (error: DarkswapConnectionError) => {
         clearTimeout(timer);
         if (this.peer !== peer) return;
+        if (others > 0 && error.code === 'signaling-unreachable' && host.status === 'connecting') {
+          // Another server of the cluster may answer: try it before giving up.
+          this.peer = undefined;
+          peer.destroy();
+          this.at = (this.at + 1) % c.signaling.length;
+          this.registerWith(code, guard, others - 1).then(resolve, reject);
+          return;
+        }
         this.peer = undefined;
         host.abandoned();
         peer.destroy();
@@ -290,8 +319,24 @@ export class Signaling {
     clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
     if (this.host.status !== 'reconnecting' || !this.peer || this.peer.destroyed) return;
-    if (this.peer.disconnected) this.peer.reconnect();
+    if (!this.peer.disconnected) return;
+    this.nextEndpoint(this.peer);
+    this.peer.reconnect();
   };
+
+  /**
+   * With several signaling servers, each re-registration goes to the next one (same id and token: a cluster
+   * gives the id back on any of its nodes). PeerJS builds its socket URL once, so the peer is pointed there.
+   */
+  private nextEndpoint(peer: Peer): void {
+    const all = this.host.config.signaling;
+    const address = peer as unknown as PeerAddress;
+    if (all.length < 2 || !address.socket || typeof address.socket._baseUrl !== 'string' || !address._options) return;
+    this.at = (this.at + 1) % all.length;
+    const e = this.endpoint;
+    Object.assign(address._options, { host: e.host, port: e.port, path: e.path.endsWith('/') ? e.path : `${e.path}/`, secure: e.secure });
+    address.socket._baseUrl = socketBase(e, address._options.key);
+  }
 
   private readonly onWake = (): void => {
     if (typeof document !== 'undefined' && document.visibilityState === 'hidden') return;
@@ -323,8 +368,9 @@ export class Signaling {
     return connectionError(code, message, err);
   }
 
-  private signalingUrl(): string {
-    const c = this.host.config;
-    return `${c.secure ? 'https' : 'http'}://${c.host}:${c.port}${c.path}`;
+  /** The signaling server in use, as a URL. */
+  signalingUrl(): string {
+    const e = this.endpoint;
+    return `${e.secure ? 'https' : 'http'}://${e.host}:${e.port}${e.path}`;
   }
 }

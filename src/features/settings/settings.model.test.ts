@@ -33,6 +33,12 @@ describe('settings model', () => {
     expect(turn.message).to.contain('a TURN server needs a username and a credential');
     expect(refused(() => applyPatch(DEFAULT_SETTINGS, { bandwidth: { bulkBps: -5 } })).message).to.equal('Bulk data limit: cannot be negative.');
     expect(refused(() => applyPatch(DEFAULT_SETTINGS, { connection: { signalingUrl: 'ftp://x' } })).field).to.equal('connection.signalingUrl');
+    // Several nodes of one cluster, separated by spaces or commas: each must be an http(s) URL.
+    const two = 'https://a.example/peerjs https://b.example/peerjs';
+    expect(applyPatch(DEFAULT_SETTINGS, { connection: { signalingUrl: two } }).connection.signalingUrl).to.equal(two);
+    expect(refused(() => applyPatch(DEFAULT_SETTINGS, { connection: { signalingUrl: 'https://a.example/peerjs, ftp://b' } })).field).to.equal(
+      'connection.signalingUrl',
+    );
     expect(refused(() => applyPatch(DEFAULT_SETTINGS, { connection: { icePreset: 'fast' as never } })).message).to.contain(
       'must be one of lan, default, relay, data-saver',
     );

@@ -33,15 +33,23 @@ const IceServerSchema = v.pipe(
 const SignalingUrlSchema = v.pipe(
   v.string(),
   v.maxLength(512),
-  v.check((s) => {
-    if (s === '') return true;
-    try {
-      const u = new URL(s);
-      return (u.protocol === 'http:' || u.protocol === 'https:') && !!u.hostname;
-    } catch {
-      return false;
-    }
-  }, 'is not an http(s) URL, e.g. https://signal.example/peerjs'),
+  // One URL, or several of one cluster separated by spaces or commas (tried in order).
+  v.check(
+    (s) =>
+      s === '' ||
+      s
+        .split(/[\s,]+/)
+        .filter(Boolean)
+        .every((one) => {
+          try {
+            const u = new URL(one);
+            return (u.protocol === 'http:' || u.protocol === 'https:') && !!u.hostname;
+          } catch {
+            return false;
+          }
+        }),
+    'is not an http(s) URL (or several, separated by spaces), e.g. https://signal.example/peerjs',
+  ),
 );
 
 const Rate = v.nullable(
