@@ -6,6 +6,8 @@
 //                              the Bitcoin layer (`loadBitcoin()`), the tools (`loadTools()`), hash-wasm...
 //   cdn/darkswap.iife.js       the same for classic <script> tags, every export on global `DarkSwap`; one file
 //                              with everything (an IIFE cannot load chunks: what import() loads is inlined)
+//   cdn/gallery.js             the state gallery (demo/gallery.html): every element and its scenarios on the
+//                              in-memory transport (src/gallery/), with lazy chunks cdn/chunks/gallery-*
 //   cdn/autoloader.js          loads the per-widget entries below when their tags appear (src/autoloader.ts)
 //   cdn/darkswap-connection.js per-widget ES entries; the code they share goes to cdn/chunks/ (the runtime, what
 //   cdn/darkswap-demo.js       every page needs, is merged into cdn/darkswap-connection.js)
@@ -172,6 +174,14 @@ export default [
     plugins: plugins(),
     onwarn,
     output: { file: 'cdn/autoloader.js', format: 'es', plugins: [minify] },
+  },
+  // The state gallery (demo/gallery.html): every element plus the scenarios on the in-memory transport, one entry
+  // with lazy chunks of its own (the Bitcoin layer, loaded by the trade scenarios).
+  {
+    input: compiled('src/gallery/gallery.ts'),
+    plugins: plugins(),
+    onwarn,
+    output: { dir: 'cdn', format: 'es', entryFileNames: 'gallery.js', chunkFileNames: 'chunks/gallery-[name]-[hash].js', plugins: [minify] },
   },
   // Per-widget entries sharing code through chunks.
   {
