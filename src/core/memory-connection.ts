@@ -16,7 +16,8 @@ import { PeerEvent, ServiceErrorEvent, ServiceStatusEvent, type LinkStatus, type
 import { createIdentity, shortAuthString, type Identity } from './identity.js';
 import type { IceSettings } from './ice.js';
 import type { PeerIdentity } from './link.js';
-import type { LinkSample, StatsListener } from './link-stats.js';
+import { verdictOf, type LinkSample, type StatsListener } from './link-stats.js';
+import { utf8Length } from './frame.js';
 
 /** The services that can link to each other (one "signaling server" in memory). */
 export class MemoryNetwork {
@@ -47,7 +48,15 @@ interface MemoryLink {
   identity: PeerIdentity;
   /** Reliable messages sent while the link was not open, delivered when it opens again. */
   held: (() => void)[];
+  /** Bytes that crossed this link each way (what its statistics report). */
+  bytesIn: number;
+  bytesOut: number;
+  history: LinkSample[];
 }
+
+/** How often a watched in-memory link is sampled, and how much history is kept (as the real links: 5 min). */
+const SAMPLE_MS = 1_000;
+const HISTORY = 300;
 
 const NO_REJECTS: RejectCounts = Object.freeze({ total: 0, byReason: Object.freeze({}) });
 
@@ -140,7 +149,7 @@ export class MemoryConnection extends EventTarget implements ConnectionApi, Chan
       existing.state = 'open';
       existing.identity = identity;
     } else {
-      this.links.set(other.id, { state: 'open', identity, held: [] });
+      this.links.set(other.id, { state: 'open', identity, held: [], bytesIn: 0, bytesOut: 0, history: [] });
     }
     this.dispatchEvent(new PeerEvent('peer-connected', other.id));
     for (const deliver of existing?.held.splice(0) ?? []) deliver();
@@ -197,7 +206,10 @@ export class MemoryConnection extends EventTarget implements ConnectionApi, Chan
   sendMessage(peer: string, channel: string, json: string, options: SendOptions): void {
     const link = this.links.get(peer);
     if (!link) throw new DarkswapConnectionError('unknown-peer', `Not connected to peer ${peer}.`);
-    const deliver = () => this.network.services.get(peer)?.deliver(this.id, channel, json);
+    const deliver = () => {
+      link.bytesOut += utf8Length(json);
+      this.network.services.get(peer)?.deliver(this.id, channel, json);
+    };
     if (link.state === 'open') setTimeout(deliver, 0);
     else if (options.reliable) link.held.push(deliver);
   }
@@ -216,6 +228,7 @@ export class MemoryConnection extends EventTarget implements ConnectionApi, Chan
   async sendBulk(peer: string, frame: Uint8Array): Promise<void> {
     if (this.links.get(peer)?.state !== 'open') throw new DarkswapConnectionError('link-closed', `No open link to ${peer}.`);
     const copy = frame.slice().buffer;
+    this.links.get(peer)!.bytesOut += copy.byteLength;
     setTimeout(() => this.network.services.get(peer)?.deliverBulk(this.id, copy), 0);
   }
 
@@ -230,13 +243,17 @@ export class MemoryConnection extends EventTarget implements ConnectionApi, Chan
   }
 
   private deliver(from: string, channel: string, json: string): void {
-    if (!this.links.has(from)) return;
+    const link = this.links.get(from);
+    if (!link) return;
+    link.bytesIn += utf8Length(json);
     const parsed: { value?: unknown; failed?: boolean } = {};
     for (const endpoint of [...(this.channels.get(channel) ?? [])]) endpoint.receive(json, parsed, from);
   }
 
   private deliverBulk(from: string, data: ArrayBuffer): void {
-    if (!this.links.has(from)) return;
+    const link = this.links.get(from);
+    if (!link) return;
+    link.bytesIn += data.byteLength;
     const frame = decodeBulkFrame(data);
     if (typeof frame === 'string') return;
     for (const endpoint of [...(this.bulkChannels.get(frame.channel) ?? [])]) endpoint.receive(frame.header, frame.data, from);
@@ -244,12 +261,42 @@ export class MemoryConnection extends EventTarget implements ConnectionApi, Chan
 
   setIce(_settings: IceSettings): void {}
 
-  watchStats(_peer: string, _listener: StatsListener): () => void {
-    return () => {};
+  /**
+   * Samples of the in-memory link: the bytes that crossed it each second; no round-trip time, path or loss (there
+   * is no network to measure), so the verdict is what the kit's rules give an unknown RTT.
+   */
+  watchStats(peer: string, listener: StatsListener): () => void {
+    const link = this.links.get(peer);
+    if (!link) throw new DarkswapConnectionError('unknown-peer', `Not connected to peer ${peer}.`);
+    let last = { at: performance.now(), bytesIn: link.bytesIn, bytesOut: link.bytesOut };
+    let stopped = false;
+    const sample = () => {
+      if (stopped) return;
+      const now = { at: performance.now(), bytesIn: link.bytesIn, bytesOut: link.bytesOut };
+      const seconds = Math.max((now.at - last.at) / 1000, 0.001);
+      const s: LinkSample = {
+        at: now.at,
+        path: 'unknown',
+        protocol: 'unknown',
+        inBps: Math.round((now.bytesIn - last.bytesIn) / seconds),
+        outBps: Math.round((now.bytesOut - last.bytesOut) / seconds),
+        verdict: verdictOf(undefined, undefined),
+      };
+      last = now;
+      link.history = [...link.history.slice(-(HISTORY - 1)), s];
+      listener(s);
+    };
+    const timer = setInterval(sample, SAMPLE_MS);
+    queueMicrotask(sample);
+    return () => {
+      stopped = true;
+      clearInterval(timer);
+    };
   }
 
-  async stats(): Promise<{ latest: LinkSample | undefined; history: readonly LinkSample[] } | undefined> {
-    return undefined;
+  async stats(peer: string): Promise<{ latest: LinkSample | undefined; history: readonly LinkSample[] } | undefined> {
+    const link = this.links.get(peer);
+    return link && { latest: link.history[link.history.length - 1], history: link.history };
   }
 
   async diagnose(): Promise<Finding[]> {

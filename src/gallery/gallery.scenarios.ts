@@ -148,7 +148,10 @@ const orderbookPopulated: Scenario = {
 };
 
 /** A buyer's and a seller's trade widget on linked services, with in-memory wallets on one in-memory ledger. */
-async function tradeWorld(stage: Stage, deadlines?: Record<string, number>) {
+/** Deadlines long enough that a card stays in its state while someone looks at it (the defaults are a minute or two). */
+const HOLD = { accept: 3_600_000, verify: 3_600_000, sign: 3_600_000, complete: 3_600_000 };
+
+async function tradeWorld(stage: Stage, deadlines: Record<string, number> = HOLD) {
   const { MemoryIndexer, MemoryWallet } = await import('../bitcoin/index.js');
   const indexer = new MemoryIndexer('regtest');
   const [seller, buyer] = await linked(stage);
@@ -156,7 +159,7 @@ async function tradeWorld(stage: Stage, deadlines?: Record<string, number>) {
   const buyerWallet = new MemoryWallet(stage.unique('buyer'), { indexer });
   indexer.fund(sellerWallet.address('p2tr'), 10_000n, { runes: [{ id: RUNE, amount: 1500n }] });
   indexer.fund(buyerWallet.address('p2wpkh'), 100_000n);
-  const props = (wallet: unknown, store: string) => ({ wallet, indexer, storeName: store, ...(deadlines ? { deadlines } : {}) });
+  const props = (wallet: unknown, store: string) => ({ wallet, indexer, storeName: store, deadlines });
   return { seller, buyer, sellerProps: props(sellerWallet, stage.unique('trade-seller')), buyerProps: props(buyerWallet, stage.unique('trade-buyer')) };
 }
 
@@ -168,12 +171,12 @@ function tradeScenario(
   note: string,
   side: 'seller' | 'buyer',
   drive: (mine: DarkswapTrade, other: DarkswapTrade, ids: { seller: string }) => Promise<void>,
-  deadlines?: Record<string, number>,
+  options: { deadlines?: Record<string, number>; alone?: boolean } = {},
 ): Scenario {
   return {
     note,
     build: async (stage) => {
-      const w = await tradeWorld(stage, deadlines);
+      const w = await tradeWorld(stage, options.deadlines);
       const el = element<DarkswapTrade>('darkswap-trade', { connection: w[side], heading: side === 'seller' ? 'Trades (seller)' : 'Trades (buyer)', ...w[`${side}Props`] });
       return {
         el,
@@ -181,8 +184,8 @@ function tradeScenario(
           await el.ready;
           const otherSide = side === 'seller' ? 'buyer' : 'seller';
           const other =
-            // Without its widget the seller's service has no trade engine and never answers (the "failed" case).
-            deadlines && side === 'buyer' ? el : await offstage<DarkswapTrade>(stage, 'darkswap-trade', w[otherSide], w[`${otherSide}Props`]);
+            // `alone`: without a widget the other service has no trade engine and never answers.
+            options.alone ? el : await offstage<DarkswapTrade>(stage, 'darkswap-trade', w[otherSide], w[`${otherSide}Props`]);
           if (other !== el) await other.ready;
           await drive(el, other, { seller: w.seller.id });
         },
@@ -218,7 +221,7 @@ const tradeFailed = tradeScenario(
     await until(() => mine.trade(id)?.state === 'failed', 'failed trade', 10_000);
     await mine.updateComplete;
   },
-  { accept: 1_000 },
+  { deadlines: { ...HOLD, accept: 1_000 }, alone: true },
 );
 
 const fileShare = (side: 'sender' | 'receiver'): Scenario => ({
@@ -232,10 +235,9 @@ const fileShare = (side: 'sender' | 'receiver'): Scenario => ({
         await el.updateComplete;
         const other = await offstage<DarkswapFileShare>(stage, 'darkswap-file-share', theirs, { storageKey: stage.unique('files-theirs') });
         const file = new File(['Design notes for the state gallery.\n'.repeat(40)], 'design-notes.txt', { type: 'text/plain' });
-        const [from, to, toId] = side === 'receiver' ? [other, el, mine.id] : [el, other, theirs.id];
+        const [from, toId] = side === 'receiver' ? [other, mine.id] : [el, theirs.id];
         await from.sendFiles([file], [toId]);
-        await until(() => !!part(to, side === 'receiver' ? 'accept-button' : 'transfer') || !!to.shadowRoot?.querySelector('[part~="transfer"]'), 'file offer');
-        await until(() => !!el.shadowRoot?.querySelector('[part~="transfer"]'), 'transfer row');
+        await until(() => part(el, side === 'receiver' ? 'accept-button' : 'transfer'), side === 'receiver' ? 'the offer' : 'the transfer row');
       },
     };
   },
