@@ -22,7 +22,9 @@ describe('MemoryConnection (in-memory transport)', () => {
     expect(a.peers).to.deep.equal([b.id]);
     expect(a.peerIdentity(b.id)!.publicKey).to.equal(b.publicKey);
     expect(b.peerIdentity(a.id)!.publicKey).to.equal(a.publicKey);
-    expect(a.peerIdentity(b.id)!.sas).to.match(/^\d{3} \d{3}$/).and.equal(b.peerIdentity(a.id)!.sas);
+    expect(a.peerIdentity(b.id)!.sas)
+      .to.match(/^\d{3} \d{3}$/)
+      .and.equal(b.peerIdentity(a.id)!.sas);
     const refused = await a.connect('nobody').then(
       () => undefined,
       (e: unknown) => e,

@@ -50,7 +50,8 @@ function tokenSheet(): CSSStyleRule {
 function themeSwitch(): HTMLElement {
   const root = document.documentElement;
   const button = h('button', { type: 'button', id: 'theme-switch', className: 'control' });
-  const isDark = () => root.classList.contains('darkswap-theme-dark') || (!root.classList.contains('darkswap-theme-light') && matchMedia('(prefers-color-scheme: dark)').matches);
+  const isDark = () =>
+    root.classList.contains('darkswap-theme-dark') || (!root.classList.contains('darkswap-theme-light') && matchMedia('(prefers-color-scheme: dark)').matches);
   const show = () => {
     button.setAttribute('aria-pressed', String(isDark()));
     button.textContent = 'Dark theme';

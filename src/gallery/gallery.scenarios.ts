@@ -177,7 +177,11 @@ function tradeScenario(
     note,
     build: async (stage) => {
       const w = await tradeWorld(stage, options.deadlines);
-      const el = element<DarkswapTrade>('darkswap-trade', { connection: w[side], heading: side === 'seller' ? 'Trades (seller)' : 'Trades (buyer)', ...w[`${side}Props`] });
+      const el = element<DarkswapTrade>('darkswap-trade', {
+        connection: w[side],
+        heading: side === 'seller' ? 'Trades (seller)' : 'Trades (buyer)',
+        ...w[`${side}Props`],
+      });
       return {
         el,
         settle: async () => {
@@ -312,6 +316,7 @@ const withPeer = (tag: string, note: string, props: Record<string, unknown> = {}
 
 const MEDIA = 'A call needs a camera or microphone and a media path on a real WebRTC link; the gallery opens neither.';
 const NO_OFFERS = 'This widget receives no offers.';
+const SETTINGS_LOCAL = 'Settings are saved in this browser: the form and its status do not change with the connection.';
 const NO_REVIEW = 'Only a trade has a "what you sign" review.';
 
 /** The connection states every widget shows the same way, plus its own. */
@@ -342,23 +347,38 @@ export const GALLERY: readonly GalleryWidget[] = [
     empty: empty('darkswap-demo', 'Online, no peers yet: my id to share and the form to dial one.'),
     populated: demoPopulated,
   }),
-  widget('darkswap-orderbook', 'Orderbook', {
-    empty: empty('darkswap-orderbook', 'Online, nobody has posted an order for the pair.', orderbookProps),
-    populated: orderbookPopulated,
-    'incoming-offer': 'Taking an order proposes a trade: the offer arrives in the trade widget (see Trade — Incoming offer).',
-  }, orderbookProps),
-  widget('darkswap-trade', 'Trade', {
-    empty: empty('darkswap-trade', 'Online, no trades yet.', tradeProps),
-    populated: tradePopulated,
-    'incoming-offer': tradeIncoming,
-    review: tradeReview,
-    failed: tradeFailed,
-  }, tradeProps),
-  widget('darkswap-file-share', 'File share', {
-    empty: empty('darkswap-file-share', 'Online, no transfers.', fileProps),
-    populated: fileShare('sender'),
-    'incoming-offer': fileShare('receiver'),
-  }, fileProps),
+  widget(
+    'darkswap-orderbook',
+    'Orderbook',
+    {
+      empty: empty('darkswap-orderbook', 'Online, nobody has posted an order for the pair.', orderbookProps),
+      populated: orderbookPopulated,
+      'incoming-offer': 'Taking an order proposes a trade: the offer arrives in the trade widget (see Trade — Incoming offer).',
+    },
+    orderbookProps,
+  ),
+  widget(
+    'darkswap-trade',
+    'Trade',
+    {
+      empty: empty('darkswap-trade', 'Online, no trades yet.', tradeProps),
+      populated: tradePopulated,
+      'incoming-offer': tradeIncoming,
+      review: tradeReview,
+      failed: tradeFailed,
+    },
+    tradeProps,
+  ),
+  widget(
+    'darkswap-file-share',
+    'File share',
+    {
+      empty: empty('darkswap-file-share', 'Online, no transfers.', fileProps),
+      populated: fileShare('sender'),
+      'incoming-offer': fileShare('receiver'),
+    },
+    fileProps,
+  ),
   widget('darkswap-av-call', 'Call', {
     empty: empty('darkswap-av-call', 'Online, no call: nobody linked to call yet.'),
     populated: withPeer('darkswap-av-call', 'A linked peer I can call (the call itself needs media: see Incoming offer).'),
@@ -378,8 +398,20 @@ export const GALLERY: readonly GalleryWidget[] = [
     empty: empty('darkswap-network-status', 'Online, no links.'),
     populated: withPeer('darkswap-network-status', 'One open link with its peer and code (no live statistics: they come from a real RTCPeerConnection).'),
   }),
-  widget('darkswap-settings', 'Settings', {
-    empty: empty('darkswap-settings', 'Online, the defaults (nothing saved yet).', settingsProps),
-    populated: 'The settings form is the same with or without peers (see Empty).',
-  }, settingsProps),
+  widget(
+    'darkswap-settings',
+    'Settings',
+    {
+      'no-provider': {
+        note: 'No settings store and no connection: the form, with "No settings store" and nothing to save to.',
+        build: async () => ({ el: element('darkswap-settings') }),
+      },
+      empty: empty('darkswap-settings', 'A settings store and an open service: the defaults (nothing saved yet).', settingsProps),
+      populated: 'The settings form is the same with or without peers (see Empty).',
+      connecting: SETTINGS_LOCAL,
+      failed: SETTINGS_LOCAL,
+      reconnecting: SETTINGS_LOCAL,
+    },
+    settingsProps,
+  ),
 ];
