@@ -361,7 +361,13 @@ export const GALLERY: readonly GalleryWidget[] = [
     'darkswap-trade',
     'Trade',
     {
-      empty: empty('darkswap-trade', 'Online, no trades yet.', tradeProps),
+      empty: {
+        note: 'Online with a funded in-memory wallet, no trades yet: the form to propose one.',
+        build: async (stage) => {
+          const w = await tradeWorld(stage);
+          return { el: element('darkswap-trade', { connection: w.buyer, ...w.buyerProps }) };
+        },
+      },
       populated: tradePopulated,
       'incoming-offer': tradeIncoming,
       review: tradeReview,
