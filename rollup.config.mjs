@@ -8,6 +8,8 @@
 //   cdn/darkswap.iife.js       from src/darkswap-iife.ts, for classic <script> tags: every element and every
 //                              export on global `DarkSwap`, in one file (an IIFE cannot load chunks: what import()
 //                              loads is inlined)
+//   cdn/gallery.js             the state gallery (demo/gallery.html): every element and its scenarios on the
+//                              in-memory transport (src/gallery/), with lazy chunks cdn/chunks/gallery-*
 //   cdn/autoloader.js          loads the per-widget entries below when their tags appear (src/autoloader.ts)
 //   cdn/darkswap-connection.js per-widget ES entries; the code they share goes to cdn/chunks/ (the runtime, what
 //   cdn/darkswap-demo.js       every page needs, is merged into cdn/darkswap-connection.js)
@@ -180,6 +182,14 @@ export default [
     plugins: plugins(),
     onwarn,
     output: { file: 'cdn/autoloader.js', format: 'es', plugins: [minify] },
+  },
+  // The state gallery (demo/gallery.html): every element plus the scenarios on the in-memory transport, one entry
+  // with lazy chunks of its own (the Bitcoin layer, loaded by the trade scenarios).
+  {
+    input: compiled('src/gallery/gallery.ts'),
+    plugins: plugins(),
+    onwarn,
+    output: { dir: 'cdn', format: 'es', entryFileNames: 'gallery.js', chunkFileNames: 'chunks/gallery-[name]-[hash].js', plugins: [minify] },
   },
   // Per-widget entries sharing code through chunks.
   {

@@ -54,7 +54,7 @@ export const networkStatusStyles = [
       color: var(--darkswap-network-status-good-color, var(--darkswap-color-success, #116b35));
     }
     [part~='verdict'][data-verdict='fair'] {
-      color: var(--darkswap-network-status-fair-color, #8a5a00);
+      color: var(--darkswap-network-status-fair-color, var(--darkswap-color-warning, #8a5300));
     }
     [part~='verdict'][data-verdict='poor'] {
       color: var(--darkswap-network-status-poor-color, var(--darkswap-color-danger, #b3261e));

@@ -63,7 +63,7 @@ import {
  * @cssprop --darkswap-network-status-radius - Corner radius (default `--darkswap-radius`).
  * @cssprop --darkswap-network-status-padding - Inner spacing (default `--darkswap-space-4`).
  * @cssprop --darkswap-network-status-good-color - Colour of a good verdict (default `--darkswap-color-success`).
- * @cssprop --darkswap-network-status-fair-color - Colour of a fair verdict.
+ * @cssprop --darkswap-network-status-fair-color - Colour of a fair verdict (default `--darkswap-color-warning`).
  * @cssprop --darkswap-network-status-poor-color - Colour of a poor verdict (default `--darkswap-color-danger`).
  * @cssprop --darkswap-network-status-spark-color - Sparkline colour (default `--darkswap-color-accent`).
  */
