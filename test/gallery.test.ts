@@ -4,7 +4,7 @@
 // (demo/gallery.html with cdn/gallery.js, under its strict CSP with connect-src 'none') in a 320 px frame.
 import { expect } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
-import '../src/darkswap.js';
+import '../src/darkswap-iife.js';
 import { renderGallery, type CardResult } from '../src/gallery/gallery.page.js';
 import { GALLERY, GALLERY_STATES, type GalleryState } from '../src/gallery/gallery.scenarios.js';
 import type { DarkswapTrade } from '../src/components/trade/trade.js';

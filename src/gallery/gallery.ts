@@ -2,7 +2,7 @@
  * The state gallery's entry (cdn/gallery.js, loaded by demo/gallery.html): registers every element, as the
  * all-in-one does, and renders the gallery into `#gallery` when the page has one. Exports the pieces for tests.
  */
-import '../darkswap.js';
+import '../darkswap-iife.js'; // every element registered at once (the all-in-one defines some on first sight)
 import { renderGallery, type CardResult } from './gallery.page.js';
 
 export { renderGallery, PLAYGROUND_TOKENS, type CardResult, type TokenInput } from './gallery.page.js';
