@@ -10,7 +10,7 @@
 //   cdn/darkswap-connection.js per-widget ES entries; the code they share goes to cdn/chunks/ (the runtime, what
 //   cdn/darkswap-demo.js       every page needs, is merged into cdn/darkswap-connection.js)
 //   cdn/darkswap-network-status.js, -settings.js, -file-share.js, -orderbook.js, -trade.js,
-//   -av-call.js, -peer-discovery.js, -group-chat.js
+//   -av-call.js, -peer-discovery.js, -group-chat.js, -wallet.js
 //
 // Input is the ES2022 JavaScript that `tsc -p tsconfig.build.json` emits into dist/ from the same
 // src/ entry points: TypeScript runs once per build, and the CDN bundles contain exactly the code
@@ -186,6 +186,7 @@ export default [
       'darkswap-av-call': compiled('src/components/av-call/darkswap-av-call.ts'),
       'darkswap-peer-discovery': compiled('src/components/peer-discovery/darkswap-peer-discovery.ts'),
       'darkswap-group-chat': compiled('src/components/group-chat/darkswap-group-chat.ts'),
+      'darkswap-wallet': compiled('src/components/wallet/darkswap-wallet.ts'),
     },
     plugins: plugins(),
     onwarn,

@@ -111,6 +111,19 @@ export {
 } from './features/chat/chat.protocol.js';
 export { authorOf as chatAuthorOf, fingerprint as keyFingerprint, type Author as ChatAuthor, type MemberStatus } from './features/chat/chat.model.js';
 export { idbChatStore, MemoryChatStore, type ChatPersistence } from './features/chat/chat.store.js';
+export { DarkswapWallet } from './components/wallet/wallet.js';
+export * from './components/wallet/wallet.events.js';
+export {
+  detectWallets,
+  loadWallet,
+  WALLET_KINDS,
+  XVERSE_PROVIDER_ID,
+  type BrowserWallet,
+  type BrowserWalletOptions,
+  type WalletKind,
+  type WalletOption,
+} from './bitcoin/wallets/providers.js';
+export { isWalletError, WalletError, walletErrorText, WALLET_ERROR_CODES, type WalletErrorCode } from './bitcoin/wallets/wallet-error.js';
 export { DarkswapNetworkStatus } from './components/network-status/network-status.js';
 export * from './components/network-status/network-status.events.js';
 
