@@ -11,6 +11,7 @@ import { addressToScript, networkParams, scriptKind } from '../network.js';
 import { PARSE_TX_OPTS } from '../psbt-build.js';
 import type { Prevout } from '../signature.js';
 import { checkWalletResult } from '../verify-then-sign.js';
+import { verifyBip322Simple } from './bip322.js';
 import type { AccountAddressType, SignPsbtRequest, WalletAccount } from '../wallet.js';
 import type { BitcoinNetwork } from '../wire.js';
 import { WalletError, walletErrorText, type WalletErrorCode } from './wallet-error.js';
@@ -175,4 +176,21 @@ export function fromWalletError(w: WalletLabel, e: unknown, codes: ErrorCodes): 
   if (has(codes.unsupported)) return walletError(w, 'unsupported', message ? `(${message})` : '', extra);
   if (/user (rejected|denied|cancel+ed)|rejected by (the )?user|cancel+ed by (the )?user/i.test(message)) return walletError(w, 'rejected', '', extra);
   return walletError(w, 'failed', message ? `(“${message}”)` : '', extra);
+}
+
+/** The connected P2WPKH/P2TR account a message is to be signed by (BIP-322 simple is verified for those only). */
+export function messageAccount(w: WalletLabel, address: string, accounts: readonly WalletAccount[]): WalletAccount {
+  const account = accounts.find((a) => a.address === address);
+  if (!account) throw walletError(w, accounts.length ? 'unsupported' : 'not-connected', accounts.length ? `(${address} is not a connected account)` : '');
+  if (account.addressType !== 'p2wpkh' && account.addressType !== 'p2tr')
+    throw walletError(w, 'unsupported', `(message signatures by ${account.addressType} addresses)`);
+  return account;
+}
+
+/** The wallet's BIP-322 signature, accepted only if it verifies for that address and message. */
+export function acceptMessageSignature(w: WalletLabel, address: string, message: string, signature: unknown, network: BitcoinNetwork): string {
+  if (typeof signature !== 'string' || !signature) throw walletError(w, 'malformed', '(no signature in its answer)');
+  const check = verifyBip322Simple(address, message, signature, network);
+  if (!check.ok) throw walletError(w, 'tampered', `(its message signature does not verify: ${check.message})`, { check: check.code });
+  return signature;
 }

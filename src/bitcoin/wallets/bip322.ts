@@ -15,6 +15,7 @@ import { fromBase64 } from '../../core/bytes.js';
 import { concat, toHex } from '../bytes.js';
 import { addressToScript, scriptKind } from '../network.js';
 import { checkWitness, type SignatureCheck } from '../signature.js';
+import type { WalletAdapter } from '../wallet.js';
 import type { BitcoinNetwork } from '../wire.js';
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
@@ -162,3 +163,17 @@ export function verifyIdentityBinding(binding: unknown, expect: { identity: stri
 
 /** Hex of a message hash (tests, display). */
 export const bip322MessageHashHex = (message: string): string => toHex(bip322MessageHash(message));
+
+/**
+ * Asks `wallet` to sign the binding of `identity` to `address` (the wallet shows the statement) and returns it,
+ * checked. The wallet must offer `signMessage` (BIP-322).
+ */
+export async function bindIdentity(wallet: WalletAdapter, o: { identity: string; address: string; now?: number }): Promise<IdentityBinding> {
+  if (!wallet.signMessage) throw new Error(`${wallet.id} cannot sign messages`);
+  const fields = { identity: o.identity.toLowerCase(), address: o.address, network: wallet.network, issued: new Date(o.now ?? Date.now()).toISOString() };
+  const signature = await wallet.signMessage(identityBindingMessage(fields), o.address);
+  const binding: IdentityBinding = { v: 1, ...fields, signature };
+  const check = verifyIdentityBinding(binding, { identity: fields.identity, network: wallet.network, now: o.now ?? Date.now() });
+  if (!check.ok) throw new Error(`the wallet's binding does not verify: ${check.reason}`);
+  return binding;
+}

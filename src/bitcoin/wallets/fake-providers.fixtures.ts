@@ -114,6 +114,11 @@ export function fakeXverse(wallet: MemoryWallet, options: { path?: string } = {}
         const signed = await fakeSign(wallet, fromBase64(p.psbt), indexes, mode);
         return { jsonrpc: '2.0', id, result: { psbt: toBase64(signed) } };
       }
+      case 'signMessage': {
+        const p = params as { address: string; message: string; protocol?: string };
+        const signature = mode === 'garbage' ? 'AkcwRAIg' : await wallet.signMessage(p.message, p.address);
+        return { jsonrpc: '2.0', id, result: { signature, messageHash: '', address: p.address, protocol: p.protocol ?? 'BIP322' } };
+      }
       case 'wallet_renouncePermissions':
         return { jsonrpc: '2.0', id, result: null };
       default:
@@ -153,6 +158,8 @@ export function fakeUnisat(wallet: MemoryWallet, type: 'p2wpkh' | 'p2tr' = 'p2tr
     getPublicKey: () => call('getPublicKey', undefined, () => account.publicKey),
     getChain: () => call('getChain', undefined, () => UNISAT_CHAIN[f.network]),
     getNetwork: () => call('getNetwork', undefined, () => (f.network === 'mainnet' ? 'livenet' : 'testnet')),
+    signMessage: (message: string, type: string) =>
+      call('signMessage', { message, type }, async () => (f.mode === 'garbage' ? 'AkcwRAIg' : wallet.signMessage(message, account.address))),
     signPsbt: (hex: string, options: { toSignInputs: { index: number }[] }) =>
       call('signPsbt', { hex, options }, async () => {
         if (f.mode === 'garbage') return 'deadbeef';
@@ -208,6 +215,12 @@ export function fakeLeather(wallet: MemoryWallet): FakeProvider {
         if (mode === 'garbage') return { jsonrpc: '2.0', id, result: { hex: 'zz' } };
         const indexes = Array.isArray(p.signAtIndex) ? p.signAtIndex : [p.signAtIndex];
         return { jsonrpc: '2.0', id, result: { hex: toHex(await fakeSign(wallet, fromHex(p.hex), indexes, mode)) } };
+      }
+      case 'signMessage': {
+        const p = params as { message: string; paymentType: 'p2wpkh' | 'p2tr' };
+        const address = wallet.address(p.paymentType);
+        const signature = mode === 'garbage' ? 'AkcwRAIg' : await wallet.signMessage(p.message, address);
+        return { jsonrpc: '2.0', id, result: { signature, address, message: p.message } };
       }
       default:
         throw { jsonrpc: '2.0', id, error: { code: -32601, message: 'Method not found' } };

@@ -14,11 +14,13 @@ import { toHex } from '../bytes.js';
 import type { SignPsbtRequest, WalletAccount } from '../wallet.js';
 import type { BitcoinNetwork } from '../wire.js';
 import {
+  acceptMessageSignature,
   acceptSigned,
   addressNetwork,
   DEFAULT_WALLET_TIMEOUT_MS,
   decodePsbt,
   fromWalletError,
+  messageAccount,
   planSigning,
   readAccount,
   requireNetwork,
@@ -135,5 +137,14 @@ export class LeatherWallet implements BrowserWallet {
     const parsed = v.safeParse(Signed, await this.#call<unknown>('signPsbt', params, 'signature'));
     if (!parsed.success) throw walletError(w, 'malformed', '(its signPsbt answer has no PSBT)', { check: 'WALLET_RETURNED_GARBAGE' });
     return acceptSigned(w, psbt, decodePsbt(w, parsed.output.hex, 'hex'), plan);
+  }
+
+  /** A BIP-322 signature of `message` by a connected address (`signMessage {message, paymentType, network}`). */
+  async signMessage(message: string, address: string): Promise<string> {
+    const w = this.#label;
+    const account = messageAccount(w, address, this.#accounts);
+    const params = { message, paymentType: account.addressType, network: LEATHER_NETWORK[this.network] };
+    const raw = await this.#call<{ signature?: unknown }>('signMessage', params, 'message signature');
+    return acceptMessageSignature(w, address, message, raw?.signature, this.network);
   }
 }

@@ -10,11 +10,13 @@ import { toHex } from '../bytes.js';
 import type { SignPsbtRequest, WalletAccount } from '../wallet.js';
 import type { BitcoinNetwork } from '../wire.js';
 import {
+  acceptMessageSignature,
   acceptSigned,
   addressNetwork,
   DEFAULT_WALLET_TIMEOUT_MS,
   decodePsbt,
   fromWalletError,
+  messageAccount,
   planSigning,
   readAccount,
   requireNetwork,
@@ -32,6 +34,7 @@ export interface UnisatProvider {
   getChain?(): Promise<{ enum: string; name: string; network: string }>;
   getNetwork?(): Promise<string>;
   signPsbt(psbtHex: string, options?: UnisatSignOptions): Promise<string>;
+  signMessage?(message: string, type?: 'ecdsa' | 'bip322-simple'): Promise<string>;
   disconnect?(): Promise<void>;
 }
 
@@ -141,5 +144,16 @@ export class UnisatWallet implements BrowserWallet {
     };
     const signed = await this.#call('signature', (p) => p.signPsbt(toHex(psbt), options));
     return acceptSigned(w, psbt, decodePsbt(w, signed, 'hex'), plan);
+  }
+
+  /** A BIP-322 signature of `message` by the connected address (`signMessage(message, 'bip322-simple')`). */
+  async signMessage(message: string, address: string): Promise<string> {
+    const w = this.#label;
+    messageAccount(w, address, this.#accounts);
+    const signature = await this.#call('message signature', (p) => {
+      if (typeof p.signMessage !== 'function') throw walletError(w, 'unsupported', '(no signMessage)');
+      return p.signMessage(message, 'bip322-simple');
+    });
+    return acceptMessageSignature(w, address, message, signature, this.network);
   }
 }

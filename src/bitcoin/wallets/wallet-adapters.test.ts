@@ -23,6 +23,7 @@ import type { BrowserWallet } from './providers.js';
 import { UnisatWallet } from './unisat.js';
 import { isWalletError, type WalletErrorCode } from './wallet-error.js';
 import { XverseWallet } from './xverse.js';
+import { bindIdentity, verifyIdentityBinding } from './bip322.js';
 
 interface Kind {
   readonly id: 'xverse' | 'unisat' | 'leather';
@@ -34,6 +35,8 @@ interface Kind {
   readonly connectErrors: readonly [FakeMode, WalletErrorCode][];
 }
 
+let seeds = 0;
+const uniqueIdentity = (p: string) => `${p}-${Date.now()}-${seeds++}`;
 const lastSign = (f: FakeProvider) => f.calls.filter((c) => c.method === 'signPsbt').at(-1)!.params as Record<string, unknown>;
 
 const KINDS: readonly Kind[] = [
@@ -274,6 +277,27 @@ for (const kind of KINDS) {
       expect(signed.ok).to.equal(false);
       expect((signed as SignFailure).code).to.equal('WALLET_SIGNED_OTHER_INPUT');
       expect((signed as SignFailure).stage).to.equal('wallet-result');
+    });
+
+    it('binds the identity key to the connected taproot address (BIP-322 through the wallet), checked; a bad or declined signature is refused', async () => {
+      const keys = new MemoryWallet(uniqueIdentity(kind.id));
+      const fake = kind.fake(keys, 'p2tr');
+      const adapter = kind.adapter(fake.win, 'regtest');
+      await adapter.connect();
+      const identity = 'c3'.repeat(32);
+      const address = keys.address('p2tr');
+      const binding = await bindIdentity(adapter, { identity, address });
+      expect(binding.address).to.equal(address);
+      expect(verifyIdentityBinding(binding, { identity, network: 'regtest' })).to.deep.equal({ ok: true, address });
+      const call = fake.calls.find((c) => c.method === 'signMessage')!;
+      expect(JSON.stringify(call.params)).to.contain('darkswap/identity-binding/v1');
+      if (kind.id === 'xverse') expect((call.params as { protocol: string }).protocol).to.equal('BIP322');
+      if (kind.id === 'unisat') expect((call.params as { type: string }).type).to.equal('bip322-simple');
+      if (kind.id === 'leather') expect((call.params as { paymentType: string }).paymentType).to.equal('p2tr');
+      fake.mode = 'garbage';
+      expect((await failure(adapter.signMessage!('hello', address))).code).to.equal('tampered');
+      fake.mode = 'reject';
+      expect((await failure(adapter.signMessage!('hello', address))).code).to.equal('rejected');
     });
 
     it('sign: an input of an address that is not connected is refused before the wallet is asked', async () => {

@@ -19,10 +19,12 @@ import { toBase64 } from '../../core/bytes.js';
 import type { SignPsbtRequest, WalletAccount } from '../wallet.js';
 import type { BitcoinNetwork } from '../wire.js';
 import {
+  acceptMessageSignature,
   acceptSigned,
   DEFAULT_WALLET_TIMEOUT_MS,
   decodePsbt,
   fromWalletError,
+  messageAccount,
   planSigning,
   readAccount,
   requireNetwork,
@@ -184,5 +186,13 @@ export class XverseWallet implements BrowserWallet {
     const parsed = v.safeParse(SignAnswer, raw);
     if (!parsed.success) throw walletError(w, 'malformed', '(its signPsbt answer has no PSBT)', { check: 'WALLET_RETURNED_GARBAGE' });
     return acceptSigned(w, bytes, decodePsbt(w, parsed.output.psbt, 'base64'), plan);
+  }
+
+  /** A BIP-322 signature of `message` by a connected P2WPKH or P2TR address (`signMessage`, protocol BIP322). */
+  async signMessage(message: string, address: string): Promise<string> {
+    const w = this.#label;
+    messageAccount(w, address, this.#accounts);
+    const raw = await this.#call<{ signature?: unknown }>('signMessage', { address, message, protocol: 'BIP322' }, 'message signature');
+    return acceptMessageSignature(w, address, message, raw?.signature, this.network);
   }
 }
