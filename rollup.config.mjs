@@ -14,7 +14,7 @@
 //   cdn/darkswap-connection.js per-widget ES entries; the code they share goes to cdn/chunks/ (the runtime, what
 //   cdn/darkswap-demo.js       every page needs, is merged into cdn/darkswap-connection.js)
 //   cdn/darkswap-network-status.js, -settings.js, -file-share.js, -orderbook.js, -trade.js,
-//   -av-call.js, -peer-discovery.js, -group-chat.js
+//   -av-call.js, -peer-discovery.js, -group-chat.js, -wallet.js
 //
 // Input is the ES2022 JavaScript that `tsc -p tsconfig.build.json` emits into dist/ from the same
 // src/ entry points: TypeScript runs once per build, and the CDN bundles contain exactly the code
@@ -82,9 +82,11 @@ const SIGNALING_CODE =
  * and the signaling guard their own lazy chunk. (A manual chunk takes in the dependencies of its modules that
  * no other manual chunk holds, so the signaling chunk alone would swallow valibot and the config; the eager
  * chunk has to claim them first.) With `everyWidget`, the eager chunk also holds what every other entry imports
- * statically: the per-widget build's runtime is <darkswap-connection> plus what every widget needs.
+ * statically: the per-widget build's runtime is <darkswap-connection> plus what every widget needs. Entries
+ * matching `except` do not narrow that set (<darkswap-wallet> uses no connection: without this, the connection
+ * controller every other widget needs would leave the runtime for a chunk of its own, one more request each).
  */
-function eagerChunk(entry, name, { everyWidget = false } = {}) {
+function eagerChunk(entry, name, { everyWidget = false, except = undefined } = {}) {
   let eager;
   return (id, { getModuleIds, getModuleInfo }) => {
     if (!eager) {
@@ -104,7 +106,7 @@ function eagerChunk(entry, name, { everyWidget = false } = {}) {
       if (!main) throw new Error(`rollup.config.mjs: no entry matches ${entry}`);
       eager = closure(main);
       if (everyWidget) {
-        const widgets = entries.filter((m) => m !== main).map(closure);
+        const widgets = entries.filter((m) => m !== main && !except?.test(m)).map(closure);
         for (const m of widgets[0] ?? []) if (widgets.every((w) => w.has(m))) eager.add(m);
       }
     }
@@ -204,6 +206,7 @@ export default [
       'darkswap-av-call': compiled('src/components/av-call/darkswap-av-call.ts'),
       'darkswap-peer-discovery': compiled('src/components/peer-discovery/darkswap-peer-discovery.ts'),
       'darkswap-group-chat': compiled('src/components/group-chat/darkswap-group-chat.ts'),
+      'darkswap-wallet': compiled('src/components/wallet/darkswap-wallet.ts'),
     },
     plugins: plugins(),
     onwarn,
@@ -216,7 +219,7 @@ export default [
       // every widget needs (Lit, the base element, the connection controller, the panel header), in one request.
       // Code only some widgets use goes to chunks of its own; code loaded by import() (PeerJS, the settings side
       // of the provider, the TURN failover, the doctor's probes, identity backups…) stays out of it.
-      manualChunks: eagerChunk(/[\\/]context[\\/]darkswap-connection\.js$/, 'runtime', { everyWidget: true }),
+      manualChunks: eagerChunk(/[\\/]context[\\/]darkswap-connection\.js$/, 'runtime', { everyWidget: true, except: /[\\/]wallet[\\/]darkswap-wallet\.js$/ }),
       plugins: [minify],
     },
   },

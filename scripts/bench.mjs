@@ -88,6 +88,7 @@ const BENCHES = [
   { name: 'bundle_trade_lazy_gzip_bytes', group: 'bundle' },
   { name: 'bundle_all_in_one_gzip_bytes', group: 'bundle' },
   { name: 'bundle_autoloader_gzip_bytes', group: 'bundle' },
+  { name: 'bundle_wallet_adapters_gzip_bytes', group: 'bundle' },
 ];
 
 function parseArgs(argv) {
@@ -143,8 +144,8 @@ async function main() {
   }
   const wants = (name) => selected.some((b) => b.name === name);
   const groups = new Set(selected.map((b) => b.group));
-  const emit = (bench, value, unit) => {
-    if (wants(bench)) out(JSON.stringify({ bench, value, unit }));
+  const emit = (bench, value, unit, extra = {}) => {
+    if (wants(bench)) out(JSON.stringify({ bench, ...extra, value, unit }));
   };
   let failed = false;
 
@@ -165,6 +166,15 @@ async function main() {
         if (!wants(bench)) continue;
         if (typeof sizes[key] !== 'number') throw new Error(`${key} is missing from cdn/sizes.json`);
         emit(bench, sizes[key], 'bytes');
+      }
+      // One line per wallet adapter: what picking that wallet downloads (its chunk and the shared Bitcoin code it
+      // needs, beyond the runtime and <darkswap-wallet>), and its own chunk alone.
+      if (wants('bundle_wallet_adapters_gzip_bytes')) {
+        const adapters = Object.entries(sizes.wallet_adapters ?? {});
+        if (!adapters.length) throw new Error('wallet_adapters is missing from cdn/sizes.json');
+        for (const [adapter, a] of adapters) {
+          emit('bundle_wallet_adapters_gzip_bytes', a.total_gzip_bytes, 'bytes', { adapter, own_chunk_gzip_bytes: a.gzip_bytes });
+        }
       }
     } catch (error) {
       log(`bundle sizes: ${error.code === 'ENOENT' ? 'cdn/sizes.json not found: run `npm run build`' : error.message}`);

@@ -29,6 +29,9 @@ const IIFE = 'darkswap.iife.js';
 /** The all-in-one's lazy chunks (rollup.config.mjs chunkFileNames), apart from the per-widget build's. */
 const ALL_IN_ONE_CHUNK = /^chunks\/all-/;
 const AUTOLOADER = 'autoloader.js';
+const WALLET_ENTRY = 'darkswap-wallet.js';
+/** The browser-wallet adapters, each a lazy chunk of its own (src/bitcoin/wallets/<id>.ts). */
+const WALLET_ADAPTER = /[\\/]dist[\\/]bitcoin[\\/]wallets[\\/](xverse|unisat|leather)\.js$/;
 
 class BuildError extends Error {}
 
@@ -212,6 +215,16 @@ async function report(perConfig) {
     const lazy = [...lazyClosure(name, byName, runtimeSet)].filter((f) => !runtimeLazy.has(f));
     widgets[name.replace(/^darkswap-|\.js$/g, '')] = { gzip: sum(own), files: own, lazyGzip: sum(lazy), lazy };
   }
+  // Each wallet adapter: its own chunk, and everything picking that wallet in <darkswap-wallet> downloads
+  // (its chunk plus the shared Bitcoin code it needs, beyond the runtime and the widget).
+  const walletStatic = byName.has(WALLET_ENTRY) ? closure(WALLET_ENTRY, byName) : new Set();
+  const adapters = {};
+  for (const chunk of split) {
+    const id = WALLET_ADAPTER.exec(chunk.facadeModuleId ?? '')?.[1];
+    if (!id) continue;
+    const total = [...closure(chunk.fileName, byName)].filter((f) => !runtimeSet.has(f) && !walletStatic.has(f));
+    adapters[id] = { gzip: files[chunk.fileName].gzip, totalGzip: sum(total), files: total };
+  }
   const allByName = new Map(chunks.map((c) => [c.fileName, c]));
   const allInOne = files[ALL_IN_ONE].gzip;
   const allInOneLazy = [...lazyClosure(ALL_IN_ONE, allByName, new Set([ALL_IN_ONE]))];
@@ -240,6 +253,12 @@ async function report(perConfig) {
         .join('') +
       `  all-in-one = ${fmt(allInOne)} B min+gzip (${kb(allInOne)}) first load, ${ALL_IN_ONE}  ${goal(allInOne, GOALS.allInOne)}\n` +
       `            + ${fmt(sum(allInOneLazy))} B in ${allInOneLazy.length} chunks loaded on first use (chunks/all-*)\n` +
+      Object.entries(adapters)
+        .map(
+          ([id, a]) =>
+            `  wallet adapter ${id} = ${fmt(a.gzip)} B min+gzip own chunk, ${fmt(a.totalGzip)} B with what it needs\n            ${a.files.join(' + ')}\n`,
+        )
+        .join('') +
       `  iife    = ${fmt(files[IIFE].gzip)} B min+gzip (${kb(files[IIFE].gzip)}), everything in one file\n` +
       `  autoloader = ${fmt(files[AUTOLOADER].gzip)} B min+gzip  ${goal(files[AUTOLOADER].gzip, GOALS.autoloader)}\n`,
   );
@@ -259,6 +278,7 @@ async function report(perConfig) {
     all_in_one_lazy_gzip_bytes: sum(allInOneLazy),
     iife_gzip_bytes: files[IIFE].gzip,
     autoloader_gzip_bytes: files[AUTOLOADER].gzip,
+    wallet_adapters: Object.fromEntries(Object.entries(adapters).map(([id, a]) => [id, { gzip_bytes: a.gzip, total_gzip_bytes: a.totalGzip }])),
     files,
   };
   await writeFile(join(CDN, 'sizes.json'), `${JSON.stringify(sizes, null, 2)}\n`);

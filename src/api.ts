@@ -7,3 +7,4 @@ export * from './api/call.js';
 export * from './api/discovery.js';
 export * from './api/chat.js';
 export * from './api/file-share.js';
+export * from './api/wallet.js';

@@ -11,6 +11,7 @@ import './components/trade/darkswap-trade.js';
 import './components/av-call/darkswap-av-call.js';
 import './components/peer-discovery/darkswap-peer-discovery.js';
 import './components/group-chat/darkswap-group-chat.js';
+import './components/wallet/darkswap-wallet.js';
 
 attachContextRoot();
 

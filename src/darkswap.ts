@@ -1,6 +1,6 @@
 // All-in-one entry: attaches one ContextRoot to the page, registers the connection, demo, network status,
 // orderbook and trade elements, and exports their API (./api/base.js). The other widgets (settings, call,
-// discovery, chat, file share) are lazy chunks, loaded when their tag first appears in the page (in the document
+// discovery, chat, file share, wallet) are lazy chunks, loaded when their tag first appears in the page (in the document
 // or in open shadow roots) or by `loadWidget()`; the Bitcoin layer and the tools load with `loadBitcoin()` and
 // `loadTools()`. See README, "Bundles".
 import { attachContextRoot } from './context/context-root.js';

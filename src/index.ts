@@ -5,3 +5,16 @@ export * from './tools.js';
 
 /** The framework-free Bitcoin layer: swap PSBT build/verify, runestones, protostones, in-memory wallet. */
 export * as bitcoin from './bitcoin/index.js';
+
+/** The browser-wallet adapters themselves (the widget and `loadWallet()` fetch them on first use). */
+export { XverseWallet, SATS_CONNECT_ERRORS, type XverseWalletOptions, type SatsConnectResult } from './bitcoin/wallets/xverse.js';
+export { UnisatWallet, UNISAT_USER_REJECTED, type UnisatProvider, type UnisatSignOptions } from './bitcoin/wallets/unisat.js';
+export { LeatherWallet, LEATHER_ERRORS } from './bitcoin/wallets/leather.js';
+export {
+  bip322MessageHash,
+  verifyBip322Simple,
+  identityBindingMessage,
+  verifyIdentityBinding,
+  type IdentityBinding,
+  type BindingCheck,
+} from './bitcoin/wallets/bip322.js';

@@ -9,6 +9,7 @@ const WIDGETS = {
   'peer-discovery': () => Promise.all([import('./components/peer-discovery/darkswap-peer-discovery.js'), import('./api/discovery.js')]),
   'group-chat': () => Promise.all([import('./components/group-chat/darkswap-group-chat.js'), import('./api/chat.js')]),
   'file-share': () => Promise.all([import('./components/file-share/darkswap-file-share.js'), import('./api/file-share.js')]),
+  wallet: () => Promise.all([import('./components/wallet/darkswap-wallet.js'), import('./api/wallet.js')]),
 } as const;
 
 /** The widgets `loadWidget()` loads (the all-in-one's lazy ones). */

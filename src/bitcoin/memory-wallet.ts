@@ -12,6 +12,8 @@ import { p2tr, p2wpkh, SigHash, Transaction } from '@scure/btc-signer';
 import { equalBytes, fromHex, outpointKey, toHex } from './bytes.js';
 import { addressToScript, networkParams, scriptToAddress, type BitcoinNetwork, type SpendableType } from './network.js';
 import { PARSE_TX_OPTS } from './psbt-build.js';
+import { bip322ToSign, encodeWitness } from './wallets/bip322.js';
+import { toBase64 } from '../core/bytes.js';
 import { decipherRunestone } from './runestone.js';
 import { checkWitness, type Prevout } from './signature.js';
 import { simulateAlkanes, simulateRunes, type Balances } from './simulate.js';
@@ -153,6 +155,17 @@ export class MemoryWallet implements WalletAdapter {
       tx.updateOutput(0, { amount: (out.amount ?? 0n) + 1n }, true);
     }
     return tx.toPSBT(0);
+  }
+
+  /** A BIP-322 simple signature (base64) of `message` by one of this wallet's addresses. */
+  async signMessage(message: string, address: string): Promise<string> {
+    const key = this.#keys.find((k) => k.address === address);
+    if (!key) throw new Error(`${address} is not this wallet's`);
+    const tx = bip322ToSign(key.script, message);
+    if (key.type === 'p2tr') tx.updateInput(0, { tapInternalKey: key.pub.subarray(1) });
+    tx.signIdx(key.priv, 0);
+    tx.finalizeIdx(0);
+    return toBase64(encodeWitness(tx.getInput(0).finalScriptWitness!));
   }
 
   async broadcast(txHex: string): Promise<string> {

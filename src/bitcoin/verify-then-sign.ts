@@ -19,6 +19,7 @@ import { scriptToAddress, type BitcoinNetwork } from './network.js';
 import { checkPsbtInputSignature, hasSignature, type Prevout } from './signature.js';
 import type { BuyerContribution, SellerContribution, SwapInput, SwapRole, SwapTerms } from './terms.js';
 import type { AssetIndexer, SignInputRequest, WalletAdapter } from './wallet.js';
+import { isWalletError } from './wallets/wallet-error.js';
 
 export interface VerifyThenSignOptions {
   readonly terms: SwapTerms;
@@ -32,14 +33,16 @@ export interface VerifyThenSignOptions {
   readonly peerPsbt?: Uint8Array;
 }
 
-export type WalletCheckCode =
-  | 'WALLET_REJECTED'
-  | 'WALLET_RETURNED_GARBAGE'
-  | 'WALLET_TX_CHANGED'
-  | 'WALLET_SIGNED_OTHER_INPUT'
-  | 'WALLET_SIGNATURE_MISSING'
-  | 'WALLET_SIGNATURE_INVALID'
-  | 'WALLET_SIGHASH_NOT_ALL';
+export const WALLET_CHECK_CODES = [
+  'WALLET_REJECTED',
+  'WALLET_RETURNED_GARBAGE',
+  'WALLET_TX_CHANGED',
+  'WALLET_SIGNED_OTHER_INPUT',
+  'WALLET_SIGNATURE_MISSING',
+  'WALLET_SIGNATURE_INVALID',
+  'WALLET_SIGHASH_NOT_ALL',
+] as const;
+export type WalletCheckCode = (typeof WALLET_CHECK_CODES)[number];
 
 export interface SignFailure {
   readonly ok: false;
@@ -91,6 +94,9 @@ export async function verifyThenSign(o: VerifyThenSignOptions): Promise<SignSucc
   try {
     returned = await o.wallet.signPsbt(mine.psbt, { inputs: requests, finalize: false });
   } catch (e) {
+    // A wallet adapter that already refused the wallet's answer (wallets/*) says which check failed.
+    const check = isWalletError(e) ? (WALLET_CHECK_CODES as readonly string[]).find((c) => c === e.check) : undefined;
+    if (check) return { ok: false, stage: 'wallet-result', code: check as WalletCheckCode, message: (e as Error).message };
     return { ok: false, stage: 'wallet', code: 'WALLET_REJECTED', message: (e as Error).message };
   }
 

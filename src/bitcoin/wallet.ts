@@ -64,6 +64,8 @@ export interface WalletAdapter {
   signPsbt(psbt: Uint8Array, request: SignPsbtRequest): Promise<Uint8Array>;
   /** Pushes a raw transaction; resolves to its txid. */
   broadcast?(txHex: string): Promise<string>;
+  /** A BIP-322 simple signature (base64) of `message` by `address`, one of the wallet's (to prove control of it). */
+  signMessage?(message: string, address: string): Promise<string>;
 }
 
 export interface AssetInfo {

@@ -13,4 +13,5 @@ export const ELEMENT_NAMES = [
   'av-call',
   'peer-discovery',
   'group-chat',
+  'wallet',
 ] as const;

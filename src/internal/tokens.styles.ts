@@ -144,7 +144,7 @@ export function adoptDocumentTokens(doc: Document = document): void {
  * through `--darkswap-<widget>-padding`, `-background`, `-border-color` and `-radius`.
  */
 export function panelStyles(
-  widget: 'demo' | 'file-share' | 'orderbook' | 'trade' | 'network-status' | 'settings' | 'av-call' | 'peer-discovery' | 'group-chat',
+  widget: 'demo' | 'file-share' | 'orderbook' | 'trade' | 'network-status' | 'settings' | 'av-call' | 'peer-discovery' | 'group-chat' | 'wallet',
 ) {
   const knob = (name: string) => unsafeCSS(`--darkswap-${widget}-${name}`);
   return css`
