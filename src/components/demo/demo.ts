@@ -272,7 +272,9 @@ export class DarkswapDemo extends DarkswapElement {
           (m) => m.seq,
           // One line: the message text is pre-wrap, so template whitespace would show.
           (m) =>
-            html`<p part="message" data-direction=${m.direction}><span class="who">${m.direction === 'in' ? m.peer : msg(str`me → ${m.peer}`)}:</span>${m.text}</p>`,
+            html`<p part="message" data-direction=${m.direction}>
+              <span class="who">${m.direction === 'in' ? m.peer : msg(str`me → ${m.peer}`)}:</span>${m.text}
+            </p>`,
         )}
       </div>
       <form part="composer" @submit=${this.onSendSubmit} aria-label=${msg('Send a message')}>

@@ -11,16 +11,7 @@ import { DarkswapQualityChangeEvent } from './network-status.events.js';
 import { networkStatusStyles } from './network-status.styles.js';
 import type { TurnSwitchEvent } from '../../core/events.js';
 import { formatMs, formatNumber, formatPercent, formatRate } from '../../internal/format.js';
-import {
-  sparkPoints,
-  totals,
-  turnServerLine,
-  verdictWord,
-  withSample,
-  withTotals,
-  type PeerView,
-  type TotalsPoint,
-} from './network-status.view.js';
+import { sparkPoints, totals, turnServerLine, verdictWord, withSample, withTotals, type PeerView, type TotalsPoint } from './network-status.view.js';
 
 /**
  * How the network is doing: signaling state, and per linked peer its state, path (direct or relayed, and the
@@ -250,7 +241,8 @@ export class DarkswapNetworkStatus extends DarkswapElement {
     const service = this.conn.service;
     const views = [...this.views.values()];
     return html`<section part="base" aria-labelledby="title">
-      ${panelHeader(this.heading ?? msg('Network'), this.conn.status)} ${notConnected(!service)} ${this.dashboard && service ? this.renderDashboard(service, views) : nothing}
+      ${panelHeader(this.heading ?? msg('Network'), this.conn.status)} ${notConnected(!service)}
+      ${this.dashboard && service ? this.renderDashboard(service, views) : nothing}
       <p part="notice" role="status">${this.notice}</p>
       ${
         service

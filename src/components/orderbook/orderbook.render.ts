@@ -189,7 +189,8 @@ function renderRow(row: BookRow, index: number, size: number, s: BookState) {
         <span part="amount"><span class="visually-hidden">${msg(', amount')} </span>${units(row.amount, 'base')}</span>
         <span part="total"><span class="visually-hidden">${msg(', total')} </span>${units(row.total, 'quote')}</span>
         <span part="count"
-          ><span class="visually-hidden">${msg(', orders:')} </span>${formatNumber(row.count)}${row.mine ? html`<span class="mine-mark"> ·&nbsp;${msg('yours')}</span>` : nothing}</span
+          ><span class="visually-hidden">${msg(', orders:')} </span
+          >${formatNumber(row.count)}${row.mine ? html`<span class="mine-mark"> ·&nbsp;${msg('yours')}</span>` : nothing}</span
         >
       </button>
     </div>`;
@@ -197,7 +198,9 @@ function renderRow(row: BookRow, index: number, size: number, s: BookState) {
   const o = row.order;
   return html`<div part="order${row.mine ? ' my-order' : ''}" class="row order" role="listitem" aria-posinset=${index + 1} aria-setsize=${size} data-id=${o.id}>
     <span part="maker">${row.mine ? msg('You') : shortKey(o.maker)}</span>
-    <span part="amount">${units(o.amount, 'base')}${o.minFill !== undefined ? html` <small>${msg(str`(min ${units(o.minFill, 'base')})`)}</small>` : nothing}</span>
+    <span part="amount"
+      >${units(o.amount, 'base')}${o.minFill !== undefined ? html` <small>${msg(str`(min ${units(o.minFill, 'base')})`)}</small>` : nothing}</span
+    >
     <span part="expiry">${msg(str`until ${formatClock(o.expires)}`)}</span>
     ${
       row.mine
@@ -283,8 +286,12 @@ function renderMine(s: BookState) {
                   <span
                     >${
                       o.side === 'sell'
-                        ? msg(str`Sell ${units(o.amount, 'base')} ${s.fmt.unit('base', o.base)} at ${price({ num: o.price, den: o.lot })} ${s.fmt.unit('quote', o.quote)}`)
-                        : msg(str`Buy ${units(o.amount, 'base')} ${s.fmt.unit('base', o.base)} at ${price({ num: o.price, den: o.lot })} ${s.fmt.unit('quote', o.quote)}`)
+                        ? msg(
+                            str`Sell ${units(o.amount, 'base')} ${s.fmt.unit('base', o.base)} at ${price({ num: o.price, den: o.lot })} ${s.fmt.unit('quote', o.quote)}`,
+                          )
+                        : msg(
+                            str`Buy ${units(o.amount, 'base')} ${s.fmt.unit('base', o.base)} at ${price({ num: o.price, den: o.lot })} ${s.fmt.unit('quote', o.quote)}`,
+                          )
                     }</span
                   >
                   <span part="expiry">${msg(str`until ${formatClock(o.expires)}`)}</span>

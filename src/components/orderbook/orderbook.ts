@@ -409,7 +409,9 @@ export class DarkswapOrderbook extends DarkswapElement {
     try {
       const order = await store.place(result.terms);
       const t = result.terms;
-      this.formNote = msg(str`Order placed: ${sideWord(t.side)} ${this.formats.units(t.amount, 'base')} at ${this.formats.price({ num: t.price, den: t.lot })}.`);
+      this.formNote = msg(
+        str`Order placed: ${sideWord(t.side)} ${this.formats.units(t.amount, 'base')} at ${this.formats.price({ num: t.price, den: t.lot })}.`,
+      );
       for (const name of ['price', 'amount', 'minFill']) {
         const input = form.elements.namedItem(name) as HTMLInputElement | null;
         if (input) input.value = '';
