@@ -23,6 +23,11 @@ export function statusWord(status: string): string {
   return statusWords()[status] ?? status;
 }
 
+/** A widget's heading: its English default shown in the active language (`msg(default)`), anything else as set. */
+export function headingText(heading: string, englishDefault: string, translatedDefault: string): string {
+  return heading === englishDefault ? translatedDefault : heading;
+}
+
 /**
  * `<header part="header">` with the heading (`part="title"`, `id="title"` for the panel's
  * `aria-labelledby`) and the status (`part="status"`, a polite live region).
