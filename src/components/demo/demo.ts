@@ -7,7 +7,7 @@ import { isConnectionError } from '../../core/errors.js';
 import type { PeerEvent } from '../../core/events.js';
 import { ConnectionController } from '../../context/connection-controller.js';
 import { DarkswapElement } from '../../internal/base-element.js';
-import { notConnected, panelHeader } from '../../internal/panel-header.js';
+import { headingText, notConnected, panelHeader } from '../../internal/panel-header.js';
 import { DarkswapConnectedEvent, DarkswapMessageEvent } from './demo.events.js';
 import { demoStyles } from './demo.styles.js';
 import { appendLog, DEMO_MAX_BYTES, DemoMessageSchema, peerIdProblem, peerStateLabel, setPeerState, textProblem, type DemoMessage } from './demo.model.js';
@@ -60,8 +60,8 @@ export const COPY_NOTE_MS = 3_000;
 export class DarkswapDemo extends DarkswapElement {
   static override styles = [...DarkswapElement.styles, ...demoStyles];
 
-  /** Heading text (default "WebRTC Demo", in the page's language). */
-  @property() heading?: string;
+  /** Heading text. The default, "WebRTC Demo", is shown in the page's language. */
+  @property() heading = 'WebRTC Demo';
 
   /** A connection service to use instead of the one from context. */
   @property({ attribute: false }) connection: ConnectionApi | undefined;
@@ -203,7 +203,7 @@ export class DarkswapDemo extends DarkswapElement {
     const service = this.conn.service;
     const status = this.conn.status;
     return html`<section part="base" aria-labelledby="title">
-      ${panelHeader(this.heading ?? msg('WebRTC Demo'), status)} ${service ? this.renderConnected(service) : notConnected()}
+      ${panelHeader(headingText(this.heading, 'WebRTC Demo', msg('WebRTC Demo')), status)} ${service ? this.renderConnected(service) : notConnected()}
     </section>`;
   }
 

@@ -7,7 +7,7 @@ import type { PeerEvent } from '../../core/events.js';
 import { ConnectionController } from '../../context/connection-controller.js';
 import { BusyGuard } from '../../internal/busy-guard.js';
 import { DarkswapElement } from '../../internal/base-element.js';
-import { notConnected, panelHeader } from '../../internal/panel-header.js';
+import { headingText, notConnected, panelHeader } from '../../internal/panel-header.js';
 import { FeatureController } from '../../context/feature-controller.js';
 import type { FileProgress, FileShareEngine, FileShareListener, TransferInfo } from '../../features/file-share/file-share.engine.js';
 import { FILE_SHARE_FEATURE, FileShareFeature } from '../../features/file-share/file-share.feature.js';
@@ -132,8 +132,8 @@ const hashingText = (done: number, total: number) => msg(str`Hashing… ${format
 export class DarkswapFileShare extends DarkswapElement {
   static override styles = [...DarkswapElement.styles, ...fileShareStyles];
 
-  /** Heading text (default "Share files", in the page's language). */
-  @property() heading?: string;
+  /** Heading text. The default, "Share files", is shown in the page's language. */
+  @property() heading = 'Share files';
 
   /** Largest offer accepted, all files together, in bytes. */
   @property({ type: Number, attribute: 'max-bytes' }) maxBytes = DEFAULT_MAX_BYTES;
@@ -386,7 +386,7 @@ export class DarkswapFileShare extends DarkswapElement {
     const service = this.conn.service;
     const status = this.conn.status;
     return html`<section part="base" aria-labelledby="title">
-      ${panelHeader(this.heading ?? msg('Share files'), status)} ${service ? this.renderConnected(service) : notConnected()}
+      ${panelHeader(headingText(this.heading, 'Share files', msg('Share files')), status)} ${service ? this.renderConnected(service) : notConnected()}
     </section>`;
   }
 

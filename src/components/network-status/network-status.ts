@@ -6,7 +6,7 @@ import type { ConnectionApi } from '../../core/connection-api.js';
 import type { Finding } from '../../core/doctor.js';
 import { ConnectionController } from '../../context/connection-controller.js';
 import { DarkswapElement } from '../../internal/base-element.js';
-import { notConnected, panelHeader } from '../../internal/panel-header.js';
+import { headingText, notConnected, panelHeader } from '../../internal/panel-header.js';
 import { DarkswapQualityChangeEvent } from './network-status.events.js';
 import { networkStatusStyles } from './network-status.styles.js';
 import type { TurnSwitchEvent } from '../../core/events.js';
@@ -59,8 +59,8 @@ import { sparkPoints, totals, turnServerLine, verdictWord, withSample, withTotal
 export class DarkswapNetworkStatus extends DarkswapElement {
   static override styles = [...DarkswapElement.styles, ...networkStatusStyles];
 
-  /** Heading text (default "Network", in the page's language). */
-  @property() heading?: string;
+  /** Heading text. The default, "Network", is shown in the page's language. */
+  @property() heading = 'Network';
 
   /** Dashboard mode: totals over every peer above the list. */
   @property({ type: Boolean, reflect: true }) dashboard = false;
@@ -241,7 +241,7 @@ export class DarkswapNetworkStatus extends DarkswapElement {
     const service = this.conn.service;
     const views = [...this.views.values()];
     return html`<section part="base" aria-labelledby="title">
-      ${panelHeader(this.heading ?? msg('Network'), this.conn.status)} ${notConnected(!service)}
+      ${panelHeader(headingText(this.heading, 'Network', msg('Network')), this.conn.status)} ${notConnected(!service)}
       ${this.dashboard && service ? this.renderDashboard(service, views) : nothing}
       <p part="notice" role="status">${this.notice}</p>
       ${

@@ -6,7 +6,7 @@ import type { ConnectionApi } from '../../core/connection-api.js';
 import { ConnectionController } from '../../context/connection-controller.js';
 import { FeatureController } from '../../context/feature-controller.js';
 import { DarkswapElement } from '../../internal/base-element.js';
-import { notConnected, panelHeader, statusWord } from '../../internal/panel-header.js';
+import { headingText, notConnected, panelHeader, statusWord } from '../../internal/panel-header.js';
 import type { OrderbookIndexer } from '../../features/orderbook/assets.model.js';
 import { encodeOrder, type Order } from '../../features/orderbook/order.model.js';
 import { ratio } from '../../features/orderbook/ratio.js';
@@ -105,8 +105,8 @@ const listConverter = {
 export class DarkswapOrderbook extends DarkswapElement {
   static override styles = [...DarkswapElement.styles, ...orderbookStyles];
 
-  /** Heading text (default "Order book", in the page's language). */
-  @property() heading?: string;
+  /** Heading text. The default, "Order book", is shown in the page's language. */
+  @property() heading = 'Order book';
 
   /** The pair shown and traded, `BASE/QUOTE` (e.g. `RUNE:840000:3/BTC`). Empty: the first known pair. */
   @property() pair = '';
@@ -460,7 +460,7 @@ export class DarkswapOrderbook extends DarkswapElement {
     const peers = service?.peers.length ?? 0;
     return html`<section part="base" aria-labelledby="title">
       ${panelHeader(
-        this.heading ?? msg('Order book'),
+        headingText(this.heading, 'Order book', msg('Order book')),
         status,
         `${statusWord(status)}${status === 'open' ? ` · ${peers === 1 ? msg('1 peer') : msg(str`${formatNumber(peers)} peers`)}` : ''}`,
       )}

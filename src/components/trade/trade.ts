@@ -9,7 +9,7 @@ import { ConnectionController } from '../../context/connection-controller.js';
 import { DarkswapElement } from '../../internal/base-element.js';
 import { BusyGuard } from '../../internal/busy-guard.js';
 import { formatNumber } from '../../internal/format.js';
-import { notConnected, panelHeader, statusWord } from '../../internal/panel-header.js';
+import { headingText, notConnected, panelHeader, statusWord } from '../../internal/panel-header.js';
 import type { TradeHost } from '../../features/trade/trade.bitcoin.js';
 import { FeatureController } from '../../context/feature-controller.js';
 import { TRADE_FEATURE, TradeFeature } from '../../features/trade/trade.feature.js';
@@ -103,8 +103,8 @@ export type { ProposeRequest } from './trade.form.js';
 export class DarkswapTrade extends DarkswapElement {
   static override styles = [...DarkswapElement.styles, ...tradeStyles];
 
-  /** Heading text (default "Trade", in the page's language). */
-  @property() heading?: string;
+  /** Heading text. The default, "Trade", is shown in the page's language. */
+  @property() heading = 'Trade';
 
   /** IndexedDB database that keeps this widget's trades and audit log. */
   @property({ attribute: 'store-name' }) storeName = DEFAULT_TRADE_STORE;
@@ -461,7 +461,7 @@ export class DarkswapTrade extends DarkswapElement {
     const statusText =
       !service || status !== 'open' ? statusWord(status) : !wallet || !indexer ? msg('No wallet') : msg(str`${wallet.id} wallet on ${wallet.network}`);
     return html`<section part="base" aria-labelledby="title">
-      ${panelHeader(this.heading ?? msg('Trade'), status, statusText)} ${notConnected(!service)}
+      ${panelHeader(headingText(this.heading, 'Trade', msg('Trade')), status, statusText)} ${notConnected(!service)}
       ${
         wallet && indexer
           ? nothing
