@@ -190,7 +190,7 @@ function renderRow(row: BookRow, index: number, size: number, s: BookState) {
         <span part="total"><span class="visually-hidden">${msg(', total')} </span>${units(row.total, 'quote')}</span>
         <span part="count"
           ><span class="visually-hidden">${msg(', orders:')} </span
-          >${formatNumber(row.count)}${row.mine ? html`<span class="mine-mark"> ·&nbsp;${msg('yours')}</span>` : nothing}</span
+          >${formatNumber(row.count, { useGrouping: false })}${row.mine ? html`<span class="mine-mark"> ·&nbsp;${msg('yours')}</span>` : nothing}</span
         >
       </button>
     </div>`;

@@ -348,8 +348,10 @@ export interface SummaryInput {
 export function summaryText(s: SummaryInput): string {
   const pair = `${s.base}/${s.quote}`;
   if (s.bids === 0 && s.asks === 0) return msg(str`${pair}: no orders.`);
-  const bids = s.bids === 1 ? msg('1 bid') : msg(str`${formatNumber(s.bids)} bids`);
-  const asks = s.asks === 1 ? msg('1 ask') : msg(str`${formatNumber(s.asks)} asks`);
+  // Counts as plain digits (no grouping), as the book has always read them.
+  const count = (n: number) => formatNumber(n, { useGrouping: false });
+  const bids = s.bids === 1 ? msg('1 bid') : msg(str`${count(s.bids)} bids`);
+  const asks = s.asks === 1 ? msg('1 ask') : msg(str`${count(s.asks)} asks`);
   const parts = [`${pair}: ${bids}, ${asks}.`];
   if (s.bestBid) parts.push(msg(str`Best bid ${s.bestBid}.`));
   if (s.bestAsk) parts.push(msg(str`Best ask ${s.bestAsk}.`));
