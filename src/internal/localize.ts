@@ -7,7 +7,8 @@
  * kit does not fight it: its messages then follow that configuration (see README "Languages"). Each copy of
  * the kit on a page bundles and configures its own `@lit/localize`, so two copies each follow `lang`.
  */
-import { configureLocalization, type LocaleModule } from '@lit/localize';
+import type { LocaleModule } from '@lit/localize';
+import type { configureLocalization } from '@lit/localize/init/runtime.js';
 import { sourceLocale, targetLocales } from '../locales/locale-codes.js';
 
 /** A shipped message locale: the source (`en`) or one of the generated catalogs. */
@@ -19,8 +20,10 @@ const CATALOGS: Record<(typeof targetLocales)[number], () => Promise<LocaleModul
 };
 
 type Controls = ReturnType<typeof configureLocalization>;
-/** `undefined`: not configured yet; `null`: the page configured `@lit/localize` itself. */
+/** The controls once configured; `null`: the page configured `@lit/localize` itself. */
 let controls: Controls | null | undefined;
+/** Configuring (loading the runtime), started by the first shipped non-English `lang`. */
+let configuring: Promise<Controls | null> | undefined;
 let started = false;
 
 /** The page's `lang` (the root element's), trimmed; '' when none. */
@@ -57,22 +60,32 @@ export function formatLocale(): string {
   return active;
 }
 
-function follow(): void {
-  const wanted = messageLocaleFor(pageLang());
-  if (controls === undefined) {
-    if (wanted === sourceLocale) return; // English: nothing to configure or load.
+function configure(): Promise<Controls | null> {
+  return import('@lit/localize/init/runtime.js').then(({ configureLocalization }) => {
     try {
-      controls = configureLocalization({ sourceLocale, targetLocales, loadLocale: (l) => CATALOGS[l as keyof typeof CATALOGS]() });
+      return configureLocalization({ sourceLocale, targetLocales, loadLocale: (l) => CATALOGS[l as keyof typeof CATALOGS]() });
     } catch {
-      controls = null;
       console.warn(
         '[darkswap] @lit/localize was configured by the page before the kit: the kit’s messages follow that configuration ' +
           '(merge the kit’s catalogs into your loadLocale, see the README "Languages").',
       );
+      return null;
     }
+  });
+}
+
+/** Switch to the locale the page's `lang` asks for now (configuring first when it is not English). */
+function follow(): Promise<void> {
+  if (!configuring) {
+    if (messageLocaleFor(pageLang()) === sourceLocale) return Promise.resolve(); // English: nothing to load.
+    configuring = configure();
   }
-  if (!controls) return;
-  controls.setLocale(wanted).catch((error: unknown) => console.warn(`[darkswap] Could not load the "${wanted}" messages:`, error));
+  return configuring.then((c) => {
+    controls = c;
+    // The lang of now, not of when the runtime was asked for: it may have changed meanwhile.
+    const wanted = messageLocaleFor(pageLang());
+    return c?.setLocale(wanted).catch((error: unknown) => console.warn(`[darkswap] Could not load the "${wanted}" messages:`, error));
+  });
 }
 
 /**
@@ -82,13 +95,12 @@ function follow(): void {
 export function followPageLanguage(): void {
   if (started || typeof document === 'undefined') return;
   started = true;
-  follow();
-  new MutationObserver(follow).observe(document.documentElement, { attributes: true, attributeFilter: ['lang'] });
+  void follow();
+  new MutationObserver(() => void follow()).observe(document.documentElement, { attributes: true, attributeFilter: ['lang'] });
 }
 
 /** Resolves when the current locale's catalog has loaded (tests and apps that need the switch done). */
 export async function localeReady(): Promise<MessageLocale> {
-  const wanted = messageLocaleFor(pageLang());
-  if (controls) await controls.setLocale(wanted);
+  await follow();
   return activeLocale();
 }
