@@ -8,7 +8,6 @@
  * the kit on a page bundles and configures its own `@lit/localize`, so two copies each follow `lang`.
  */
 import type { LocaleModule } from '@lit/localize';
-import type { configureLocalization } from '@lit/localize/init/runtime.js';
 import { sourceLocale, targetLocales } from '../locales/locale-codes.js';
 
 /** A shipped message locale: the source (`en`) or one of the generated catalogs. */
@@ -19,7 +18,7 @@ const CATALOGS: Record<(typeof targetLocales)[number], () => Promise<LocaleModul
   de: () => import('../locales/de.js'),
 };
 
-type Controls = ReturnType<typeof configureLocalization>;
+type Controls = ReturnType<typeof import('@lit/localize/init/runtime.js').configureLocalization>;
 /** The controls once configured; `null`: the page configured `@lit/localize` itself. */
 let controls: Controls | null | undefined;
 /** Configuring (loading the runtime), started by the first shipped non-English `lang`. */
@@ -61,17 +60,21 @@ export function formatLocale(): string {
 }
 
 function configure(): Promise<Controls | null> {
-  return import('@lit/localize/init/runtime.js').then(({ configureLocalization }) => {
-    try {
-      return configureLocalization({ sourceLocale, targetLocales, loadLocale: (l) => CATALOGS[l as keyof typeof CATALOGS]() });
-    } catch {
-      console.warn(
-        '[darkswap] @lit/localize was configured by the page before the kit: the kit’s messages follow that configuration ' +
-          '(merge the kit’s catalogs into your loadLocale, see the README "Languages").',
-      );
-      return null;
-    }
-  });
+  // The whole module goes to start(): a bundler must keep every export of the lazy chunk (a destructured
+  // `.then(({ configureLocalization }) => …)` was tree-shaken away by Rollup).
+  return import('@lit/localize/init/runtime.js').then(start);
+}
+
+function start(runtime: typeof import('@lit/localize/init/runtime.js')): Controls | null {
+  try {
+    return runtime.configureLocalization({ sourceLocale, targetLocales, loadLocale: (l) => CATALOGS[l as keyof typeof CATALOGS]() });
+  } catch {
+    console.warn(
+      '[darkswap] @lit/localize was configured by the page before the kit: the kit’s messages follow that configuration ' +
+        '(merge the kit’s catalogs into your loadLocale, see the README "Languages").',
+    );
+    return null;
+  }
 }
 
 /** Switch to the locale the page's `lang` asks for now (configuring first when it is not English). */
