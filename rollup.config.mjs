@@ -114,9 +114,20 @@ function eagerChunk(entry, name, { everyWidget = false, except = undefined } = {
   };
 }
 
+const leanLocalizeFile = fileURLToPath(new URL('./scripts/lit-localize-lean.mjs', import.meta.url));
+
+/** Resolve '@lit/localize' to the lean re-export (see that file): its runtime stays a lazy chunk. */
+function leanLocalize() {
+  return {
+    name: 'darkswap-lean-lit-localize',
+    resolveId: (source) => (source === '@lit/localize' ? leanLocalizeFile : null),
+  };
+}
+
 /** Fresh plugin instances per build (plugins keep per-build state). */
 const plugins = () => [
   noPublicDefaults(),
+  leanLocalize(),
   evergreenAdapter(),
   noBinarypack(),
   nodeResolve({ browser: true, exportConditions: ['browser'] }),

@@ -1,8 +1,12 @@
 import { LitElement } from 'lit';
 import { adoptDocumentTokens, baseStyles } from './tokens.styles.js';
+import { followPageLanguage } from './localize.js';
 import { VERSION } from './version.js';
 
-/** Base class of every DarkSwap element: version for the guarded define, tokens, shared styles. */
+/**
+ * Base class of every DarkSwap element: version for the guarded define, tokens, shared styles, and the page's
+ * language followed (each element class adds `@localized()` to re-render when it changes).
+ */
 export class DarkswapElement extends LitElement {
   static readonly version: string = VERSION;
   static override styles = [baseStyles];
@@ -10,5 +14,6 @@ export class DarkswapElement extends LitElement {
   constructor() {
     super();
     adoptDocumentTokens();
+    followPageLanguage();
   }
 }

@@ -2,22 +2,30 @@
  * The piece every widget's panel starts with: a heading, a status line in one shared set of words,
  * and the "not connected" notice shown when no connection service reached the widget.
  */
+import { msg } from '@lit/localize';
 import { html, nothing, type TemplateResult } from 'lit';
 
-/** One set of words for a connection service's status (`none`: no service reached the widget). */
-export const STATUS_WORDS: Readonly<Record<string, string>> = Object.freeze({
-  none: 'Not connected',
-  idle: 'Not started',
-  connecting: 'Connecting…',
-  open: 'Online',
-  reconnecting: 'Reconnecting…',
-  closed: 'Closed',
-  error: 'Connection error',
-});
+/** One set of words for a connection service's status (`none`: no service reached the widget), in the active language. */
+export function statusWords(): Readonly<Record<string, string>> {
+  return {
+    none: msg('Not connected'),
+    idle: msg('Not started'),
+    connecting: msg('Connecting…'),
+    open: msg('Online'),
+    reconnecting: msg('Reconnecting…'),
+    closed: msg('Closed'),
+    error: msg('Connection error'),
+  };
+}
 
 /** The words for a service status. */
 export function statusWord(status: string): string {
-  return STATUS_WORDS[status] ?? status;
+  return statusWords()[status] ?? status;
+}
+
+/** A widget's heading: its English default shown in the active language (`msg(default)`), anything else as set. */
+export function headingText(heading: string, englishDefault: string, translatedDefault: string): string {
+  return heading === englishDefault ? translatedDefault : heading;
 }
 
 /**
@@ -34,6 +42,6 @@ export function panelHeader(heading: string, status: string, statusText: string 
 /** The notice shown instead of a widget's body when no connection service reached it. */
 export function notConnected(show = true): TemplateResult | typeof nothing {
   return show
-    ? html`<p part="not-connected">Not connected: this widget needs a <code>&lt;darkswap-connection&gt;</code> around it or on the page.</p>`
+    ? html`<p part="not-connected">${msg(html`Not connected: this widget needs a <code>&lt;darkswap-connection&gt;</code> around it or on the page.`)}</p>`
     : nothing;
 }

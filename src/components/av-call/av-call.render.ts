@@ -1,11 +1,13 @@
 /** The templates of `<darkswap-av-call>`: idle (pick a peer), incoming banner, the call itself, the history. */
+import { msg, str } from '@lit/localize';
 import { html, nothing, type TemplateResult } from 'lit';
+import { formatNumber } from '../../internal/format.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { ConnectionApi } from '../../core/connection-api.js';
 import type { CallEngine } from '../../features/call/call.engine.js';
 import { durationOf, liveLegs, type Call, type Leg } from '../../features/call/call.model.js';
 import { MAX_PARTICIPANTS } from '../../features/call/call.protocol.js';
-import { formatDuration, formatWhen, historyLine, LEG_WORDS, qualityLines, remoteFlagsText } from './av-call.view.js';
+import { formatDuration, formatWhen, historyLine, legWord, qualityLines, remoteFlagsText } from './av-call.view.js';
 
 export interface AvCallRenderHost {
   service: ConnectionApi | undefined;
@@ -40,7 +42,7 @@ function errorLine(h: AvCallRenderHost): TemplateResult | typeof nothing {
   if (!h.error) return nothing;
   return html`<div class="row">
     <p part="error" role="alert">${h.error}</p>
-    ${h.canRetry ? html`<button part="retry-button" @click=${h.actions.retry}>Try again</button>` : nothing}
+    ${h.canRetry ? html`<button part="retry-button" @click=${h.actions.retry}>${msg('Try again')}</button>` : nothing}
   </div>`;
 }
 
@@ -57,14 +59,14 @@ export function renderIdle(h: AvCallRenderHost): TemplateResult {
   };
   return html`<div class="row">
       <label
-        >Peer
+        >${msg('Peer')}
         <select id="call-peer" part="peer-select" ?disabled=${peers.length === 0}>
-          ${peers.length === 0 ? html`<option value="">No linked peers yet</option>` : nothing}
+          ${peers.length === 0 ? html`<option value="">${msg('No linked peers yet')}</option>` : nothing}
           ${peers.map((p) => html`<option value=${p} ?selected=${p === h.peer}>${p}</option>`)}
         </select>
       </label>
-      <button part="call-button" ?disabled=${peers.length === 0} @click=${(e: Event) => start(e, true)}>Video call</button>
-      <button part="audio-call-button" class="secondary" ?disabled=${peers.length === 0} @click=${(e: Event) => start(e, false)}>Audio call</button>
+      <button part="call-button" ?disabled=${peers.length === 0} @click=${(e: Event) => start(e, true)}>${msg('Video call')}</button>
+      <button part="audio-call-button" class="secondary" ?disabled=${peers.length === 0} @click=${(e: Event) => start(e, false)}>${msg('Audio call')}</button>
     </div>
     ${errorLine(h)}`;
 }
@@ -76,12 +78,14 @@ export function renderIncoming(h: AvCallRenderHost, call: Call): TemplateResult 
   const others = call.legs.filter((l) => l.peer !== from).map((l) => l.peer);
   return html`<div part="incoming" role="group" aria-labelledby="incoming-title">
     <p id="incoming-title">
-      Incoming ${call.video ? 'video' : 'audio'} call from <code>${from}</code>${code ? html` · code <code part="code">${code}</code>` : nothing}
-      ${others.length ? html`<br />with ${others.map((p, i) => html`${i ? ', ' : ''}<code>${p}</code>`)}` : nothing}
+      ${call.video ? msg(html`Incoming video call from <code>${from}</code>`) : msg(html`Incoming audio call from <code>${from}</code>`)}${
+        code ? html` · ${msg(html`code <code part="code">${code}</code>`)}` : nothing
+      }
+      ${others.length ? html`<br />${msg('with')} ${others.map((p, i) => html`${i ? ', ' : ''}<code>${p}</code>`)}` : nothing}
     </p>
     <div class="row">
-      <button part="accept-button" @click=${() => void h.actions.accept()}>Accept</button>
-      <button part="decline-button" @click=${h.actions.decline}>Decline</button>
+      <button part="accept-button" @click=${() => void h.actions.accept()}>${msg('Accept')}</button>
+      <button part="decline-button" @click=${h.actions.decline}>${msg('Decline')}</button>
     </div>
     ${errorLine(h)}
   </div>`;
@@ -93,22 +97,22 @@ function tile(h: AvCallRenderHost, leg: Leg): TemplateResult {
   const flags = remoteFlagsText(leg);
   const pipVideo = (e: Event) => (e.currentTarget as HTMLElement).closest('li')?.querySelector('video') ?? null;
   return html`<li part="participant" data-state=${leg.state} data-peer=${leg.peer}>
-    <video part="video" autoplay playsinline .srcObject=${stream ?? null} .muted=${muted} aria-label=${`Video of ${leg.peer}`}></video>
+    <video part="video" autoplay playsinline .srcObject=${stream ?? null} .muted=${muted} aria-label=${msg(str`Video of ${leg.peer}`)}></video>
     <div class="tile-info">
       <code>${leg.peer}</code>
-      <span data-part="leg-state">${LEG_WORDS[leg.state]}</span>
+      <span data-part="leg-state">${legWord(leg.state)}</span>
       ${flags ? html`<span>${flags}</span>` : nothing}
     </div>
     ${
       leg.state === 'active' || leg.state === 'connecting'
         ? html`<div class="row">
             <button part="mute-peer-button" class="secondary" aria-pressed=${muted ? 'true' : 'false'} @click=${() => h.actions.mutePeer(leg.peer)}>
-              Silence <span class="visually-hidden">${leg.peer}</span>
+              ${msg('Silence')} <span class="visually-hidden">${leg.peer}</span>
             </button>
             ${
               document.pictureInPictureEnabled
                 ? html`<button part="pip-button" class="secondary" @click=${(e: Event) => h.actions.pip(pipVideo(e))}>
-                    Picture-in-picture <span class="visually-hidden">${leg.peer}</span>
+                    ${msg('Picture-in-picture')} <span class="visually-hidden">${leg.peer}</span>
                   </button>`
                 : nothing
             }
@@ -117,7 +121,7 @@ function tile(h: AvCallRenderHost, leg: Leg): TemplateResult {
     }
     ${
       h.showStats
-        ? html`<dl part="quality" aria-label=${`Quality of the call with ${leg.peer}`}>
+        ? html`<dl part="quality" aria-label=${msg(str`Quality of the call with ${leg.peer}`)}>
             ${qualityLines(h.engine?.quality(leg.peer)).map(
               ([k, v]) =>
                 html`<dt>${k}</dt>
@@ -151,7 +155,7 @@ export function renderCall(h: AvCallRenderHost, call: Call): TemplateResult {
     e.preventDefault();
     h.actions.talk(on);
   };
-  return html`<ul part="participants" aria-label="Participants">
+  return html`<ul part="participants" aria-label=${msg('Participants')}>
       ${repeat(
         legs,
         (l) => l.peer,
@@ -159,9 +163,9 @@ export function renderCall(h: AvCallRenderHost, call: Call): TemplateResult {
       )}
     </ul>
     <div part="self">
-      <video part="video self-video" autoplay playsinline .muted=${true} .srcObject=${local?.preview ?? null} aria-label="My video"></video>
+      <video part="video self-video" autoplay playsinline .muted=${true} .srcObject=${local?.preview ?? null} aria-label=${msg('My video')}></video>
       <label class="tile-info"
-        >Microphone level
+        >${msg('Microphone level')}
         <meter part="level" min="0" max="1" .value=${h.level}></meter>
       </label>
       ${answered ? html`<span class="tile-info" role="timer">${formatDuration(durationOf(call, Date.now()))}</span>` : nothing}
@@ -178,26 +182,26 @@ export function renderCall(h: AvCallRenderHost, call: Call): TemplateResult {
               @keydown=${talkKey(true)}
               @keyup=${talkKey(false)}
             >
-              Hold to talk
+              ${msg('Hold to talk')}
             </button>`
           : html`<button part="mic-button" aria-pressed=${local && !local.micOn ? 'true' : 'false'} ?disabled=${!local?.audio} @click=${h.actions.toggleMic}>
-              Mute
+              ${msg('Mute')}
             </button>`
       }
-      <button part="camera-button" aria-pressed=${local?.cameraOn ? 'false' : 'true'} @click=${h.actions.toggleCamera}>Camera off</button>
-      <button part="screen-button" aria-pressed=${local?.screen ? 'true' : 'false'} @click=${h.actions.toggleScreen}>Share screen</button>
-      <button part="stats-button" class="secondary" aria-pressed=${h.showStats ? 'true' : 'false'} @click=${h.actions.toggleStats}>Stats</button>
-      <button part="hangup-button" @click=${h.actions.hangup}>${answered ? 'Hang up' : 'Cancel'}</button>
+      <button part="camera-button" aria-pressed=${local?.cameraOn ? 'false' : 'true'} @click=${h.actions.toggleCamera}>${msg('Camera off')}</button>
+      <button part="screen-button" aria-pressed=${local?.screen ? 'true' : 'false'} @click=${h.actions.toggleScreen}>${msg('Share screen')}</button>
+      <button part="stats-button" class="secondary" aria-pressed=${h.showStats ? 'true' : 'false'} @click=${h.actions.toggleStats}>${msg('Stats')}</button>
+      <button part="hangup-button" @click=${h.actions.hangup}>${answered ? msg('Hang up') : msg('Cancel')}</button>
     </div>
     <div class="row">
-      ${devicePicker(h, 'audioinput', 'Microphone', local?.audioDevice ?? local?.audio?.getSettings().deviceId)}
-      ${devicePicker(h, 'videoinput', 'Camera', local?.videoDevice ?? local?.camera?.getSettings().deviceId)}
+      ${devicePicker(h, 'audioinput', msg('Microphone'), local?.audioDevice ?? local?.audio?.getSettings().deviceId)}
+      ${devicePicker(h, 'videoinput', msg('Camera'), local?.videoDevice ?? local?.camera?.getSettings().deviceId)}
     </div>
     ${
       answered && legs.length + 1 < MAX_PARTICIPANTS && candidates.length
         ? html`<div class="row">
             <label
-              >Add someone
+              >${msg('Add someone')}
               <select id="invite-peer" part="invite-select">
                 ${candidates.map((p) => html`<option value=${p}>${p}</option>`)}
               </select>
@@ -210,7 +214,7 @@ export function renderCall(h: AvCallRenderHost, call: Call): TemplateResult {
                 if (peer) h.actions.invite(peer);
               }}
             >
-              Add
+              ${msg('Add')}
             </button>
           </div>`
         : nothing
@@ -223,7 +227,7 @@ export function renderHistory(h: AvCallRenderHost): TemplateResult | typeof noth
   const list = h.engine?.history ?? [];
   if (!list.length) return nothing;
   return html`<details>
-    <summary>History (${list.length})</summary>
+    <summary>${msg(str`History (${formatNumber(list.length)})`)}</summary>
     <ul part="history">
       ${list.slice(0, 20).map((e) => {
         const line = historyLine(e);

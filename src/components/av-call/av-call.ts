@@ -1,4 +1,6 @@
+import { localized, msg, str } from '@lit/localize';
 import { html, nothing } from 'lit';
+import { formatNumber } from '../../internal/format.js';
 import { property, state } from 'lit/decorators.js';
 import type { ConnectionApi } from '../../core/connection-api.js';
 import { ConnectionController } from '../../context/connection-controller.js';
@@ -8,11 +10,11 @@ import { listDevices } from '../../features/call/call.media.js';
 import { durationOf, liveLegs, members } from '../../features/call/call.model.js';
 import { BusyGuard } from '../../internal/busy-guard.js';
 import { DarkswapElement } from '../../internal/base-element.js';
-import { notConnected, panelHeader, statusWord } from '../../internal/panel-header.js';
+import { headingText, notConnected, panelHeader, statusWord } from '../../internal/panel-header.js';
 import { DarkswapCallEndedEvent, DarkswapCallIncomingEvent, DarkswapCallStartedEvent } from './av-call.events.js';
 import { renderCall, renderHistory, renderIdle, renderIncoming, type AvCallRenderHost } from './av-call.render.js';
 import { avCallStyles } from './av-call.styles.js';
-import { END_WORDS } from './av-call.view.js';
+import { endWords } from './av-call.view.js';
 import { AudioLevel } from './audio-level.js';
 import { Ringtone } from './ringtone.js';
 
@@ -73,10 +75,11 @@ import { Ringtone } from './ringtone.js';
  * @cssprop --darkswap-av-call-pressed-background - A pressed toggle's background.
  * @cssprop --darkswap-av-call-hangup-color - Hang-up and decline buttons (default `--darkswap-color-danger`).
  */
+@localized()
 export class DarkswapAvCall extends DarkswapElement {
   static override styles = [...DarkswapElement.styles, ...avCallStyles];
 
-  /** Heading text. */
+  /** Heading text. The default, "Call", is shown in the page's language. */
   @property() heading = 'Call';
 
   /** The peer preselected in the picker. */
@@ -179,7 +182,7 @@ export class DarkswapAvCall extends DarkswapElement {
       void this.refreshDevices();
       this.dispatchEvent(new DarkswapCallStartedEvent({ call: call.id, peers: members(call) }));
     } else if (e.type === 'ended' && call) {
-      this.notice = END_WORDS[call.reason ?? 'hangup'];
+      this.notice = endWords(call.reason ?? 'hangup');
       this.mutedPeers = new Set();
       this.dispatchEvent(new DarkswapCallEndedEvent({ call: call.id, reason: call.reason ?? 'hangup', durationMs: durationOf(call, Date.now()) }));
     }
@@ -232,7 +235,7 @@ export class DarkswapAvCall extends DarkswapElement {
       this.mutedPeers = next;
     },
     pip: (video: HTMLVideoElement | null) =>
-      void video?.requestPictureInPicture?.().catch((e: unknown) => (this.error = `Picture-in-picture failed: ${String(e)}`)),
+      void video?.requestPictureInPicture?.().catch((e: unknown) => (this.error = msg(str`Picture-in-picture failed: ${String(e)}`))),
     useDevice: (kind: 'audioinput' | 'videoinput', id: string) => void this.attempt(() => this.engine!.useDevice(kind, id)),
     invite: (peer: string) => void this.attempt(() => this.engine!.invite(peer)),
   };
@@ -242,9 +245,9 @@ export class DarkswapAvCall extends DarkswapElement {
     if (!service) return statusWord('none');
     const call = this.engine?.call;
     if (!call || call.phase === 'ended') return this.notice || statusWord(service.status);
-    if (call.phase === 'ringing') return `Incoming ${call.video ? 'video' : 'audio'} call`;
-    if (call.phase === 'calling') return call.legs[0]?.state === 'ringing' ? 'Ringing…' : 'Calling…';
-    return `In call · ${liveLegs(call).length + 1} people`;
+    if (call.phase === 'ringing') return call.video ? msg('Incoming video call') : msg('Incoming audio call');
+    if (call.phase === 'calling') return call.legs[0]?.state === 'ringing' ? msg('Ringing…') : msg('Calling…');
+    return msg(str`In call · ${formatNumber(liveLegs(call).length + 1)} people`);
   }
 
   override render() {
@@ -267,7 +270,7 @@ export class DarkswapAvCall extends DarkswapElement {
       pushToTalk: this.pushToTalk,
     };
     return html`<section part="base" aria-labelledby="title">
-      ${panelHeader(this.heading, call?.phase ?? service?.status ?? 'none', this.statusText())} ${notConnected(!service)}
+      ${panelHeader(headingText(this.heading, 'Call', msg('Call')), call?.phase ?? service?.status ?? 'none', this.statusText())} ${notConnected(!service)}
       ${
         service && engine
           ? html`${call?.phase === 'ringing' ? renderIncoming(host, call) : nothing} ${live && call.phase !== 'ringing' ? renderCall(host, call) : nothing}

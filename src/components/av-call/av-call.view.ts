@@ -1,41 +1,77 @@
 /** What `<darkswap-av-call>` shows, in words: pure helpers over the call model and its quality samples. */
+import { msg, str } from '@lit/localize';
+import { formatDateTime, formatNumber, formatPercent } from '../../internal/format.js';
 import type { LegQuality } from '../../features/call/call.engine.js';
 import type { HistoryEntry } from '../../features/call/call.history.js';
 import type { CallOutcome, EndReason, Leg } from '../../features/call/call.model.js';
 
-export const LEG_WORDS: Readonly<Record<Leg['state'], string>> = Object.freeze({
-  inviting: 'Calling…',
-  ringing: 'Ringing…',
-  connecting: 'Connecting…',
-  active: 'In call',
-  ended: 'Left',
-});
+/** A participant's state in words, in the active language. */
+export function legWord(state: Leg['state']): string {
+  switch (state) {
+    case 'inviting':
+      return msg('Calling…');
+    case 'ringing':
+      return msg('Ringing…');
+    case 'connecting':
+      return msg('Connecting…');
+    case 'active':
+      return msg('In call');
+    case 'ended':
+      return msg('Left');
+  }
+}
 
-export const END_WORDS: Readonly<Record<EndReason, string>> = Object.freeze({
-  hangup: 'Call ended.',
-  declined: 'Declined.',
-  busy: 'Busy: in another call.',
-  'no-answer': 'No answer.',
-  cancelled: 'Cancelled.',
-  missed: 'Missed call.',
-  unreachable: 'Could not reach the peer’s call widget.',
-  lost: 'Call lost: the peer stopped responding.',
-  failed: 'The call could not be set up.',
-  security: 'Call ended: the media connection was not the authenticated one.',
-});
+/** Why a call ended, as a notice, in the active language. */
+export function endWords(reason: EndReason): string {
+  switch (reason) {
+    case 'hangup':
+      return msg('Call ended.');
+    case 'declined':
+      return msg('Declined.');
+    case 'busy':
+      return msg('Busy: in another call.');
+    case 'no-answer':
+      return msg('No answer.');
+    case 'cancelled':
+      return msg('Cancelled.');
+    case 'missed':
+      return msg('Missed call.');
+    case 'unreachable':
+      return msg('Could not reach the peer’s call widget.');
+    case 'lost':
+      return msg('Call lost: the peer stopped responding.');
+    case 'failed':
+      return msg('The call could not be set up.');
+    case 'security':
+      return msg('Call ended: the media connection was not the authenticated one.');
+  }
+}
 
-export const OUTCOME_WORDS: Readonly<Record<CallOutcome, string>> = Object.freeze({
-  completed: 'Completed',
-  declined: 'Declined',
-  busy: 'Busy',
-  'no-answer': 'No answer',
-  cancelled: 'Cancelled',
-  missed: 'Missed',
-  unreachable: 'Unreachable',
-  lost: 'Lost',
-  failed: 'Failed',
-  security: 'Security stop',
-});
+/** How a call in the history ended, in one or two words, in the active language. */
+export function outcomeWord(outcome: CallOutcome): string {
+  switch (outcome) {
+    case 'completed':
+      return msg('Completed');
+    case 'declined':
+      return msg('Declined');
+    case 'busy':
+      return msg('Busy');
+    case 'no-answer':
+      return msg('No answer');
+    case 'cancelled':
+      return msg('Cancelled');
+    case 'missed':
+      return msg('Missed');
+    case 'unreachable':
+      return msg('Unreachable');
+    case 'lost':
+      return msg('Lost');
+    case 'failed':
+      return msg('Failed');
+    case 'security':
+      return msg('Security stop');
+  }
+}
 
 /** `m:ss` or `h:mm:ss`. */
 export function formatDuration(ms: number): string {
@@ -47,22 +83,21 @@ export function formatDuration(ms: number): string {
 }
 
 /** Date and time of a history entry, in the page's language. */
-export function formatWhen(at: number, locale?: string): string {
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'short' }).format(at);
-}
+export const formatWhen = (at: number): string => formatDateTime(at);
 
-const kbps = (bps: number) => `${new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 }).format(bps / 1000)} kbit/s`;
+const kbps = (bps: number) => `${formatNumber(bps / 1000, { maximumFractionDigits: 0 })} kbit/s`;
 
 /** The overlay's lines: resolution and frame rate, bitrate each way, loss, RTT, verdict, my video step. */
 export function qualityLines(q: LegQuality | undefined): [string, string][] {
-  if (!q) return [['Quality', 'measuring…']];
+  if (!q) return [[msg('Quality'), msg('measuring…')]];
   const lines: [string, string][] = [];
-  lines.push(['Video', q.width && q.height ? `${q.width}×${q.height}${q.fps !== undefined ? ` @ ${Math.round(q.fps)} fps` : ''}` : 'none']);
-  lines.push(['In / out', `${kbps(q.inBps)} / ${kbps(q.outBps)}`]);
-  lines.push(['Loss', q.loss === undefined ? '—' : `${(q.loss * 100).toFixed(1)} %`]);
-  lines.push(['RTT', q.rttMs === undefined ? '—' : `${Math.round(q.rttMs)} ms`]);
-  if (q.verdict) lines.push(['Link', q.verdict]);
-  if (q.step) lines.push(['Sending', q.step]);
+  const fps = q.fps !== undefined ? msg(str` @ ${formatNumber(Math.round(q.fps))} fps`) : '';
+  lines.push([msg('Video'), q.width && q.height ? `${q.width}×${q.height}${fps}` : msg('none')]);
+  lines.push([msg('In / out'), `${kbps(q.inBps)} / ${kbps(q.outBps)}`]);
+  lines.push([msg('Loss'), formatPercent(q.loss)]);
+  lines.push(['RTT', q.rttMs === undefined ? '—' : `${formatNumber(Math.round(q.rttMs))} ms`]);
+  if (q.verdict) lines.push([msg('Link'), q.verdict === 'good' ? msg('Good') : q.verdict === 'fair' ? msg('Fair') : msg('Poor')]);
+  if (q.step) lines.push([msg('Sending'), q.step]);
   return lines;
 }
 
@@ -70,9 +105,9 @@ export function qualityLines(q: LegQuality | undefined): [string, string][] {
 export function historyLine(e: HistoryEntry): { peers: string; outcome: string; duration: string; direction: string } {
   return {
     peers: e.peers.join(', ') || '—',
-    outcome: OUTCOME_WORDS[e.outcome],
+    outcome: outcomeWord(e.outcome),
     duration: e.durationMs > 0 ? formatDuration(e.durationMs) : '',
-    direction: e.direction === 'incoming' ? 'Incoming' : 'Outgoing',
+    direction: e.direction === 'incoming' ? msg('Incoming') : msg('Outgoing'),
   };
 }
 
@@ -80,9 +115,9 @@ export function historyLine(e: HistoryEntry): { peers: string; outcome: string; 
 export function remoteFlagsText(leg: Leg): string {
   const parts: string[] = [];
   if (leg.state === 'active' || leg.state === 'connecting') {
-    if (!leg.remote.audio) parts.push('muted');
-    if (leg.remote.screen) parts.push('sharing screen');
-    else if (!leg.remote.video) parts.push('camera off');
+    if (!leg.remote.audio) parts.push(msg('muted'));
+    if (leg.remote.screen) parts.push(msg('sharing screen'));
+    else if (!leg.remote.video) parts.push(msg('camera off'));
   }
   return parts.join(' · ');
 }

@@ -1,4 +1,6 @@
+import { msg, str } from '@lit/localize';
 import * as v from 'valibot';
+import { formatNumber } from '../../internal/format.js';
 import { isValidPeerId } from '../../core/config.js';
 import { LOG_LIMIT, MAX_TEXT_LENGTH, type LogEntry, type PeerEntry, type PeerState } from './demo.types.js';
 
@@ -20,18 +22,18 @@ export function appendLog(log: readonly LogEntry[], entry: LogEntry, limit = LOG
 /** Say what is wrong with a peer id typed by the user, or `undefined` when it is fine. */
 export function peerIdProblem(input: string, myId: string | undefined): string | undefined {
   const id = input.trim();
-  if (id === '') return 'Enter the peer id to connect to.';
-  if (!isValidPeerId(id)) return 'A peer id uses letters, digits and single - or _ between them (at most 64).';
-  if (id === myId) return 'That is your own peer id; enter the other peer’s id.';
+  if (id === '') return msg('Enter the peer id to connect to.');
+  if (!isValidPeerId(id)) return msg('A peer id uses letters, digits and single - or _ between them (at most 64).');
+  if (id === myId) return msg('That is your own peer id; enter the other peer’s id.');
   return undefined;
 }
 
 /** Say what is wrong with a message typed by the user, or `undefined` when it can be sent. */
 export function textProblem(text: string, openPeers: number): string | undefined {
-  if (text.trim() === '') return 'Type a message first.';
+  if (text.trim() === '') return msg('Type a message first.');
   if (text.length > MAX_TEXT_LENGTH)
-    return `Messages are limited to ${MAX_TEXT_LENGTH.toLocaleString('en')} characters; this one has ${text.length.toLocaleString('en')}. Nothing was sent.`;
-  if (openPeers === 0) return 'Connect to a peer before sending.';
+    return msg(str`Messages are limited to ${formatNumber(MAX_TEXT_LENGTH)} characters; this one has ${formatNumber(text.length)}. Nothing was sent.`);
+  if (openPeers === 0) return msg('Connect to a peer before sending.');
   return undefined;
 }
 
@@ -42,14 +44,21 @@ export function setPeerState(peers: ReadonlyMap<string, PeerEntry>, peer: string
   return next;
 }
 
-const STATE_WORDS: Record<PeerState, string> = {
-  connecting: 'Connecting…',
-  open: 'Connected',
-  reconnecting: 'Reconnecting…',
-  closed: 'Disconnected',
-  failed: 'Failed',
-};
+function stateWord(state: PeerState): string {
+  switch (state) {
+    case 'connecting':
+      return msg('Connecting…');
+    case 'open':
+      return msg('Connected');
+    case 'reconnecting':
+      return msg('Reconnecting…');
+    case 'closed':
+      return msg('Disconnected');
+    case 'failed':
+      return msg('Failed');
+  }
+}
 
 export function peerStateLabel(entry: PeerEntry): string {
-  return entry.reason ? `${STATE_WORDS[entry.state]}: ${entry.reason}` : STATE_WORDS[entry.state];
+  return entry.reason ? `${stateWord(entry.state)}: ${entry.reason}` : stateWord(entry.state);
 }

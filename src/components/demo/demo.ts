@@ -1,3 +1,4 @@
+import { localized, msg, str } from '@lit/localize';
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
@@ -6,7 +7,7 @@ import { isConnectionError } from '../../core/errors.js';
 import type { PeerEvent } from '../../core/events.js';
 import { ConnectionController } from '../../context/connection-controller.js';
 import { DarkswapElement } from '../../internal/base-element.js';
-import { notConnected, panelHeader } from '../../internal/panel-header.js';
+import { headingText, notConnected, panelHeader } from '../../internal/panel-header.js';
 import { DarkswapConnectedEvent, DarkswapMessageEvent } from './demo.events.js';
 import { demoStyles } from './demo.styles.js';
 import { appendLog, DEMO_MAX_BYTES, DemoMessageSchema, peerIdProblem, peerStateLabel, setPeerState, textProblem, type DemoMessage } from './demo.model.js';
@@ -55,10 +56,11 @@ const ALL = '*';
 /** How long "Copied." stays. */
 export const COPY_NOTE_MS = 3_000;
 
+@localized()
 export class DarkswapDemo extends DarkswapElement {
   static override styles = [...DarkswapElement.styles, ...demoStyles];
 
-  /** Heading text. */
+  /** Heading text. The default, "WebRTC Demo", is shown in the page's language. */
   @property() heading = 'WebRTC Demo';
 
   /** A connection service to use instead of the one from context. */
@@ -100,7 +102,7 @@ export class DarkswapDemo extends DarkswapElement {
     const service = this.conn.service;
     const problem = peerIdProblem(peerId, service?.id);
     if (problem || !service) {
-      this.connectError = problem ?? 'Not connected to a signaling server.';
+      this.connectError = problem ?? msg('Not connected to a signaling server.');
       throw new Error(this.connectError);
     }
     const id = peerId.trim();
@@ -125,7 +127,7 @@ export class DarkswapDemo extends DarkswapElement {
   send(text: string, peer?: string): void {
     const service = this.conn.service;
     const problem = textProblem(text, service?.peers.length ?? 0);
-    if (problem || !service) throw new Error(problem ?? 'Not connected.');
+    if (problem || !service) throw new Error(problem ?? msg('Not connected.'));
     if (peer) {
       this.channel.send(peer, { text });
       this.record(peer, text, 'out');
@@ -174,11 +176,11 @@ export class DarkswapDemo extends DarkswapElement {
     if (!id) return;
     try {
       await navigator.clipboard.writeText(id);
-      this.copyNote = 'Copied.';
+      this.copyNote = msg('Copied.');
     } catch {
       const code = this.renderRoot.querySelector('[part~="peer-id"]');
       if (code) getSelection()?.selectAllChildren(code);
-      this.copyNote = 'Selected: press Ctrl+C (⌘C) to copy.';
+      this.copyNote = msg('Selected: press Ctrl+C (⌘C) to copy.');
     }
     // The note is news, not state: it goes after a few seconds.
     clearTimeout(this.copyNoteTimer);
@@ -201,7 +203,7 @@ export class DarkswapDemo extends DarkswapElement {
     const service = this.conn.service;
     const status = this.conn.status;
     return html`<section part="base" aria-labelledby="title">
-      ${panelHeader(this.heading, status)} ${service ? this.renderConnected(service) : notConnected()}
+      ${panelHeader(headingText(this.heading, 'WebRTC Demo', msg('WebRTC Demo')), status)} ${service ? this.renderConnected(service) : notConnected()}
     </section>`;
   }
 
@@ -210,15 +212,15 @@ export class DarkswapDemo extends DarkswapElement {
     const id = service.id;
     return html`
       <div part="identity" class="row">
-        <span>Your peer id:</span>
+        <span>${msg('Your peer id:')}</span>
         <code part="peer-id">${id ?? '…'}</code>
         <button part="copy-button" type="button" class="secondary" ?disabled=${!id} @click=${this.copyId}>
-          Copy<span class="visually-hidden"> your peer id</span>
+          ${msg(html`Copy<span class="visually-hidden"> your peer id</span>`)}
         </button>
         <span role="status" class="note">${this.copyNote}</span>
       </div>
-      <form part="connect-form" @submit=${this.onConnectSubmit} aria-label="Connect to a peer">
-        <label for="peer-input">Peer id</label>
+      <form part="connect-form" @submit=${this.onConnectSubmit} aria-label=${msg('Connect to a peer')}>
+        <label for="peer-input">${msg('Peer id')}</label>
         <input
           part="peer-input"
           id="peer-input"
@@ -228,12 +230,12 @@ export class DarkswapDemo extends DarkswapElement {
           aria-describedby="connect-error"
           aria-invalid=${this.connectError ? 'true' : 'false'}
         />
-        <button part="connect-button" type="submit" ?disabled=${!id || this.connecting}>Connect</button>
+        <button part="connect-button" type="submit" ?disabled=${!id || this.connecting}>${msg('Connect')}</button>
       </form>
       <p part="error" id="connect-error" role="alert">${this.connectError}</p>
       ${
         this.peerStates.size
-          ? html`<ul part="peers" aria-label="Peers">
+          ? html`<ul part="peers" aria-label=${msg('Peers')}>
               ${repeat(
                 this.peerStates,
                 ([peer]) => peer,
@@ -243,19 +245,19 @@ export class DarkswapDemo extends DarkswapElement {
                     <span class="state">${peerStateLabel(entry)}</span>
                     ${
                       entry.state === 'open' && entry.sas
-                        ? html`<span part="peer-code" title="Compare these digits with the other person: equal digits mean no one sits between you."
-                            >Code ${entry.sas}</span
+                        ? html`<span part="peer-code" title=${msg('Compare these digits with the other person: equal digits mean no one sits between you.')}
+                            >${msg(str`Code ${entry.sas}`)}</span
                           >`
                         : nothing
                     }
                     ${
                       entry.state === 'open'
                         ? html`<button part="disconnect-button" type="button" class="secondary" @click=${() => this.disconnectPeer(peer)}>
-                            Disconnect<span class="visually-hidden"> ${peer}</span>
+                            ${msg(html`Disconnect<span class="visually-hidden"> ${peer}</span>`)}
                           </button>`
                         : entry.state === 'failed' || entry.state === 'closed'
                           ? html`<button part="dismiss-button" type="button" class="secondary" @click=${() => this.dismiss(peer)}>
-                              Dismiss<span class="visually-hidden"> ${peer}</span>
+                              ${msg(html`Dismiss<span class="visually-hidden"> ${peer}</span>`)}
                             </button>`
                           : nothing
                     }
@@ -264,24 +266,26 @@ export class DarkswapDemo extends DarkswapElement {
             </ul>`
           : nothing
       }
-      <div part="log" role="log" aria-live="polite" aria-label="Messages" tabindex="0">
+      <div part="log" role="log" aria-live="polite" aria-label=${msg('Messages')} tabindex="0">
         ${repeat(
           this.log,
           (m) => m.seq,
           // One line: the message text is pre-wrap, so template whitespace would show.
           (m) =>
-            html`<p part="message" data-direction=${m.direction}><span class="who">${m.direction === 'in' ? m.peer : `me → ${m.peer}`}:</span>${m.text}</p>`,
+            html`<p part="message" data-direction=${m.direction}>
+              <span class="who">${m.direction === 'in' ? m.peer : msg(str`me → ${m.peer}`)}:</span>${m.text}
+            </p>`,
         )}
       </div>
-      <form part="composer" @submit=${this.onSendSubmit} aria-label="Send a message">
-        <label for="target">To</label>
+      <form part="composer" @submit=${this.onSendSubmit} aria-label=${msg('Send a message')}>
+        <label for="target">${msg('To')}</label>
         <select part="target" id="target">
-          <option value=${ALL}>All connected peers</option>
+          <option value=${ALL}>${msg('All connected peers')}</option>
           ${open.map((p) => html`<option value=${p}>${p}</option>`)}
         </select>
-        <label for="message-input">Message</label>
+        <label for="message-input">${msg('Message')}</label>
         <input part="message-input" id="message-input" autocomplete="off" aria-describedby="send-error" />
-        <button part="send-button" type="submit" ?disabled=${open.length === 0}>Send</button>
+        <button part="send-button" type="submit" ?disabled=${open.length === 0}>${msg('Send')}</button>
       </form>
       <p part="error" id="send-error" role="alert">${this.sendError}</p>
     `;
@@ -289,6 +293,6 @@ export class DarkswapDemo extends DarkswapElement {
 }
 
 function describeReason(reason: string | undefined): string | undefined {
-  if (!reason || reason === 'remote') return 'the peer left';
+  if (!reason || reason === 'remote') return msg('the peer left');
   return reason;
 }

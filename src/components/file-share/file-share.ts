@@ -1,3 +1,4 @@
+import { localized, msg, str } from '@lit/localize';
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
@@ -6,12 +7,13 @@ import type { PeerEvent } from '../../core/events.js';
 import { ConnectionController } from '../../context/connection-controller.js';
 import { BusyGuard } from '../../internal/busy-guard.js';
 import { DarkswapElement } from '../../internal/base-element.js';
-import { notConnected, panelHeader } from '../../internal/panel-header.js';
+import { headingText, notConnected, panelHeader } from '../../internal/panel-header.js';
 import { FeatureController } from '../../context/feature-controller.js';
 import type { FileProgress, FileShareEngine, FileShareListener, TransferInfo } from '../../features/file-share/file-share.engine.js';
 import { FILE_SHARE_FEATURE, FileShareFeature } from '../../features/file-share/file-share.feature.js';
 import { DarkswapFileFailedEvent, DarkswapFileOfferedEvent, DarkswapFileReceivedEvent, DarkswapFileSentEvent } from './file-share.events.js';
-import { formatBytes, formatEta, formatSpeed, safeFileName } from '../../features/file-share/file-share.protocol.js';
+import { safeFileName } from '../../features/file-share/file-share.protocol.js';
+import { formatBinaryBytes as formatBytes, formatBinaryRate as formatSpeed, formatEta, formatNumber } from '../../internal/format.js';
 import { fileShareStyles } from './file-share.styles.js';
 import {
   DEFAULT_MAX_BYTES,
@@ -25,21 +27,39 @@ const RENDER_THROTTLE_MS = 120;
 /** Transfer statuses during which leaving the page would interrupt something. */
 const BUSY_STATUSES: ReadonlySet<DisplayStatus> = new Set(['hashing', 'sending', 'receiving', 'waiting']);
 
-const STATUS_WORDS: Record<DisplayStatus, string> = {
-  hashing: 'Hashing…',
-  offered: 'Waiting for the peer to accept',
-  incoming: 'Offered to you',
-  sending: 'Sending',
-  receiving: 'Receiving',
-  paused: 'Paused',
-  // The same word every widget uses for a link that is coming back (panel-header.ts STATUS_WORDS).
-  waiting: 'Reconnecting…',
-  complete: 'Complete',
-  rejected: 'Rejected',
-  cancelled: 'Cancelled',
-  failed: 'Failed',
-  unavailable: 'Sender unavailable',
-};
+/** A transfer status in words, in the active language. */
+function statusWord(status: DisplayStatus): string {
+  switch (status) {
+    case 'hashing':
+      return msg('Hashing…');
+    case 'offered':
+      return msg('Waiting for the peer to accept');
+    case 'incoming':
+      return msg('Offered to you');
+    case 'sending':
+      return msg('Sending');
+    case 'receiving':
+      return msg('Receiving');
+    case 'paused':
+      return msg('Paused');
+    case 'waiting':
+      // The same word every widget uses for a link that is coming back (panel-header.ts statusWords()).
+      return msg('Reconnecting…');
+    case 'complete':
+      return msg('Complete');
+    case 'rejected':
+      return msg('Rejected');
+    case 'cancelled':
+      return msg('Cancelled');
+    case 'failed':
+      return msg('Failed');
+    case 'unavailable':
+      return msg('Sender unavailable');
+  }
+}
+
+/** `Hashing… 42 %`: whole percents, as the hash advances. */
+const hashingText = (done: number, total: number) => msg(str`Hashing… ${formatNumber(Math.floor((done / total) * 100))} %`);
 
 /**
  * Send files to connected peers: pick files (or drop them), choose peers, offer. The receiver
@@ -108,10 +128,11 @@ const STATUS_WORDS: Record<DisplayStatus, string> = {
  * @cssprop --darkswap-file-share-progress-color - Progress bar colour (default `--darkswap-color-accent`).
  * @cssprop --darkswap-file-share-progress-height - Progress bar height (default `0.5rem`).
  */
+@localized()
 export class DarkswapFileShare extends DarkswapElement {
   static override styles = [...DarkswapElement.styles, ...fileShareStyles];
 
-  /** Heading text. */
+  /** Heading text. The default, "Share files", is shown in the page's language. */
   @property() heading = 'Share files';
 
   /** Largest offer accepted, all files together, in bytes. */
@@ -180,11 +201,11 @@ export class DarkswapFileShare extends DarkswapElement {
     offered: (t) => this.onOffered(t),
     offerSent: (t) => this.dispatchEvent(new DarkswapFileOfferedEvent({ transferId: t.id, peer: t.peer, direction: 'out', files: describe(t.files) })),
     fileReceived: (t, i, file) => {
-      this.announce(`Received ${t.files[i].info.name}, verified.`);
+      this.announce(msg(str`Received ${t.files[i].info.name}, verified.`));
       this.dispatchEvent(new DarkswapFileReceivedEvent({ transferId: t.id, peer: t.peer, ...describe([t.files[i]])[0], file }));
     },
     fileSent: (t, i) => {
-      this.announce(`${t.peer} verified ${t.files[i].info.name}.`);
+      this.announce(msg(str`${t.peer} verified ${t.files[i].info.name}.`));
       this.dispatchEvent(new DarkswapFileSentEvent({ transferId: t.id, peer: t.peer, ...describe([t.files[i]])[0] }));
     },
     failed: (t, i, reason, message) => {
@@ -233,11 +254,11 @@ export class DarkswapFileShare extends DarkswapElement {
   async sendFiles(files: readonly File[], peers: readonly string[]): Promise<string[]> {
     const engine = this.engine;
     const open = this.conn.service?.peers ?? [];
-    if (!engine || !this.conn.service) throw new Error('Not connected: this widget has no connection service.');
-    if (files.length === 0) throw new Error('Choose at least one file.');
-    if (peers.length === 0) throw new Error('Choose at least one connected peer.');
+    if (!engine || !this.conn.service) throw new Error(msg('Not connected: this widget has no connection service.'));
+    if (files.length === 0) throw new Error(msg('Choose at least one file.'));
+    if (peers.length === 0) throw new Error(msg('Choose at least one connected peer.'));
     const missing = peers.find((p) => !open.includes(p));
-    if (missing) throw new Error(`Not connected to ${missing}.`);
+    if (missing) throw new Error(msg(str`Not connected to ${missing}.`));
     return Promise.all(peers.map((peer) => engine.offer(peer, files)));
   }
 
@@ -296,7 +317,7 @@ export class DarkswapFileShare extends DarkswapElement {
       this.engine?.prehash(f).catch((e: unknown) => {
         if (e instanceof DOMException && e.name === 'AbortError') return;
         this.hashErrors.set(f, e instanceof Error ? e.message : String(e));
-        this.composeError = `Could not hash ${f.name}: ${this.hashErrors.get(f)}`;
+        this.composeError = msg(str`Could not hash ${f.name}: ${this.hashErrors.get(f)}`);
       });
     }
   }
@@ -309,11 +330,11 @@ export class DarkswapFileShare extends DarkswapElement {
 
   private hashText(file: File): string {
     const failed = this.hashErrors.get(file);
-    if (failed) return `Could not hash: ${failed}`;
+    if (failed) return msg(str`Could not hash: ${failed}`);
     const p = this.engine?.hashProgress(file);
     if (!p) return '';
     if (p.sha256) return `SHA-256 ${p.sha256.slice(0, 16)}…`;
-    return file.size > 0 ? `Hashing… ${Math.floor((p.bytes / file.size) * 100)} %` : 'Hashing…';
+    return file.size > 0 ? hashingText(p.bytes, file.size) : msg('Hashing…');
   }
 
   private onFileInput(e: Event): void {
@@ -365,7 +386,7 @@ export class DarkswapFileShare extends DarkswapElement {
     const service = this.conn.service;
     const status = this.conn.status;
     return html`<section part="base" aria-labelledby="title">
-      ${panelHeader(this.heading, status)} ${service ? this.renderConnected(service) : notConnected()}
+      ${panelHeader(headingText(this.heading, 'Share files', msg('Share files')), status)} ${service ? this.renderConnected(service) : notConnected()}
     </section>`;
   }
 
@@ -374,22 +395,22 @@ export class DarkswapFileShare extends DarkswapElement {
     const transfers = this.transfers;
     const canSend = this.selected.length > 0 && [...this.chosen].some((p) => peers.includes(p));
     return html`
-      <form part="composer" aria-label="Offer files" @submit=${this.onSubmit}>
+      <form part="composer" aria-label=${msg('Offer files')} @submit=${this.onSubmit}>
         <div part="drop-zone" ?data-dragging=${this.dragging} @dragover=${this.onDragOver} @dragleave=${this.onDragLeave} @drop=${this.onDrop}>
-          <label part="file-label" for="file-input">Choose files</label>
+          <label part="file-label" for="file-input">${msg('Choose files')}</label>
           <input part="file-input" id="file-input" type="file" multiple @change=${this.onFileInput} />
-          <span aria-hidden="true">or drop them here</span>
+          <span aria-hidden="true">${msg('or drop them here')}</span>
         </div>
         ${
           this.selected.length
-            ? html`<ul part="selection" aria-label="Chosen files">
+            ? html`<ul part="selection" aria-label=${msg('Chosen files')}>
                 ${this.selected.map(
                   (f, i) =>
                     html`<li part="selected-file">
                       <span>${f.name}</span> <span part="file-size">${formatBytes(f.size)}</span>
                       <span part="selected-hash">${this.hashText(f)}</span>
                       <button part="unselect-button" type="button" class="secondary" @click=${() => this.unselect(i)}>
-                        Remove<span class="visually-hidden"> ${f.name}</span>
+                        ${msg(html`Remove<span class="visually-hidden"> ${f.name}</span>`)}
                       </button>
                     </li>`,
                 )}
@@ -397,7 +418,7 @@ export class DarkswapFileShare extends DarkswapElement {
             : nothing
         }
         <fieldset part="peers">
-          <legend>Send to</legend>
+          <legend>${msg('Send to')}</legend>
           ${
             peers.length
               ? peers.map(
@@ -411,25 +432,26 @@ export class DarkswapFileShare extends DarkswapElement {
                       <code>${p}</code>
                     </label>`,
                 )
-              : html`<span part="no-peers">No connected peers yet.</span>`
+              : html`<span part="no-peers">${msg('No connected peers yet.')}</span>`
           }
         </fieldset>
         <div>
-          <button part="send-button" type="submit" ?disabled=${!canSend} aria-describedby="compose-error">Send offer</button>
+          <button part="send-button" type="submit" ?disabled=${!canSend} aria-describedby="compose-error">${msg('Send offer')}</button>
         </div>
       </form>
       <p part="error" id="compose-error" role="alert">${this.composeError}</p>
       ${
         this.storage === 'memory'
           ? html`<p part="warning">
-              Downloads in progress are held in memory (${this.storageWhy ?? 'this browser has no private file system'}): files above
-              ${formatBytes(MEMORY_WARNING_BYTES)} may exhaust it.
+              ${msg(
+                str`Downloads in progress are held in memory (${this.storageWhy ?? msg('this browser has no private file system')}): files above ${formatBytes(MEMORY_WARNING_BYTES)} may exhaust it.`,
+              )}
             </p>`
           : nothing
       }
       ${
         transfers.length
-          ? html`<ul part="transfers" aria-label="Transfers">
+          ? html`<ul part="transfers" aria-label=${msg('Transfers')}>
               ${repeat(
                 transfers,
                 (t) => t.id,
@@ -443,14 +465,16 @@ export class DarkswapFileShare extends DarkswapElement {
   }
 
   private renderTransfer(t: TransferInfo) {
-    const who = t.role === 'send' ? `To ${t.peer}` : `From ${t.peer}`;
-    const label = `${t.role === 'send' ? 'to' : 'from'} ${t.peer}`;
-    const statusText = t.status === 'hashing' && t.totalBytes > 0 ? `Hashing… ${Math.floor((t.hashedBytes / t.totalBytes) * 100)} %` : STATUS_WORDS[t.status];
+    const who = t.role === 'send' ? msg(str`To ${t.peer}`) : msg(str`From ${t.peer}`);
+    const label = t.role === 'send' ? msg(str`to ${t.peer}`) : msg(str`from ${t.peer}`);
+    const statusText = t.status === 'hashing' && t.totalBytes > 0 ? hashingText(t.hashedBytes, t.totalBytes) : statusWord(t.status);
     const danger = t.status === 'failed' || t.status === 'unavailable' || t.status === 'rejected';
     return html`<li part="transfer" data-status=${t.status} data-role=${t.role} data-id=${t.id}>
       <div part="transfer-header">
         <span>${who}</span>
-        <span part="transfer-status">${statusText}${t.state.pausedRemote && t.status === 'paused' && !t.state.pausedLocal ? ' by the other side' : ''}</span>
+        <span part="transfer-status"
+          >${statusText}${t.state.pausedRemote && t.status === 'paused' && !t.state.pausedLocal ? msg(' by the other side') : ''}</span
+        >
         <span part="actions">${this.renderActions(t, label)}</span>
       </div>
       ${
@@ -460,21 +484,21 @@ export class DarkswapFileShare extends DarkswapElement {
       }
       ${
         t.status === 'incoming' && this.storage === 'memory' && t.totalBytes > MEMORY_WARNING_BYTES
-          ? html`<p part="warning">${formatBytes(t.totalBytes)} will be held in memory: this may crash the tab.</p>`
+          ? html`<p part="warning">${msg(str`${formatBytes(t.totalBytes)} will be held in memory: this may crash the tab.`)}</p>`
           : nothing
       }
-      <ul part="files" aria-label="Files ${label}">
+      <ul part="files" aria-label=${msg(str`Files ${label}`)}>
         ${t.files.map((f) => this.renderFile(t, f))}
       </ul>
     </li>`;
   }
 
   private renderActions(t: TransferInfo, label: string) {
-    const hidden = html`<span class="visually-hidden"> transfer ${label}</span>`;
+    const hidden = html`<span class="visually-hidden"> ${msg(str`transfer ${label}`)}</span>`;
     switch (t.status) {
       case 'incoming':
-        return html`<button part="accept-button" type="button" @click=${() => this.accept(t.id)}>Accept${hidden}</button>
-          <button part="reject-button" type="button" class="secondary" @click=${() => this.reject(t.id)}>Reject${hidden}</button>`;
+        return html`<button part="accept-button" type="button" @click=${() => this.accept(t.id)}>${msg('Accept')}${hidden}</button>
+          <button part="reject-button" type="button" class="secondary" @click=${() => this.reject(t.id)}>${msg('Reject')}${hidden}</button>`;
       case 'sending':
       case 'receiving':
       case 'paused':
@@ -485,28 +509,28 @@ export class DarkswapFileShare extends DarkswapElement {
         const retry = t.status === 'waiting' && t.role === 'receive';
         return html`${
             running && !t.state.pausedLocal
-              ? html`<button part="pause-button" type="button" class="secondary" @click=${() => this.pause(t.id)}>Pause${hidden}</button>`
+              ? html`<button part="pause-button" type="button" class="secondary" @click=${() => this.pause(t.id)}>${msg('Pause')}${hidden}</button>`
               : nothing
           }
           ${
             running && t.state.pausedLocal
-              ? html`<button part="resume-button" type="button" @click=${() => this.resume(t.id)}>Resume${hidden}</button>`
+              ? html`<button part="resume-button" type="button" @click=${() => this.resume(t.id)}>${msg('Resume')}${hidden}</button>`
               : nothing
           }
           ${
             retry
               ? html`<button part="retry-button" type="button" class="secondary" @click=${() => this.engine?.retry(t.id).catch(() => undefined)}>
-                  Retry<span class="visually-hidden"> connecting to ${t.peer}</span>
+                  ${msg(html`Retry<span class="visually-hidden"> connecting to ${t.peer}</span>`)}
                 </button>`
               : nothing
-          } <button part="cancel-button" type="button" class="secondary" @click=${() => this.cancel(t.id)}>Cancel${hidden}</button>`;
+          } <button part="cancel-button" type="button" class="secondary" @click=${() => this.cancel(t.id)}>${msg('Cancel')}${hidden}</button>`;
       }
       case 'unavailable':
         return html`<button part="remove-button" type="button" class="secondary" @click=${() => this.removeTransfer(t.id)}>
-          Discard partial data${hidden}
+          ${msg('Discard partial data')}${hidden}
         </button>`;
       default:
-        return html`<button part="remove-button" type="button" class="secondary" @click=${() => this.removeTransfer(t.id)}>Remove${hidden}</button>`;
+        return html`<button part="remove-button" type="button" class="secondary" @click=${() => this.removeTransfer(t.id)}>${msg('Remove')}${hidden}</button>`;
     }
   }
 
@@ -514,8 +538,8 @@ export class DarkswapFileShare extends DarkswapElement {
     const size = f.info.size;
     const flowing = t.status === 'sending' || t.status === 'receiving';
     const speed = flowing && f.status === 'active' && t.speed > 0 ? t.speed : 0;
-    const details = [`${formatBytes(f.bytes)} of ${formatBytes(size)}`];
-    if (speed) details.push(formatSpeed(speed), `${formatEta((size - f.bytes) / speed)} left`);
+    const details = [msg(str`${formatBytes(f.bytes)} of ${formatBytes(size)}`)];
+    if (speed) details.push(formatSpeed(speed), msg(str`${formatEta((size - f.bytes) / speed)} left`));
     const showHash = t.status === 'incoming' || t.status === 'offered';
     return html`<li part="file" data-status=${f.status}>
       <span part="file-name">${f.info.name}</span>
@@ -524,19 +548,21 @@ export class DarkswapFileShare extends DarkswapElement {
         part="progress"
         max=${Math.max(1, size)}
         .value=${size === 0 && f.status === 'complete' ? 1 : f.bytes}
-        aria-label="${f.info.name}: progress"
+        aria-label=${msg(str`${f.info.name}: progress`)}
       ></progress>
       <span part="progress-text">${details.join(' · ')}</span>
       ${
         f.status === 'complete' && f.verified
-          ? html`<code part="hash">SHA-256 verified: ${f.verified}</code>`
+          ? html`<code part="hash">${msg(str`SHA-256 verified: ${f.verified}`)}</code>`
           : showHash
             ? html`<code part="hash">SHA-256: ${f.info.sha256}</code>`
             : nothing
       }
       ${
         f.status === 'complete' && f.url
-          ? html`<a part="download" href=${f.url} download=${safeFileName(f.info.name)}>Download<span class="visually-hidden"> ${f.info.name}</span></a>`
+          ? html`<a part="download" href=${f.url} download=${safeFileName(f.info.name)}
+              >${msg(html`Download<span class="visually-hidden"> ${f.info.name}</span>`)}</a
+            >`
           : nothing
       }
       ${f.status === 'failed' && f.problem ? html`<p part="integrity-error" role="alert">${f.problem}</p>` : nothing}

@@ -3,14 +3,16 @@
  * forms, the open conversation (members, invitation, invite form, the virtualized message list) and the
  * composer. Every peer-supplied string (texts, names) is bound as text: never as HTML.
  */
+import { msg, str } from '@lit/localize';
 import { html, nothing, type TemplateResult } from 'lit';
+import { formatNumber } from '../../internal/format.js';
 import { virtualize } from '@lit-labs/virtualizer/virtualize.js';
 import type { ConnectionApi } from '../../core/connection-api.js';
 import type { ChatEngine } from '../../features/chat/chat.engine.js';
 import type { ChatGroupSummary } from '../../features/chat/chat.types.js';
 import { authorOf } from '../../features/chat/chat.model.js';
 import { MAX_TEXT, type ChatMessage } from '../../features/chat/chat.protocol.js';
-import { authorText, formatTime, groupLine, groupTitle, STATUS_WORDS, unreadText } from './group-chat.view.js';
+import { authorText, formatTime, groupLine, groupTitle, memberStatusWord, unreadText } from './group-chat.view.js';
 
 export interface ChatRenderHost {
   service: ConnectionApi | undefined;
@@ -56,7 +58,7 @@ function peerOptions(h: ChatRenderHost, peers: readonly string[]): TemplateResul
 
 export function renderGroups(h: ChatRenderHost): TemplateResult {
   const peers = h.service?.peers ?? [];
-  return html`<nav part="groups" aria-label="Conversations">
+  return html`<nav part="groups" aria-label=${msg('Conversations')}>
     ${
       h.groups.length
         ? html`<ul part="group-list">
@@ -74,29 +76,29 @@ export function renderGroups(h: ChatRenderHost): TemplateResult {
                   @click=${() => h.actions.select(s.id)}
                 >
                   <span part="group-name">${title}</span>
-                  ${s.status !== 'member' ? html`<span part="group-status">${STATUS_WORDS[s.status]}</span>` : nothing}
+                  ${s.status !== 'member' ? html`<span part="group-status">${memberStatusWord(s.status)}</span>` : nothing}
                   ${s.unread ? html`<span part="unread-badge">${unreadText(s.unread)}</span>` : nothing}
                 </button>
               </li>`;
             })}
           </ul>`
-        : html`<p part="empty">No conversations yet.</p>`
+        : html`<p part="empty">${msg('No conversations yet.')}</p>`
     }
     <form part="create-form" class="row" @submit=${h.actions.create}>
       <label
-        >New group
+        >${msg('New group')}
         <input part="create-input" name="name" autocomplete="off" required />
       </label>
-      <button part="create-button" type="submit" ?disabled=${h.busy}>Create</button>
+      <button part="create-button" type="submit" ?disabled=${h.busy}>${msg('Create')}</button>
     </form>
     <form part="direct-form" class="row" @submit=${h.actions.direct}>
       <label
-        >Message a peer
+        >${msg('Message a peer')}
         <select part="direct-select" name="peer" ?disabled=${!peers.length}>
-          ${peers.length ? peerOptions(h, peers) : html`<option value="">No linked peers yet</option>`}
+          ${peers.length ? peerOptions(h, peers) : html`<option value="">${msg('No linked peers yet')}</option>`}
         </select>
       </label>
-      <button part="direct-button" type="submit" class="secondary" ?disabled=${!peers.length || h.busy}>Open</button>
+      <button part="direct-button" type="submit" class="secondary" ?disabled=${!peers.length || h.busy}>${msg('Open')}</button>
     </form>
   </nav>`;
 }
@@ -104,13 +106,13 @@ export function renderGroups(h: ChatRenderHost): TemplateResult {
 function renderMembers(h: ChatRenderHost, s: ChatGroupSummary): TemplateResult {
   const present = s.members.filter((m) => m.status !== 'left');
   return html`<details part="members">
-    <summary>Members (${present.filter((m) => m.status === 'member').length})</summary>
+    <summary>${msg(str`Members (${formatNumber(present.filter((m) => m.status === 'member').length)})`)}</summary>
     <ul>
       ${s.members.map((m) => {
         const a = who(h, s.id, m.key);
         return html`<li part="member" data-status=${m.status}>
           <span>${a.label}</span>${a.trusted || a.label === a.fingerprint ? nothing : html` <code part="fingerprint">${a.fingerprint}</code>`}
-          ${m.status !== 'member' ? html`<span part="member-status">${STATUS_WORDS[m.status]}</span>` : nothing}
+          ${m.status !== 'member' ? html`<span part="member-status">${memberStatusWord(m.status)}</span>` : nothing}
         </li>`;
       })}
     </ul>
@@ -127,12 +129,12 @@ function renderInvite(h: ChatRenderHost, s: ChatGroupSummary): TemplateResult | 
   if (!peers.length) return nothing;
   return html`<form part="invite-form" class="row" @submit=${h.actions.invite}>
     <label
-      >Invite
+      >${msg('Invite')}
       <select part="invite-select" name="peer">
         ${peerOptions(h, peers)}
       </select>
     </label>
-    <button part="invite-button" type="submit" class="secondary" ?disabled=${h.busy}>Invite</button>
+    <button part="invite-button" type="submit" class="secondary" ?disabled=${h.busy}>${msg('Invite')}</button>
   </form>`;
 }
 
@@ -149,7 +151,8 @@ function renderMessage(h: ChatRenderHost, m: ChatMessage, index: number, size: n
     data-trusted=${a.trusted ? 'true' : 'false'}
   >
     <div class="meta">
-      <span part="author" title=${m.a}>${a.label}</span>${fp} ${a.impostor ? html`<span part="name-warning">claimed a contact’s name</span>` : nothing}
+      <span part="author" title=${m.a}>${a.label}</span>${fp}
+      ${a.impostor ? html`<span part="name-warning">${msg('claimed a contact’s name')}</span>` : nothing}
       <time part="time" datetime=${new Date(m.t).toISOString()}>${formatTime(m.t)}</time>
     </div>
     <p part="text" dir="auto">${m.text}</p>
@@ -160,27 +163,27 @@ export function renderConversation(h: ChatRenderHost): TemplateResult {
   const s = h.current;
   if (!s) return html`<section part="conversation"><p part="empty">Create a group or open a direct conversation.</p></section>`;
   const title = titleOf(h, s);
-  const inviter = s.invitedBy ? authorText(who(h, s.id, s.invitedBy)) : 'A member';
+  const inviter = s.invitedBy ? authorText(who(h, s.id, s.invitedBy)) : msg('A member');
   const canWrite = s.kind === 'dm' || s.status === 'member';
   return html`<section part="conversation" aria-labelledby="conversation-title">
     <div part="conversation-header" class="row">
       <h3 part="conversation-title" id="conversation-title">${title}</h3>
-      ${s.kind === 'group' && s.status === 'member' ? html`<button part="leave-button" type="button" class="secondary" @click=${h.actions.leave}>Leave</button>` : nothing}
-      ${s.kind === 'group' && s.status === 'left' ? html`<button part="join-button" type="button" @click=${h.actions.join}>Join again</button>` : nothing}
+      ${s.kind === 'group' && s.status === 'member' ? html`<button part="leave-button" type="button" class="secondary" @click=${h.actions.leave}>${msg('Leave')}</button>` : nothing}
+      ${s.kind === 'group' && s.status === 'left' ? html`<button part="join-button" type="button" @click=${h.actions.join}>${msg('Join again')}</button>` : nothing}
     </div>
     ${
       s.status === 'invited'
-        ? html`<div part="invitation" class="row" role="group" aria-label="Invitation">
-            <p>${inviter} invited you to this group.</p>
-            <button part="join-button" type="button" @click=${h.actions.join}>Join</button>
-            <button part="decline-button" type="button" class="secondary" @click=${h.actions.leave}>Decline</button>
+        ? html`<div part="invitation" class="row" role="group" aria-label=${msg('Invitation')}>
+            <p>${msg(str`${inviter} invited you to this group.`)}</p>
+            <button part="join-button" type="button" @click=${h.actions.join}>${msg('Join')}</button>
+            <button part="decline-button" type="button" class="secondary" @click=${h.actions.leave}>${msg('Decline')}</button>
           </div>`
         : nothing
     }
     ${s.kind === 'group' ? renderMembers(h, s) : nothing} ${renderInvite(h, s)}
     ${
       h.messages.length
-        ? html`<div part="messages" class="messages" role="list" aria-label=${`Messages in ${title}`} tabindex="0" @scroll=${h.actions.scrolled}>
+        ? html`<div part="messages" class="messages" role="list" aria-label=${msg(str`Messages in ${title}`)} tabindex="0" @scroll=${h.actions.scrolled}>
             ${virtualize({
               items: h.messages as ChatMessage[],
               keyFunction: (m: ChatMessage | undefined, i: number) => m?.id ?? `gone-${i}`,
@@ -188,7 +191,7 @@ export function renderConversation(h: ChatRenderHost): TemplateResult {
               scroller: true,
             })}
           </div>`
-        : html`<p part="empty" class="messages-empty">No messages yet.</p>`
+        : html`<p part="empty" class="messages-empty">${msg('No messages yet.')}</p>`
     }
     ${canWrite ? renderComposer(h) : nothing}
   </section>`;
@@ -197,7 +200,7 @@ export function renderConversation(h: ChatRenderHost): TemplateResult {
 function renderComposer(h: ChatRenderHost): TemplateResult {
   const over = h.count > MAX_TEXT;
   return html`<form part="composer" @submit=${h.actions.send}>
-    <label for="message-input" class="visually-hidden">Message</label>
+    <label for="message-input" class="visually-hidden">${msg('Message')}</label>
     <textarea
       part="message-input"
       id="message-input"
@@ -209,9 +212,9 @@ function renderComposer(h: ChatRenderHost): TemplateResult {
       @input=${h.actions.composerInput}
     ></textarea>
     <div class="row composer-row">
-      <span part="hint" id="composer-hint">Enter sends, Shift+Enter adds a line.</span>
-      <span part="counter" id="composer-count" data-over=${over ? 'true' : 'false'}>${h.count.toLocaleString()} / ${MAX_TEXT.toLocaleString()}</span>
-      <button part="send-button" type="submit">Send</button>
+      <span part="hint" id="composer-hint">${msg('Enter sends, Shift+Enter adds a line.')}</span>
+      <span part="counter" id="composer-count" data-over=${over ? 'true' : 'false'}>${formatNumber(h.count)} / ${formatNumber(MAX_TEXT)}</span>
+      <button part="send-button" type="submit">${msg('Send')}</button>
     </div>
     ${h.composeError ? html`<p part="compose-error" id="composer-error" role="alert">${h.composeError}</p>` : nothing}
   </form>`;

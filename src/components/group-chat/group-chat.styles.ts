@@ -66,6 +66,10 @@ export const groupChatStyles = [
       border-color: var(--darkswap-color-accent, #4338ca);
       box-shadow: inset 3px 0 0 var(--darkswap-color-accent, #4338ca);
     }
+    /* The mark on the start edge: box-shadow has no logical form. */
+    :host(:dir(rtl)) [part~='group-button'][aria-current='true'] {
+      box-shadow: inset -3px 0 0 var(--darkswap-color-accent, #4338ca);
+    }
     [part~='group-name'] {
       flex: 1 1 auto;
       min-width: 0;

@@ -1,4 +1,6 @@
+import { localized, msg, str } from '@lit/localize';
 import { html, nothing, type PropertyValues } from 'lit';
+import { formatNumber } from '../../internal/format.js';
 import { property, state } from 'lit/decorators.js';
 import { ContextConsumer } from '@lit/context';
 import { virtualizerRef, type VirtualizerHostElement } from '@lit-labs/virtualizer/virtualize.js';
@@ -10,7 +12,7 @@ import { CHAT_FEATURE, ChatEngine, ChatEngineEvent } from '../../features/chat/c
 import { checkText, type ChatGroupSummary } from '../../features/chat/chat.types.js';
 import { authorOf } from '../../features/chat/chat.model.js';
 import { DarkswapElement } from '../../internal/base-element.js';
-import { notConnected, panelHeader, statusWord } from '../../internal/panel-header.js';
+import { headingText, notConnected, panelHeader, statusWord } from '../../internal/panel-header.js';
 import { DarkswapChatGroupJoinedEvent, DarkswapChatGroupLeftEvent, DarkswapChatMessageEvent } from './group-chat.events.js';
 import { renderConversation, renderGroups, type ChatRenderHost } from './group-chat.render.js';
 import { groupChatStyles } from './group-chat.styles.js';
@@ -87,10 +89,11 @@ import { announce, groupTitle } from './group-chat.view.js';
  * @cssprop --darkswap-group-chat-badge-background - The unread badge (default `--darkswap-color-accent`).
  * @cssprop --darkswap-group-chat-mine-background - Behind my messages.
  */
+@localized()
 export class DarkswapGroupChat extends DarkswapElement {
   static override styles = [...DarkswapElement.styles, ...groupChatStyles];
 
-  /** Heading text. */
+  /** Heading text. The default, "Chat", is shown in the page's language. */
   @property() heading = 'Chat';
 
   /** The open conversation's id: set it to open one; it follows the user's choice (and is the first one until then). */
@@ -198,7 +201,7 @@ export class DarkswapGroupChat extends DarkswapElement {
     this.dispatchEvent(new DarkswapChatMessageEvent({ group: e.group, id: m.id, author: m.a, text: m.text, source: e.source, at: m.t }));
     if (e.source === 'live' && m.a !== engine.me) {
       const summary = engine.group(e.group);
-      const where = summary ? groupTitle(summary, engine.me, this.names, m.a === summary.partner ? m.n : undefined) : 'a group';
+      const where = summary ? groupTitle(summary, engine.me, this.names, m.a === summary.partner ? m.n : undefined) : msg('a group');
       this.live = announce(authorOf(m.a, m.n, engine.me, this.names), m.text, where);
     }
   }
@@ -311,7 +314,7 @@ export class DarkswapGroupChat extends DarkswapElement {
     const service = this.conn.service;
     if (!service) return statusWord('none');
     const unread = (this.engine?.groups() ?? []).reduce((n, g) => n + g.unread, 0);
-    return service.status === 'open' && unread ? `${statusWord('open')} · ${unread} unread` : statusWord(service.status);
+    return service.status === 'open' && unread ? `${statusWord('open')} · ${msg(str`${formatNumber(unread)} unread`)}` : statusWord(service.status);
   }
 
   override render() {
@@ -335,7 +338,7 @@ export class DarkswapGroupChat extends DarkswapElement {
         }
       : undefined;
     return html`<section part="base" aria-labelledby="title">
-      ${panelHeader(this.heading, service?.status ?? 'none', this.statusText())} ${notConnected(!service)}
+      ${panelHeader(headingText(this.heading, 'Chat', msg('Chat')), service?.status ?? 'none', this.statusText())} ${notConnected(!service)}
       ${
         service && host
           ? html`<div part="layout">${renderGroups(host)} ${renderConversation(host)}</div>

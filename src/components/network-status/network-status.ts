@@ -1,3 +1,4 @@
+import { localized, msg, str } from '@lit/localize';
 import { html, nothing, svg } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
@@ -6,23 +7,12 @@ import type { Finding } from '../../core/doctor.js';
 import { ConnectionController } from '../../context/connection-controller.js';
 import { DarkswapElement } from '../../internal/base-element.js';
 import { CopyController } from '../../internal/copy-button.js';
-import { notConnected, panelHeader } from '../../internal/panel-header.js';
+import { headingText, notConnected, panelHeader } from '../../internal/panel-header.js';
 import { DarkswapQualityChangeEvent } from './network-status.events.js';
 import { networkStatusStyles } from './network-status.styles.js';
 import type { TurnSwitchEvent } from '../../core/events.js';
-import {
-  formatLoss,
-  formatMs,
-  formatRate,
-  sparkPoints,
-  totals,
-  turnServerLine,
-  VERDICT_WORDS,
-  withSample,
-  withTotals,
-  type PeerView,
-  type TotalsPoint,
-} from './network-status.view.js';
+import { formatMs, formatNumber, formatPercent, formatRate } from '../../internal/format.js';
+import { sparkPoints, totals, turnServerLine, verdictWord, withSample, withTotals, type PeerView, type TotalsPoint } from './network-status.view.js';
 
 /**
  * How the network is doing: signaling state, and per linked peer its state, path (direct or relayed, and the
@@ -67,11 +57,12 @@ import {
  * @cssprop --darkswap-network-status-poor-color - Colour of a poor verdict (default `--darkswap-color-danger`).
  * @cssprop --darkswap-network-status-spark-color - Sparkline colour (default `--darkswap-color-accent`).
  */
+@localized()
 export class DarkswapNetworkStatus extends DarkswapElement {
   private readonly copier = new CopyController(this);
   static override styles = [...DarkswapElement.styles, ...networkStatusStyles];
 
-  /** Heading text. */
+  /** Heading text. The default, "Network", is shown in the page's language. */
   @property() heading = 'Network';
 
   /** Dashboard mode: totals over every peer above the list. */
@@ -154,8 +145,10 @@ export class DarkswapNetworkStatus extends DarkswapElement {
 
   private readonly onTurnSwitch = (e: Event): void => {
     const s = e as TurnSwitchEvent;
-    const why = s.reason === 'poor' ? 'its quality stayed poor' : 'the relay stopped passing data';
-    this.notice = `The link to ${s.peer} moved${s.from ? ` from relay ${s.from}` : ''}${s.to ? ` to relay ${s.to}` : ''}: ${why}.`;
+    const why = s.reason === 'poor' ? msg('its quality stayed poor') : msg('the relay stopped passing data');
+    const from = s.from ? msg(str` from relay ${s.from}`) : '';
+    const to = s.to ? msg(str` to relay ${s.to}`) : '';
+    this.notice = msg(str`The link to ${s.peer} moved${from}${to}: ${why}.`);
   };
 
   /** Runs the connection doctor and shows its findings. */
@@ -178,32 +171,34 @@ export class DarkswapNetworkStatus extends DarkswapElement {
     const rates = view.samples.map((s) => s.inBps + s.outBps);
     const spark = (label: string, values: number[]) =>
       html`<svg part="sparkline" viewBox="0 0 60 16" role="img" aria-label=${label}>${svg`<polyline points=${sparkPoints(values)}></polyline>`}</svg>`;
-    const path = last ? (last.path === 'unknown' ? 'unknown' : `${last.path}, ${last.protocol.toUpperCase()}`) : '—';
+    const pathWord = (p: string) => (p === 'direct' ? msg('direct') : p === 'relayed' ? msg('relayed') : p);
+    const path = last ? (last.path === 'unknown' ? msg('unknown') : `${pathWord(last.path)}, ${last.protocol.toUpperCase()}`) : '—';
     return html`<li part="peer" data-peer=${view.peer}>
       <div class="line">
-        <code part="peer-id">${view.peer}</code> ${this.copier.button(view.peer, 'peer id')} ${code ? html`<span part="code">code ${code}</span>` : nothing}
-        ${view.verdict ? html`<span part="verdict" data-verdict=${view.verdict}>${VERDICT_WORDS[view.verdict]}</span>` : nothing}
+        <code part="peer-id">${view.peer}</code> ${this.copier.button(view.peer, msg('peer id'))}
+        ${code ? html`<span part="code">${msg(str`code ${code}`)}</span>` : nothing}
+        ${view.verdict ? html`<span part="verdict" data-verdict=${view.verdict}>${verdictWord(view.verdict)}</span>` : nothing}
       </div>
       <dl>
         <div>
-          <dt>State</dt>
+          <dt>${msg('State')}</dt>
           <dd>${service.linkStatus(view.peer) ?? '—'}</dd>
         </div>
         <div>
-          <dt>Path</dt>
+          <dt>${msg('Path')}</dt>
           <dd part="path">${path}</dd>
         </div>
         <div>
-          <dt>RTT</dt>
-          <dd part="rtt">${formatMs(last?.rttMs)} ${spark('RTT over the last minute', rtts)}</dd>
+          <dt>${msg('RTT')}</dt>
+          <dd part="rtt">${formatMs(last?.rttMs)} ${spark(msg('RTT over the last minute'), rtts)}</dd>
         </div>
         <div>
-          <dt>In / out</dt>
-          <dd part="throughput">${formatRate(last?.inBps ?? 0)} / ${formatRate(last?.outBps ?? 0)} ${spark('Throughput over the last minute', rates)}</dd>
+          <dt>${msg('In / out')}</dt>
+          <dd part="throughput">${formatRate(last?.inBps ?? 0)} / ${formatRate(last?.outBps ?? 0)} ${spark(msg('Throughput over the last minute'), rates)}</dd>
         </div>
         <div>
-          <dt>Loss</dt>
-          <dd part="loss">${formatLoss(last?.loss)}</dd>
+          <dt>${msg('Loss')}</dt>
+          <dd part="loss">${formatPercent(last?.loss)}</dd>
         </div>
       </dl>
     </li>`;
@@ -216,28 +211,29 @@ export class DarkswapNetworkStatus extends DarkswapElement {
     const spark = (label: string, values: number[]) =>
       html`<svg part="sparkline" viewBox="0 0 60 16" role="img" aria-label=${label}>${svg`<polyline points=${sparkPoints(values)}></polyline>`}</svg>`;
     return html`<p part="totals" role="status">
-        ${views.length} linked · in ${formatRate(sum.inBps)} · out ${formatRate(sum.outBps)} · good ${sum.counts.good}, fair ${sum.counts.fair}, poor
-        ${sum.counts.poor}
+        ${msg(
+          str`${formatNumber(views.length)} linked · in ${formatRate(sum.inBps)} · out ${formatRate(sum.outBps)} · good ${formatNumber(sum.counts.good)}, fair ${formatNumber(sum.counts.fair)}, poor ${formatNumber(sum.counts.poor)}`,
+        )}
       </p>
       <p part="history">
         <span
-          >Throughput, 5 min
+          >${msg('Throughput, 5 min')}
           ${spark(
-            'Total throughput over the last five minutes',
+            msg('Total throughput over the last five minutes'),
             this.history.map((p) => p.inBps + p.outBps),
           )}</span
         >
         <span
-          >Peers
+          >${msg('Peers')}
           ${spark(
-            'Linked peers over the last five minutes',
+            msg('Linked peers over the last five minutes'),
             this.history.map((p) => p.links),
           )}</span
         >
       </p>
       ${
         turn.length
-          ? html`<ol part="turn-servers" aria-label="TURN servers, best first">
+          ? html`<ol part="turn-servers" aria-label=${msg('TURN servers, best first')}>
               ${turn.map((r) => html`<li>${turnServerLine(r, now)}</li>`)}
             </ol>`
           : nothing
@@ -248,29 +244,30 @@ export class DarkswapNetworkStatus extends DarkswapElement {
     const service = this.conn.service;
     const views = [...this.views.values()];
     return html`<section part="base" aria-labelledby="title">
-      ${panelHeader(this.heading, this.conn.status)} ${notConnected(!service)} ${this.dashboard && service ? this.renderDashboard(service, views) : nothing}
+      ${panelHeader(headingText(this.heading, 'Network', msg('Network')), this.conn.status)} ${notConnected(!service)}
+      ${this.dashboard && service ? this.renderDashboard(service, views) : nothing}
       <p part="notice" role="status">${this.notice}</p>
       ${
         service
           ? views.length
-            ? html`<ul part="peers" aria-label="Linked peers">
+            ? html`<ul part="peers" aria-label=${msg('Linked peers')}>
                 ${repeat(
                   views,
                   (v) => v.peer,
                   (v) => this.renderPeer(v, service),
                 )}
               </ul>`
-            : html`<p class="muted">No linked peers.</p>`
+            : html`<p class="muted">${msg('No linked peers.')}</p>`
           : nothing
       }
       <div>
         <button part="check-button" type="button" ?disabled=${!service || this.checking} @click=${() => void this.runCheck().catch(() => undefined)}>
-          ${this.checking ? 'Checking…' : 'Run check'}
+          ${this.checking ? msg('Checking…') : msg('Run check')}
         </button>
       </div>
       ${
         this.findings
-          ? html`<ul part="findings" aria-label="Connection check">
+          ? html`<ul part="findings" aria-label=${msg('Connection check')}>
               ${this.findings.map(
                 (f) => html`<li part="finding" data-severity=${f.severity} data-code=${f.code}><strong>${f.message}</strong> <span>${f.fix}</span></li>`,
               )}

@@ -2,7 +2,9 @@
  * Pure helpers of `<darkswap-network-status>`: number formatting, sparkline points, and the per-peer view
  * (last samples kept for the sparklines). No DOM.
  */
+import { msg, str } from '@lit/localize';
 import type { LinkSample, Verdict } from '../../core/link-stats.js';
+import { formatMs, formatNumber, formatRate } from '../../internal/format.js';
 import type { TurnServerReport } from '../../core/turn-pool.js';
 
 /** Samples kept per peer for the sparklines (one minute at 1 Hz). */
@@ -20,20 +22,8 @@ export function withSample(view: PeerView | undefined, peer: string, sample: Lin
   return { peer, samples, verdict: sample.verdict };
 }
 
-/** Bytes per second in plain units (B/s, kB/s, MB/s). */
-export function formatRate(bps: number): string {
-  if (bps >= 1_000_000) return `${(bps / 1_000_000).toFixed(1)} MB/s`;
-  if (bps >= 1_000) return `${(bps / 1_000).toFixed(1)} kB/s`;
-  return `${Math.round(bps)} B/s`;
-}
-
-export function formatMs(ms: number | undefined): string {
-  return ms === undefined ? '—' : `${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms`;
-}
-
-export function formatLoss(loss: number | undefined): string {
-  return loss === undefined ? '—' : `${(loss * 100).toFixed(1)} %`;
-}
+/** Bytes per second in plain units (B/s, kB/s, MB/s), in the page's language (internal/format.ts). */
+export { formatRate };
 
 /** SVG polyline points of `values` scaled into a `width` × `height` box (the largest value at the top). */
 export function sparkPoints(values: readonly number[], width = 60, height = 16): string {
@@ -43,7 +33,10 @@ export function sparkPoints(values: readonly number[], width = 60, height = 16):
   return values.map((v, i) => `${(i * step).toFixed(1)},${(height - (v / max) * (height - 1) - 0.5).toFixed(1)}`).join(' ');
 }
 
-export const VERDICT_WORDS: Readonly<Record<Verdict, string>> = { good: 'Good', fair: 'Fair', poor: 'Poor' };
+/** A verdict's word in the active language. */
+export function verdictWord(v: Verdict): string {
+  return v === 'good' ? msg('Good') : v === 'fair' ? msg('Fair') : msg('Poor');
+}
 
 /** Totals over every peer's latest sample (dashboard mode). */
 export function totals(views: readonly PeerView[]): { inBps: number; outBps: number; counts: Record<Verdict, number> } {
@@ -84,9 +77,10 @@ export function withTotals(history: readonly TotalsPoint[], views: readonly Peer
 
 /** A TURN server's line in the dashboard: its address, measured RTT and score, or why it is set aside. */
 export function turnServerLine(r: TurnServerReport, now: number): string {
-  const rtt = r.rttMs === undefined ? 'RTT —' : `RTT ${formatMs(r.rttMs)}`;
+  const rtt = `RTT ${formatMs(r.rttMs)}`;
   if (r.downUntil !== undefined && r.downUntil > now) {
-    return `${r.key}: set aside for ${Math.ceil((r.downUntil - now) / 1000)} s (${r.lastFailure ?? 'failed'})`;
+    const seconds = formatNumber(Math.ceil((r.downUntil - now) / 1000));
+    return msg(str`${r.key}: set aside for ${seconds} s (${r.lastFailure ?? msg('failed')})`);
   }
-  return `${r.key}: ${rtt}, score ${Math.round(r.score)}, ${r.ok} ok / ${r.failed} failed`;
+  return msg(str`${r.key}: ${rtt}, score ${formatNumber(Math.round(r.score))}, ${formatNumber(r.ok)} ok / ${formatNumber(r.failed)} failed`);
 }

@@ -3,7 +3,9 @@
  * rows, the take panel, my orders and the create-order form. Pure functions of what they are given
  * (the view, the form and panel state, display formats and the element's actions).
  */
+import { msg, str } from '@lit/localize';
 import { html, nothing } from 'lit';
+import { formatClock, formatNumber } from '../../internal/format.js';
 // CSSOM (element.style), which a strict CSP allows; a style attribute it blocks (see cssom-style.ts).
 import { cssomStyle } from '../../internal/cssom-style.js';
 import { virtualize } from '@lit-labs/virtualizer/virtualize.js';
@@ -11,7 +13,7 @@ import { FlowLayout } from '@lit-labs/virtualizer/layouts/flow.js';
 import type { Order } from '../../features/orderbook/order.model.js';
 import type { Side } from '../../features/orderbook/orderbook.types.js';
 import { EMPTY_SIDE, type OrderbookView } from './orderbook.view-controller.js';
-import { depthPercent, shortKey, type BookRow, type Formats, type OrderFormField, type SideView } from './orderbook.view.js';
+import { depthPercent, shortKey, sideWord, type BookRow, type Formats, type OrderFormField, type SideView } from './orderbook.view.js';
 
 type FlowLayoutArgs = ConstructorParameters<typeof FlowLayout>;
 
@@ -102,23 +104,23 @@ export function renderBook(s: BookState) {
   const active = view ? `${view.base}/${view.quote}` : '';
   return html`
     <div part="toolbar">
-      <label for="pair">Pair</label>
+      <label for="pair">${msg('Pair')}</label>
       <select part="pair-select" id="pair" @change=${s.actions.pairChange} ?disabled=${pairs.length === 0}>
-        ${pairs.length === 0 ? html`<option value="">No pairs yet</option>` : nothing}
+        ${pairs.length === 0 ? html`<option value="">${msg('No pairs yet')}</option>` : nothing}
         ${pairs.map((p) => html`<option value=${p} ?selected=${p === active}>${p}</option>`)}
       </select>
       <dl part="stats">
         <div>
-          <dt>Spread</dt>
+          <dt>${msg('Spread')}</dt>
           <dd part="spread">${view?.spread ? s.fmt.signedPrice(view.spread) : '—'}</dd>
         </div>
         <div>
-          <dt>Mid</dt>
+          <dt>${msg('Mid')}</dt>
           <dd part="mid">${view?.mid ? s.fmt.price(view.mid) : '—'}</dd>
         </div>
       </dl>
     </div>
-    <p part="summary" id="summary" aria-live="polite" aria-atomic="true">${view?.summary ?? 'Choose a pair.'}</p>
+    <p part="summary" id="summary" aria-live="polite" aria-atomic="true">${view?.summary ?? msg('Choose a pair.')}</p>
     <div part="sides">${renderSide('buy', view?.bids ?? EMPTY_SIDE, s)} ${renderSide('sell', view?.asks ?? EMPTY_SIDE, s)}</div>
     ${renderTake(s)}
     <p part="note" id="take-note" role="status">${s.takeNote}</p>
@@ -128,17 +130,18 @@ export function renderBook(s: BookState) {
 
 function renderSide(side: Side, sv: SideView, s: BookState) {
   const name = side === 'buy' ? 'bids' : 'asks';
-  const title = side === 'buy' ? 'Bids (buy orders)' : 'Asks (sell orders)';
+  const title = side === 'buy' ? msg('Bids (buy orders)') : msg('Asks (sell orders)');
   const quote = s.fmt.unit('quote', s.view?.quote ?? '');
   const base = s.fmt.unit('base', s.view?.base ?? '');
   return html`<section part="side ${name}" aria-labelledby="${name}-title">
     <h3 part="side-title" id="${name}-title">${title}</h3>
     <div part="columns" class="grid" aria-hidden="true">
-      <span>Price (${quote} per ${base})</span><span>Amount (${base})</span><span>Total (${quote})</span><span>Orders</span>
+      <span>${msg(str`Price (${quote} per ${base})`)}</span><span>${msg(str`Amount (${base})`)}</span><span>${msg(str`Total (${quote})`)}</span
+      ><span>${msg('Orders')}</span>
     </div>
     ${
       sv.rows.length === 0
-        ? html`<p part="empty">No ${name}.</p>`
+        ? html`<p part="empty">${side === 'buy' ? msg('No bids.') : msg('No asks.')}</p>`
         : html`<div
             part="levels"
             class="levels"
@@ -182,24 +185,27 @@ function renderRow(row: BookRow, index: number, size: number, s: BookState) {
         aria-expanded=${row.expanded ? 'true' : 'false'}
         @click=${() => s.actions.toggleLevel(row.key)}
       >
-        <span part="price" class="price"><span class="visually-hidden">Price </span>${price(row.price)}</span>
-        <span part="amount"><span class="visually-hidden">, amount </span>${units(row.amount, 'base')}</span>
-        <span part="total"><span class="visually-hidden">, total </span>${units(row.total, 'quote')}</span>
+        <span part="price" class="price"><span class="visually-hidden">${msg('Price')} </span>${price(row.price)}</span>
+        <span part="amount"><span class="visually-hidden">${msg(', amount')} </span>${units(row.amount, 'base')}</span>
+        <span part="total"><span class="visually-hidden">${msg(', total')} </span>${units(row.total, 'quote')}</span>
         <span part="count"
-          ><span class="visually-hidden">, orders: </span>${row.count}${row.mine ? html`<span class="mine-mark"> ·&nbsp;yours</span>` : nothing}</span
+          ><span class="visually-hidden">${msg(', orders:')} </span
+          >${formatNumber(row.count, { useGrouping: false })}${row.mine ? html`<span class="mine-mark"> ·&nbsp;${msg('yours')}</span>` : nothing}</span
         >
       </button>
     </div>`;
   }
   const o = row.order;
   return html`<div part="order${row.mine ? ' my-order' : ''}" class="row order" role="listitem" aria-posinset=${index + 1} aria-setsize=${size} data-id=${o.id}>
-    <span part="maker">${row.mine ? 'You' : shortKey(o.maker)}</span>
-    <span part="amount">${units(o.amount, 'base')}${o.minFill !== undefined ? html` <small>(min ${units(o.minFill, 'base')})</small>` : nothing}</span>
-    <span part="expiry">until ${new Date(o.expires).toLocaleTimeString()}</span>
+    <span part="maker">${row.mine ? msg('You') : shortKey(o.maker)}</span>
+    <span part="amount"
+      >${units(o.amount, 'base')}${o.minFill !== undefined ? html` <small>${msg(str`(min ${units(o.minFill, 'base')})`)}</small>` : nothing}</span
+    >
+    <span part="expiry">${msg(str`until ${formatClock(o.expires)}`)}</span>
     ${
       row.mine
         ? html`<button part="cancel-button" class="secondary" type="button" tabindex=${tabindex} data-index=${index} @click=${() => s.actions.cancel(o.id)}>
-            Cancel<span class="visually-hidden"> my order of ${units(o.amount, 'base')} at ${price({ num: o.price, den: o.lot })}</span>
+            ${msg(html`Cancel<span class="visually-hidden"> my order of ${units(o.amount, 'base')} at ${price({ num: o.price, den: o.lot })}</span>`)}
           </button>`
         : s.reachable(o)
           ? html`<button
@@ -209,12 +215,12 @@ function renderRow(row: BookRow, index: number, size: number, s: BookState) {
               data-index=${index}
               @click=${(e: Event) => s.actions.openTake(o, e.currentTarget as HTMLElement)}
             >
-              ${o.side === 'sell' ? 'Buy' : 'Sell'}<span class="visually-hidden">
-                ${units(o.amount, 'base')} at ${price({ num: o.price, den: o.lot })} from ${shortKey(o.maker)}</span
+              ${o.side === 'sell' ? msg('Buy') : msg('Sell')}<span class="visually-hidden">
+                ${msg(str`${units(o.amount, 'base')} at ${price({ num: o.price, den: o.lot })} from ${shortKey(o.maker)}`)}</span
               >
             </button>`
           : html`<button part="take-button unreachable" type="button" tabindex=${tabindex} data-index=${index} aria-disabled="true" disabled>
-              Maker offline<span class="visually-hidden">: connect to ${shortKey(o.maker)} to take this order</span>
+              ${msg(html`Maker offline<span class="visually-hidden">: connect to ${shortKey(o.maker)} to take this order</span>`)}
             </button>`
     }
   </div>`;
@@ -225,7 +231,6 @@ function renderTake(s: BookState) {
   if (!take) return nothing;
   const { price, units } = s.fmt;
   const o = take.order;
-  const verb = o.side === 'sell' ? 'Buy' : 'Sell';
   return html`<form
     part="take-form"
     aria-labelledby="take-title"
@@ -238,23 +243,30 @@ function renderTake(s: BookState) {
       }
     }}
   >
-    <h3 id="take-title">${verb} from ${shortKey(o.maker)} at ${price({ num: o.price, den: o.lot })} ${s.fmt.unit('quote', o.quote)}</h3>
+    <h3 id="take-title">
+      ${
+        o.side === 'sell'
+          ? msg(str`Buy from ${shortKey(o.maker)} at ${price({ num: o.price, den: o.lot })} ${s.fmt.unit('quote', o.quote)}`)
+          : msg(str`Sell from ${shortKey(o.maker)} at ${price({ num: o.price, den: o.lot })} ${s.fmt.unit('quote', o.quote)}`)
+      }
+    </h3>
     <p>
-      Available ${units(o.amount, 'base')}
-      ${s.fmt.unit('base', o.base)}${o.minFill !== undefined ? `, minimum ${units(o.minFill, 'base')}` : ''}${o.lot > 1n ? `, in multiples of ${units(o.lot, 'base')}` : ''}.
+      ${msg(str`Available ${units(o.amount, 'base')} ${s.fmt.unit('base', o.base)}`)}${
+        o.minFill !== undefined ? msg(str`, minimum ${units(o.minFill, 'base')}`) : ''
+      }${o.lot > 1n ? msg(str`, in multiples of ${units(o.lot, 'base')}`) : ''}.
     </p>
-    <label for="take-amount">Amount (${s.fmt.unit('base', o.base)})</label>
+    <label for="take-amount">${msg(str`Amount (${s.fmt.unit('base', o.base)})`)}</label>
     <input
       part="take-input"
       id="take-amount"
       inputmode="decimal"
       autocomplete="off"
-      .value=${units(o.amount, 'base')}
+      .value=${s.fmt.plainUnits(o.amount, 'base')}
       aria-describedby="take-error"
       aria-invalid=${take.error ? 'true' : 'false'}
     />
-    <button part="take-submit" type="submit">Propose trade</button>
-    <button part="take-close" class="secondary" type="button" @click=${s.actions.closeTake}>Close</button>
+    <button part="take-submit" type="submit">${msg('Propose trade')}</button>
+    <button part="take-close" class="secondary" type="button" @click=${s.actions.closeTake}>${msg('Close')}</button>
     <p part="field-error" id="take-error">${take.error}</p>
   </form>`;
 }
@@ -263,21 +275,28 @@ function renderMine(s: BookState) {
   const mine = s.view?.mine ?? [];
   const { price, units } = s.fmt;
   return html`<section part="my-orders" aria-labelledby="mine-title">
-    <h3 id="mine-title">My orders</h3>
+    <h3 id="mine-title">${msg('My orders')}</h3>
     ${
       mine.length === 0
-        ? html`<p part="empty">You have no open orders.</p>`
+        ? html`<p part="empty">${msg('You have no open orders.')}</p>`
         : html`<ul>
             ${mine.map(
               (o) =>
                 html`<li part="my-order" data-id=${o.id}>
                   <span
-                    >${o.side === 'sell' ? 'Sell' : 'Buy'} ${units(o.amount, 'base')} ${s.fmt.unit('base', o.base)} at ${price({ num: o.price, den: o.lot })}
-                    ${s.fmt.unit('quote', o.quote)}</span
+                    >${
+                      o.side === 'sell'
+                        ? msg(
+                            str`Sell ${units(o.amount, 'base')} ${s.fmt.unit('base', o.base)} at ${price({ num: o.price, den: o.lot })} ${s.fmt.unit('quote', o.quote)}`,
+                          )
+                        : msg(
+                            str`Buy ${units(o.amount, 'base')} ${s.fmt.unit('base', o.base)} at ${price({ num: o.price, den: o.lot })} ${s.fmt.unit('quote', o.quote)}`,
+                          )
+                    }</span
                   >
-                  <span part="expiry">until ${new Date(o.expires).toLocaleTimeString()}</span>
+                  <span part="expiry">${msg(str`until ${formatClock(o.expires)}`)}</span>
                   <button part="cancel-button" class="secondary" type="button" @click=${() => s.actions.cancel(o.id)}>
-                    Cancel<span class="visually-hidden"> ${o.side} ${units(o.amount, 'base')} at ${price({ num: o.price, den: o.lot })}</span>
+                    ${msg(html`Cancel<span class="visually-hidden"> ${sideWord(o.side)} ${units(o.amount, 'base')} at ${price({ num: o.price, den: o.lot })}</span>`)}
                   </button>
                 </li>`,
             )}
@@ -304,20 +323,20 @@ function renderForm(s: BookState) {
       ${hint ? html`<small id="f-${name}-hint">${hint}</small>` : nothing}
       <p part="field-error" id="f-${name}-error">${e[name] ?? ''}</p>
     </div>`;
-  const base = s.view ? s.fmt.unit('base', s.view.base) : 'base';
-  const quote = s.view ? s.fmt.unit('quote', s.view.quote) : 'quote';
+  const base = s.view ? s.fmt.unit('base', s.view.base) : msg('base');
+  const quote = s.view ? s.fmt.unit('quote', s.view.quote) : msg('quote');
   return html`<form part="order-form" aria-labelledby="form-title" novalidate @submit=${s.actions.orderSubmit}>
-    <h3 id="form-title">New order</h3>
+    <h3 id="form-title">${msg('New order')}</h3>
     <fieldset part="side-choice" aria-describedby="f-side-error">
-      <legend>Side</legend>
-      <label><input type="radio" name="side" value="buy" />Buy ${base}</label>
-      <label><input type="radio" name="side" value="sell" checked />Sell ${base}</label>
+      <legend>${msg('Side')}</legend>
+      <label><input type="radio" name="side" value="buy" />${msg(str`Buy ${base}`)}</label>
+      <label><input type="radio" name="side" value="sell" checked />${msg(str`Sell ${base}`)}</label>
       <p part="field-error" id="f-side-error">${e.side ?? ''}</p>
     </fieldset>
-    ${field('price', `Price (${quote} per ${base})`, 'price-input')} ${field('amount', `Amount (${base})`, 'amount-input')}
-    ${field('minFill', 'Minimum fill (optional)', 'min-fill-input', 'Smallest amount a taker may take.')}
+    ${field('price', msg(str`Price (${quote} per ${base})`), 'price-input')} ${field('amount', msg(str`Amount (${base})`), 'amount-input')}
+    ${field('minFill', msg('Minimum fill (optional)'), 'min-fill-input', msg('Smallest amount a taker may take.'))}
     <div class="field">
-      <label for="f-outpoints">Outpoints</label>
+      <label for="f-outpoints">${msg('Outpoints')}</label>
       <textarea
         part="outpoints-input"
         id="f-outpoints"
@@ -327,10 +346,10 @@ function renderForm(s: BookState) {
         aria-invalid=${e.outpoints ? 'true' : 'false'}
         aria-describedby="f-outpoints-error f-outpoints-hint"
       ></textarea>
-      <small id="f-outpoints-hint">The outputs you will spend to settle, <code>txid:vout</code>, one per line.</small>
+      <small id="f-outpoints-hint">${msg(html`The outputs you will spend to settle, <code>txid:vout</code>, one per line.`)}</small>
       <p part="field-error" id="f-outpoints-error">${e.outpoints ?? ''}</p>
     </div>
-    <button part="submit-button" type="submit" ?disabled=${s.placeDisabled}>Place order</button>
+    <button part="submit-button" type="submit" ?disabled=${s.placeDisabled}>${msg('Place order')}</button>
     <p part="error" role="alert">${e.form ?? ''}</p>
     <p part="note" role="status">${s.formNote}</p>
   </form>`;

@@ -224,7 +224,7 @@ export const orderbookStyles = [
       inline-size: auto;
     }
     legend {
-      float: left;
+      float: inline-start;
       margin-inline-end: var(--darkswap-space-2, 0.5rem);
     }
     .field {

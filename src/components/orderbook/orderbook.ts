@@ -1,10 +1,12 @@
+import { localized, msg, str } from '@lit/localize';
 import { html, type PropertyValues } from 'lit';
+import { formatNumber } from '../../internal/format.js';
 import { property, state } from 'lit/decorators.js';
 import type { ConnectionApi } from '../../core/connection-api.js';
 import { ConnectionController } from '../../context/connection-controller.js';
 import { FeatureController } from '../../context/feature-controller.js';
 import { DarkswapElement } from '../../internal/base-element.js';
-import { notConnected, panelHeader, statusWord } from '../../internal/panel-header.js';
+import { headingText, notConnected, panelHeader, statusWord } from '../../internal/panel-header.js';
 import type { OrderbookIndexer } from '../../features/orderbook/assets.model.js';
 import { encodeOrder, type Order } from '../../features/orderbook/order.model.js';
 import { ratio } from '../../features/orderbook/ratio.js';
@@ -15,7 +17,7 @@ import { RovingFocus } from './orderbook.keyboard.js';
 import { fixedRowLayout, renderBook, rowHeightPx, type BookActions, type BookState, type TakeState } from './orderbook.render.js';
 import { orderbookStyles } from './orderbook.styles.js';
 import { OrderbookViewController } from './orderbook.view-controller.js';
-import { formatsFor, parsePair, validateOrderForm, validateTakeAmount, type Formats, type OrderFormField } from './orderbook.view.js';
+import { formatsFor, parsePair, sideWord, validateOrderForm, validateTakeAmount, type Formats, type OrderFormField } from './orderbook.view.js';
 
 /** Space-separated list attribute ↔ string array. */
 const listConverter = {
@@ -99,10 +101,11 @@ const listConverter = {
  * @cssprop --darkswap-orderbook-ask-depth - Ask depth bars (default: the ask colour at 16%).
  * @cssprop --darkswap-orderbook-font-mono - Numbers (default `--darkswap-font-mono`).
  */
+@localized()
 export class DarkswapOrderbook extends DarkswapElement {
   static override styles = [...DarkswapElement.styles, ...orderbookStyles];
 
-  /** Heading text. */
+  /** Heading text. The default, "Order book", is shown in the page's language. */
   @property() heading = 'Order book';
 
   /** The pair shown and traded, `BASE/QUOTE` (e.g. `RUNE:840000:3/BTC`). Empty: the first known pair. */
@@ -281,7 +284,7 @@ export class DarkswapOrderbook extends DarkswapElement {
    */
   takeOrder(order: Order, amountText: string): DarkswapOrderTakenEvent['detail'] {
     const store = this.bookView.store;
-    if (!store?.me) throw new Error('Not connected: taking an order needs an open connection.');
+    if (!store?.me) throw new Error(msg('Not connected: taking an order needs an open connection.'));
     const amount = validateTakeAmount(amountText, order, this.baseDecimals);
     if (!amount.ok) throw new Error(amount.message);
     const side: Side = order.side === 'sell' ? 'buy' : 'sell';
@@ -291,12 +294,12 @@ export class DarkswapOrderbook extends DarkswapElement {
       const why = result.skipped[0]?.reason;
       throw new Error(
         why === 'self-match'
-          ? 'That is your own order.'
+          ? msg('That is your own order.')
           : why === 'below-min-fill'
-            ? 'That amount is below the maker’s minimum fill.'
+            ? msg('That amount is below the maker’s minimum fill.')
             : why === 'expired'
-              ? 'That order has expired.'
-              : 'That order is no longer in the book.',
+              ? msg('That order has expired.')
+              : msg('That order is no longer in the book.'),
       );
     }
     const detail = {
@@ -327,7 +330,9 @@ export class DarkswapOrderbook extends DarkswapElement {
     try {
       const d = this.takeOrder(take.order, input?.value ?? '');
       const f = this.formats;
-      this.takeNote = `Trade proposed: ${d.side} ${f.units(d.amount, 'base')} ${f.unit('base', d.base)} for ${f.units(d.quoteAmount, 'quote')} ${f.unit('quote', d.quote)}.`;
+      this.takeNote = msg(
+        str`Trade proposed: ${sideWord(d.side)} ${f.units(d.amount, 'base')} ${f.unit('base', d.base)} for ${f.units(d.quoteAmount, 'quote')} ${f.unit('quote', d.quote)}.`,
+      );
       this.closeTake();
     } catch (e) {
       this.take = { ...take, error: e instanceof Error ? e.message : String(e) };
@@ -349,7 +354,9 @@ export class DarkswapOrderbook extends DarkswapElement {
     const txid = typeof detail.txid === 'string' ? detail.txid.slice(0, 16) : '';
     this.cancelOrder(order.id).then(
       () =>
-        (this.formNote = `Your order to ${order.side} ${this.formats.units(order.amount, 'base')} ${order.base} was settled in transaction ${txid}… and withdrawn: its outputs are spent. Place any remainder again with the new outpoint.`),
+        (this.formNote = msg(
+          str`Your order to ${sideWord(order.side)} ${this.formats.units(order.amount, 'base')} ${order.base} was settled in transaction ${txid}… and withdrawn: its outputs are spent. Place any remainder again with the new outpoint.`,
+        )),
       () => undefined, // another widget on the same store withdrew it first
     );
   };
@@ -360,7 +367,7 @@ export class DarkswapOrderbook extends DarkswapElement {
     const order = store?.book.get(orderId);
     this.cancelError = '';
     try {
-      if (!store) throw new Error('Not connected.');
+      if (!store) throw new Error(msg('Not connected.'));
       await store.cancel(orderId);
       if (order) this.dispatchEvent(new DarkswapOrderCancelledEvent({ order }));
     } catch (e) {
@@ -379,7 +386,7 @@ export class DarkswapOrderbook extends DarkswapElement {
     const text = (name: string) => String(data.get(name) ?? '');
     this.formNote = '';
     if (!pair) {
-      this.formErrors = { form: 'Choose a pair first.' };
+      this.formErrors = { form: msg('Choose a pair first.') };
       return;
     }
     const result = validateOrderForm(
@@ -395,14 +402,16 @@ export class DarkswapOrderbook extends DarkswapElement {
     this.formErrors = {};
     const store = this.bookView.store;
     if (!store) {
-      this.formErrors = { form: 'Not connected.' };
+      this.formErrors = { form: msg('Not connected.') };
       return;
     }
     this.placing = true;
     try {
       const order = await store.place(result.terms);
       const t = result.terms;
-      this.formNote = `Order placed: ${t.side} ${this.formats.units(t.amount, 'base')} at ${this.formats.price({ num: t.price, den: t.lot })}.`;
+      this.formNote = msg(
+        str`Order placed: ${sideWord(t.side)} ${this.formats.units(t.amount, 'base')} at ${this.formats.price({ num: t.price, den: t.lot })}.`,
+      );
       for (const name of ['price', 'amount', 'minFill']) {
         const input = form.elements.namedItem(name) as HTMLInputElement | null;
         if (input) input.value = '';
@@ -450,7 +459,11 @@ export class DarkswapOrderbook extends DarkswapElement {
     const status = this.conn.status;
     const peers = service?.peers.length ?? 0;
     return html`<section part="base" aria-labelledby="title">
-      ${panelHeader(this.heading, status, `${statusWord(status)}${status === 'open' ? ` · ${peers} ${peers === 1 ? 'peer' : 'peers'}` : ''}`)}
+      ${panelHeader(
+        headingText(this.heading, 'Order book', msg('Order book')),
+        status,
+        `${statusWord(status)}${status === 'open' ? ` · ${peers === 1 ? msg('1 peer') : msg(str`${formatNumber(peers)} peers`)}` : ''}`,
+      )}
       ${service || this.store ? renderBook(this.bookState()) : notConnected()}
     </section>`;
   }

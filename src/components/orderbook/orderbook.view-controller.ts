@@ -2,6 +2,7 @@
  * What `<darkswap-orderbook>` shows of its store: listens to the store's changes, coalesces them into at
  * most one new view per UPDATE_INTERVAL_MS, and rebuilds only the sides whose orders changed.
  */
+import { LOCALE_STATUS_EVENT } from '@lit/localize';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { Order } from '../../features/orderbook/order.model.js';
 import type { Ratio } from '../../features/orderbook/ratio.js';
@@ -74,7 +75,12 @@ export class OrderbookViewController implements ReactiveController {
     this.recompute();
   }
 
+  hostConnected(): void {
+    window.addEventListener(LOCALE_STATUS_EVENT, this.onLocale);
+  }
+
   hostDisconnected(): void {
+    window.removeEventListener(LOCALE_STATUS_EVENT, this.onLocale);
     this.setStore(undefined);
     clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
@@ -94,6 +100,11 @@ export class OrderbookViewController implements ReactiveController {
     this.lastFlush = performance.now();
     this.recompute();
   }
+
+  /** The page's language changed: the summary is words (the sides are numbers, formatted when rendered). */
+  private readonly onLocale = (e: Event): void => {
+    if ((e as CustomEvent<{ status: string }>).detail.status === 'ready') this.recompute();
+  };
 
   /** A maker came or went: rows show whether its orders can be taken. */
   private readonly onPeers = (): void => this.flush(true);

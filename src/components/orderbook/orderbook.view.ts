@@ -7,6 +7,8 @@
  * an asset has (BTC shown in BTC: 8; shown in sats: 0). Prices are shown and entered as quote
  * display units per one base display unit and kept exactly as `price / lot` quote units per base unit.
  */
+import { msg, str } from '@lit/localize';
+import { formatDecimal, formatNumber } from '../../internal/format.js';
 import { checkOrder, isOutpoint, minFillOf, parseAsset, type Order, type OrderTerms } from '../../features/orderbook/order.model.js';
 import { formatRatio, ratio, type Ratio } from '../../features/orderbook/ratio.js';
 import { MAX_PRICE_UNITS, type Side } from '../../features/orderbook/orderbook.types.js';
@@ -27,12 +29,12 @@ export function pow10(n: number): bigint {
  */
 export function parseDecimalText(text: string): Parsed<{ num: bigint; scale: number }> {
   const t = text.trim();
-  if (t === '') return { ok: false, message: 'Enter a number.' };
+  if (t === '') return { ok: false, message: msg('Enter a number.') };
   const m = DECIMAL.exec(t);
-  if (!m) return { ok: false, message: 'Use digits and at most one dot, like 0.25.' };
+  if (!m) return { ok: false, message: msg('Use digits and at most one dot, like 0.25.') };
   const whole = m[1] ?? '0';
   const fraction = m[2] ?? m[3] ?? '';
-  if (whole.length + fraction.length > MAX_DIGITS) return { ok: false, message: 'That number is too long.' };
+  if (whole.length + fraction.length > MAX_DIGITS) return { ok: false, message: msg('That number is too long.') };
   return { ok: true, value: { num: BigInt(whole + fraction || '0'), scale: fraction.length } };
 }
 
@@ -44,7 +46,7 @@ export function parseUnits(text: string, decimals: number): Parsed<bigint> {
   if (scale > decimals) {
     const excess = pow10(scale - decimals);
     if (num % excess !== 0n) {
-      return { ok: false, message: decimals === 0 ? 'Use a whole number.' : `Use at most ${decimals} decimal places.` };
+      return { ok: false, message: decimals === 0 ? msg('Use a whole number.') : msg(str`Use at most ${decimals} decimal places.`) };
     }
     return { ok: true, value: num / excess };
   }
@@ -65,9 +67,9 @@ export function formatUnits(units: bigint, decimals: number): string {
 export function parsePrice(text: string, baseDecimals: number, quoteDecimals: number): Parsed<Ratio> {
   const d = parseDecimalText(text);
   if (!d.ok) return d;
-  if (d.value.num === 0n) return { ok: false, message: 'The price must be more than 0.' };
+  if (d.value.num === 0n) return { ok: false, message: msg('The price must be more than 0.') };
   const r = ratio(d.value.num * pow10(quoteDecimals), pow10(d.value.scale + baseDecimals));
-  if (r.num > MAX_PRICE_UNITS || r.den > MAX_PRICE_UNITS) return { ok: false, message: 'That price is out of range.' };
+  if (r.num > MAX_PRICE_UNITS || r.den > MAX_PRICE_UNITS) return { ok: false, message: msg('That price is out of range.') };
   return { ok: true, value: r };
 }
 
@@ -99,15 +101,18 @@ export interface Formats {
   /** A price that may be negative (the spread of a crossed book). */
   signedPrice(r: Ratio): string;
   units(u: bigint, side: 'base' | 'quote'): string;
+  /** Units as typed into an input (digits and a dot, whatever the language). */
+  plainUnits(u: bigint, side: 'base' | 'quote'): string;
 }
 
 export function formatsFor(baseDecimals: number, quoteDecimals: number): Formats {
-  const price = (r: Ratio) => formatPrice(r, baseDecimals, quoteDecimals);
+  const price = (r: Ratio) => formatDecimal(formatPrice(r, baseDecimals, quoteDecimals));
   return {
     unit: (side, asset) => unitLabel(asset, side === 'base' ? baseDecimals : quoteDecimals),
     price,
     signedPrice: (r) => (r.num >= 0n ? price(r) : `-${price(ratio(-r.num, r.den))}`),
-    units: (u, side) => formatUnits(u, side === 'base' ? baseDecimals : quoteDecimals),
+    units: (u, side) => formatDecimal(formatUnits(u, side === 'base' ? baseDecimals : quoteDecimals)),
+    plainUnits: (u, side) => formatUnits(u, side === 'base' ? baseDecimals : quoteDecimals),
   };
 }
 
@@ -153,12 +158,12 @@ export function validateOrderForm(input: OrderFormInput, units: FormUnits, now =
   const errors: Partial<Record<OrderFormField | 'form', string>> = {};
   const { baseDecimals: bd, quoteDecimals: qd } = units;
   const side = input.side === 'buy' || input.side === 'sell' ? (input.side as Side) : undefined;
-  if (!side) errors.side = 'Choose buy or sell.';
+  if (!side) errors.side = msg('Choose buy or sell.');
   const price = parsePrice(input.price, bd, qd);
-  if (!price.ok) errors.price = input.price.trim() === '' ? 'Enter a price.' : price.message;
+  if (!price.ok) errors.price = input.price.trim() === '' ? msg('Enter a price.') : price.message;
   const amount = parseUnits(input.amount, bd);
-  if (!amount.ok) errors.amount = input.amount.trim() === '' ? 'Enter an amount.' : amount.message;
-  else if (amount.value === 0n) errors.amount = 'The amount must be more than 0.';
+  if (!amount.ok) errors.amount = input.amount.trim() === '' ? msg('Enter an amount.') : amount.message;
+  else if (amount.value === 0n) errors.amount = msg('The amount must be more than 0.');
   let minFill: bigint | undefined;
   if (input.minFill.trim() !== '') {
     const m = parseUnits(input.minFill, bd);
@@ -169,20 +174,20 @@ export function validateOrderForm(input: OrderFormInput, units: FormUnits, now =
     .split(/[\s,]+/)
     .map((s) => s.trim())
     .filter(Boolean);
-  if (outpoints.length === 0) errors.outpoints = 'List at least one outpoint (txid:vout) you will spend to settle.';
+  if (outpoints.length === 0) errors.outpoints = msg('List at least one outpoint (txid:vout) you will spend to settle.');
   else {
     const bad = outpoints.find((o) => !isOutpoint(o.toLowerCase()));
     if (bad) errors.outpoints = `"${bad.slice(0, 80)}" is not an outpoint: 64 hex digits, a colon, an output number.`;
-    else if (new Set(outpoints.map((o) => o.toLowerCase())).size !== outpoints.length) errors.outpoints = 'An outpoint is listed twice.';
+    else if (new Set(outpoints.map((o) => o.toLowerCase())).size !== outpoints.length) errors.outpoints = msg('An outpoint is listed twice.');
   }
   if (price.ok && amount.ok && amount.value > 0n) {
     const lot = price.value.den;
     const lotText = formatUnits(lot, bd);
-    if (amount.value % lot !== 0n) errors.amount = `At this price the amount must be a multiple of ${lotText}.`;
+    if (amount.value % lot !== 0n) errors.amount = msg(str`At this price the amount must be a multiple of ${lotText}.`);
     if (minFill !== undefined && !errors.minFill) {
-      if (minFill % lot !== 0n) errors.minFill = `At this price the minimum fill must be a multiple of ${lotText}.`;
-      else if (minFill < lot) errors.minFill = 'The minimum fill must be more than 0.';
-      else if (minFill > amount.value) errors.minFill = 'The minimum fill cannot be more than the amount.';
+      if (minFill % lot !== 0n) errors.minFill = msg(str`At this price the minimum fill must be a multiple of ${lotText}.`);
+      else if (minFill < lot) errors.minFill = msg('The minimum fill must be more than 0.');
+      else if (minFill > amount.value) errors.minFill = msg('The minimum fill cannot be more than the amount.');
     }
   }
   if (Object.keys(errors).length || !side || !price.ok || !amount.ok) return { ok: false, errors };
@@ -214,13 +219,13 @@ export function validateOrderForm(input: OrderFormInput, units: FormUnits, now =
 /** Validate a take amount (display text) against one order: whole lots, ≥ its minimum fill, ≤ its amount. */
 export function validateTakeAmount(text: string, order: Order, baseDecimals: number): Parsed<bigint> {
   const parsed = parseUnits(text, baseDecimals);
-  if (!parsed.ok) return text.trim() === '' ? { ok: false, message: 'Enter an amount.' } : parsed;
+  if (!parsed.ok) return text.trim() === '' ? { ok: false, message: msg('Enter an amount.') } : parsed;
   const amount = parsed.value;
   const fmt = (u: bigint) => formatUnits(u, baseDecimals);
-  if (amount === 0n) return { ok: false, message: 'The amount must be more than 0.' };
-  if (amount > order.amount) return { ok: false, message: `This order has only ${fmt(order.amount)}.` };
-  if (amount % order.lot !== 0n) return { ok: false, message: `Use a multiple of ${fmt(order.lot)}.` };
-  if (amount < minFillOf(order)) return { ok: false, message: `The maker's minimum fill is ${fmt(minFillOf(order))}.` };
+  if (amount === 0n) return { ok: false, message: msg('The amount must be more than 0.') };
+  if (amount > order.amount) return { ok: false, message: msg(str`This order has only ${fmt(order.amount)}.`) };
+  if (amount % order.lot !== 0n) return { ok: false, message: msg(str`Use a multiple of ${fmt(order.lot)}.`) };
+  if (amount < minFillOf(order)) return { ok: false, message: msg(str`The maker's minimum fill is ${fmt(minFillOf(order))}.`) };
   return { ok: true, value: amount };
 }
 
@@ -342,11 +347,15 @@ export interface SummaryInput {
 /** The polite live summary: counts and the best prices, in words. */
 export function summaryText(s: SummaryInput): string {
   const pair = `${s.base}/${s.quote}`;
-  if (s.bids === 0 && s.asks === 0) return `${pair}: no orders.`;
-  const parts = [`${pair}: ${s.bids} ${s.bids === 1 ? 'bid' : 'bids'}, ${s.asks} ${s.asks === 1 ? 'ask' : 'asks'}.`];
-  if (s.bestBid) parts.push(`Best bid ${s.bestBid}.`);
-  if (s.bestAsk) parts.push(`Best ask ${s.bestAsk}.`);
-  if (s.spread) parts.push(`Spread ${s.spread}.`);
+  if (s.bids === 0 && s.asks === 0) return msg(str`${pair}: no orders.`);
+  // Counts as plain digits (no grouping), as the book has always read them.
+  const count = (n: number) => formatNumber(n, { useGrouping: false });
+  const bids = s.bids === 1 ? msg('1 bid') : msg(str`${count(s.bids)} bids`);
+  const asks = s.asks === 1 ? msg('1 ask') : msg(str`${count(s.asks)} asks`);
+  const parts = [`${pair}: ${bids}, ${asks}.`];
+  if (s.bestBid) parts.push(msg(str`Best bid ${s.bestBid}.`));
+  if (s.bestAsk) parts.push(msg(str`Best ask ${s.bestAsk}.`));
+  if (s.spread) parts.push(msg(str`Spread ${s.spread}.`));
   return parts.join(' ');
 }
 
@@ -354,6 +363,11 @@ export function summaryText(s: SummaryInput): string {
 export function timeLeft(expires: number, now: number): string {
   const s = Math.max(0, Math.round((expires - now) / 1000));
   return s >= 60 ? `${Math.floor(s / 60)} min ${s % 60} s` : `${s} s`;
+}
+
+/** `buy` / `sell` in the active language (lower case, inside a sentence). */
+export function sideWord(side: 'buy' | 'sell'): string {
+  return side === 'buy' ? msg('buy') : msg('sell');
 }
 
 /** A short, readable form of a 64-hex key. */

@@ -1,5 +1,7 @@
 /** The templates of `<darkswap-peer-discovery>`: rooms and their peers, my invite, contacts, blocked keys, admissions. */
+import { msg, str } from '@lit/localize';
 import { html, nothing, svg, type TemplateResult } from 'lit';
+import { formatNumber } from '../../internal/format.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { ConnectionApi } from '../../core/connection-api.js';
 import type { DiscoveryEngine, RoomPeer } from '../../features/discovery/discovery.engine.js';
@@ -36,7 +38,7 @@ export interface DiscoveryRenderHost {
   };
 }
 
-const STATUS_WORDS: Record<RoomPeer['status'], string> = { linked: 'Linked', dialing: 'Connecting…', known: 'Not linked' };
+const statusWord = (s: RoomPeer['status']): string => (s === 'linked' ? msg('Linked') : s === 'dialing' ? msg('Connecting…') : msg('Not linked'));
 const shortKey = (key: string) => `${key.slice(0, 8)}…`;
 const value = (root: EventTarget | null, selector: string) =>
   ((root as HTMLElement | null)?.closest('form, .row')?.querySelector<HTMLInputElement>(selector)?.value ?? '').trim();
@@ -53,8 +55,8 @@ function nameOf(engine: DiscoveryEngine, key: string, announced: string): Templa
 function codeOf(h: DiscoveryRenderHost, peer: string): TemplateResult | typeof nothing {
   const identity = h.service?.peerIdentity(peer);
   if (!identity) return nothing;
-  if (h.engine?.verified(peer)) return html`<span part="code" data-verified="true">Verified</span>`;
-  return html`<span>code <code part="code">${identity.sas}</code></span>`;
+  if (h.engine?.verified(peer)) return html`<span part="code" data-verified="true">${msg('Verified')}</span>`;
+  return html`<span>${msg(html`code <code part="code">${identity.sas}</code>`)}</span>`;
 }
 
 function peerRow(h: DiscoveryRenderHost, p: RoomPeer): TemplateResult {
@@ -62,19 +64,19 @@ function peerRow(h: DiscoveryRenderHost, p: RoomPeer): TemplateResult {
   const engine = h.engine!;
   return html`<li part="peer" data-status=${p.status}>
     <div class="who">${nameOf(engine, key, name)} <code>${peer}</code> ${codeOf(h, peer)}</div>
-    <div class="muted">${STATUS_WORDS[p.status]}${features.length ? ` · ${features.join(', ')}` : ''}</div>
+    <div class="muted">${statusWord(p.status)}${features.length ? ` · ${features.join(', ')}` : ''}</div>
     <div class="row">
       ${
         p.status === 'linked'
-          ? html`<button part="disconnect-button" class="secondary" @click=${() => h.actions.disconnect(peer)}>Disconnect</button>`
-          : html`<button part="connect-button" ?disabled=${p.status === 'dialing'} @click=${() => h.actions.connect(peer, key)}>Connect</button>`
+          ? html`<button part="disconnect-button" class="secondary" @click=${() => h.actions.disconnect(peer)}>${msg('Disconnect')}</button>`
+          : html`<button part="connect-button" ?disabled=${p.status === 'dialing'} @click=${() => h.actions.connect(peer, key)}>${msg('Connect')}</button>`
       }
       ${
         p.status === 'linked' && !p.contact
-          ? html`<button part="contact-button" class="secondary" @click=${() => h.actions.addContact(peer, name)}>Add to contacts</button>`
+          ? html`<button part="contact-button" class="secondary" @click=${() => h.actions.addContact(peer, name)}>${msg('Add to contacts')}</button>`
           : nothing
       }
-      <button part="block-button" class="secondary" @click=${() => h.actions.block(key)}>Block</button>
+      <button part="block-button" class="secondary" @click=${() => h.actions.block(key)}>${msg('Block')}</button>
     </div>
   </li>`;
 }
@@ -88,21 +90,21 @@ export function renderRooms(h: DiscoveryRenderHost): TemplateResult {
   };
   return html`<form part="room-form" @submit=${join}>
       <label
-        >Room
+        >${msg('Room')}
         <input id="room-input" part="room-input" autocomplete="off" maxlength="64" .value=${h.room} />
       </label>
-      <button part="join-button" type="submit">Join</button>
+      <button part="join-button" type="submit">${msg('Join')}</button>
     </form>
     ${repeat(
       engine.joined,
       (room) => room,
       (room) => {
         const peers = engine.peersIn(room);
-        return html`<section part="room" aria-label=${`Room ${room}`}>
+        return html`<section part="room" aria-label=${msg(str`Room ${room}`)}>
           <div class="row">
             <h3>${room}</h3>
-            <span class="muted">${peers.length} ${peers.length === 1 ? 'peer' : 'peers'}</span>
-            <button part="leave-button" class="secondary" @click=${() => h.actions.leave(room)}>Leave</button>
+            <span class="muted">${peers.length === 1 ? msg('1 peer') : msg(str`${formatNumber(peers.length)} peers`)}</span>
+            <button part="leave-button" class="secondary" @click=${() => h.actions.leave(room)}>${msg('Leave')}</button>
           </div>
           ${
             peers.length
@@ -113,7 +115,7 @@ export function renderRooms(h: DiscoveryRenderHost): TemplateResult {
                     (p) => peerRow(h, p),
                   )}
                 </ul>`
-              : html`<p class="muted">Nobody else here yet.</p>`
+              : html`<p class="muted">${msg('Nobody else here yet.')}</p>`
           }
         </section>`;
       },
@@ -143,22 +145,22 @@ export function renderInvite(h: DiscoveryRenderHost): TemplateResult {
           ?disabled=${!h.service?.id}
           @click=${h.actions.showInvite}
         >
-          My invite link
+          ${msg('My invite link')}
         </button>
         <button part="reconnect-button" class="secondary" ?disabled=${!engine.lastPeers.length} @click=${h.actions.reconnect}>
-          Reconnect to my last peers
+          ${msg('Reconnect to my last peers')}
         </button>
       </div>
       ${
         link
           ? html`<div class="row">
                 <label
-                  >Invite link (opens a link to me, already verified)
+                  >${msg('Invite link (opens a link to me, already verified)')}
                   <input part="invite-link" readonly .value=${link} />
                 </label>
-                <button part="copy-button" class="secondary" @click=${() => h.actions.copy(link)}>${h.copied ? 'Copied' : 'Copy'}</button>
+                <button part="copy-button" class="secondary" @click=${() => h.actions.copy(link)}>${h.copied ? msg('Copied') : msg('Copy')}</button>
               </div>
-              <svg part="qr" viewBox="0 0 ${qr!.size} ${qr!.size}" role="img" aria-label="QR code of my invite link">
+              <svg part="qr" viewBox="0 0 ${qr!.size} ${qr!.size}" role="img" aria-label=${msg('QR code of my invite link')}>
                 ${svg`<path d=${qr!.d} fill="currentColor"></path>`}
               </svg>`
           : nothing
@@ -166,18 +168,18 @@ export function renderInvite(h: DiscoveryRenderHost): TemplateResult {
     </div>
     <form part="open-invite" @submit=${open}>
       <label
-        >Open an invite link
+        >${msg('Open an invite link')}
         <input id="open-invite-input" part="open-invite-input" autocomplete="off" />
       </label>
-      <button part="open-invite-button" type="submit">Open</button>
+      <button part="open-invite-button" type="submit">${msg('Open')}</button>
     </form>`;
 }
 
 export function renderContacts(h: DiscoveryRenderHost): TemplateResult | typeof nothing {
   const engine = h.engine!;
   if (!engine.contacts.length) return nothing;
-  return html`<section aria-label="Contacts">
-    <h3>Contacts</h3>
+  return html`<section aria-label=${msg('Contacts')}>
+    <h3>${msg('Contacts')}</h3>
     <ul part="contacts">
       ${repeat(
         engine.contacts,
@@ -188,12 +190,12 @@ export function renderContacts(h: DiscoveryRenderHost): TemplateResult | typeof 
             <div class="who">
               <strong>${c.name || shortKey(c.key)}</strong> <code>${c.peer}</code>
               <span class="muted"
-                >${c.verified === 'invite' ? 'verified by invite' : c.verified === 'code' ? 'code compared' : ''}${linked ? ' · linked' : ''}</span
+                >${c.verified === 'invite' ? msg('verified by invite') : c.verified === 'code' ? msg('code compared') : ''}${linked ? ` · ${msg('linked')}` : ''}</span
               >
             </div>
             <div class="row">
-              ${linked ? nothing : html`<button part="connect-button" @click=${() => h.actions.connect(c.peer, c.key)}>Connect</button>`}
-              <button part="remove-button" class="secondary" @click=${() => h.actions.removeContact(c.key)}>Remove</button>
+              ${linked ? nothing : html`<button part="connect-button" @click=${() => h.actions.connect(c.peer, c.key)}>${msg('Connect')}</button>`}
+              <button part="remove-button" class="secondary" @click=${() => h.actions.removeContact(c.key)}>${msg('Remove')}</button>
             </div>
           </li>`;
         },
@@ -206,12 +208,12 @@ export function renderBlocked(h: DiscoveryRenderHost): TemplateResult | typeof n
   const keys = [...(h.engine?.blocked ?? [])];
   if (!keys.length) return nothing;
   return html`<details part="blocked">
-    <summary>Blocked (${keys.length})</summary>
+    <summary>${msg(str`Blocked (${formatNumber(keys.length)})`)}</summary>
     <ul>
       ${keys.map(
         (k) =>
           html`<li class="row">
-            <code>${shortKey(k)}</code> <button part="unblock-button" class="secondary" @click=${() => h.actions.unblock(k)}>Unblock</button>
+            <code>${shortKey(k)}</code> <button part="unblock-button" class="secondary" @click=${() => h.actions.unblock(k)}>${msg('Unblock')}</button>
           </li>`,
       )}
     </ul>
@@ -220,14 +222,14 @@ export function renderBlocked(h: DiscoveryRenderHost): TemplateResult | typeof n
 
 export function renderAdmissions(h: DiscoveryRenderHost): TemplateResult | typeof nothing {
   if (!h.admissions.length) return nothing;
-  return html`<div role="group" aria-label="Waiting for your answer">
+  return html`<div role="group" aria-label=${msg('Waiting for your answer')}>
     ${h.admissions.map(
       (a) =>
-        html`<div part="admission" role="group" aria-label=${`Link ${a.ann.name || a.ann.peer}?`}>
-          <div class="who">Link ${nameOf(h.engine!, a.ann.key, a.ann.name)} <code>${a.ann.peer}</code> in ${a.room}?</div>
+        html`<div part="admission" role="group" aria-label=${msg(str`Link ${a.ann.name || a.ann.peer}?`)}>
+          <div class="who">${msg(html`Link ${nameOf(h.engine!, a.ann.key, a.ann.name)} <code>${a.ann.peer}</code> in ${a.room}?`)}</div>
           <div class="row">
-            <button part="allow-button" @click=${() => h.actions.decide(a, true)}>Allow</button>
-            <button part="deny-button" class="secondary" @click=${() => h.actions.decide(a, false)}>Deny</button>
+            <button part="allow-button" @click=${() => h.actions.decide(a, true)}>${msg('Allow')}</button>
+            <button part="deny-button" class="secondary" @click=${() => h.actions.decide(a, false)}>${msg('Deny')}</button>
           </div>
         </div>`,
     )}

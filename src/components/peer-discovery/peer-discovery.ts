@@ -1,4 +1,6 @@
+import { localized, msg, str } from '@lit/localize';
 import { html, nothing } from 'lit';
+import { formatNumber } from '../../internal/format.js';
 import { property, state } from 'lit/decorators.js';
 import type { ConnectionApi } from '../../core/connection-api.js';
 import { ConnectionController } from '../../context/connection-controller.js';
@@ -7,7 +9,7 @@ import { DISCOVERY_FEATURE, DiscoveryEngine } from '../../features/discovery/dis
 import type { Announcement } from '../../features/discovery/discovery.protocol.js';
 import { parseInvite } from '../../features/discovery/invite.js';
 import { DarkswapElement } from '../../internal/base-element.js';
-import { notConnected, panelHeader, statusWord } from '../../internal/panel-header.js';
+import { headingText, notConnected, panelHeader, statusWord } from '../../internal/panel-header.js';
 import { DarkswapInviteAcceptedEvent, DarkswapPeerDiscoveredEvent } from './peer-discovery.events.js';
 import {
   renderAdmissions,
@@ -72,10 +74,11 @@ import { peerDiscoveryStyles } from './peer-discovery.styles.js';
  * @cssprop --darkswap-peer-discovery-radius - Corner radius (default `--darkswap-radius`).
  * @cssprop --darkswap-peer-discovery-padding - Inner spacing (default `--darkswap-space-4`).
  */
+@localized()
 export class DarkswapPeerDiscovery extends DarkswapElement {
   static override styles = [...DarkswapElement.styles, ...peerDiscoveryStyles];
 
-  /** Heading text. */
+  /** Heading text. The default, "People", is shown in the page's language. */
   @property() heading = 'People';
 
   /** A room to join as soon as the service is there. */
@@ -205,7 +208,7 @@ export class DarkswapPeerDiscovery extends DarkswapElement {
           this.copied = true;
           setTimeout(() => (this.copied = false), 2_000);
         },
-        () => (this.error = 'Could not copy: select the link and copy it by hand.'),
+        () => (this.error = msg('Could not copy: select the link and copy it by hand.')),
       ),
     openInvite: (link) => void this.attempt(() => this.openInvite(link)),
     decide: (admission, ok) => {
@@ -219,7 +222,8 @@ export class DarkswapPeerDiscovery extends DarkswapElement {
     if (!service) return statusWord('none');
     if (service.status !== 'open') return statusWord(service.status);
     const rooms = this.engine?.joined.length ?? 0;
-    return `${rooms} room${rooms === 1 ? '' : 's'} · ${service.peers.length} linked`;
+    const roomsText = rooms === 1 ? msg('1 room') : msg(str`${formatNumber(rooms)} rooms`);
+    return msg(str`${roomsText} · ${formatNumber(service.peers.length)} linked`);
   }
 
   override render() {
@@ -236,7 +240,7 @@ export class DarkswapPeerDiscovery extends DarkswapElement {
       actions: this.actions,
     };
     return html`<section part="base" aria-labelledby="title">
-      ${panelHeader(this.heading, service?.status ?? 'none', this.statusText())} ${notConnected(!service)}
+      ${panelHeader(headingText(this.heading, 'People', msg('People')), service?.status ?? 'none', this.statusText())} ${notConnected(!service)}
       ${
         service && engine
           ? html`${renderAdmissions(host)} ${renderRooms(host)} ${renderInvite(host)} ${renderContacts(host)} ${renderBlocked(host)}

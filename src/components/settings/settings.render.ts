@@ -2,11 +2,12 @@
  * The four sections of `<darkswap-settings>` as templates over a view (values, errors, handlers). No state here:
  * the element owns it. Every input has a label, and its validation message next to it (`aria-describedby`).
  */
+import { msg, str } from '@lit/localize';
 import { html, nothing } from 'lit';
 import { ICE_PRESETS } from '../../core/ice.js';
 import type { IceProbeResult } from '../../core/ice-probe.js';
 import type { KitStore, StorageUse } from '../../features/settings/settings.data.js';
-import { formatBytes } from '../../features/settings/settings.format.js';
+import { formatBytes, formatNumber } from '../../internal/format.js';
 import type { Settings, SettingsPatch } from '../../features/settings/settings.model.js';
 import type { NetworkInfo, Recommendation } from '../../features/settings/network-info.js';
 import type { BandwidthProfile } from '../../features/settings/bandwidth-schedule.js';
@@ -44,12 +45,18 @@ export interface SettingsView {
   removeProfile(index: number): void;
 }
 
-const PRESET_WORDS: Record<(typeof ICE_PRESETS)[number], string> = {
-  lan: 'Local network only (no servers)',
-  default: 'Direct first, relayed when needed',
-  relay: 'Always relayed (hides my address)',
-  'data-saver': 'Data saver',
-};
+function presetWord(p: (typeof ICE_PRESETS)[number]): string {
+  switch (p) {
+    case 'lan':
+      return msg('Local network only (no servers)');
+    case 'default':
+      return msg('Direct first, relayed when needed');
+    case 'relay':
+      return msg('Always relayed (hides my address)');
+    case 'data-saver':
+      return msg('Data saver');
+  }
+}
 
 const idOf = (field: string) => `f-${field.replace(/\./g, '-')}`;
 
@@ -61,7 +68,7 @@ export function field(v: SettingsView, name: string, label: string, control: (id
     <label for=${id}>${label}</label>
     ${control(id, `${id}-error ${id}-pin`, !!error)}
     <p part="field-error" id="${id}-error" role="alert">${error}</p>
-    ${v.pinned(name) ? html`<p part="pinned-note" id="${id}-pin">Set by this site.</p>` : nothing}
+    ${v.pinned(name) ? html`<p part="pinned-note" id="${id}-pin">${msg('Set by this site.')}</p>` : nothing}
   </div>`;
 }
 
@@ -75,11 +82,11 @@ export function numberOf(input: HTMLInputElement, unit: number): number | null |
 
 export function renderGeneral(v: SettingsView, identity: unknown) {
   return html`<section part="section" data-section="general" aria-labelledby="s-general">
-    <h3 part="section-title" id="s-general">General</h3>
+    <h3 part="section-title" id="s-general">${msg('General')}</h3>
     ${field(
       v,
       'general.displayName',
-      'Display name (shown to peers)',
+      msg('Display name (shown to peers)'),
       (id, described, invalid) =>
         html`<input
           id=${id}
@@ -98,12 +105,12 @@ export function renderGeneral(v: SettingsView, identity: unknown) {
 
 function testLine(result: IceProbeResult[] | 'running' | undefined) {
   if (!result) return nothing;
-  if (result === 'running') return html`<span part="test-result" role="status">Testing…</span>`;
+  if (result === 'running') return html`<span part="test-result" role="status">${msg('Testing…')}</span>`;
   const ok = result.every((r) => r.ok);
   const words = result.map((r) =>
     r.ok
-      ? `${r.url}: ${r.needed === 'relay' ? 'relay' : 'public address'} in ${Math.round(r.firstCandidateMs ?? 0)} ms`
-      : `${r.url}: ${r.problem === 'auth' ? 'wrong username or credential' : r.problem === 'timeout' ? 'no answer' : 'unreachable'}`,
+      ? msg(str`${r.url}: ${r.needed === 'relay' ? msg('relay') : msg('public address')} in ${formatNumber(Math.round(r.firstCandidateMs ?? 0))} ms`)
+      : `${r.url}: ${r.problem === 'auth' ? msg('wrong username or credential') : r.problem === 'timeout' ? msg('no answer') : msg('unreachable')}`,
   );
   return html`<span part="test-result" role="status" data-ok=${ok ? 'true' : 'false'}>${words.join('; ')}</span>`;
 }
@@ -123,11 +130,11 @@ export function renderConnection(v: SettingsView) {
   const c = v.value.connection;
   const serversPinned = v.pinned('connection.iceServers');
   return html`<section part="section" data-section="connection" aria-labelledby="s-connection">
-    <h3 part="section-title" id="s-connection">Connection</h3>
+    <h3 part="section-title" id="s-connection">${msg('Connection')}</h3>
     ${field(
       v,
       'connection.signalingUrl',
-      'Signaling server URL (empty: the page’s own)',
+      msg('Signaling server URL (empty: the page’s own)'),
       (id, described, invalid) =>
         html`<input
           id=${id}
@@ -144,7 +151,7 @@ export function renderConnection(v: SettingsView) {
     ${field(
       v,
       'connection.icePreset',
-      'How to reach peers',
+      msg('How to reach peers'),
       (id, described) =>
         html`<select
           id=${id}
@@ -152,11 +159,11 @@ export function renderConnection(v: SettingsView) {
           aria-describedby=${described}
           @change=${(e: Event) => v.save({ connection: { icePreset: (e.target as HTMLSelectElement).value as Settings['connection']['icePreset'] } }, 'connection.icePreset')}
         >
-          ${ICE_PRESETS.map((p) => html`<option value=${p} ?selected=${c.icePreset === p}>${PRESET_WORDS[p]}</option>`)}
+          ${ICE_PRESETS.map((p) => html`<option value=${p} ?selected=${c.icePreset === p}>${presetWord(p)}</option>`)}
         </select>`,
     )}
     <div class="field">
-      <span class="note" id="ice-title">STUN and TURN servers</span>
+      <span class="note" id="ice-title">${msg('STUN and TURN servers')}</span>
       ${
         c.iceServers.length
           ? html`<ul part="ice-servers" aria-labelledby="ice-title">
@@ -165,23 +172,25 @@ export function renderConnection(v: SettingsView) {
                   html`<li part="ice-server">
                     <code>${typeof s.urls === 'string' ? s.urls : s.urls.join(', ')}</code>
                     <div class="row">
-                      <button part="test-button" type="button" class="secondary" @click=${() => v.test(i)}>Test</button>
-                      <button part="remove-button" type="button" class="secondary" ?disabled=${serversPinned} @click=${() => v.removeServer(i)}>Remove</button>
+                      <button part="test-button" type="button" class="secondary" @click=${() => v.test(i)}>${msg('Test')}</button>
+                      <button part="remove-button" type="button" class="secondary" ?disabled=${serversPinned} @click=${() => v.removeServer(i)}>
+                        ${msg('Remove')}
+                      </button>
                     </div>
                     ${testLine(v.tests[i])}
                   </li>`,
               )}
             </ul>`
-          : html`<p class="note">None: only peers on this network can be reached.</p>`
+          : html`<p class="note">${msg('None: only peers on this network can be reached.')}</p>`
       }
       <p part="field-error" id="f-connection-iceServers-error" role="alert">${v.errors['connection.iceServers'] ?? ''}</p>
-      ${serversPinned ? html`<p part="pinned-note">Set by this site.</p>` : nothing}
+      ${serversPinned ? html`<p part="pinned-note">${msg('Set by this site.')}</p>` : nothing}
     </div>
     ${
       serversPinned
         ? nothing
-        : html`<form class="field" aria-label="Add a server" @submit=${(e: Event) => addServer(v, e)}>
-            <label for="new-url">Server URL (stun:, turn: or turns:)</label>
+        : html`<form class="field" aria-label=${msg('Add a server')} @submit=${(e: Event) => addServer(v, e)}>
+            <label for="new-url">${msg('Server URL (stun:, turn: or turns:)')}</label>
             <input
               id="new-url"
               name="url"
@@ -190,12 +199,12 @@ export function renderConnection(v: SettingsView) {
               aria-invalid=${v.errors['new-server'] ? 'true' : 'false'}
               aria-describedby="new-server-error"
             />
-            <label for="new-username">Username (TURN)</label>
+            <label for="new-username">${msg('Username (TURN)')}</label>
             <input id="new-username" name="username" autocomplete="off" />
-            <label for="new-credential">Credential (TURN)</label>
+            <label for="new-credential">${msg('Credential (TURN)')}</label>
             <input id="new-credential" name="credential" type="password" autocomplete="off" />
             <p part="field-error" id="new-server-error" role="alert">${v.errors['new-server'] ?? ''}</p>
-            <div class="row"><button part="add-button" type="submit">Add server</button></div>
+            <div class="row"><button part="add-button" type="submit">${msg('Add server')}</button></div>
           </form>`
     }
   </section>`;
@@ -226,12 +235,11 @@ function exportImportRow(kind: 'settings' | 'all', exportLabel: string, importLa
 export function renderData(v: SettingsView) {
   const use = v.use;
   return html`<section part="section" data-section="data" aria-labelledby="s-data">
-    <h3 part="section-title" id="s-data">Data</h3>
+    <h3 part="section-title" id="s-data">${msg('Data')}</h3>
     ${
       use
         ? html`<p>
-            This site uses ${formatBytes(use.usage)} of
-            ${formatBytes(use.quota)}${
+            ${msg(str`This site uses ${formatBytes(use.usage)} of ${formatBytes(use.quota)}`)}${
               Object.keys(use.byKind).length
                 ? ` (${Object.entries(use.byKind)
                     .filter(([, n]) => n > 0)
@@ -239,31 +247,35 @@ export function renderData(v: SettingsView) {
                     .join(', ')})`
                 : ''
             }.
-            ${use.persisted ? 'Kept under storage pressure.' : 'The browser may clear it under storage pressure.'}
+            ${use.persisted ? msg('Kept under storage pressure.') : msg('The browser may clear it under storage pressure.')}
           </p>`
-        : html`<p class="note">This browser does not report storage use.</p>`
+        : html`<p class="note">${msg('This browser does not report storage use.')}</p>`
     }
-    ${use && !use.persisted ? html`<div class="row"><button part="persist-button" type="button" class="secondary" @click=${() => v.persist()}>Keep this site’s data</button></div>` : nothing}
-    <ul part="stores" aria-label="What the kit keeps in this browser">
+    ${use && !use.persisted ? html`<div class="row"><button part="persist-button" type="button" class="secondary" @click=${() => v.persist()}>${msg('Keep this site’s data')}</button></div>` : nothing}
+    <ul part="stores" aria-label=${msg('What the kit keeps in this browser')}>
       ${v.stores.map(
         (s) =>
           html`<li part="store" data-store=${s.name}>
-            <span>${s.label} <code>${s.name}</code>${s.records !== undefined ? ` · ${s.records} ${s.records === 1 ? 'record' : 'records'}` : ''}</span>
-            <div class="row"><button part="clear-button" type="button" class="secondary" @click=${() => v.askClear(s)}>Clear…</button></div>
+            <span
+              >${s.label}
+              <code>${s.name}</code
+              >${s.records !== undefined ? ` · ${s.records === 1 ? msg('1 record') : msg(str`${formatNumber(s.records)} records`)}` : ''}</span
+            >
+            <div class="row"><button part="clear-button" type="button" class="secondary" @click=${() => v.askClear(s)}>${msg('Clear…')}</button></div>
           </li>`,
       )}
     </ul>
     ${exportImportRow(
       'settings',
-      'Export settings',
-      'Import settings',
+      msg('Export settings'),
+      msg('Import settings'),
       () => v.exportSettings(),
       (f) => v.importSettings(f),
     )}
     ${exportImportRow(
       'all',
-      'Export everything',
-      'Import everything',
+      msg('Export everything'),
+      msg('Import everything'),
       () => v.exportEverything(),
       (f) => v.importEverything(f),
     )}
@@ -271,11 +283,11 @@ export function renderData(v: SettingsView) {
     <dialog part="confirm-dialog" aria-labelledby="confirm-title" @cancel=${() => v.confirmClear(false)}>
       ${
         v.confirming
-          ? html`<p id="confirm-title"><strong>Clear ${v.confirming.label}?</strong></p>
-              <p>${v.confirming.warning ?? 'This cannot be undone.'}</p>
+          ? html`<p id="confirm-title"><strong>${msg(str`Clear ${v.confirming.label}?`)}</strong></p>
+              <p>${v.confirming.warning ?? msg('This cannot be undone.')}</p>
               <div class="row">
-                <button type="button" class="secondary" @click=${() => v.confirmClear(false)}>Cancel</button>
-                <button type="button" data-confirm @click=${() => v.confirmClear(true)}>Clear</button>
+                <button type="button" class="secondary" @click=${() => v.confirmClear(false)}>${msg('Cancel')}</button>
+                <button type="button" data-confirm @click=${() => v.confirmClear(true)}>${msg('Clear')}</button>
               </div>`
           : nothing
       }

@@ -1,4 +1,6 @@
+import { localized, msg, str } from '@lit/localize';
 import { html, type PropertyValues } from 'lit';
+import { formatNumber } from '../../internal/format.js';
 import { property, state } from 'lit/decorators.js';
 import { ContextConsumer } from '@lit/context';
 import type { ConnectionApi } from '../../core/connection-api.js';
@@ -9,7 +11,7 @@ import { DEFAULT_SETTINGS, SettingsError, type Settings, type SettingsPatch } fr
 import { SettingsStore, type SettingsChangeEvent } from '../../features/settings/settings.store.js';
 import type { KitStore, StorageUse } from '../../features/settings/settings.data.js';
 import { DarkswapElement } from '../../internal/base-element.js';
-import { panelHeader } from '../../internal/panel-header.js';
+import { headingText, panelHeader } from '../../internal/panel-header.js';
 import { DarkswapSettingsChangeEvent } from './settings.events.js';
 import { renderConnection, renderData, renderGeneral, type SettingsView } from './settings.render.js';
 import { renderBandwidth } from './settings.bandwidth.js';
@@ -88,10 +90,11 @@ const tools = () => import('./settings.tools.js');
  * @cssprop --darkswap-settings-padding - Inner spacing (default `--darkswap-space-4`).
  * @cssprop --darkswap-settings-error-color - Validation messages (default `--darkswap-color-danger`).
  */
+@localized()
 export class DarkswapSettings extends DarkswapElement {
   static override styles = [...DarkswapElement.styles, ...settingsStyles];
 
-  /** Heading text. */
+  /** Heading text. The default, "Settings", is shown in the page's language. */
   @property() heading = 'Settings';
   /** Name of the settings store to use when none comes through context. */
   @property() store?: string;
@@ -170,13 +173,13 @@ export class DarkswapSettings extends DarkswapElement {
     const name = this.conn.service?.identityName;
     if (!name) return false;
     if (passphrase !== repeat) {
-      this.identityError = 'The two passphrases differ.';
+      this.identityError = msg('The two passphrases differ.');
       return false;
     }
     return this.identityJob(async () => {
       const { createIdentityWithBackup } = await tools();
       this.backup = (await createIdentityWithBackup(name, passphrase)).backup;
-      return 'A new identity with a backup is saved. Reload the page to use it, then download the backup.';
+      return msg('A new identity with a backup is saved. Reload the page to use it, then download the backup.');
     });
   }
 
@@ -189,12 +192,12 @@ export class DarkswapSettings extends DarkswapElement {
       try {
         parsed = JSON.parse(await file.text());
       } catch {
-        throw new Error(`${file.name} is not a backup (not JSON).`);
+        throw new Error(msg(str`${file.name} is not a backup (not JSON).`));
       }
       const { restoreIdentity, identityBackup } = await tools();
       const identity = await restoreIdentity(name, parsed, passphrase);
       this.backup = await identityBackup(name);
-      return `Identity ${identity.publicKey.slice(0, 8)}… restored. Reload the page to use it.`;
+      return msg(str`Identity ${identity.publicKey.slice(0, 8)}… restored. Reload the page to use it.`);
     });
   }
 
@@ -206,7 +209,7 @@ export class DarkswapSettings extends DarkswapElement {
       this.identityMessage = await job();
       return true;
     } catch (e) {
-      this.identityError = `Nothing was changed: ${(e as Error).message}`;
+      this.identityError = msg(str`Nothing was changed: ${(e as Error).message}`);
       return false;
     } finally {
       this.identityBusy = false;
@@ -271,7 +274,7 @@ export class DarkswapSettings extends DarkswapElement {
       await store.update(patch);
       const { [field]: _gone, ...rest } = this.errors;
       this.errors = rest;
-      this.saved = 'Saved.';
+      this.saved = msg('Saved.');
       return true;
     } catch (e) {
       const message = e instanceof SettingsError ? e.message : String(e);
@@ -305,7 +308,7 @@ export class DarkswapSettings extends DarkswapElement {
     if (!ok || !target) return;
     try {
       await (await tools()).clearStore(target);
-      this.dataMessage = `${target.label} cleared.`;
+      this.dataMessage = msg(str`${target.label} cleared.`);
     } catch (e) {
       this.dataMessage = (e as Error).message;
     }
@@ -330,9 +333,11 @@ export class DarkswapSettings extends DarkswapElement {
     try {
       const file = await (await tools()).exportAll();
       this.download(file, 'darkswap-backup');
-      this.dataMessage = `Exported ${file.databases.length} stores. Not included: ${file.skipped.map((s) => `${s.name} (${s.reason})`).join('; ')}.`;
+      this.dataMessage = msg(
+        str`Exported ${formatNumber(file.databases.length)} stores. Not included: ${file.skipped.map((s) => `${s.name} (${s.reason})`).join('; ')}.`,
+      );
     } catch (e) {
-      this.dataMessage = `The export failed: ${(e as Error).message}`;
+      this.dataMessage = msg(str`The export failed: ${(e as Error).message}`);
     }
   }
 
@@ -343,15 +348,15 @@ export class DarkswapSettings extends DarkswapElement {
       try {
         parsed = JSON.parse(await file.text());
       } catch {
-        throw new Error(`${file.name} is not a backup (not JSON).`);
+        throw new Error(msg(str`${file.name} is not a backup (not JSON).`));
       }
       const restored = await (await tools()).importAll(parsed);
       await this.activeStore?.reload();
-      this.dataMessage = `Restored ${restored.length} stores from ${file.name}. Reload this site’s other tabs to use them.`;
+      this.dataMessage = msg(str`Restored ${formatNumber(restored.length)} stores from ${file.name}. Reload this site’s other tabs to use them.`);
       await this.refreshData();
       return true;
     } catch (e) {
-      this.dataMessage = `Nothing was changed: ${(e as Error).message}`;
+      this.dataMessage = msg(str`Nothing was changed: ${(e as Error).message}`);
       return false;
     }
   }
@@ -365,13 +370,13 @@ export class DarkswapSettings extends DarkswapElement {
       try {
         parsed = JSON.parse(await file.text());
       } catch {
-        throw new SettingsError('corrupt', `${file.name} is not a settings file (not JSON).`);
+        throw new SettingsError('corrupt', msg(str`${file.name} is not a settings file (not JSON).`));
       }
       await store.import(parsed);
-      this.dataMessage = `Settings imported from ${file.name}.`;
+      this.dataMessage = msg(str`Settings imported from ${file.name}.`);
       return true;
     } catch (e) {
-      this.dataMessage = `Nothing was changed: ${(e as Error).message}`;
+      this.dataMessage = msg(str`Nothing was changed: ${(e as Error).message}`);
       return false;
     }
   }
@@ -417,7 +422,7 @@ export class DarkswapSettings extends DarkswapElement {
         const ok = await tools()
           .then(({ requestPersistence }) => requestPersistence())
           .catch(() => false);
-        this.dataMessage = ok ? 'This browser will keep the kit’s data.' : 'The browser did not grant persistent storage.';
+        this.dataMessage = ok ? msg('This browser will keep the kit’s data.') : msg('The browser did not grant persistent storage.');
         await this.refreshData();
       },
       exportSettings: () => this.exportSettings(),
@@ -437,13 +442,17 @@ export class DarkswapSettings extends DarkswapElement {
   protected override render() {
     const store = this.activeStore;
     return html`<section part="base" aria-labelledby="title">
-      ${panelHeader(this.heading, store ? 'open' : 'none', store ? this.saved || 'Changes are saved as you make them.' : 'No settings store')}
+      ${panelHeader(
+        headingText(this.heading, 'Settings', msg('Settings')),
+        store ? 'open' : 'none',
+        store ? this.saved || msg('Changes are saved as you make them.') : msg('No settings store'),
+      )}
       ${
         store
           ? html`${renderGeneral(this.view(store), this.identityView())} ${renderConnection(this.view(store))} ${renderBandwidth(this.view(store))}
             ${renderData(this.view(store))}`
           : html`<p class="note">
-              No settings store: put this widget inside <code>&lt;darkswap-connection settings="…"&gt;</code> or give it a <code>store</code> name.
+              ${msg(html`No settings store: put this widget inside <code>&lt;darkswap-connection settings="…"&gt;</code> or give it a <code>store</code> name.`)}
             </p>`
       }
     </section>`;

@@ -1,7 +1,8 @@
 /**
  * The propose form's view model: the form's text fields parsed and validated into a `ProposeRequest` for
- * `DarkswapTrade.propose()`, with a message per field. Pure: no lit, no DOM, no engine.
+ * `DarkswapTrade.propose()`, with a message per field (in the active language). Pure: no DOM, no engine.
  */
+import { msg } from '@lit/localize';
 import type { SwapRole } from '../../bitcoin/wire.js';
 
 /** What `propose()` needs: my role, the asset, the amount, the price and optionally the fee rate. */
@@ -34,16 +35,21 @@ export type ProposeFormResult =
       readonly message: string;
     };
 
-/** Shown for the first of amount, price or fee rate that is not a whole number above 0. */
+/** Shown for the first of amount, price or fee rate that is not a whole number above 0 (English source text). */
 export const NUMBERS_MESSAGE = 'Amount, price and fee rate must be whole numbers above 0.';
 
-const FIELD_MESSAGES = {
-  peer: 'Choose a connected peer.',
-  'asset-id': 'Asset id must be block:tx, e.g. 840000:3.',
-  amount: 'Amount must be a whole number above 0.',
-  price: 'Price must be a whole number above 0.',
-  fee: 'Fee rate must be a whole number above 0.',
-} as const satisfies Partial<Record<ProposeFormField, string>>;
+/** NUMBERS_MESSAGE in the active language. */
+const numbersMessage = () => msg('Amount, price and fee rate must be whole numbers above 0.');
+
+/** The message of each field, in the active language. */
+const fieldMessages = () =>
+  ({
+    peer: msg('Choose a connected peer.'),
+    'asset-id': msg('Asset id must be block:tx, e.g. 840000:3.'),
+    amount: msg('Amount must be a whole number above 0.'),
+    price: msg('Price must be a whole number above 0.'),
+    fee: msg('Fee rate must be a whole number above 0.'),
+  }) as const satisfies Partial<Record<ProposeFormField, string>>;
 
 /** `block:tx` */
 const ASSET_ID = /^\d+:\d+$/;
@@ -64,10 +70,11 @@ export function readProposeForm(data: { get(name: string): unknown }): ProposeFo
 export function validateProposeForm(input: ProposeFormInput): ProposeFormResult {
   const text = (name: ProposeFormField) => (input[name] ?? '').trim();
   const errors: Partial<Record<ProposeFormField, string>> = {};
+  const FIELD_MESSAGES = fieldMessages();
   if (!text('peer')) errors.peer = FIELD_MESSAGES.peer;
   if (!ASSET_ID.test(text('asset-id'))) errors['asset-id'] = FIELD_MESSAGES['asset-id'];
   for (const n of ['amount', 'price', 'fee'] as const) if (!WHOLE.test(text(n))) errors[n] = FIELD_MESSAGES[n];
-  const message = errors.peer ?? errors['asset-id'] ?? (errors.amount || errors.price || errors.fee ? NUMBERS_MESSAGE : undefined);
+  const message = errors.peer ?? errors['asset-id'] ?? (errors.amount || errors.price || errors.fee ? numbersMessage() : undefined);
   if (message) return { ok: false, errors, message };
   return {
     ok: true,

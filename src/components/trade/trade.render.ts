@@ -3,26 +3,50 @@
  * deadline, accept/reject/cancel), its "what you sign" review, and a finished trade in the history. Functions
  * of plain data returning lit templates; the element passes in what they show and what the buttons do.
  */
+import { msg, str } from '@lit/localize';
 import { html, nothing, type TemplateResult } from 'lit';
 import type { ConnectionApi } from '../../core/connection-api.js';
-import { fmt } from '../../features/trade/trade.bitcoin.js';
 import { canCancel, type TradeRecord } from '../../features/trade/trade.protocol.js';
 import { PROGRESS_STEPS } from '../../features/trade/trade.types.js';
+import { formatNumber } from '../../internal/format.js';
 
-const STATE_LABELS: Record<TradeRecord['state'], string> = {
-  proposed: 'Waiting for the counterparty to accept',
-  incoming: 'Proposed to you: accept or reject',
-  verifying: 'Building and verifying the transaction',
-  'awaiting-ready': 'Verified; waiting for the counterparty to verify',
-  'awaiting-signature': "Waiting for the seller's signature",
-  review: 'Review what you sign, then confirm',
-  signing: 'Waiting for your wallet to sign',
-  'awaiting-completion': "Signed; waiting for the buyer's signature and broadcast",
-  broadcasting: 'Finalizing and broadcasting',
-  settling: 'Published; waiting to see it on chain',
-  done: 'Completed',
-  failed: 'Failed',
-};
+/** A whole number (amounts in units or sats) in the active language. */
+const fmt = (n: bigint): string => formatNumber(n);
+
+/** What a trade in each state waits for, in the active language. */
+function stateLabel(state: TradeRecord['state']): string {
+  switch (state) {
+    case 'proposed':
+      return msg('Waiting for the counterparty to accept');
+    case 'incoming':
+      return msg('Proposed to you: accept or reject');
+    case 'verifying':
+      return msg('Building and verifying the transaction');
+    case 'awaiting-ready':
+      return msg('Verified; waiting for the counterparty to verify');
+    case 'awaiting-signature':
+      return msg("Waiting for the seller's signature");
+    case 'review':
+      return msg('Review what you sign, then confirm');
+    case 'signing':
+      return msg('Waiting for your wallet to sign');
+    case 'awaiting-completion':
+      return msg("Signed; waiting for the buyer's signature and broadcast");
+    case 'broadcasting':
+      return msg('Finalizing and broadcasting');
+    case 'settling':
+      return msg('Published; waiting to see it on chain');
+    case 'done':
+      return msg('Completed');
+    default:
+      return msg('Failed');
+  }
+}
+
+/** The progress steps' labels (PROGRESS_STEPS, in that order) in the active language. */
+function stepLabels(): readonly string[] {
+  return [msg('Proposed'), msg('Accepted'), msg('Verified'), msg('Seller signed'), msg('Buyer signed'), msg('Broadcast')];
+}
 
 /** Index of the step in progress (PROGRESS_STEPS), PROGRESS_STEPS.length when all are done. */
 export function progressIndex(r: TradeRecord): number {
@@ -52,9 +76,9 @@ export function progressIndex(r: TradeRecord): number {
 
 /** What the trade is, in words, from my side. */
 export function tradeTitle(r: TradeRecord): string {
-  const asset = `${fmt(BigInt(r.terms.amount))} units of ${r.terms.asset.kind} ${r.terms.asset.id}`;
-  const price = `${fmt(BigInt(r.terms.priceSats))} sats`;
-  return r.role === 'seller' ? `You sell ${asset} for ${price}` : `You buy ${asset} for ${price}`;
+  const asset = msg(str`${fmt(BigInt(r.terms.amount))} units of ${r.terms.asset.kind} ${r.terms.asset.id}`);
+  const price = msg(str`${fmt(BigInt(r.terms.priceSats))} sats`);
+  return r.role === 'seller' ? msg(str`You sell ${asset} for ${price}`) : msg(str`You buy ${asset} for ${price}`);
 }
 
 /** What the buttons of a trade do (the element runs them and shows their errors). */
@@ -85,7 +109,7 @@ export interface TradeCardContext {
 export function tradeCard(r: TradeRecord, { service, busy, now, actions, chainFee }: TradeCardContext): TemplateResult {
   const link = service?.linkStatus(r.peer);
   const online = link === 'open';
-  const liveness = online ? 'Online' : link === 'reconnecting' || link === 'connecting' ? 'Reconnecting…' : 'Offline';
+  const liveness = online ? msg('Online') : link === 'reconnecting' || link === 'connecting' ? msg('Reconnecting…') : msg('Offline');
   const sas = online ? service?.peerIdentity(r.peer)?.sas : undefined;
   const left = r.deadline !== undefined ? Math.max(0, Math.ceil((r.deadline - now) / 1000)) : undefined;
   const current = progressIndex(r);
@@ -93,25 +117,25 @@ export function tradeCard(r: TradeRecord, { service, busy, now, actions, chainFe
   return html`<li part="trade" data-state=${r.state} data-trade-id=${r.id} aria-labelledby=${titleId}>
     <h4 part="trade-title" id=${titleId}>${tradeTitle(r)}</h4>
     <p part="counterparty">
-      ${r.direction === 'in' ? 'From' : 'To'} <code>${r.peer}</code>${sas ? html` · code ${sas}` : nothing} ·
+      ${r.direction === 'in' ? msg('From') : msg('To')} <code>${r.peer}</code>${sas ? html` · ${msg(str`code ${sas}`)}` : nothing} ·
       <span part="liveness" data-online=${online ? 'true' : 'false'}>${liveness}</span>
     </p>
-    <ol part="steps" aria-label="Progress">
-      ${PROGRESS_STEPS.map((label, i) => {
+    <ol part="steps" aria-label=${msg('Progress')}>
+      ${stepLabels().map((label, i) => {
         const s = i < current ? 'complete' : i === current ? 'current' : 'upcoming';
         return html`<li part="step" data-status=${s} aria-current=${s === 'current' ? 'step' : 'false'}>${label}</li>`;
       })}
     </ol>
-    <p part="trade-state" data-state=${r.state}>${busy === 'prepare' ? 'Preparing your side from your wallet' : STATE_LABELS[r.state]}</p>
-    ${left !== undefined ? html`<p part="deadline" class="muted">Step deadline: ${left} s left</p>` : nothing}
+    <p part="trade-state" data-state=${r.state}>${busy === 'prepare' ? msg('Preparing your side from your wallet') : stateLabel(r.state)}</p>
+    ${left !== undefined ? html`<p part="deadline" class="muted">${msg(str`Step deadline: ${formatNumber(left)} s left`)}</p>` : nothing}
     ${
       r.state === 'incoming'
         ? html`<div class="actions">
             <button part="accept-button" type="button" ?disabled=${!!busy} @click=${() => actions.accept(r.id)}>
-              Accept<span class="visually-hidden"> trade ${tradeTitle(r)}</span>
+              ${msg(html`Accept<span class="visually-hidden"> trade ${tradeTitle(r)}</span>`)}
             </button>
             <button part="reject-button" type="button" class="secondary" ?disabled=${!!busy} @click=${() => actions.reject(r.id)}>
-              Reject<span class="visually-hidden"> trade ${tradeTitle(r)}</span>
+              ${msg(html`Reject<span class="visually-hidden"> trade ${tradeTitle(r)}</span>`)}
             </button>
           </div>`
         : nothing
@@ -122,7 +146,7 @@ export function tradeCard(r: TradeRecord, { service, busy, now, actions, chainFe
       r.state !== 'incoming' && r.state !== 'review' && canCancel(r)
         ? html`<div class="actions">
             <button part="cancel-button" type="button" class="secondary" ?disabled=${busy === 'prepare'} @click=${() => actions.cancel(r.id)}>
-              Cancel trade
+              ${msg('Cancel trade')}
             </button>
           </div>`
         : nothing
@@ -139,47 +163,49 @@ export function tradeReview(r: TradeRecord, actions: TradeActions): TemplateResu
     </ul>`;
   const id = `review-${r.id}`;
   return html`<section part="review" aria-labelledby=${id}>
-    <h5 id=${id}>What you sign</h5>
-    <p>Your wallet will be asked to sign only your inputs of this transaction. Nothing is signed until you confirm.</p>
+    <h5 id=${id}>${msg('What you sign')}</h5>
+    <p>${msg('Your wallet will be asked to sign only your inputs of this transaction. Nothing is signed until you confirm.')}</p>
     <dl>
-      <dt>You send</dt>
+      <dt>${msg('You send')}</dt>
       <dd part="review-send">${list(review.send)}</dd>
-      <dt>You receive</dt>
+      <dt>${msg('You receive')}</dt>
       <dd part="review-receive">${list(review.receive)}</dd>
-      <dt>Network fee</dt>
+      <dt>${msg('Network fee')}</dt>
       <dd part="review-fee">${review.fee}</dd>
-      <dt>Runestone</dt>
+      <dt>${msg('Runestone')}</dt>
       <dd part="review-runestone">${list(review.runestone)}</dd>
       ${
         review.protostone.length
-          ? html`<dt>Protostone</dt>
+          ? html`<dt>${msg('Protostone')}</dt>
               <dd part="review-runestone">${list(review.protostone)}</dd>`
           : nothing
       }
-      <dt>Outputs</dt>
+      <dt>${msg('Outputs')}</dt>
       <dd part="review-outputs">${list(review.outputs)}</dd>
-      <dt>Your inputs</dt>
+      <dt>${msg('Your inputs')}</dt>
       <dd>${list(review.myInputs)}</dd>
-      <dt>Transaction id</dt>
-      <dd><code part="txid">${review.txid}</code> ${actions.copyButton(review.txid, 'transaction id')}</dd>
+      <dt>${msg('Transaction id')}</dt>
+      <dd><code part="txid">${review.txid}</code> ${actions.copyButton(review.txid, msg('transaction id'))}</dd>
     </dl>
     <div class="actions">
-      <button part="confirm-button" type="button" @click=${() => actions.confirm(r.id)}>Confirm and sign</button>
-      <button part="cancel-button" type="button" class="secondary" @click=${() => actions.cancel(r.id)}>Cancel trade</button>
+      <button part="confirm-button" type="button" @click=${() => actions.confirm(r.id)}>${msg('Confirm and sign')}</button>
+      <button part="cancel-button" type="button" class="secondary" @click=${() => actions.cancel(r.id)}>${msg('Cancel trade')}</button>
     </div>
   </section>`;
 }
 
 /** Before Accept: the fee rate and who pays the fee (the buyer pays the whole network fee). */
 function feeLine(r: TradeRecord): TemplateResult {
-  const payer = r.role === 'buyer' ? 'you (the buyer)' : 'the buyer';
+  const payer = r.role === 'buyer' ? msg('you (the buyer)') : msg('the buyer');
   // Before the coins are known the size is an estimate: one input a side (or as many as are known), ~68 vB each,
   // and ~190 vB of outputs (four payments and the runestone) and overhead. The review shows the exact fee.
   const inputs = (r.seller?.inputs.length ?? 1) + (r.buyer?.inputs.length ?? 1);
   const vsize = 190 + 68 * inputs;
   const estimate = BigInt(r.terms.feeRate) * BigInt(vsize);
   return html`<p part="fee">
-    Network fee: ${r.terms.feeRate} sat/vB, about ${fmt(estimate)} sats (~${vsize} vB), paid by ${payer}. The seller brings only the inputs the amount needs.
+    ${msg(
+      str`Network fee: ${formatNumber(BigInt(r.terms.feeRate))} sat/vB, about ${fmt(estimate)} sats (~${formatNumber(vsize)} vB), paid by ${payer}. The seller brings only the inputs the amount needs.`,
+    )}
   </p>`;
 }
 
@@ -188,26 +214,30 @@ function exposure(r: TradeRecord, busy: string | undefined, actions: TradeAction
   if (!r.mySignatureOut || r.exposureCleared || r.state === 'done' || r.state === 'settling' || r.state === 'broadcasting') return nothing;
   if (r.cancelTx) {
     return html`<p part="exposure">
-      Cancel transaction <code part="txid">${r.cancelTx.txid}</code> ${actions.copyButton(r.cancelTx.txid, 'cancel transaction id')} is out; waiting for a
-      block.
+      ${msg(html`Cancel transaction <code part="txid">${r.cancelTx.txid}</code> is out; waiting for a block.`)}
+      ${actions.copyButton(r.cancelTx.txid, msg('cancel transaction id'))}
     </p>`;
   }
   return html`<div part="exposure" class="actions">
-    <p>Your signature was sent: the counterparty can still publish the swap. Your inputs stay reserved until they are spent.</p>
+    <p>${msg('Your signature was sent: the counterparty can still publish the swap. Your inputs stay reserved until they are spent.')}</p>
     <button part="cancel-on-chain-button" type="button" class="secondary" ?disabled=${busy === 'cancel-on-chain'} @click=${() => actions.cancelOnChain(r.id)}>
-      ${busy === 'cancel-on-chain' ? 'Cancelling on chain…' : 'Cancel on chain'}<span class="visually-hidden"> trade ${tradeTitle(r)}</span>
+      ${busy === 'cancel-on-chain' ? msg('Cancelling on chain…') : msg('Cancel on chain')}<span class="visually-hidden">
+        ${msg(str`trade ${tradeTitle(r)}`)}</span
+      >
     </button>
   </div>`;
 }
 
-const SETTLEMENT_WORDS = { mempool: 'seen in the mempool', confirmed: 'confirmed', unverified: 'published (not checked on chain)' } as const;
+function settlementWord(s: NonNullable<TradeRecord['settlement']>): string {
+  return s === 'mempool' ? msg('seen in the mempool') : s === 'confirmed' ? msg('confirmed') : msg('published (not checked on chain)');
+}
 
 /** How a finished trade ended, in one word: a cancel or a refusal is not a failure. */
 export function resultWord(r: TradeRecord): string {
-  if (r.state === 'done') return 'Completed';
-  if (r.failure?.code === 'cancelled') return 'Cancelled';
-  if (r.failure?.code === 'rejected') return 'Declined';
-  return 'Failed';
+  if (r.state === 'done') return msg('Completed');
+  if (r.failure?.code === 'cancelled') return msg('Cancelled');
+  if (r.failure?.code === 'rejected') return msg('Declined');
+  return msg('Failed');
 }
 
 /** One finished trade. */
@@ -215,8 +245,12 @@ export function historyItem(r: TradeRecord, { busy, actions }: { busy: string | 
   return html`<li part="history-item" data-state=${r.state} data-trade-id=${r.id}>
     <span>${tradeTitle(r)}</span>
     <span class="result">${resultWord(r)}</span>
-    ${r.state === 'done' && r.txid ? html`<span>txid <code part="txid">${r.txid}</code> ${actions.copyButton(r.txid, 'transaction id')}</span>` : nothing}
-    ${r.state === 'done' && r.settlement ? html`<span part="settlement">${SETTLEMENT_WORDS[r.settlement]}</span>` : nothing}
+    ${
+      r.state === 'done' && r.txid
+        ? html`<span>${msg('txid')} <code part="txid">${r.txid}</code> ${actions.copyButton(r.txid, msg('transaction id'))}</span>`
+        : nothing
+    }
+    ${r.state === 'done' && r.settlement ? html`<span part="settlement">${settlementWord(r.settlement)}</span>` : nothing}
     ${r.failure ? html`<span part="failure">${r.failure.message}</span>` : nothing} ${exposure(r, busy, actions)}
   </li>`;
 }

@@ -1,4 +1,5 @@
 import { ContextConsumer } from '@lit/context';
+import { localized, msg, str } from '@lit/localize';
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
@@ -7,7 +8,8 @@ import type { ConnectionApi } from '../../core/connection-api.js';
 import { ConnectionController } from '../../context/connection-controller.js';
 import { DarkswapElement } from '../../internal/base-element.js';
 import { BusyGuard } from '../../internal/busy-guard.js';
-import { notConnected, panelHeader, statusWord } from '../../internal/panel-header.js';
+import { formatNumber } from '../../internal/format.js';
+import { headingText, notConnected, panelHeader, statusWord } from '../../internal/panel-header.js';
 import type { TradeHost } from '../../features/trade/trade.bitcoin.js';
 import { FeatureController } from '../../context/feature-controller.js';
 import { TRADE_FEATURE, TradeFeature } from '../../features/trade/trade.feature.js';
@@ -33,7 +35,6 @@ import { readProposeForm, validateProposeForm, type ProposeRequest } from './tra
 import { historyItem, tradeCard, type TradeActions } from './trade.render.js';
 import { CopyController } from '../../internal/copy-button.js';
 import { ChainFeeController, isFeeRateSource, type FeeRateSource } from './trade.chain-fee.js';
-import { localized } from '@lit/localize';
 
 export type { ProposeRequest } from './trade.form.js';
 
@@ -106,7 +107,7 @@ export type { ProposeRequest } from './trade.form.js';
 export class DarkswapTrade extends DarkswapElement {
   static override styles = [...DarkswapElement.styles, ...tradeStyles];
 
-  /** Heading text. */
+  /** Heading text. The default, "Trade", is shown in the page's language. */
   @property() heading = 'Trade';
 
   /** IndexedDB database that keeps this widget's trades and audit log. */
@@ -334,13 +335,13 @@ export class DarkswapTrade extends DarkswapElement {
   /** Cancels a trade before my signature; throws when that is no longer possible. */
   async cancel(id: string): Promise<void> {
     const step = await this.requireEngine().cancel(id);
-    if (step?.ignored) throw new Error(`Cannot cancel: ${step.ignored}.`);
+    if (step?.ignored) throw new Error(msg(str`Cannot cancel: ${step.ignored}.`));
   }
 
   /** Confirms the "what you sign" review of a trade: only then is the wallet asked to sign. */
   async confirm(id: string): Promise<void> {
     const step = await this.requireEngine().confirm(id);
-    if (step?.ignored) throw new Error(`Cannot confirm: ${step.ignored}.`);
+    if (step?.ignored) throw new Error(msg(str`Cannot confirm: ${step.ignored}.`));
   }
 
   /**
@@ -387,7 +388,7 @@ export class DarkswapTrade extends DarkswapElement {
         this.dispatchEvent(new DarkswapTradeSignedEvent({ ...base, txid: r.myTxid ?? '' }));
         break;
       case 'completed':
-        this.announcement = `Trade completed: transaction ${r.txid}.`;
+        this.announcement = msg(str`Trade completed: transaction ${r.txid}.`);
         this.dispatchEvent(
           new DarkswapTradeCompletedEvent({ ...base, txid: r.txid ?? '', direction: r.direction, ...(r.orderId ? { orderId: r.orderId } : {}) }),
         );
@@ -395,7 +396,7 @@ export class DarkswapTrade extends DarkswapElement {
       case 'failed':
         if (this.seenFailures.has(r.id) || !r.failure) break;
         this.seenFailures.add(r.id);
-        this.announcement = `Trade failed: ${r.failure.message}`;
+        this.announcement = msg(str`Trade failed: ${r.failure.message}`);
         this.dispatchEvent(new DarkswapTradeFailedEvent({ ...base, failure: r.failure, exposed: r.mySignatureOut }));
         break;
     }
@@ -454,9 +455,9 @@ export class DarkswapTrade extends DarkswapElement {
       a.download = `darkswap-trade-audit-${new Date(this.clock()).toISOString().slice(0, 19).replace(/:/g, '-')}.json`;
       a.click();
       setTimeout(() => URL.revokeObjectURL(url), 10_000);
-      this.auditNote = `Exported ${JSON.parse(json).entries.length} signed entries.`;
+      this.auditNote = msg(str`Exported ${formatNumber(JSON.parse(json).entries.length)} signed entries.`);
     } catch (e) {
-      this.auditNote = `Export failed: ${(e as Error).message}`;
+      this.auditNote = msg(str`Export failed: ${(e as Error).message}`);
     }
   }
 
@@ -470,17 +471,22 @@ export class DarkswapTrade extends DarkswapElement {
     const active = all.filter((r) => !isTerminal(r.state));
     const history = all.filter((r) => isTerminal(r.state)).slice(0, HISTORY_LIMIT);
     const status = this.conn.status;
-    const statusText = !service || status !== 'open' ? statusWord(status) : !wallet || !indexer ? 'No wallet' : `${wallet.id} wallet on ${wallet.network}`;
+    const statusText =
+      !service || status !== 'open' ? statusWord(status) : !wallet || !indexer ? msg('No wallet') : msg(str`${wallet.id} wallet on ${wallet.network}`);
     return html`<section part="base" aria-labelledby="title">
-      ${panelHeader(this.heading, status, statusText)} ${notConnected(!service)}
+      ${panelHeader(headingText(this.heading, 'Trade', msg('Trade')), status, statusText)} ${notConnected(!service)}
       ${
         wallet && indexer
           ? nothing
-          : html`<p part="no-wallet">No wallet: the page must set this widget's <code>wallet</code> and <code>indexer</code> (or provide them).</p>`
+          : html`<p part="no-wallet">
+              ${msg(html`No wallet: the page must set this widget's <code>wallet</code> and <code>indexer</code> (or provide them).`)}
+            </p>`
       }
       ${
         this.engine?.standby
-          ? html`<p part="standby" role="status">Trades of this site are open in another tab: they continue there. This one takes over when it closes.</p>`
+          ? html`<p part="standby" role="status">
+              ${msg('Trades of this site are open in another tab: they continue there. This one takes over when it closes.')}
+            </p>`
           : nothing
       }
       ${service ? this.renderProposeForm(service.peers, !!wallet && !!indexer) : nothing}
@@ -488,7 +494,7 @@ export class DarkswapTrade extends DarkswapElement {
       <p part="error" role="alert">${this.actionError}</p>
       <p part="announcement" role="status">${this.announcement}</p>
       <section aria-labelledby="active-title">
-        <h3 id="active-title">Trades in progress</h3>
+        <h3 id="active-title">${msg('Trades in progress')}</h3>
         ${
           active.length
             ? html`<ul part="trades">
@@ -505,11 +511,11 @@ export class DarkswapTrade extends DarkswapElement {
                     }),
                 )}
               </ul>`
-            : html`<p class="muted">None.</p>`
+            : html`<p class="muted">${msg('None.')}</p>`
         }
       </section>
       <section part="history" aria-labelledby="history-title">
-        <h3 id="history-title">History</h3>
+        <h3 id="history-title">${msg('History')}</h3>
         ${
           history.length
             ? html`<ul part="history-list">
@@ -519,10 +525,12 @@ export class DarkswapTrade extends DarkswapElement {
                   (r) => historyItem(r, { busy: this.engine?.busy(r.id), actions: this.actions }),
                 )}
               </ul>`
-            : html`<p class="muted">No finished trades yet.</p>`
+            : html`<p class="muted">${msg('No finished trades yet.')}</p>`
         }
         <div class="actions">
-          <button part="export-button" type="button" class="secondary" ?disabled=${!this.engine} @click=${this.exportToFile}>Export signed audit log</button>
+          <button part="export-button" type="button" class="secondary" ?disabled=${!this.engine} @click=${this.exportToFile}>
+            ${msg('Export signed audit log')}
+          </button>
           <span role="status" class="muted">${this.auditNote}</span>
         </div>
       </section>
@@ -530,32 +538,32 @@ export class DarkswapTrade extends DarkswapElement {
   }
 
   private renderProposeForm(peers: readonly string[], canTrade: boolean) {
-    return html`<form part="propose-form" aria-label="Propose a trade" @submit=${this.onProposeSubmit}>
+    return html`<form part="propose-form" aria-label=${msg('Propose a trade')} @submit=${this.onProposeSubmit}>
         <label
-          >Peer
+          >${msg('Peer')}
           <select name="peer" required>
-            ${peers.length ? peers.map((p) => html`<option value=${p}>${p}</option>`) : html`<option value="">No connected peer</option>`}
+            ${peers.length ? peers.map((p) => html`<option value=${p}>${p}</option>`) : html`<option value="">${msg('No connected peer')}</option>`}
           </select>
         </label>
         <label
-          >You
+          >${msg('You')}
           <select name="role">
-            <option value="buyer">Buy the asset (pay BTC)</option>
-            <option value="seller">Sell the asset (get BTC)</option>
+            <option value="buyer">${msg('Buy the asset (pay BTC)')}</option>
+            <option value="seller">${msg('Sell the asset (get BTC)')}</option>
           </select>
         </label>
         <label
-          >Asset kind
+          >${msg('Asset kind')}
           <select name="kind">
-            <option value="rune">Rune</option>
-            <option value="alkane">Alkane</option>
+            <option value="rune">${msg('Rune')}</option>
+            <option value="alkane">${msg('Alkane')}</option>
           </select>
         </label>
-        <label>Asset id (block:tx) <input name="asset-id" autocomplete="off" spellcheck="false" placeholder="840000:3" /></label>
-        <label>Amount (units) <input name="amount" inputmode="numeric" autocomplete="off" /></label>
-        <label>Price (sats) <input name="price" inputmode="numeric" autocomplete="off" /></label>
-        <label>Fee rate (sat/vB) <input name="fee" inputmode="numeric" autocomplete="off" .value=${String(this.feeRate)} /></label>
-        <button part="propose-button" type="submit" ?disabled=${!canTrade || peers.length === 0 || this.proposing}>Propose trade</button>
+        <label>${msg('Asset id (block:tx)')} <input name="asset-id" autocomplete="off" spellcheck="false" placeholder="840000:3" /></label>
+        <label>${msg('Amount (units)')} <input name="amount" inputmode="numeric" autocomplete="off" /></label>
+        <label>${msg('Price (sats)')} <input name="price" inputmode="numeric" autocomplete="off" /></label>
+        <label>${msg('Fee rate (sat/vB)')} <input name="fee" inputmode="numeric" autocomplete="off" .value=${String(this.feeRate)} /></label>
+        <button part="propose-button" type="submit" ?disabled=${!canTrade || peers.length === 0 || this.proposing}>${msg('Propose trade')}</button>
       </form>
       <p part="error" id="form-error" role="alert">${this.formError}</p>`;
   }
