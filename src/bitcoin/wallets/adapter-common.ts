@@ -4,6 +4,7 @@
  * accounts, and the wallet's answer checked with the kit's own rule (`checkWalletResult`: same transaction,
  * exactly the requested inputs signed, each signature valid with ALL/DEFAULT). Part of the adapters' lazy chunks.
  */
+import * as v from 'valibot';
 import { p2pkh, p2sh, p2tr, p2wpkh, Transaction } from '@scure/btc-signer';
 import { equalBytes, fromHex, toHex } from '../bytes.js';
 import { fromBase64 } from '../../core/bytes.js';
@@ -193,4 +194,21 @@ export function acceptMessageSignature(w: WalletLabel, address: string, message:
   const check = verifyBip322Simple(address, message, signature, network);
   if (!check.ok) throw walletError(w, 'tampered', `(its message signature does not verify: ${check.message})`, { check: check.code });
   return signature;
+}
+
+/** A JSON-RPC answer (Leather's provider, sats-connect wallets): a result or an error object. */
+const RpcAnswer = v.union([
+  v.object({ result: v.unknown() }),
+  v.object({ error: v.object({ code: v.union([v.number(), v.string()]), message: v.optional(v.string()) }) }),
+]);
+
+/** The `result` of a wallet's JSON-RPC answer to `method`, or its error (or a malformed answer) as a `WalletError`. */
+export function rpcResult<T>(w: WalletLabel, method: string, answer: unknown, codes: ErrorCodes): T {
+  const parsed = v.safeParse(RpcAnswer, answer);
+  if (!parsed.success) {
+    const check = method === 'signPsbt' ? { check: 'WALLET_RETURNED_GARBAGE' } : {};
+    throw walletError(w, 'malformed', `(its answer to ${method} is not a JSON-RPC response)`, check);
+  }
+  if ('error' in parsed.output) throw fromWalletError(w, parsed.output, codes);
+  return parsed.output.result as T;
 }

@@ -26,6 +26,7 @@ import {
   requireNetwork,
   walletError,
   type WalletLabel,
+  rpcResult,
 } from './adapter-common.js';
 import type { BrowserWallet, BrowserWalletOptions } from './providers.js';
 import { withTimeout } from './wallet-error.js';
@@ -42,10 +43,6 @@ export const LEATHER_ERRORS = {
 /** Leather's network names for the `network` parameter. */
 const LEATHER_NETWORK: Readonly<Record<BitcoinNetwork, string>> = { mainnet: 'mainnet', testnet4: 'testnet', signet: 'signet', regtest: 'regtest' };
 
-const Envelope = v.union([
-  v.object({ result: v.unknown() }),
-  v.object({ error: v.object({ code: v.union([v.number(), v.string()]), message: v.optional(v.string()) }) }),
-]);
 const Addresses = v.object({
   addresses: v.array(v.looseObject({ symbol: v.optional(v.string()), type: v.optional(v.string()), address: v.string(), publicKey: v.optional(v.string()) })),
 });
@@ -94,13 +91,7 @@ export class LeatherWallet implements BrowserWallet {
     } catch (e) {
       throw fromWalletError(w, e, ERROR_CODES);
     }
-    const parsed = v.safeParse(Envelope, answer);
-    if (!parsed.success) {
-      const check = method === 'signPsbt' ? { check: 'WALLET_RETURNED_GARBAGE' } : {};
-      throw walletError(w, 'malformed', `(its answer to ${method} is not a JSON-RPC response)`, check);
-    }
-    if ('error' in parsed.output) throw fromWalletError(w, parsed.output, ERROR_CODES);
-    return parsed.output.result as T;
+    return rpcResult<T>(w, method, answer, ERROR_CODES);
   }
 
   async connect(): Promise<readonly WalletAccount[]> {

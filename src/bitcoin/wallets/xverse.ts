@@ -30,6 +30,7 @@ import {
   requireNetwork,
   walletError,
   type WalletLabel,
+  rpcResult,
 } from './adapter-common.js';
 import { providerAt, XVERSE_PROVIDER_ID, type BrowserWallet, type BrowserWalletOptions } from './providers.js';
 import { withTimeout } from './wallet-error.js';
@@ -56,10 +57,6 @@ export interface XverseWalletOptions extends BrowserWalletOptions {
   readonly satsConnectRequest?: (method: string, params: unknown, providerId?: string) => Promise<SatsConnectResult>;
 }
 
-const RpcAnswer = v.union([
-  v.object({ result: v.unknown() }),
-  v.object({ error: v.object({ code: v.union([v.number(), v.string()]), message: v.optional(v.string()) }) }),
-]);
 const AddressEntry = v.object({
   address: v.string(),
   publicKey: v.string(),
@@ -123,13 +120,7 @@ export class XverseWallet implements BrowserWallet {
     } catch (e) {
       throw fromWalletError(w, e, ERROR_CODES);
     }
-    const parsed = v.safeParse(RpcAnswer, answer);
-    if (!parsed.success) {
-      const check = method === 'signPsbt' ? { check: 'WALLET_RETURNED_GARBAGE' } : {};
-      throw walletError(w, 'malformed', `(its answer to ${method} is not a JSON-RPC response)`, check);
-    }
-    if ('error' in parsed.output) throw fromWalletError(w, parsed.output, ERROR_CODES);
-    return parsed.output.result as T;
+    return rpcResult<T>(w, method, answer, ERROR_CODES);
   }
 
   async connect(): Promise<readonly WalletAccount[]> {
