@@ -332,14 +332,10 @@ export class DarkswapWallet extends DarkswapElement {
     if (!engine || !w.signMessage) return nothing;
     const mine = engine.mine;
     if (mine && w.accounts.some((a) => a.address === mine.address)) {
-      return html`<p part="proved">
-          ${msg(
-            html`Peers see that you control
-              <code title=${mine.address}
-                ><span aria-hidden="true">${truncateAddress(mine.address)}</span><span class="visually-hidden">${mine.address}</span></code
-              >.`,
-          )}
-        </p>
+      const address = html`<code title=${mine.address}
+        ><span aria-hidden="true">${truncateAddress(mine.address)}</span><span class="visually-hidden">${mine.address}</span></code
+      >`;
+      return html`<p part="proved">${msg(html`Peers see that you control ${address}.`)}</p>
         <div class="line">
           <button part="stop-proving-button" class="secondary" type="button" @click=${() => this.stopProving()}>${msg('Stop proving')}</button>
         </div>`;
