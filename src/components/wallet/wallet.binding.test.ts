@@ -1,7 +1,7 @@
 // Proving a wallet to peers (issue 19 item 4), in real Chromium over real WebRTC: <darkswap-wallet> connected to a
 // fake Xverse (which signs BIP-322 with a MemoryWallet's keys) proves the wallet from its button; the
 // counterparty's <darkswap-trade> card and <darkswap-network-status> row show "controls <address>" with the full
-// address for screen readers and a copy button; a replay of that binding by a third peer is refused and shown
+// address for screen readers and a copy button (in German on a lang="de" page); a replay of that binding by a third peer is refused and shown
 // nowhere; "Stop proving" withdraws it; a wallet that declines says so; without a connection there is no button.
 import { expect, fixture, html } from '@open-wc/testing';
 import * as v from 'valibot';
@@ -83,6 +83,16 @@ describe('<darkswap-wallet>: proving the wallet to peers', function () {
     await waitFor(() => !!row(c!.id!), 10_000, 'C’s row');
     await status.updateComplete;
     expect(row(c!.id!)!.querySelector('[part~="bound-address"]')).to.equal(null);
+
+    // In German on a lang="de" page.
+    document.documentElement.lang = 'de';
+    try {
+      await waitFor(() => text(card()).startsWith('kontrolliert '), 10_000, 'German in the trade card');
+      expect(text(q(el, '[part~="proved"]'))).to.match(/^Peers sehen, dass Sie .+ kontrollieren\.$/);
+    } finally {
+      document.documentElement.removeAttribute('lang');
+    }
+    await waitFor(() => text(card()).startsWith('controls '), 10_000, 'English again');
 
     // Stop proving: withdrawn everywhere.
     q<HTMLButtonElement>(el, '[part~="stop-proving-button"]')!.click();
