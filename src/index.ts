@@ -15,6 +15,20 @@ export {
   verifyBip322Simple,
   identityBindingMessage,
   verifyIdentityBinding,
+  bindIdentity,
   type IdentityBinding,
   type BindingCheck,
+  type BindingRejectCode,
 } from './bitcoin/wallets/bip322.js';
+/** Identity bound to a wallet: one engine per service on the `binding` channel (what `<darkswap-wallet>` proves). */
+export {
+  BindingEngine,
+  BINDING_FEATURE,
+  BINDING_CHANNEL,
+  BindingMessageSchema,
+  IdentityBindingSchema,
+  type BindingEngineOptions,
+  type BindingReject,
+  type BindingRejects,
+  type PeerBinding,
+} from './features/binding/binding.engine.js';

@@ -104,18 +104,21 @@ describe('identity binding', () => {
       expect(verifyIdentityBinding(b, { identity, network: 'regtest', now })).to.deep.equal({ ok: true, address: b.address });
       expect(verifyIdentityBinding(b, { identity: 'b2'.repeat(32), network: 'regtest', now })).to.deep.equal({
         ok: false,
+        code: 'identity',
         reason: 'it binds another identity key',
       });
-      expect(verifyIdentityBinding(b, { identity, network: 'mainnet', now }).ok).to.equal(false);
+      expect(verifyIdentityBinding(b, { identity, network: 'mainnet', now })).to.include({ ok: false, code: 'network' });
       expect(
         verifyIdentityBinding({ ...b, issued: '2026-12-05T12:00:01.000Z' }, { identity, network: 'regtest', now }).ok,
         'a changed field breaks the signature',
       ).to.equal(false);
+      expect(verifyIdentityBinding({ ...b, issued: '2026-12-05T12:00:01.000Z' }, { identity, network: 'regtest', now })).to.include({ code: 'signature' });
       expect(verifyIdentityBinding(b, { identity, network: 'regtest', now: Date.parse(issued) - 10 * 60_000 })).to.deep.equal({
         ok: false,
+        code: 'future',
         reason: 'issued in the future',
       });
-      expect(verifyIdentityBinding(b, { identity, network: 'regtest', now, maxAgeMs: 1_000 })).to.deep.equal({ ok: false, reason: 'too old' });
+      expect(verifyIdentityBinding(b, { identity, network: 'regtest', now, maxAgeMs: 1_000 })).to.deep.equal({ ok: false, code: 'stale', reason: 'too old' });
     }
     // Someone else's address cannot be claimed with my signature.
     const mine = bind('p2tr');

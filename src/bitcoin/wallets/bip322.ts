@@ -138,7 +138,10 @@ export function identityBindingMessage(b: Pick<IdentityBinding, 'identity' | 'ad
   ].join('\n');
 }
 
-export type BindingCheck = { readonly ok: true; readonly address: string } | { readonly ok: false; readonly reason: string };
+/** Why a binding was refused: its shape, the key it binds, its network, its time, or its signature. */
+export type BindingRejectCode = 'malformed' | 'identity' | 'network' | 'future' | 'stale' | 'signature';
+
+export type BindingCheck = { readonly ok: true; readonly address: string } | { readonly ok: false; readonly code: BindingRejectCode; readonly reason: string };
 
 /**
  * Checks a binding a peer sent: for the identity key the link authenticated, on this network, not issued in
@@ -146,19 +149,19 @@ export type BindingCheck = { readonly ok: true; readonly address: string } | { r
  */
 export function verifyIdentityBinding(binding: unknown, expect: { identity: string; network: BitcoinNetwork; now?: number; maxAgeMs?: number }): BindingCheck {
   const b = binding as Partial<IdentityBinding> | null;
-  if (!b || typeof b !== 'object' || b.v !== 1) return { ok: false, reason: 'not an identity binding' };
+  if (!b || typeof b !== 'object' || b.v !== 1) return { ok: false, code: 'malformed', reason: 'not an identity binding' };
   for (const k of ['identity', 'address', 'network', 'issued', 'signature'] as const) {
-    if (typeof b[k] !== 'string' || b[k]!.length > 1000) return { ok: false, reason: `${k} missing` };
+    if (typeof b[k] !== 'string' || b[k]!.length > 1000) return { ok: false, code: 'malformed', reason: `${k} missing` };
   }
-  if (b.identity!.toLowerCase() !== expect.identity.toLowerCase()) return { ok: false, reason: 'it binds another identity key' };
-  if (b.network !== expect.network) return { ok: false, reason: `it is for ${b.network}, not ${expect.network}` };
+  if (b.identity!.toLowerCase() !== expect.identity.toLowerCase()) return { ok: false, code: 'identity', reason: 'it binds another identity key' };
+  if (b.network !== expect.network) return { ok: false, code: 'network', reason: `it is for ${b.network}, not ${expect.network}` };
   const issued = Date.parse(b.issued!);
   const now = expect.now ?? Date.now();
-  if (!Number.isFinite(issued) || new Date(issued).toISOString() !== b.issued) return { ok: false, reason: 'issued is not an ISO time' };
-  if (issued > now + 5 * 60_000) return { ok: false, reason: 'issued in the future' };
-  if (expect.maxAgeMs !== undefined && now - issued > expect.maxAgeMs) return { ok: false, reason: 'too old' };
+  if (!Number.isFinite(issued) || new Date(issued).toISOString() !== b.issued) return { ok: false, code: 'malformed', reason: 'issued is not an ISO time' };
+  if (issued > now + 5 * 60_000) return { ok: false, code: 'future', reason: 'issued in the future' };
+  if (expect.maxAgeMs !== undefined && now - issued > expect.maxAgeMs) return { ok: false, code: 'stale', reason: 'too old' };
   const check = verifyBip322Simple(b.address!, identityBindingMessage(b as IdentityBinding), b.signature!, expect.network);
-  return check.ok ? { ok: true, address: b.address! } : { ok: false, reason: `signature: ${check.message}` };
+  return check.ok ? { ok: true, address: b.address! } : { ok: false, code: 'signature', reason: `signature: ${check.message}` };
 }
 
 /** Hex of a message hash (tests, display). */

@@ -7,6 +7,8 @@ import type { Finding } from '../../core/doctor.js';
 import { ConnectionController } from '../../context/connection-controller.js';
 import { DarkswapElement } from '../../internal/base-element.js';
 import { CopyController } from '../../internal/copy-button.js';
+import { boundAddress } from '../../internal/bound-address.js';
+import { BindingController } from '../../context/binding-controller.js';
 import { headingText, notConnected, panelHeader } from '../../internal/panel-header.js';
 import { DarkswapQualityChangeEvent } from './network-status.events.js';
 import { networkStatusStyles } from './network-status.styles.js';
@@ -33,7 +35,8 @@ import { sparkPoints, totals, turnServerLine, verdictWord, withSample, withTotal
  * @csspart peers - The list of linked peers.
  * @csspart peer - One peer.
  * @csspart peer-id - The peer's id.
- * @csspart copy-button - Copies the peer's id (says "Copied" for 3 s).
+ * @csspart copy-button - Copies the peer's id or its proved address (says "Copied" for 3 s).
+ * @csspart bound-address - "controls bc1q…": the wallet address the peer proved with a BIP-322 identity binding, verified against its link key.
  * @csspart code - The six-digit code of the link.
  * @csspart verdict - The quality badge (`data-verdict`: good, fair, poor).
  * @csspart path - Direct or relayed, and the protocol.
@@ -78,6 +81,8 @@ export class DarkswapNetworkStatus extends DarkswapElement {
   @state() private notice = '';
 
   private readonly conn = new ConnectionController(this, {});
+  /** The wallet address each peer proved it controls (features/binding). */
+  private readonly bindings = new BindingController(this, this.conn);
   /** Stats subscriptions by peer, and the service they belong to. */
   private watching = new Map<string, () => void>();
   private watchedService: ConnectionApi | undefined;
@@ -179,6 +184,7 @@ export class DarkswapNetworkStatus extends DarkswapElement {
         ${code ? html`<span part="code">${msg(str`code ${code}`)}</span>` : nothing}
         ${view.verdict ? html`<span part="verdict" data-verdict=${view.verdict}>${verdictWord(view.verdict)}</span>` : nothing}
       </div>
+      ${boundAddress(this.bindings.of(view.peer), (value, what) => this.copier.button(value, what))}
       <dl>
         <div>
           <dt>${msg('State')}</dt>

@@ -8,6 +8,7 @@ import { html, nothing, type TemplateResult } from 'lit';
 import type { ConnectionApi } from '../../core/connection-api.js';
 import { canCancel, type TradeRecord } from '../../features/trade/trade.protocol.js';
 import { PROGRESS_STEPS } from '../../features/trade/trade.types.js';
+import { boundAddress } from '../../internal/bound-address.js';
 import { formatNumber } from '../../internal/format.js';
 
 /** A whole number (amounts in units or sats) in the active language. */
@@ -103,10 +104,12 @@ export interface TradeCardContext {
   readonly actions: TradeActions;
   /** The chain's fee estimate line for a trade at this fee rate (trade.chain-fee.ts), if the host has one. */
   readonly chainFee?: (tradeRate: string) => TemplateResult | typeof nothing;
+  /** The wallet address a peer proved it controls (features/binding), if any. */
+  readonly bound?: (peer: string) => { readonly address: string; readonly network: string } | undefined;
 }
 
 /** One trade in progress. */
-export function tradeCard(r: TradeRecord, { service, busy, now, actions, chainFee }: TradeCardContext): TemplateResult {
+export function tradeCard(r: TradeRecord, { service, busy, now, actions, chainFee, bound }: TradeCardContext): TemplateResult {
   const link = service?.linkStatus(r.peer);
   const online = link === 'open';
   const liveness = online ? msg('Online') : link === 'reconnecting' || link === 'connecting' ? msg('Reconnecting…') : msg('Offline');
@@ -119,6 +122,7 @@ export function tradeCard(r: TradeRecord, { service, busy, now, actions, chainFe
     <p part="counterparty">
       ${r.direction === 'in' ? msg('From') : msg('To')} <code>${r.peer}</code>${sas ? html` · ${msg(str`code ${sas}`)}` : nothing} ·
       <span part="liveness" data-online=${online ? 'true' : 'false'}>${liveness}</span>
+      ${boundAddress(bound?.(r.peer), actions.copyButton)}
     </p>
     <ol part="steps" aria-label=${msg('Progress')}>
       ${stepLabels().map((label, i) => {

@@ -34,6 +34,7 @@ const SIGNING_STATES: ReadonlySet<string> = new Set(['review', 'signing', 'await
 import { readProposeForm, validateProposeForm, type ProposeRequest } from './trade.form.js';
 import { historyItem, tradeCard, type TradeActions } from './trade.render.js';
 import { CopyController } from '../../internal/copy-button.js';
+import { BindingController } from '../../context/binding-controller.js';
 import { ChainFeeController, isFeeRateSource, type FeeRateSource } from './trade.chain-fee.js';
 
 export type { ProposeRequest } from './trade.form.js';
@@ -68,6 +69,7 @@ export type { ProposeRequest } from './trade.form.js';
  * @csspart trade-title - What the trade is, in words.
  * @csspart counterparty - The counterparty's peer id, code and liveness.
  * @csspart liveness - Online / reconnecting / offline.
+ * @csspart bound-address - "controls bc1q…": the wallet address the counterparty proved with a BIP-322 identity binding, verified against its link key (with a copy button).
  * @csspart steps - The progress steps.
  * @csspart step - One progress step (`data-status`: complete, current, upcoming).
  * @csspart trade-state - The current state in words.
@@ -89,7 +91,7 @@ export type { ProposeRequest } from './trade.form.js';
  * @csspart standby - Shown while another tab of the site runs this store's trades.
  * @csspart failure - Why a trade failed.
  * @csspart txid - A transaction id.
- * @csspart copy-button - Copies a transaction id (says "Copied" for 3 s).
+ * @csspart copy-button - Copies a transaction id or a counterparty's proved address (says "Copied" for 3 s).
  * @csspart history - The finished trades.
  * @csspart history-list - The list of finished trades.
  * @csspart history-item - One finished trade.
@@ -428,6 +430,8 @@ export class DarkswapTrade extends DarkswapElement {
     copyButton: (value, what) => this.copier.button(value, what),
   };
   private readonly copier = new CopyController(this);
+  /** What wallet each counterparty proved it controls, checked on the network of my wallet. */
+  private readonly bindings = new BindingController(this, this.conn, () => (this.wallet ?? this.provided?.wallet)?.network);
 
   private onProposeSubmit(event: SubmitEvent): void {
     event.preventDefault();
@@ -508,6 +512,7 @@ export class DarkswapTrade extends DarkswapElement {
                       now: this.clock(),
                       actions: this.actions,
                       chainFee: (rate) => this.chainFee.line(rate),
+                      bound: (peer) => this.bindings.of(peer),
                     }),
                 )}
               </ul>`

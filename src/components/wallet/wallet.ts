@@ -7,6 +7,10 @@ import type { BitcoinNetwork } from '../../bitcoin/wire.js';
 import { detectWallets, loadWallet, type BrowserWallet, type WalletOption } from '../../bitcoin/wallets/providers.js';
 import { isWalletError } from '../../bitcoin/wallets/wallet-error.js';
 import { walletContext, type WalletProvision } from '../../context/wallet-context.js';
+import { BindingController } from '../../context/binding-controller.js';
+import { ConnectionController } from '../../context/connection-controller.js';
+import type { ConnectionApi } from '../../core/connection-api.js';
+import type { IdentityBinding } from '../../bitcoin/wallets/bip322.js';
 import { DarkswapElement } from '../../internal/base-element.js';
 import { panelHeader } from '../../internal/panel-header.js';
 import { DarkswapWalletConnectedEvent, DarkswapWalletDisconnectedEvent, DarkswapWalletErrorEvent } from './wallet.events.js';
@@ -24,6 +28,11 @@ const RESCAN_MS = [500, 2_000];
  * addresses (shortened, with a copy button) and network, and disconnects. A wallet on another network than
  * the `network` attribute is refused. The adapter only ever signs PSBTs the kit built and verified, and refuses
  * a returned PSBT that differs in anything but signatures.
+ *
+ * With a connection service (from `<darkswap-connection>` or the `connection` property), "Prove this wallet to
+ * peers" asks the wallet to sign (BIP-322) a statement binding the connection's identity key to its payment
+ * address; linked peers verify it against the link's key and show "controls bc1q…" beside this identity.
+ * "Stop proving" and disconnecting withdraw it. Optional: nothing is sent unless the user asks.
  *
  * Put `<darkswap-trade>` inside it, or add `page` to provide for the whole document. The indexer and
  * broadcaster come from a wallet context above it (`provideWallet()`) or from its own `indexer` and
@@ -52,6 +61,9 @@ const RESCAN_MS = [500, 2_000];
  * @csspart address - The address, shortened (the full one is its title and is read by screen readers).
  * @csspart copy-button - Copies the full address.
  * @csspart disconnect-button - Disconnects the wallet.
+ * @csspart prove-button - Asks the wallet to sign the identity binding and sends it to peers (shown with a connection service and a wallet that signs messages).
+ * @csspart proved - Says which address peers see this identity control.
+ * @csspart stop-proving-button - Withdraws the binding from peers.
  * @csspart error - Why connecting failed, in plain words.
  * @csspart live - The polite live region (copied, connected).
  * @cssprop --darkswap-wallet-background - Background (default `--darkswap-color-surface`).
@@ -88,11 +100,19 @@ export class DarkswapWallet extends DarkswapElement {
   /** Publishes a raw transaction; resolves to its txid (default: the one from a wallet context above). */
   @property({ attribute: false }) broadcast: ((txHex: string) => Promise<string>) | undefined;
 
+  /** A connection service to prove the wallet on, instead of the one from context. */
+  @property({ attribute: false }) connection: ConnectionApi | undefined;
+
   @state() private detected: WalletOption[] = [];
   @state() private current: BrowserWallet | undefined;
   @state() private pending: WalletOption | undefined;
   @state() private error = '';
   @state() private live = '';
+  @state() private proving = false;
+
+  private readonly conn = new ConnectionController(this, {});
+  /** The identity binding (features/binding) of the service: mine to send, peers' to show. */
+  private readonly bindings = new BindingController(this, this.conn, () => this.network);
 
   private upstream: WalletProvision | undefined;
   private provision: WalletProvisionHandle | undefined;
@@ -142,7 +162,10 @@ export class DarkswapWallet extends DarkswapElement {
       const previous = this.current;
       this.current = wallet;
       this.publish();
-      if (previous && previous !== wallet) void previous.disconnect().catch(() => undefined);
+      if (previous && previous !== wallet) {
+        this.stopProving();
+        void previous.disconnect().catch(() => undefined);
+      }
       this.live = msg(str`Connected to ${wallet.name}.`);
       this.dispatchEvent(
         new DarkswapWalletConnectedEvent({
@@ -163,10 +186,39 @@ export class DarkswapWallet extends DarkswapElement {
     }
   }
 
-  /** Disconnects the wallet: it is no longer provided. */
+  /**
+   * Asks the connected wallet to sign the binding of the connection's identity key to its payment address (or
+   * `address`) and sends it to linked peers and to peers that link later. Rejects when there is no wallet or
+   * connection, or the wallet refuses.
+   */
+  async prove(address?: string): Promise<IdentityBinding> {
+    const wallet = this.current;
+    const engine = this.bindings.engine;
+    if (!wallet || !engine) throw new Error('<darkswap-wallet> needs a connected wallet and a connection service to prove the wallet.');
+    this.proving = true;
+    this.error = '';
+    try {
+      const binding = await engine.bind(wallet, address);
+      this.live = msg('Peers now see that you control this wallet.');
+      return binding;
+    } catch (e) {
+      this.error = isWalletError(e) ? errorText(e.code, wallet.name) : msg(str`${wallet.name} did not prove the wallet: ${(e as Error).message}`);
+      throw e;
+    } finally {
+      this.proving = false;
+    }
+  }
+
+  /** Withdraws the binding: peers stop showing that this identity controls the wallet. */
+  stopProving(): void {
+    this.bindings.engine?.clear();
+  }
+
+  /** Disconnects the wallet: it is no longer provided (and no longer proved to peers). */
   async disconnect(): Promise<void> {
     const wallet = this.current;
     if (!wallet) return;
+    this.stopProving();
     this.current = undefined;
     this.publish();
     this.live = msg(str`Disconnected from ${wallet.name}.`);
@@ -189,6 +241,7 @@ export class DarkswapWallet extends DarkswapElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('connection')) this.conn.inject(this.connection);
     // A wallet connected for another network is not this site's any more.
     if (changed.has('network') && this.current && this.current.network !== this.network) void this.disconnect();
   }
@@ -266,9 +319,31 @@ export class DarkswapWallet extends DarkswapElement {
       <ul part="accounts" aria-label=${msg('Connected addresses')}>
         ${orderedAccounts(w.accounts).map(account)}
       </ul>
+      ${this.renderProof(w)}
       <div class="line">
         <button part="disconnect-button" class="secondary" type="button" @click=${() => this.disconnect()}>${msg('Disconnect')}</button>
       </div>
+    </div>`;
+  }
+
+  /** "Prove this wallet to peers", or what peers see and "Stop proving". */
+  private renderProof(w: BrowserWallet): TemplateResult | typeof nothing {
+    const engine = this.bindings.engine;
+    if (!engine || !w.signMessage) return nothing;
+    const mine = engine.mine;
+    if (mine && w.accounts.some((a) => a.address === mine.address)) {
+      const address = html`<code title=${mine.address}
+        ><span aria-hidden="true">${truncateAddress(mine.address)}</span><span class="visually-hidden">${mine.address}</span></code
+      >`;
+      return html`<p part="proved">${msg(html`Peers see that you control ${address}.`)}</p>
+        <div class="line">
+          <button part="stop-proving-button" class="secondary" type="button" @click=${() => this.stopProving()}>${msg('Stop proving')}</button>
+        </div>`;
+    }
+    return html`<div class="line">
+      <button part="prove-button" class="secondary" type="button" ?disabled=${this.proving} @click=${() => void this.prove().catch(() => undefined)}>
+        ${this.proving ? msg('Waiting for the wallet…') : msg('Prove this wallet to peers')}
+      </button>
     </div>`;
   }
 

@@ -7,10 +7,7 @@ import type { BitcoinNetwork } from '../../bitcoin/wire.js';
 import type { WalletErrorCode } from '../../bitcoin/wallets/wallet-error.js';
 import type { WalletAccount } from '../../bitcoin/wallet.js';
 
-/** `bc1qcr8t…306fyu`: the start (with the prefix) and the end, which is what people compare. */
-export function truncateAddress(address: string, head = 8, tail = 6): string {
-  return address.length <= head + tail + 1 ? address : `${address.slice(0, head)}…${address.slice(-tail)}`;
-}
+export { truncateAddress } from '../../internal/bound-address.js';
 
 export function networkName(network: BitcoinNetwork): string {
   switch (network) {
