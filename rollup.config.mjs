@@ -73,9 +73,12 @@ function noPublicDefaults() {
   };
 }
 
-/** PeerJS and the signaling guard: one lazy chunk, loaded when a service first opens (core/signaling.ts). */
+/**
+ * PeerJS, the signaling guard and session, and the link layer (with the link modules only it imports): one lazy
+ * chunk, loaded when a service first opens (core/signaling.ts).
+ */
 const SIGNALING_CODE =
-  /[\\/]node_modules[\\/](peerjs|webrtc-adapter|sdp|eventemitter3)[\\/]|webrtc-adapter-evergreen|binarypack-stand-in|[\\/]core[\\/]signaling-guard\.js$/;
+  /[\\/]node_modules[\\/](peerjs|webrtc-adapter|sdp|eventemitter3)[\\/]|webrtc-adapter-evergreen|binarypack-stand-in|[\\/]core[\\/](signaling-guard|signaling-session|link-layer)\.js$/;
 
 /**
  * `manualChunks` that keeps everything an entry loads at once in that entry's chunk (`name`) and gives PeerJS
