@@ -73,9 +73,12 @@ function noPublicDefaults() {
   };
 }
 
-/** PeerJS and the signaling guard: one lazy chunk, loaded when a service first opens (core/signaling.ts). */
+/**
+ * PeerJS, the signaling guard and session, and the link layer (with the link modules only it imports): one lazy
+ * chunk, loaded when a service first opens (core/signaling.ts).
+ */
 const SIGNALING_CODE =
-  /[\\/]node_modules[\\/](peerjs|webrtc-adapter|sdp|eventemitter3)[\\/]|webrtc-adapter-evergreen|binarypack-stand-in|[\\/]core[\\/]signaling-guard\.js$/;
+  /[\\/]node_modules[\\/](peerjs|webrtc-adapter|sdp|eventemitter3)[\\/]|webrtc-adapter-evergreen|binarypack-stand-in|[\\/]core[\\/](signaling-guard|signaling-session|link-layer)\.js$/;
 
 /**
  * `manualChunks` that keeps everything an entry loads at once in that entry's chunk (`name`) and gives PeerJS
@@ -228,8 +231,8 @@ export default [
       chunkFileNames: 'chunks/[name]-[hash].js',
       // The runtime chunk (merged into cdn/darkswap-connection.js): what <darkswap-connection> needs plus what
       // every widget needs (Lit, the base element, the connection controller, the panel header), in one request.
-      // Code only some widgets use goes to chunks of its own; code loaded by import() (PeerJS, the settings side
-      // of the provider, the TURN failover, the doctor's probes, identity backups…) stays out of it.
+      // Code only some widgets use goes to chunks of its own; code loaded by import() (PeerJS with the link layer, the
+      // settings side of the provider, the TURN failover, the doctor's probes, identity backups…) stays out of it.
       manualChunks: eagerChunk(/[\\/]context[\\/]darkswap-connection\.js$/, 'runtime', { everyWidget: true, except: /[\\/]wallet[\\/]darkswap-wallet\.js$/ }),
       plugins: [minify],
     },

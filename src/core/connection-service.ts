@@ -9,7 +9,7 @@ import { DarkswapConnectionError, type ConnectionErrorCode } from './errors.js';
 import { ServiceErrorEvent, ServiceStatusEvent, type LinkStatus, type ServiceStatus } from './events.js';
 import { type RejectReason } from './frame.js';
 import { isPublicKey, type Identity } from './identity.js';
-import { PRIORITY, type Link, type PeerIdentity } from './link.js';
+import type { Link, PeerIdentity } from './link.js';
 import type { MediaPath } from './link-media.js';
 import type { BeaconAsks, BeaconHandle } from './rendezvous.js';
 import type { StableIdClaim } from './stable-id.js';
@@ -31,7 +31,8 @@ export interface ConnectionService {
 /**
  * One PeerJS peer, its links to other peers, and the named channels multiplexed on them.
  * Framework-free: an EventTarget with synchronous state. Signaling (the PeerJS peer, the only
- * peerjs import) lives in `signaling.ts`, the links' lives in `link-registry.ts`.
+ * peerjs import) lives in `signaling.ts` and `signaling-session.ts`, the links' lives in `link-registry.ts`
+ * (the links themselves, `link-layer.ts`, load with PeerJS).
  *
  * Links heal themselves: when a connection drops, the peer with the lower id re-dials, reliable
  * channels resend what was not acknowledged, and widgets see `peer-reconnecting` then
@@ -392,7 +393,7 @@ export class ConnectionService extends EventTarget implements ConnectionApi, Cha
   sendMessage(peerId: string, channel: string, json: string, options: SendOptions): void {
     const link = this.links.get(peerId);
     if (!link) throw this.error('unknown-peer', `Not connected to peer ${peerId}.`);
-    link.send(channel, json, options.reliable, PRIORITY[options.priority]);
+    link.send(channel, json, options.reliable, options.priority);
     this.budget.record('sent', peerId, channel, utf8Length(json), false);
   }
 
@@ -511,6 +512,9 @@ export class ConnectionService extends EventTarget implements ConnectionApi, Cha
       },
       get localId() {
         return service.signaling.registeredId;
+      },
+      get linkLayer() {
+        return service.signaling.linkLayer;
       },
       pinnedKey: (peer) => this.pins[peer],
       hasChannel: (name) => !!this.channels.get(name)?.size,

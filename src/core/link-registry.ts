@@ -5,12 +5,11 @@ import { DarkswapConnectionError, type ConnectionErrorCode } from './errors.js';
 import { MessageRejectedEvent, PeerBlockedEvent, PeerEvent, PeerRefusedEvent, REFUSAL_REASONS, type RefusalReason, type ServiceStatus } from './events.js';
 import type { RejectReason } from './frame.js';
 import type { Identity } from './identity.js';
-import { Link, type LinkOwner } from './link.js';
+import type { Link, LinkOwner } from './link.js';
 import type { IceFrame } from './link-ice-frame.js';
 import type { LinkLimits } from './rate-limit.js';
-import type { DataConnection } from './signaling.js';
+import type { DataConnection, LinkLayer } from './signaling.js';
 import type { SignalDrop } from './signaling-drops.js';
-import { Wire } from './wire.js';
 
 interface Pending {
   resolve(): void;
@@ -49,6 +48,8 @@ export interface LinkRegistryHost {
   hasChannel(name: string): boolean;
   deliver(peer: string, channel: string, payload: string): RejectReason | undefined;
   deliverBulk(peer: string, frame: BulkFrame): RejectReason | undefined;
+  /** The link layer (link-layer.ts), loaded with PeerJS before the first registration: links are made only after it. */
+  readonly linkLayer: LinkLayer;
   /** Dial a peer through signaling; undefined while not registered. */
   dial(peer: string): DataConnection | undefined;
   /** Relay an ICE-restart frame through signaling; false when not registered. */
@@ -159,7 +160,7 @@ export class LinkRegistry {
         return;
       }
     }
-    const wire = new Wire(conn, dialer);
+    const wire = new this.host.linkLayer.Wire(conn, dialer);
     link.adopt(wire);
     if (link.state === 'reconnecting') {
       setTimeout(() => {
@@ -288,7 +289,7 @@ export class LinkRegistry {
   };
 
   private createLink(peerId: string, incoming = false): Link {
-    const link = new Link(peerId, this.owner);
+    const link = new this.host.linkLayer.Link(peerId, this.owner);
     link.incoming = incoming;
     this.links.set(peerId, link);
     this.host.dispatchEvent(new PeerEvent('peer-connecting', peerId));

@@ -220,7 +220,8 @@ export class Link {
   }
 
   /** Queue one user message; see Channel.send for the contract. */
-  send(channel: string, json: string, reliable: boolean, priority: number): void {
+  send(channel: string, json: string, reliable: boolean, level: keyof typeof PRIORITY): void {
+    const priority = PRIORITY[level];
     this.lastActive = performance.now();
     const wire = this.wire;
     const limit = wire?.maxMessageSize ?? 262_144;

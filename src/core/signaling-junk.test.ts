@@ -56,9 +56,10 @@ function countPeerConnections(): { made: () => number; restore: () => void } {
   return { made: () => made, restore: () => (window.RTCPeerConnection = Original) };
 }
 
-/** PeerJS's own bookkeeping, reached by a cast: what junk would fill without the guard. */
+/** PeerJS's own bookkeeping, reached by a cast (service → signaling → its session's peer): what junk would fill without the guard. */
 function peerjsHeld(service: object): { lost: number; connections: number } {
-  const peer = (service as unknown as { signaling: { peer: { _lostMessages: Map<string, unknown[]>; _connections: Map<string, unknown[]> } } }).signaling.peer;
+  type Held = { _lostMessages: Map<string, unknown[]>; _connections: Map<string, unknown[]> };
+  const peer = (service as unknown as { signaling: { session: { peer: Held } } }).signaling.session.peer;
   let connections = 0;
   for (const list of peer._connections.values()) connections += list.length;
   return { lost: peer._lostMessages.size, connections };

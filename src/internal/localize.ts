@@ -7,18 +7,12 @@
  * kit does not fight it: its messages then follow that configuration (see README "Languages"). Each copy of
  * the kit on a page bundles and configures its own `@lit/localize`, so two copies each follow `lang`.
  */
-import type { LocaleModule } from '@lit/localize';
 import { sourceLocale, targetLocales } from '../locales/locale-codes.js';
+import type { Controls } from './localize-runtime.js';
 
 /** A shipped message locale: the source (`en`) or one of the generated catalogs. */
 export type MessageLocale = typeof sourceLocale | (typeof targetLocales)[number];
 
-/** Each shipped catalog as a lazy chunk (a missing locale here is a type error). */
-const CATALOGS: Record<(typeof targetLocales)[number], () => Promise<LocaleModule>> = {
-  de: () => import('../locales/de.js'),
-};
-
-type Controls = ReturnType<typeof import('@lit/localize/init/runtime.js').configureLocalization>;
 /** The controls once configured; `null`: the page configured `@lit/localize` itself. */
 let controls: Controls | null | undefined;
 /** Configuring (loading the runtime), started by the first shipped non-English `lang`. */
@@ -59,22 +53,9 @@ export function formatLocale(): string {
   return active;
 }
 
+/** Loads `@lit/localize`'s runtime with the kit's catalogs (localize-runtime.ts, a lazy chunk) and configures it. */
 function configure(): Promise<Controls | null> {
-  // The whole module goes to start(): a bundler must keep every export of the lazy chunk (a destructured
-  // `.then(({ configureLocalization }) => …)` was tree-shaken away by Rollup).
-  return import('@lit/localize/init/runtime.js').then(start);
-}
-
-function start(runtime: typeof import('@lit/localize/init/runtime.js')): Controls | null {
-  try {
-    return runtime.configureLocalization({ sourceLocale, targetLocales, loadLocale: (l) => CATALOGS[l as keyof typeof CATALOGS]() });
-  } catch {
-    console.warn(
-      '[darkswap] @lit/localize was configured by the page before the kit: the kit’s messages follow that configuration ' +
-        '(merge the kit’s catalogs into your loadLocale, see the README "Languages").',
-    );
-    return null;
-  }
+  return import('./localize-runtime.js').then(({ configureKit }) => configureKit());
 }
 
 /** Switch to the locale the page's `lang` asks for now (configuring first when it is not English). */
