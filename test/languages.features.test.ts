@@ -1,0 +1,71 @@
+// Languages, below the widgets (issue 18 item 5): on a lang="de" page the feature layer's messages a widget shows —
+// the trade review's lines, trade failure reasons, file-share refusals — are German too. Real widgets, real peers.
+import { expect, fixture, html } from '@open-wc/testing';
+import { MemoryIndexer, MemoryWallet } from '../src/bitcoin/index.js';
+import { createIdentity } from '../src/core/identity.js';
+import '../src/components/trade/darkswap-trade.js';
+import type { DarkswapTrade } from '../src/components/trade/trade.js';
+import { activeLocale, followPageLanguage, localeReady } from '../src/internal/localize.js';
+import { destroyServices, openService, uniqueId, waitFor } from './harness.js';
+
+const RUNE = '840000:3';
+const root = document.documentElement;
+const text = (e: Element | null | undefined) => (e?.textContent ?? '').replace(/\s+/g, ' ').trim();
+
+async function german(): Promise<void> {
+  root.lang = 'de';
+  followPageLanguage(); // what a widget does when it connects (none is on the page yet)
+  await waitFor(() => activeLocale() === 'de', 10_000, 'German messages');
+  await localeReady();
+}
+
+describe('languages: feature messages', function () {
+  this.timeout(40_000);
+  afterEach(destroyServices);
+  after(() => root.removeAttribute('lang'));
+
+  it('shows the trade review and the failure reasons in German', async () => {
+    await german();
+    const indexer = new MemoryIndexer('regtest');
+    const [si, bi] = await Promise.all([createIdentity(), createIdentity()]);
+    const [ss, bs] = await Promise.all([openService({ identity: si }), openService({ identity: bi })]);
+    await ss.connect(bs.id!);
+    await waitFor(() => bs.peers.includes(ss.id!), 10_000, 'link');
+    const sellerWallet = new MemoryWallet(uniqueId('seller'), { indexer });
+    const buyerWallet = new MemoryWallet(uniqueId('buyer'), { indexer });
+    indexer.fund(sellerWallet.address('p2tr'), 10_000n, { runes: [{ id: RUNE, amount: 1500n }] });
+    indexer.fund(buyerWallet.address('p2wpkh'), 100_000n);
+    const mount = (service: typeof ss, wallet: MemoryWallet, store: string) =>
+      fixture<DarkswapTrade>(
+        html`<darkswap-trade store-name=${uniqueId(store)} .connection=${service} .wallet=${wallet} .indexer=${indexer}></darkswap-trade>`,
+      );
+    const [sellerEl, buyerEl] = await Promise.all([mount(ss, sellerWallet, 'trade-de-seller'), mount(bs, buyerWallet, 'trade-de-buyer')]);
+    await Promise.all([sellerEl.ready, buyerEl.ready]);
+    const q = (el: DarkswapTrade, sel: string) => el.shadowRoot!.querySelector<HTMLElement>(sel);
+
+    const id = await buyerEl.propose(ss.id!, { role: 'buyer', asset: { kind: 'rune', id: RUNE }, amount: 1000n, priceSats: 50_000n, feeRate: 2n });
+    await waitFor(() => !!q(sellerEl, `[data-trade-id="${id}"] [part~="accept-button"]`), 10_000, 'incoming proposal');
+    q(sellerEl, `[data-trade-id="${id}"] [part~="accept-button"]`)!.click();
+    await waitFor(() => !!q(sellerEl, `[data-trade-id="${id}"] [part~="review"]`), 10_000, 'review shown');
+
+    // The review's lines, in German (their amounts keep the feature's own number format).
+    const review = q(sellerEl, `[data-trade-id="${id}"] [part~="review"]`)!;
+    expect(text(review.querySelector('[part~="review-send"]'))).to.contain(`Einheiten von rune ${RUNE} an den Käufer (Ausgang #0)`);
+    expect(text(review.querySelector('[part~="review-runestone"]'))).to.contain('Pointer: alles Übrige geht an Ausgang #2');
+    expect(text(review.querySelector('[part~="review-fee"]'))).to.match(/für ~\d+ vB \(2 sat\/vB\), bezahlt vom Käufer/);
+    expect(text(review)).not.to.contain('units of');
+
+    // Cancelled at the review: each side's failure reason, in German (the record keeps the English text).
+    await sellerEl.updateComplete;
+    q(sellerEl, `[data-trade-id="${id}"] [part~="cancel-button"]`)!.click();
+    await waitFor(() => buyerEl.trade(id)?.state === 'failed' && sellerEl.trade(id)?.state === 'failed', 10_000, 'both failed');
+    await Promise.all([sellerEl.updateComplete, buyerEl.updateComplete]);
+    expect(sellerEl.trade(id)!.failure!.message).to.equal('You cancelled the trade before signing.');
+    expect(text(q(sellerEl, `[part~="history-item"][data-trade-id="${id}"] [part~="failure"]`))).to.equal(
+      'Sie haben den Handel vor dem Signieren abgebrochen.',
+    );
+    expect(text(q(buyerEl, `[part~="history-item"][data-trade-id="${id}"] [part~="failure"]`))).to.equal(
+      'Die Gegenseite hat den Handel abgebrochen (cancelled by the user).',
+    );
+  });
+});
