@@ -6,7 +6,8 @@ import { createIdentity } from '../src/core/identity.js';
 import '../src/components/trade/darkswap-trade.js';
 import type { DarkswapTrade } from '../src/components/trade/trade.js';
 import { activeLocale, followPageLanguage, localeReady } from '../src/internal/localize.js';
-import { destroyServices, openService, uniqueId, waitFor } from './harness.js';
+import { clearStorage, makeFile, mountWidget, part, text as fsText, waitStatus } from '../src/components/file-share/file-share.fixtures.test.js';
+import { destroyServices, linkedPair, openService, uniqueId, waitFor } from './harness.js';
 
 const RUNE = '840000:3';
 const root = document.documentElement;
@@ -21,7 +22,10 @@ async function german(): Promise<void> {
 
 describe('languages: feature messages', function () {
   this.timeout(40_000);
-  afterEach(destroyServices);
+  afterEach(async () => {
+    await destroyServices();
+    await clearStorage();
+  });
   after(() => root.removeAttribute('lang'));
 
   it('shows the trade review and the failure reasons in German', async () => {
@@ -67,5 +71,23 @@ describe('languages: feature messages', function () {
     expect(text(q(buyerEl, `[part~="history-item"][data-trade-id="${id}"] [part~="failure"]`))).to.equal(
       'Die Gegenseite hat den Handel abgebrochen (cancelled by the user).',
     );
+  });
+
+  it('shows a file-share refusal in German on both sides', async () => {
+    await german();
+    const [a, b] = await linkedPair();
+    const wa = await mountWidget(a);
+    const wb = await mountWidget(b, { maxFiles: 1 });
+    const [id] = await wa.sendFiles([makeFile('x', 1, 1), makeFile('y', 1, 2)], [b.id!]);
+    await waitStatus(wa, id!, 'rejected');
+    await waitFor(() => wb.transfers.some((t) => t.id === id && t.status === 'rejected'), 5_000, 'refusal listed');
+    await Promise.all([wa.updateComplete, wb.updateComplete]);
+    const reason = (el: typeof wa) => fsText(part(el, `[part~="transfer"][data-id="${id}"] [part~="reason"]`));
+    // The record keeps the English text; the widget shows it in German.
+    expect(wb.transfers.find((t) => t.id === id)!.reason!.message).to.equal(
+      'Refused automatically: The offer has 2 files; this receiver accepts at most 1 per offer.',
+    );
+    expect(reason(wb)).to.equal('Automatisch abgelehnt: Das Angebot umfasst 2 Dateien; dieser Empfänger nimmt höchstens 1 pro Angebot an.');
+    expect(reason(wa)).to.equal('Das Angebot umfasst 2 Dateien; dieser Empfänger nimmt höchstens 1 pro Angebot an.');
   });
 });
