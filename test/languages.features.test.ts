@@ -4,6 +4,7 @@ import { expect, fixture, html } from '@open-wc/testing';
 import { MemoryIndexer, MemoryWallet } from '../src/bitcoin/index.js';
 import { createIdentity } from '../src/core/identity.js';
 import '../src/components/trade/darkswap-trade.js';
+import '../src/components/network-status/darkswap-network-status.js';
 import type { DarkswapTrade } from '../src/components/trade/trade.js';
 import { activeLocale, followPageLanguage, localeReady } from '../src/internal/localize.js';
 import { clearStorage, makeFile, mountWidget, part, text as fsText, waitStatus } from '../src/components/file-share/file-share.fixtures.test.js';
@@ -89,5 +90,20 @@ describe('languages: feature messages', function () {
     );
     expect(reason(wb)).to.equal('Automatisch abgelehnt: Das Angebot umfasst 2 Dateien; dieser Empfänger nimmt höchstens 1 pro Angebot an.');
     expect(reason(wa)).to.equal('Das Angebot umfasst 2 Dateien; dieser Empfänger nimmt höchstens 1 pro Angebot an.');
+  });
+
+  it("shows the connection doctor's findings in German", async () => {
+    await german();
+    const [a] = await linkedPair();
+    const el = await fixture<HTMLElement>(html`<darkswap-network-status .connection=${a}></darkswap-network-status>`);
+    const q = (sel: string) => el.shadowRoot!.querySelector<HTMLElement>(sel);
+    await waitFor(() => !!q('[part~="check-button"]') && !(q('[part~="check-button"]') as HTMLButtonElement).disabled, 10_000, 'check button');
+    q('[part~="check-button"]')!.click();
+    // No STUN or TURN servers are configured in the test page.
+    await waitFor(() => !!q('[part~="finding"][data-code="no-ice-servers"]'), 10_000, 'findings');
+    expect(text(q('[part~="finding"][data-code="no-ice-servers"]'))).to.equal(
+      'Kein STUN- oder TURN-Server eingerichtet: Nur Peers auf diesem Rechner oder in diesem Netzwerk sind erreichbar. ' +
+        'Trage deine STUN- und TURN-Server ein (ice-servers, oder ice-credentials-url für kurzlebige TURN-Zugangsdaten).',
+    );
   });
 });
