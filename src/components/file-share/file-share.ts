@@ -13,6 +13,7 @@ import type { FileProgress, FileShareEngine, FileShareListener, TransferInfo } f
 import { FILE_SHARE_FEATURE, FileShareFeature } from '../../features/file-share/file-share.feature.js';
 import { DarkswapFileFailedEvent, DarkswapFileOfferedEvent, DarkswapFileReceivedEvent, DarkswapFileSentEvent } from './file-share.events.js';
 import { safeFileName } from '../../features/file-share/file-share.protocol.js';
+import { fileProblemText, fileShareMessageText, storageProblemText } from '../../features/file-share/file-share.text.js';
 import { formatBinaryBytes as formatBytes, formatBinaryRate as formatSpeed, formatEta, formatNumber } from '../../internal/format.js';
 import { fileShareStyles } from './file-share.styles.js';
 import {
@@ -209,7 +210,7 @@ export class DarkswapFileShare extends DarkswapElement {
       this.dispatchEvent(new DarkswapFileSentEvent({ transferId: t.id, peer: t.peer, ...describe([t.files[i]])[0] }));
     },
     failed: (t, i, reason, message) => {
-      this.announce(message);
+      this.announce(fileShareMessageText(message));
       this.dispatchEvent(
         new DarkswapFileFailedEvent({
           transferId: t.id,
@@ -444,7 +445,7 @@ export class DarkswapFileShare extends DarkswapElement {
         this.storage === 'memory'
           ? html`<p part="warning">
               ${msg(
-                str`Downloads in progress are held in memory (${this.storageWhy ?? msg('this browser has no private file system')}): files above ${formatBytes(MEMORY_WARNING_BYTES)} may exhaust it.`,
+                str`Downloads in progress are held in memory (${this.storageWhy !== undefined ? storageProblemText(this.storageWhy) : msg('this browser has no private file system')}): files above ${formatBytes(MEMORY_WARNING_BYTES)} may exhaust it.`,
               )}
             </p>`
           : nothing
@@ -479,7 +480,7 @@ export class DarkswapFileShare extends DarkswapElement {
       </div>
       ${
         t.reason && t.status !== 'complete'
-          ? html`<p part="reason" data-tone=${danger ? 'danger' : 'info'} role=${danger ? 'alert' : 'status'}>${t.reason.message}</p>`
+          ? html`<p part="reason" data-tone=${danger ? 'danger' : 'info'} role=${danger ? 'alert' : 'status'}>${fileShareMessageText(t.reason.message)}</p>`
           : nothing
       }
       ${
@@ -565,7 +566,7 @@ export class DarkswapFileShare extends DarkswapElement {
             >`
           : nothing
       }
-      ${f.status === 'failed' && f.problem ? html`<p part="integrity-error" role="alert">${f.problem}</p>` : nothing}
+      ${f.status === 'failed' && f.problem ? html`<p part="integrity-error" role="alert">${fileProblemText(f.problem)}</p>` : nothing}
     </li>`;
   }
 }

@@ -15,6 +15,7 @@ import { networkStatusStyles } from './network-status.styles.js';
 import type { TurnSwitchEvent } from '../../core/events.js';
 import { formatMs, formatNumber, formatPercent, formatRate } from '../../internal/format.js';
 import { sparkPoints, totals, turnServerLine, verdictWord, withSample, withTotals, type PeerView, type TotalsPoint } from './network-status.view.js';
+import { findingFix, findingMessage } from './network-status.findings.js';
 
 /**
  * How the network is doing: signaling state, and per linked peer its state, path (direct or relayed, and the
@@ -275,7 +276,10 @@ export class DarkswapNetworkStatus extends DarkswapElement {
         this.findings
           ? html`<ul part="findings" aria-label=${msg('Connection check')}>
               ${this.findings.map(
-                (f) => html`<li part="finding" data-severity=${f.severity} data-code=${f.code}><strong>${f.message}</strong> <span>${f.fix}</span></li>`,
+                (f) =>
+                  html`<li part="finding" data-severity=${f.severity} data-code=${f.code}>
+                    <strong>${findingMessage(f)}</strong> <span>${findingFix(f)}</span>
+                  </li>`,
               )}
             </ul>`
           : nothing

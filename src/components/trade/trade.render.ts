@@ -7,6 +7,7 @@ import { msg, str } from '@lit/localize';
 import { html, nothing, type TemplateResult } from 'lit';
 import type { ConnectionApi } from '../../core/connection-api.js';
 import { canCancel, type TradeRecord } from '../../features/trade/trade.protocol.js';
+import { failureText } from '../../features/trade/trade.text.js';
 import { PROGRESS_STEPS } from '../../features/trade/trade.types.js';
 import { boundAddress } from '../../internal/bound-address.js';
 import { formatNumber } from '../../internal/format.js';
@@ -255,6 +256,6 @@ export function historyItem(r: TradeRecord, { busy, actions }: { busy: string | 
         : nothing
     }
     ${r.state === 'done' && r.settlement ? html`<span part="settlement">${settlementWord(r.settlement)}</span>` : nothing}
-    ${r.failure ? html`<span part="failure">${r.failure.message}</span>` : nothing} ${exposure(r, busy, actions)}
+    ${r.failure ? html`<span part="failure">${failureText(r.failure)}</span>` : nothing} ${exposure(r, busy, actions)}
   </li>`;
 }

@@ -13,6 +13,7 @@ import { headingText, notConnected, panelHeader, statusWord } from '../../intern
 import type { TradeHost } from '../../features/trade/trade.bitcoin.js';
 import { FeatureController } from '../../context/feature-controller.js';
 import { TRADE_FEATURE, TradeFeature } from '../../features/trade/trade.feature.js';
+import { failureText } from '../../features/trade/trade.text.js';
 import { walletContext, type WalletProvision } from '../../context/wallet-context.js';
 import { TradeEngine, TradeNoticeEvent, type TradeErrorEvent } from '../../features/trade/trade.engine.js';
 import {
@@ -398,7 +399,7 @@ export class DarkswapTrade extends DarkswapElement {
       case 'failed':
         if (this.seenFailures.has(r.id) || !r.failure) break;
         this.seenFailures.add(r.id);
-        this.announcement = msg(str`Trade failed: ${r.failure.message}`);
+        this.announcement = msg(str`Trade failed: ${failureText(r.failure)}`);
         this.dispatchEvent(new DarkswapTradeFailedEvent({ ...base, failure: r.failure, exposed: r.mySignatureOut }));
         break;
     }

@@ -5,6 +5,7 @@
  * here: building, verifying, signing and finalizing are the Bitcoin layer's (`verifyThenSign` is the only
  * path to a wallet's `signPsbt`).
  */
+import { msg, str } from '@lit/localize';
 import type { BuiltSwap } from '../../bitcoin/psbt-build.js';
 import type { SwapSummary, VerifyContext, VerifyPolicy } from '../../bitcoin/psbt-verify.js';
 import type { CancelContext } from '../../bitcoin/cancel.js';
@@ -190,60 +191,105 @@ export async function cancelContext(btc: BitcoinModule, host: TradeHost, trade: 
 
 // ---- the review ----------------------------------------------------------------------------------------------
 
-const ROLE_WORDS: Record<BuiltSwap['outputs'][number]['role'], string> = {
-  'buyer-asset': "buyer's asset output",
-  'seller-payment': "seller's payment",
-  'seller-asset-change': "seller's asset change",
-  'buyer-change': "buyer's change",
-  'op-return': 'runestone (OP_RETURN, carries no sats)',
-};
+/** An output's role in plain words (msg(): in the language active when the review is built, i.e. shown). */
+function roleWords(role: BuiltSwap['outputs'][number]['role']): string {
+  switch (role) {
+    case 'buyer-asset':
+      return msg("buyer's asset output");
+    case 'seller-payment':
+      return msg("seller's payment");
+    case 'seller-asset-change':
+      return msg("seller's asset change");
+    case 'buyer-change':
+      return msg("buyer's change");
+    case 'op-return':
+      return msg('runestone (OP_RETURN, carries no sats)');
+  }
+}
 
-/** The "what you sign" review in plain words, from the verifier's summary of the transaction I will sign. */
+/**
+ * The "what you sign" review in plain words, from the verifier's summary of the transaction I will sign. Its lines
+ * are in the page's language at the time it is built (the review is built right before it is shown).
+ */
 export function buildReview(btc: BitcoinModule, trade: ParsedTrade, role: SwapRole, summary: SwapSummary, built: BuiltSwap): TradeReview {
   const { terms } = trade;
   const asset = `${terms.asset.kind} ${terms.asset.id}`;
-  const units = `${fmt(terms.amount)} units of ${asset}`;
+  const amount = fmt(terms.amount);
+  const units = msg(str`${amount} units of ${asset}`);
   const mine = role === 'seller' ? trade.seller.inputs : trade.buyer.inputs;
   const addressOf = (script: Uint8Array): string => btc.scriptToAddress(script, terms.network) ?? `script ${btc.toHex(script)}`;
   const myOutputRoles = role === 'seller' ? ['seller-payment', 'seller-asset-change'] : ['buyer-asset', 'buyer-change'];
   const outputs = built.outputs.map((o, i) => {
-    const whose = o.role === 'op-return' ? '' : myOutputRoles.includes(o.role) ? ' — yours' : ' — the counterparty’s';
-    return o.role === 'op-return' ? `#${i}: ${ROLE_WORDS[o.role]}` : `#${i}: ${sats(o.amount)} to ${addressOf(o.script)} (${ROLE_WORDS[o.role]}${whose})`;
+    if (o.role === 'op-return') return `#${i}: ${roleWords(o.role)}`;
+    const value = sats(o.amount);
+    const to = addressOf(o.script);
+    const words = roleWords(o.role);
+    return myOutputRoles.includes(o.role)
+      ? msg(str`#${i}: ${value} to ${to} (${words} — yours)`)
+      : msg(str`#${i}: ${value} to ${to} (${words} — the counterparty’s)`);
   });
   const myInputs = mine.map((i, n) => `#${summary.myInputs[n]}: ${short(i.txid)}:${i.vout}, ${sats(i.value)} (${i.addressType})`);
   const inputSats = mine.reduce((a, i) => a + i.value, 0n);
+  const inputTotal = sats(inputSats);
+  const count = mine.length;
   const send: string[] = [];
   const receive: string[] = [];
   if (role === 'seller') {
-    send.push(`${units} to the buyer (output #0)`);
-    send.push(`your ${mine.length} input${mine.length === 1 ? '' : 's'} (${sats(inputSats)} in total; their sats come back in your payment)`);
-    receive.push(`${sats(terms.priceSats)} net: ${sats(built.outputs[1]!.amount)} at output #1 (${addressOf(built.outputs[1]!.script)})`);
-    receive.push(`the rest of your ${asset} at output #2, the runestone's pointer (${sats(terms.assetOutputValue)} carrier)`);
+    send.push(msg(str`${units} to the buyer (output #0)`));
+    send.push(
+      count === 1
+        ? msg(str`your ${count} input (${inputTotal} in total; their sats come back in your payment)`)
+        : msg(str`your ${count} inputs (${inputTotal} in total; their sats come back in your payment)`),
+    );
+    const price = sats(terms.priceSats);
+    const net = sats(built.outputs[1]!.amount);
+    const to = addressOf(built.outputs[1]!.script);
+    receive.push(msg(str`${price} net: ${net} at output #1 (${to})`));
+    const carrier = sats(terms.assetOutputValue);
+    receive.push(msg(str`the rest of your ${asset} at output #2, the runestone's pointer (${carrier} carrier)`));
   } else {
-    send.push(`${sats(terms.priceSats)} to the seller, plus the ${sats(built.fee)} network fee`);
-    send.push(`from your ${mine.length} input${mine.length === 1 ? '' : 's'} (${sats(inputSats)} in total)`);
-    receive.push(`${units} at output #0 (${addressOf(built.outputs[0]!.script)}, ${sats(terms.assetOutputValue)} carrier)`);
-    receive.push(built.hasBuyerChange ? `${sats(built.outputs[3]!.amount)} change at output #3` : 'no change: what was left is below dust and goes to the fee');
+    const price = sats(terms.priceSats);
+    const fee = sats(built.fee);
+    send.push(msg(str`${price} to the seller, plus the ${fee} network fee`));
+    send.push(count === 1 ? msg(str`from your ${count} input (${inputTotal} in total)`) : msg(str`from your ${count} inputs (${inputTotal} in total)`));
+    const to = addressOf(built.outputs[0]!.script);
+    const carrier = sats(terms.assetOutputValue);
+    receive.push(msg(str`${units} at output #0 (${to}, ${carrier} carrier)`));
+    const change = built.hasBuyerChange ? sats(built.outputs[3]!.amount) : '';
+    receive.push(built.hasBuyerChange ? msg(str`${change} change at output #3`) : msg('no change: what was left is below dust and goes to the fee'));
   }
   const net = summary.btcDelta >= 0n ? `+${sats(summary.btcDelta)}` : `−${sats(-summary.btcDelta)}`;
-  receive.push(
-    `Net effect on your wallet: ${net} BTC, ${summary.assetDelta >= 0n ? '+' : '−'}${fmt(summary.assetDelta < 0n ? -summary.assetDelta : summary.assetDelta)} ${asset}`,
-  );
-  const fee = `${sats(built.fee)} for ~${built.vsize} vB (${terms.feeRate} sat/vB), paid by ${role === 'buyer' ? 'you (the buyer)' : 'the buyer'}`;
+  const assetNet = `${summary.assetDelta >= 0n ? '+' : '−'}${fmt(summary.assetDelta < 0n ? -summary.assetDelta : summary.assetDelta)}`;
+  receive.push(msg(str`Net effect on your wallet: ${net} BTC, ${assetNet} ${asset}`));
+  const feeSats = sats(built.fee);
+  const vsize = built.vsize;
+  const rate = terms.feeRate;
+  const fee =
+    role === 'buyer'
+      ? msg(str`${feeSats} for ~${vsize} vB (${rate} sat/vB), paid by you (the buyer)`)
+      : msg(str`${feeSats} for ~${vsize} vB (${rate} sat/vB), paid by the buyer`);
   const rs = summary.runestone;
+  const edict = (e: { amount: bigint; id: Parameters<BitcoinModule['formatRuneId']>[0]; output: number }, alkane: boolean): string => {
+    const a = fmt(e.amount);
+    const id = btc.formatRuneId(e.id);
+    const out = e.output;
+    return alkane ? msg(str`Edict: move ${a} of alkane ${id} to output #${out}`) : msg(str`Edict: move ${a} of ${id} to output #${out}`);
+  };
+  const pointer = rs.pointer;
+  const fieldCount = rs.otherFields.get(16383n)?.length ?? 0;
   const runestone = [
-    ...rs.edicts.map((e) => `Edict: move ${fmt(e.amount)} of ${btc.formatRuneId(e.id)} to output #${e.output}`),
-    rs.pointer !== undefined ? `Pointer: everything else goes to output #${rs.pointer}` : 'Pointer: none',
-    rs.etching ? 'Etching: yes (unexpected)' : 'Etches nothing, mints nothing',
-    ...(rs.otherFields.size ? [`Protocol field: ${rs.otherFields.get(16383n)?.length ?? 0} value(s) (the alkanes protostone)`] : []),
+    ...rs.edicts.map((e) => edict(e, false)),
+    pointer !== undefined ? msg(str`Pointer: everything else goes to output #${pointer}`) : msg('Pointer: none'),
+    rs.etching ? msg('Etching: yes (unexpected)') : msg('Etches nothing, mints nothing'),
+    ...(rs.otherFields.size ? [msg(str`Protocol field: ${fieldCount} value(s) (the alkanes protostone)`)] : []),
   ];
   const ps = summary.protostone;
   const protostone = ps
     ? [
-        `Protocol tag ${ps.protocolTag}${ps.protocolTag === 1n ? ' (alkanes)' : ''}`,
-        ...ps.edicts.map((e) => `Edict: move ${fmt(e.amount)} of alkane ${btc.formatRuneId(e.id)} to output #${e.output}`),
-        `Pointer: output #${ps.pointer ?? 'none'}; refund: output #${ps.refund ?? 'none'}`,
-        ps.otherFields.size ? 'Other fields: present (unexpected)' : 'No contract call, no burn',
+        `${msg(str`Protocol tag ${ps.protocolTag}`)}${ps.protocolTag === 1n ? ' (alkanes)' : ''}`,
+        ...ps.edicts.map((e) => edict(e, true)),
+        msg(str`Pointer: output #${ps.pointer ?? msg('none')}; refund: output #${ps.refund ?? msg('none')}`),
+        ps.otherFields.size ? msg('Other fields: present (unexpected)') : msg('No contract call, no burn'),
       ]
     : [];
   return { txid: summary.txid, role, send, receive, fee, runestone, protostone, outputs, myInputs };
