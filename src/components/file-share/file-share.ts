@@ -13,7 +13,7 @@ import type { FileProgress, FileShareEngine, FileShareListener, TransferInfo } f
 import { FILE_SHARE_FEATURE, FileShareFeature } from '../../features/file-share/file-share.feature.js';
 import { DarkswapFileFailedEvent, DarkswapFileOfferedEvent, DarkswapFileReceivedEvent, DarkswapFileSentEvent } from './file-share.events.js';
 import { safeFileName } from '../../features/file-share/file-share.protocol.js';
-import { fileProblemText, fileShareMessageText, storageProblemText } from '../../features/file-share/file-share.text.js';
+import { fileProblemText, fileShareMessageText, storageProblemText } from './file-share.text.js';
 import { formatBinaryBytes as formatBytes, formatBinaryRate as formatSpeed, formatEta, formatNumber } from '../../internal/format.js';
 import { fileShareStyles } from './file-share.styles.js';
 import {

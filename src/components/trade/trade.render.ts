@@ -7,7 +7,7 @@ import { msg, str } from '@lit/localize';
 import { html, nothing, type TemplateResult } from 'lit';
 import type { ConnectionApi } from '../../core/connection-api.js';
 import { canCancel, type TradeRecord } from '../../features/trade/trade.protocol.js';
-import { failureText } from '../../features/trade/trade.text.js';
+import { failureText } from './trade.text.js';
 import { PROGRESS_STEPS } from '../../features/trade/trade.types.js';
 import { boundAddress } from '../../internal/bound-address.js';
 import { formatNumber } from '../../internal/format.js';

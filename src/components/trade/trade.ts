@@ -13,7 +13,7 @@ import { headingText, notConnected, panelHeader, statusWord } from '../../intern
 import type { TradeHost } from '../../features/trade/trade.bitcoin.js';
 import { FeatureController } from '../../context/feature-controller.js';
 import { TRADE_FEATURE, TradeFeature } from '../../features/trade/trade.feature.js';
-import { failureText } from '../../features/trade/trade.text.js';
+import { failureText } from './trade.text.js';
 import { walletContext, type WalletProvision } from '../../context/wallet-context.js';
 import { TradeEngine, TradeNoticeEvent, type TradeErrorEvent } from '../../features/trade/trade.engine.js';
 import {
@@ -35,6 +35,7 @@ const SIGNING_STATES: ReadonlySet<string> = new Set(['review', 'signing', 'await
 import { readProposeForm, validateProposeForm, type ProposeRequest } from './trade.form.js';
 import { historyItem, tradeCard, type TradeActions } from './trade.render.js';
 import { CopyController } from '../../internal/copy-button.js';
+import { LOCALIZED_REVIEW_TEXT } from './trade.review-text.js';
 import { BindingController } from '../../context/binding-controller.js';
 import { ChainFeeController, isFeeRateSource, type FeeRateSource } from './trade.chain-fee.js';
 
@@ -271,6 +272,7 @@ export class DarkswapTrade extends DarkswapElement {
       broadcast,
       chain,
       feeRateBand: { min: BigInt(Math.max(1, Math.floor(this.minFeeRate))), max: BigInt(Math.floor(this.maxFeeRate)) },
+      reviewText: LOCALIZED_REVIEW_TEXT,
     };
   }
 

@@ -26,6 +26,8 @@ export function loadBitcoin(): Promise<{ btc: BitcoinModule; signer: SignerModul
 }
 
 /** What the trade path needs from the host. */
+import type { ReviewText } from './trade.review-text.js';
+
 export interface TradeHost {
   readonly wallet: WalletAdapter;
   readonly indexer: AssetIndexer;
@@ -35,6 +37,8 @@ export interface TradeHost {
   readonly feeRateBand: { readonly min: bigint; readonly max: bigint };
   /** Where the trade sees settlement (the indexer, when it is one); without it, `done` means "published", unverified. */
   readonly chain?: ChainSource | undefined;
+  /** The words of the "what you sign" review (default English; the widget passes the page's language). */
+  readonly reviewText?: ReviewText | undefined;
 }
 
 export const fmt = (n: bigint): string => n.toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');

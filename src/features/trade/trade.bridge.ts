@@ -5,7 +5,6 @@
  * here: building, verifying, signing and finalizing are the Bitcoin layer's (`verifyThenSign` is the only
  * path to a wallet's `signPsbt`).
  */
-import { msg, str } from '@lit/localize';
 import type { BuiltSwap } from '../../bitcoin/psbt-build.js';
 import type { SwapSummary, VerifyContext, VerifyPolicy } from '../../bitcoin/psbt-verify.js';
 import type { CancelContext } from '../../bitcoin/cancel.js';
@@ -13,6 +12,7 @@ import type { BuyerContribution, SellerContribution, SwapInput, SwapRole, SwapTe
 import type { OutputInfo, WalletAccount } from '../../bitcoin/wallet.js';
 import type { BuyerContributionWire, ContributionWire, SellerContributionWire, TradeRecord } from './trade.protocol.js';
 import type { TradeReview } from './trade.types.js';
+import { ENGLISH_REVIEW_TEXT, type ReviewText } from './trade.review-text.js';
 import { fmt, sats, type BitcoinModule, type TradeHost } from './trade.bitcoin.js';
 const short = (txid: string): string => `${txid.slice(0, 8)}…${txid.slice(-4)}`;
 
@@ -191,105 +191,64 @@ export async function cancelContext(btc: BitcoinModule, host: TradeHost, trade: 
 
 // ---- the review ----------------------------------------------------------------------------------------------
 
-/** An output's role in plain words (msg(): in the language active when the review is built, i.e. shown). */
-function roleWords(role: BuiltSwap['outputs'][number]['role']): string {
-  switch (role) {
-    case 'buyer-asset':
-      return msg("buyer's asset output");
-    case 'seller-payment':
-      return msg("seller's payment");
-    case 'seller-asset-change':
-      return msg("seller's asset change");
-    case 'buyer-change':
-      return msg("buyer's change");
-    case 'op-return':
-      return msg('runestone (OP_RETURN, carries no sats)');
-  }
-}
-
 /**
- * The "what you sign" review in plain words, from the verifier's summary of the transaction I will sign. Its lines
- * are in the page's language at the time it is built (the review is built right before it is shown).
+ * The "what you sign" review in plain words, from the verifier's summary of the transaction I will sign, worded by
+ * `t` (English by default; the widget passes its localized words, so the lines are in the page's language when the
+ * review is built, right before it is shown).
  */
-export function buildReview(btc: BitcoinModule, trade: ParsedTrade, role: SwapRole, summary: SwapSummary, built: BuiltSwap): TradeReview {
+export function buildReview(
+  btc: BitcoinModule,
+  trade: ParsedTrade,
+  role: SwapRole,
+  summary: SwapSummary,
+  built: BuiltSwap,
+  t: ReviewText = ENGLISH_REVIEW_TEXT,
+): TradeReview {
   const { terms } = trade;
   const asset = `${terms.asset.kind} ${terms.asset.id}`;
-  const amount = fmt(terms.amount);
-  const units = msg(str`${amount} units of ${asset}`);
+  const units = t.units(fmt(terms.amount), asset);
   const mine = role === 'seller' ? trade.seller.inputs : trade.buyer.inputs;
   const addressOf = (script: Uint8Array): string => btc.scriptToAddress(script, terms.network) ?? `script ${btc.toHex(script)}`;
   const myOutputRoles = role === 'seller' ? ['seller-payment', 'seller-asset-change'] : ['buyer-asset', 'buyer-change'];
-  const outputs = built.outputs.map((o, i) => {
-    if (o.role === 'op-return') return `#${i}: ${roleWords(o.role)}`;
-    const value = sats(o.amount);
-    const to = addressOf(o.script);
-    const words = roleWords(o.role);
-    return myOutputRoles.includes(o.role)
-      ? msg(str`#${i}: ${value} to ${to} (${words} — yours)`)
-      : msg(str`#${i}: ${value} to ${to} (${words} — the counterparty’s)`);
-  });
+  const outputs = built.outputs.map((o, i) =>
+    o.role === 'op-return' ? `#${i}: ${t.role(o.role)}` : t.output(i, sats(o.amount), addressOf(o.script), t.role(o.role), myOutputRoles.includes(o.role)),
+  );
   const myInputs = mine.map((i, n) => `#${summary.myInputs[n]}: ${short(i.txid)}:${i.vout}, ${sats(i.value)} (${i.addressType})`);
-  const inputSats = mine.reduce((a, i) => a + i.value, 0n);
-  const inputTotal = sats(inputSats);
-  const count = mine.length;
+  const inputTotal = sats(mine.reduce((a, i) => a + i.value, 0n));
+  const price = sats(terms.priceSats);
+  const carrier = sats(terms.assetOutputValue);
   const send: string[] = [];
   const receive: string[] = [];
   if (role === 'seller') {
-    send.push(msg(str`${units} to the buyer (output #0)`));
-    send.push(
-      count === 1
-        ? msg(str`your ${count} input (${inputTotal} in total; their sats come back in your payment)`)
-        : msg(str`your ${count} inputs (${inputTotal} in total; their sats come back in your payment)`),
-    );
-    const price = sats(terms.priceSats);
-    const net = sats(built.outputs[1]!.amount);
-    const to = addressOf(built.outputs[1]!.script);
-    receive.push(msg(str`${price} net: ${net} at output #1 (${to})`));
-    const carrier = sats(terms.assetOutputValue);
-    receive.push(msg(str`the rest of your ${asset} at output #2, the runestone's pointer (${carrier} carrier)`));
+    send.push(t.sellerSends(units), t.sellerInputs(mine.length, inputTotal));
+    receive.push(t.sellerReceives(price, sats(built.outputs[1]!.amount), addressOf(built.outputs[1]!.script)), t.sellerKeeps(asset, carrier));
   } else {
-    const price = sats(terms.priceSats);
-    const fee = sats(built.fee);
-    send.push(msg(str`${price} to the seller, plus the ${fee} network fee`));
-    send.push(count === 1 ? msg(str`from your ${count} input (${inputTotal} in total)`) : msg(str`from your ${count} inputs (${inputTotal} in total)`));
-    const to = addressOf(built.outputs[0]!.script);
-    const carrier = sats(terms.assetOutputValue);
-    receive.push(msg(str`${units} at output #0 (${to}, ${carrier} carrier)`));
-    const change = built.hasBuyerChange ? sats(built.outputs[3]!.amount) : '';
-    receive.push(built.hasBuyerChange ? msg(str`${change} change at output #3`) : msg('no change: what was left is below dust and goes to the fee'));
+    send.push(t.buyerSends(price, sats(built.fee)), t.buyerInputs(mine.length, inputTotal));
+    receive.push(
+      t.buyerReceives(units, addressOf(built.outputs[0]!.script), carrier),
+      t.buyerChange(built.hasBuyerChange ? sats(built.outputs[3]!.amount) : undefined),
+    );
   }
   const net = summary.btcDelta >= 0n ? `+${sats(summary.btcDelta)}` : `−${sats(-summary.btcDelta)}`;
   const assetNet = `${summary.assetDelta >= 0n ? '+' : '−'}${fmt(summary.assetDelta < 0n ? -summary.assetDelta : summary.assetDelta)}`;
-  receive.push(msg(str`Net effect on your wallet: ${net} BTC, ${assetNet} ${asset}`));
-  const feeSats = sats(built.fee);
-  const vsize = built.vsize;
-  const rate = terms.feeRate;
-  const fee =
-    role === 'buyer'
-      ? msg(str`${feeSats} for ~${vsize} vB (${rate} sat/vB), paid by you (the buyer)`)
-      : msg(str`${feeSats} for ~${vsize} vB (${rate} sat/vB), paid by the buyer`);
+  receive.push(t.netEffect(net, assetNet, asset));
+  const fee = t.fee(sats(built.fee), built.vsize, String(terms.feeRate), role === 'buyer');
   const rs = summary.runestone;
-  const edict = (e: { amount: bigint; id: Parameters<BitcoinModule['formatRuneId']>[0]; output: number }, alkane: boolean): string => {
-    const a = fmt(e.amount);
-    const id = btc.formatRuneId(e.id);
-    const out = e.output;
-    return alkane ? msg(str`Edict: move ${a} of alkane ${id} to output #${out}`) : msg(str`Edict: move ${a} of ${id} to output #${out}`);
-  };
-  const pointer = rs.pointer;
-  const fieldCount = rs.otherFields.get(16383n)?.length ?? 0;
+  const edict = (e: { amount: bigint; id: Parameters<BitcoinModule['formatRuneId']>[0]; output: number }, alkane: boolean): string =>
+    t.edict(fmt(e.amount), btc.formatRuneId(e.id), e.output, alkane);
   const runestone = [
     ...rs.edicts.map((e) => edict(e, false)),
-    pointer !== undefined ? msg(str`Pointer: everything else goes to output #${pointer}`) : msg('Pointer: none'),
-    rs.etching ? msg('Etching: yes (unexpected)') : msg('Etches nothing, mints nothing'),
-    ...(rs.otherFields.size ? [msg(str`Protocol field: ${fieldCount} value(s) (the alkanes protostone)`)] : []),
+    t.pointer(rs.pointer),
+    t.etching(!!rs.etching),
+    ...(rs.otherFields.size ? [t.protocolField(rs.otherFields.get(16383n)?.length ?? 0)] : []),
   ];
   const ps = summary.protostone;
   const protostone = ps
     ? [
-        `${msg(str`Protocol tag ${ps.protocolTag}`)}${ps.protocolTag === 1n ? ' (alkanes)' : ''}`,
+        `${t.protocolTag(String(ps.protocolTag))}${ps.protocolTag === 1n ? ' (alkanes)' : ''}`,
         ...ps.edicts.map((e) => edict(e, true)),
-        msg(str`Pointer: output #${ps.pointer ?? msg('none')}; refund: output #${ps.refund ?? msg('none')}`),
-        ps.otherFields.size ? msg('Other fields: present (unexpected)') : msg('No contract call, no burn'),
+        t.protostonePointers(ps.pointer === undefined ? undefined : String(ps.pointer), ps.refund === undefined ? undefined : String(ps.refund)),
+        t.otherFields(ps.otherFields.size > 0),
       ]
     : [];
   return { txid: summary.txid, role, send, receive, fee, runestone, protostone, outputs, myInputs };

@@ -34,7 +34,7 @@ export async function runEffect(r: TradeRecord, host: TradeHost, effect: TradeEf
       }
       const res = btc.verifySwapPsbt(built.psbt, ctx);
       if (!res.ok) return { kind: 'verify-failed', code: res.code, message: res.message, stage: 'verify-own' };
-      return { kind: 'verified', txid: res.summary.txid, review: buildReview(btc, trade, r.role, res.summary, res.built), basis: basisOf(r) };
+      return { kind: 'verified', txid: res.summary.txid, review: buildReview(btc, trade, r.role, res.summary, res.built, host.reviewText), basis: basisOf(r) };
     }
     case 'verify-peer-psbt': {
       const ctx = await verifyContext(btc, host, trade, r.role);
@@ -48,7 +48,7 @@ export async function runEffect(r: TradeRecord, host: TradeHost, effect: TradeEf
           stage: 'verify-peer',
         };
       }
-      return { kind: 'peer-psbt-verified', review: buildReview(btc, trade, r.role, res.summary, res.built), psbt: digest(r.peerPsbt!) };
+      return { kind: 'peer-psbt-verified', review: buildReview(btc, trade, r.role, res.summary, res.built, host.reviewText), psbt: digest(r.peerPsbt!) };
     }
     case 'sign': {
       const ctx = await verifyContext(btc, host, trade, r.role);

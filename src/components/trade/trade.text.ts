@@ -5,7 +5,7 @@
  * message (the peer's own words, a verifier's or wallet's reason) stay as they came.
  */
 import { msg, str } from '@lit/localize';
-import type { TradeFailure } from './trade.types.js';
+import type { TradeFailure } from '../../features/trade/trade.types.js';
 
 const STEP_WORDS: Record<string, () => string> = {
   'answering the proposal': () => msg('answering the proposal'),
